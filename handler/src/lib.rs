@@ -1,0 +1,230 @@
+//! The thin handler: the one part of the widget that is not a static file.
+//!
+//! The portal opens the call-card tab by POSTing a form into the iframe. Static hosts answer a
+//! POST with 405 and the tab stays blank, so this handler, on the widget's own origin (the only
+//! origin the portal's frame protocol trusts), accepts the POST and answers the widget's
+//! `index.html` with the launch fields inlined as JSON. GET serves the built files. It keeps no
+//! state and logs nothing of a request: the form carries the portal's tokens.
+
+use axum::extract::{DefaultBodyLimit, Form, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The id of the script element that carries the launch fields; the widget reads it by this id.
+pub const LAUNCH_ELEMENT_ID: &str = "b24-launch";
+
+/// A portal's form is a few kilobytes; anything far larger is not a launch.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// What the handler serves.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The built widget (Trunk's `dist/`), with its `index.html`.
+    pub dist: PathBuf,
+    pub body_limit: usize,
+}
+
+impl Config {
+    pub fn new(dist: impl Into<PathBuf>) -> Config {
+        Config { dist: dist.into(), body_limit: DEFAULT_BODY_LIMIT }
+    }
+}
+
+/// The built page, split once at start-up where the launch fields go.
+struct Page {
+    before: String,
+    after: String,
+}
+
+/// Why the handler cannot start.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+fn load_page(dist: &Path) -> Result<Page, StartError> {
+    let path = dist.join("index.html");
+    let html = std::fs::read_to_string(&path).map_err(|e| {
+        StartError(format!("cannot read {}: {e} (build the widget first: make build)", path.display()))
+    })?;
+    let at = html
+        .find("</head>")
+        .ok_or_else(|| StartError(format!("{} has no </head>", path.display())))?;
+    Ok(Page { before: html[..at].to_string(), after: html[at..].to_string() })
+}
+
+/// The handler's routes: POST on `/` (the HANDLER URL) and on `/index.html`; GET for the files.
+pub fn router(config: &Config) -> Result<Router, StartError> {
+    let page = Arc::new(load_page(&config.dist)?);
+    let files = ServeDir::new(&config.dist)
+        .append_index_html_on_directories(true)
+        .fallback(ServeFile::new(config.dist.join("index.html")));
+    Ok(Router::new()
+        // Other methods on these paths (GET above all) go to the files, like every other path.
+        .route("/", post(launch).fallback_service(files.clone()))
+        .route("/index.html", post(launch).fallback_service(files.clone()))
+        .fallback_service(files)
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .with_state(page))
+}
+
+async fn launch(
+    State(page): State<Arc<Page>>,
+    Query(query): Query<Vec<(String, String)>>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let seed = serde_json::json!({ "query": to_object(query), "form": to_object(form) });
+    let body = format!(
+        "{}<script type=\"application/json\" id=\"{LAUNCH_ELEMENT_ID}\">{}</script>{}",
+        page.before,
+        script_json(&seed),
+        page.after
+    );
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    // The page holds this opening's tokens: never cache it, never leak its address.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// Form pairs as a JSON object of strings; a repeated name keeps its last value, as PHP does.
+fn to_object(pairs: Vec<(String, String)>) -> Value {
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        map.insert(k, Value::String(v));
+    }
+    Value::Object(map)
+}
+
+/// JSON that is safe inside a `<script>` element: no value can close the element (`</script>`),
+/// open a comment (`<!--`) or end a line in older JavaScript parsers (U+2028, U+2029). The
+/// replaced characters only occur inside JSON strings, where the `\u` escapes mean the same.
+pub fn script_json(value: &Value) -> String {
+    let raw = value.to_string();
+    let mut out = String::with_capacity(raw.len() + 16);
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    fn dist() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("callcard-handler-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<html><head><title>t</title></head><body></body></html>").unwrap();
+        std::fs::write(dir.join("app.js"), "console.log(1)").unwrap();
+        dir
+    }
+
+    async fn send(req: Request<Body>) -> (StatusCode, String) {
+        let app = router(&Config::new(dist())).unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        let status = res.status();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn form_post(uri: &str, body: impl Into<Body>) -> Request<Body> {
+        Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.into())
+            .unwrap()
+    }
+
+    /// The inlined JSON, read back the way the browser would: the element's text.
+    fn inlined(page: &str) -> Value {
+        let start = page.find("id=\"b24-launch\">").unwrap() + "id=\"b24-launch\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        serde_json::from_str(&page[start..end]).unwrap()
+    }
+
+    #[test]
+    fn no_value_can_break_out_of_the_script_element() {
+        let nasty = "</script><script>alert(1)</script><!-- \u{2028}\u{2029} & </SCRIPT>";
+        let out = script_json(&serde_json::json!({ "x": nasty }));
+        assert!(!out.contains('<') && !out.contains('>'));
+        assert!(!out.contains('\u{2028}') && !out.contains('\u{2029}'));
+        let back: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back["x"], nasty);
+    }
+
+    #[tokio::test]
+    async fn post_answers_the_page_with_query_and_form_inlined() {
+        let (status, page) = send(form_post(
+            "/?DOMAIN=portal.example&PROTOCOL=1&LANG=de&APP_SID=abc",
+            "AUTH_ID=tok&member_id=m1&PLACEMENT=CALL_CARD&PLACEMENT_OPTIONS=%7B%22PHONE_NUMBER%22%3A%22%3C%2Fscript%3E%22%7D",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.starts_with("<html><head><title>t</title>"));
+        let seed = inlined(&page);
+        assert_eq!(seed["query"]["DOMAIN"], "portal.example");
+        assert_eq!(seed["form"]["AUTH_ID"], "tok");
+        assert_eq!(seed["form"]["PLACEMENT_OPTIONS"], r#"{"PHONE_NUMBER":"</script>"}"#);
+        assert_eq!(page.matches("</script>").count(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_page_is_not_cached() {
+        let app = router(&Config::new(dist())).unwrap();
+        let res = app.oneshot(form_post("/", "AUTH_ID=t")).await.unwrap();
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    }
+
+    #[tokio::test]
+    async fn non_form_and_oversized_bodies_are_refused() {
+        let json = Request::post("/")
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        assert_eq!(send(json).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let big = format!("AUTH_ID={}", "a".repeat(DEFAULT_BODY_LIMIT + 1));
+        assert_eq!(send(form_post("/", big)).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn get_serves_the_static_files() {
+        let (status, body) = send(Request::get("/app.js").body(Body::empty()).unwrap()).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "console.log(1)"));
+        let (status, body) = send(Request::get("/").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains("b24-launch"));
+    }
+
+    #[test]
+    fn a_missing_build_is_a_clear_start_error() {
+        let err = router(&Config::new("/nonexistent-dist")).err().unwrap();
+        assert!(err.0.contains("make build"));
+    }
+}

@@ -1,0 +1,161 @@
+//! Phone numbers as the portal matches them.
+//!
+//! The portal compares normalised digit strings with no country awareness: for ten digits or
+//! more it drops a leading `00`, `011` or `0` and turns a leading `8` into `7`. So `030 1234567`
+//! (stored nationally) never matches `+49 30 1234567` (dialled internationally). The widget
+//! searches every likely spelling of the caller's number in one call instead.
+
+/// The portal's limit on values in one `crm.duplicate.findbycomm` call.
+pub const MAX_VARIANTS: usize = 20;
+
+/// The digits of a number, nothing else.
+pub fn digits(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The portal's own normalisation of a stored or searched number.
+pub fn portal_normal(raw: &str) -> String {
+    let d = digits(raw);
+    if d.len() < 10 {
+        return d;
+    }
+    let d = if let Some(rest) = d.strip_prefix("00") {
+        rest.to_string()
+    } else if let Some(rest) = d.strip_prefix("011") {
+        rest.to_string()
+    } else if let Some(rest) = d.strip_prefix('0') {
+        rest.to_string()
+    } else {
+        d
+    };
+    match d.strip_prefix('8') {
+        Some(rest) => format!("7{rest}"),
+        None => d,
+    }
+}
+
+/// Country calling codes of two digits; `1` and `7` have one, all others three (ITU E.164 plan).
+const TWO_DIGIT_CODES: &[&str] = &[
+    "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
+    "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+    "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+];
+
+/// Splits an international number (digits after `+`) into calling code and national number.
+pub fn split_calling_code(intl: &str) -> Option<(&str, &str)> {
+    let len = match intl.as_bytes().first()? {
+        b'1' | b'7' => 1,
+        b'0' => return None,
+        _ if intl.len() >= 2 && TWO_DIGIT_CODES.contains(&&intl[..2]) => 2,
+        _ => 3,
+    };
+    // A national number is at least four digits long.
+    (intl.len() >= len + 4).then(|| intl.split_at(len))
+}
+
+/// The spellings to search for a caller's number, most literal first, at most [`MAX_VARIANTS`].
+pub fn search_variants(raw: &str) -> Vec<String> {
+    let d = digits(raw);
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |v: String| {
+        if v.len() >= 3 && !out.contains(&v) && out.len() < MAX_VARIANTS {
+            out.push(v);
+        }
+    };
+    if d.is_empty() {
+        return Vec::new();
+    }
+    add(d.clone());
+
+    let explicit_intl = raw.trim_start().starts_with('+');
+    let intl = if explicit_intl {
+        Some(d.clone())
+    } else if let Some(rest) = d.strip_prefix("00").or_else(|| d.strip_prefix("011")) {
+        Some(rest.to_string())
+    } else if d.starts_with('0') {
+        None
+    } else if d.len() == 11 && d.starts_with('8') {
+        // Russia's and Kazakhstan's national form of +7: the same number as 7XXXXXXXXXX.
+        Some(format!("7{}", &d[1..]))
+    } else if d.len() >= 11 {
+        // Telephony hands over international numbers without the plus.
+        Some(d.clone())
+    } else {
+        None
+    };
+
+    if let Some(intl) = intl {
+        add(intl.clone());
+        add(format!("00{intl}"));
+        if let Some((code, national)) = split_calling_code(&intl) {
+            add(national.to_string());
+            add(format!("0{national}"));
+            if code == "7" {
+                add(format!("8{national}"));
+            }
+        }
+    } else if let Some(national) = d.strip_prefix('0') {
+        // A national number with its trunk prefix: also search it without.
+        add(national.to_string());
+    }
+    out
+}
+
+/// Whether a stored number is one of the searched spellings, as the portal would judge it.
+pub fn matches_any(stored: &str, variants: &[String]) -> bool {
+    let s = portal_normal(stored);
+    !s.is_empty() && variants.iter().any(|v| portal_normal(v) == s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portal_normalisation() {
+        assert_eq!(portal_normal("+7 (495) 123-45-67"), "74951234567");
+        assert_eq!(portal_normal("8 495 123 45 67"), "74951234567");
+        assert_eq!(portal_normal("030 1234567"), "301234567");
+        assert_eq!(portal_normal("0049301234567"), "49301234567");
+        assert_eq!(portal_normal("12345"), "12345");
+    }
+
+    #[test]
+    fn international_number_finds_national_spellings() {
+        let v = search_variants("49301234567");
+        assert!(v.contains(&"49301234567".to_string()));
+        assert!(v.contains(&"301234567".to_string()));
+        assert!(v.contains(&"0301234567".to_string()));
+        assert!(matches_any("030 1234567", &v));
+        assert!(matches_any("+49 30 1234567", &v));
+        assert!(!matches_any("+49 30 7654321", &v));
+    }
+
+    #[test]
+    fn russian_numbers_cover_eight_and_seven() {
+        let v = search_variants("+7 495 123-45-67");
+        assert!(v.contains(&"84951234567".to_string()));
+        assert!(v.contains(&"4951234567".to_string()));
+        assert!(matches_any("8 (495) 123-45-67", &v));
+        let v = search_variants("84951234567");
+        assert!(v.contains(&"74951234567".to_string()));
+    }
+
+    #[test]
+    fn trunk_prefixed_and_short_numbers() {
+        let v = search_variants("0301234567");
+        assert_eq!(v, vec!["0301234567".to_string(), "301234567".to_string()]);
+        assert_eq!(search_variants("101"), vec!["101".to_string()]);
+        assert!(search_variants("").is_empty());
+        assert!(search_variants("anonymous").is_empty());
+        assert!(search_variants(&"9".repeat(5000)).len() <= MAX_VARIANTS);
+    }
+
+    #[test]
+    fn calling_codes() {
+        assert_eq!(split_calling_code("12125550100"), Some(("1", "2125550100")));
+        assert_eq!(split_calling_code("4930123456"), Some(("49", "30123456")));
+        assert_eq!(split_calling_code("380441234567"), Some(("380", "441234567")));
+        assert_eq!(split_calling_code("49"), None);
+    }
+}

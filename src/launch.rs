@@ -1,0 +1,635 @@
+//! Launch data: what the portal tells the widget about this opening of the tab.
+//!
+//! It arrives from two sources. The thin handler inlines the POSTed form and the handler URL's
+//! query into the page (fast, synchronous); inside a portal frame, `getInitData` answers the same
+//! facts over the frame protocol (and is the only source when the portal opens the app by GET).
+//! Both are untrusted: every field is parsed into a type here, and whatever cannot be used becomes
+//! a [`LaunchError`] that the UI explains. Nothing in this module touches the browser.
+
+use serde_json::{Map, Value};
+use std::fmt;
+
+use crate::crm::entity::{EntityKind, EntityRef};
+use crate::rest::AccessToken;
+
+/// The portal the widget talks to: `protocol://domain`, with the domain validated as a host name
+/// with an optional port, so that it can be put into URLs and `postMessage` target origins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Portal {
+    pub domain: String,
+    pub https: bool,
+}
+
+impl Portal {
+    /// The origin the portal's messages come from and ours must be addressed to.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", if self.https { "https" } else { "http" }, self.domain)
+    }
+
+    /// The URL of a REST method, e.g. `https://portal.example/rest/batch.json`.
+    pub fn rest_url(&self, method: &str) -> String {
+        format!("{}/rest/{}.json", self.origin(), method)
+    }
+}
+
+/// Where in the portal the widget was opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Placement {
+    CallCard(CallCardOptions),
+    /// Any other placement code (`DEFAULT`, `CRM_CONTACT_DETAIL_TAB`…): not supported yet.
+    Other(String),
+}
+
+/// Which way the call goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallDirection {
+    Incoming,
+    Outgoing,
+    Callback,
+}
+
+/// The call card's options (`PLACEMENT_OPTIONS`). Every field is optional: a hidden number has no
+/// `PHONE_NUMBER`, an unbound call no entity. A value the widget cannot read is treated as absent
+/// rather than failing the whole card: the agent is on a live call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallCardOptions {
+    pub call_id: Option<String>,
+    /// The caller's number as the portal gave it (normally digits only).
+    pub phone_number: Option<String>,
+    pub line_number: Option<String>,
+    pub line_name: Option<String>,
+    pub entity: Option<EntityRef>,
+    pub activity_id: Option<u64>,
+    pub bindings: Vec<EntityRef>,
+    pub direction: Option<CallDirection>,
+    pub state: Option<String>,
+    pub call_list_mode: bool,
+}
+
+/// Everything the widget needs to start, validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Launch {
+    pub portal: Portal,
+    /// Interface language code as the portal gave it (`en`, `ru`, `de`…), lowercase.
+    pub lang: String,
+    pub member_id: String,
+    pub access_token: AccessToken,
+    /// Seconds the access token is valid for, counted from the launch.
+    pub expires_in: Option<u32>,
+    pub placement: Placement,
+}
+
+/// Why the widget cannot start. Each variant names the problem so the error screen can say it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LaunchError {
+    /// Neither inlined launch data nor a portal frame: the page was opened outside Bitrix24.
+    NoLaunchData,
+    /// The inlined launch data is not the JSON object the handler writes.
+    UnreadableSeed(String),
+    /// A required field is missing.
+    MissingField(&'static str),
+    /// A field is present but cannot be used.
+    InvalidField { field: &'static str, reason: String },
+    /// The two sources disagree about who opened the widget.
+    Mismatch { field: &'static str },
+    /// The portal did not answer `getInitData` and there is no other source.
+    FrameSilent,
+}
+
+impl fmt::Display for LaunchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LaunchError::NoLaunchData => write!(
+                f,
+                "This page was opened outside Bitrix24: no launch data was posted and no portal frame is around it."
+            ),
+            LaunchError::UnreadableSeed(why) => {
+                write!(f, "The launch data in the page cannot be read ({why}).")
+            }
+            LaunchError::MissingField(field) => {
+                write!(f, "The portal did not send {field}.")
+            }
+            LaunchError::InvalidField { field, reason } => {
+                write!(f, "The portal sent an unusable {field}: {reason}.")
+            }
+            LaunchError::Mismatch { field } => write!(
+                f,
+                "The posted launch data and the portal frame disagree about {field}; the widget will not act on either."
+            ),
+            LaunchError::FrameSilent => write!(
+                f,
+                "The portal did not answer the widget's request for its launch data."
+            ),
+        }
+    }
+}
+
+/// The raw fields of one source, before validation. Keys follow the POSTed names.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaunchFields {
+    pub domain: Option<Value>,
+    pub protocol: Option<Value>,
+    pub lang: Option<Value>,
+    pub app_sid: Option<Value>,
+    pub auth_id: Option<Value>,
+    pub auth_expires: Option<Value>,
+    pub member_id: Option<Value>,
+    pub placement: Option<Value>,
+    /// A JSON string when POSTed, an object from `getInitData`.
+    pub placement_options: Option<Value>,
+}
+
+impl LaunchFields {
+    /// Reads the JSON the thin handler inlined: `{"query": {…}, "form": {…}}`.
+    pub fn from_inlined(json: &str) -> Result<Self, LaunchError> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| LaunchError::UnreadableSeed(format!("not JSON: {e}")))?;
+        let root = value
+            .as_object()
+            .ok_or_else(|| LaunchError::UnreadableSeed("not an object".into()))?;
+        let empty = Map::new();
+        let section = |name: &str| -> Result<&Map<String, Value>, LaunchError> {
+            match root.get(name) {
+                None => Ok(&empty),
+                Some(Value::Object(m)) => Ok(m),
+                Some(_) => Err(LaunchError::UnreadableSeed(format!("`{name}` is not an object"))),
+            }
+        };
+        let query = section("query")?;
+        let form = section("form")?;
+        // The query carries DOMAIN/PROTOCOL/LANG/APP_SID; the body the rest. A field in the body
+        // wins over the same name in the query, as PHP's $_REQUEST order does on the portal side.
+        let get = |key: &str| form.get(key).or_else(|| query.get(key)).cloned();
+        Ok(LaunchFields {
+            domain: get("DOMAIN"),
+            protocol: get("PROTOCOL"),
+            lang: get("LANG"),
+            app_sid: get("APP_SID"),
+            auth_id: get("AUTH_ID"),
+            auth_expires: get("AUTH_EXPIRES"),
+            member_id: get("member_id").or_else(|| get("MEMBER_ID")),
+            placement: get("PLACEMENT"),
+            placement_options: get("PLACEMENT_OPTIONS"),
+        })
+    }
+
+    /// Reads the reply to the frame protocol's `getInitData`.
+    pub fn from_init_data(value: &Value) -> Result<Self, LaunchError> {
+        let obj = value.as_object().ok_or(LaunchError::InvalidField {
+            field: "getInitData reply",
+            reason: "not an object".into(),
+        })?;
+        let get = |key: &str| obj.get(key).cloned();
+        Ok(LaunchFields {
+            domain: get("DOMAIN"),
+            protocol: get("PROTOCOL"),
+            lang: get("LANG"),
+            app_sid: None,
+            auth_id: get("AUTH_ID"),
+            auth_expires: get("AUTH_EXPIRES"),
+            member_id: get("MEMBER_ID"),
+            placement: get("PLACEMENT"),
+            placement_options: get("PLACEMENT_OPTIONS"),
+        })
+    }
+}
+
+/// The iframe's `window.name`, `HOST[:port]|PROTOCOL|APP_SID`, which the portal sets when it
+/// renders the frame. It names the only origin the frame protocol may talk to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameName {
+    pub portal: Portal,
+    pub app_sid: String,
+}
+
+impl FrameName {
+    /// `None` when the name is not a portal frame name (e.g. the page was opened directly).
+    pub fn parse(name: &str) -> Option<FrameName> {
+        let mut parts = name.split('|');
+        let (host, protocol, sid) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || !is_app_sid(sid) {
+            return None;
+        }
+        let https = match protocol {
+            "1" => true,
+            "0" => false,
+            _ => return None,
+        };
+        let domain = normalize_domain(host, https).ok()?;
+        Some(FrameName {
+            portal: Portal { domain, https },
+            app_sid: sid.to_string(),
+        })
+    }
+}
+
+fn is_app_sid(sid: &str) -> bool {
+    !sid.is_empty() && sid.len() <= 64 && sid.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Validates `host[:port]` and drops the default port for the protocol, as the portal does in
+/// the frame name. Rejects anything that could smuggle a path, credentials or a scheme.
+pub fn normalize_domain(raw: &str, https: bool) -> Result<String, String> {
+    let raw = raw.trim().to_ascii_lowercase();
+    let (host, port) = match raw.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (raw.as_str(), None),
+    };
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .split('.')
+            .all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            });
+    if !host_ok {
+        return Err(format!("`{}` is not a host name", clip(&raw)));
+    }
+    match port {
+        None => Ok(host.to_string()),
+        Some(p) => {
+            let n: u16 = p
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("`{}` is not a port", clip(p)))?;
+            if (https && n == 443) || (!https && n == 80) {
+                Ok(host.to_string())
+            } else {
+                Ok(format!("{host}:{n}"))
+            }
+        }
+    }
+}
+
+/// Shortens untrusted text before it is quoted in an error message.
+fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(MAX).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// A launch value as text: strings trimmed, numbers and booleans spelled out; the values that
+/// mean "nothing" on the portal (`""`, `"undefined"`, `"null"`, null) become `None`.
+pub fn text(value: Option<&Value>) -> Option<String> {
+    let s = match value? {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    match s.as_str() {
+        "" | "undefined" | "null" => None,
+        _ => Some(s),
+    }
+}
+
+/// A positive integer id; `"0"` and anything non-numeric mean "none".
+pub fn id(value: Option<&Value>) -> Option<u64> {
+    text(value)?.parse::<u64>().ok().filter(|n| *n > 0)
+}
+
+/// `"true"`, `"Y"`, `"1"`, `true`, `1` are true; everything else is false.
+pub fn flag(value: Option<&Value>) -> bool {
+    matches!(text(value).as_deref(), Some("true" | "Y" | "y" | "1"))
+}
+
+impl Launch {
+    /// Validates the primary source and cross-checks it against the frame, when there is one.
+    ///
+    /// `primary` is the inlined data when the handler provided it, else `getInitData`'s reply.
+    /// `frame` is the parsed `window.name`; `init` the `getInitData` fields when both sources exist.
+    pub fn resolve(
+        primary: &LaunchFields,
+        frame: Option<&FrameName>,
+        init: Option<&LaunchFields>,
+    ) -> Result<Launch, LaunchError> {
+        let https = match text(primary.protocol.as_ref()).as_deref() {
+            Some("1") => true,
+            Some("0") => false,
+            // No PROTOCOL: trust the frame name, else assume https as every cloud portal is.
+            None => frame.map(|f| f.portal.https).unwrap_or(true),
+            Some(other) => {
+                return Err(LaunchError::InvalidField {
+                    field: "PROTOCOL",
+                    reason: format!("`{}` is neither 0 nor 1", clip(other)),
+                })
+            }
+        };
+        let raw_domain =
+            text(primary.domain.as_ref()).ok_or(LaunchError::MissingField("DOMAIN"))?;
+        let domain = normalize_domain(&raw_domain, https)
+            .map_err(|reason| LaunchError::InvalidField { field: "DOMAIN", reason })?;
+        let portal = Portal { domain, https };
+
+        if let Some(frame) = frame {
+            if frame.portal != portal {
+                return Err(LaunchError::Mismatch { field: "the portal's address" });
+            }
+            if let Some(sid) = text(primary.app_sid.as_ref()) {
+                if sid != frame.app_sid {
+                    return Err(LaunchError::Mismatch { field: "APP_SID" });
+                }
+            }
+        }
+
+        let member_id =
+            text(primary.member_id.as_ref()).ok_or(LaunchError::MissingField("member_id"))?;
+        if !member_id.bytes().all(|b| b.is_ascii_alphanumeric()) || member_id.len() > 64 {
+            return Err(LaunchError::InvalidField {
+                field: "member_id",
+                reason: "it is not an identifier".into(),
+            });
+        }
+
+        if let Some(init) = init {
+            let init_domain = text(init.domain.as_ref())
+                .and_then(|d| normalize_domain(&d, https).ok());
+            if init_domain.as_deref() != Some(portal.domain.as_str()) {
+                return Err(LaunchError::Mismatch { field: "DOMAIN" });
+            }
+            if text(init.member_id.as_ref()).as_deref() != Some(member_id.as_str()) {
+                return Err(LaunchError::Mismatch { field: "member_id" });
+            }
+        }
+
+        let token = text(primary.auth_id.as_ref()).ok_or(LaunchError::MissingField("AUTH_ID"))?;
+        let access_token = AccessToken::parse(&token).ok_or(LaunchError::InvalidField {
+            field: "AUTH_ID",
+            reason: "it is not a token".into(),
+        })?;
+        let expires_in = match text(primary.auth_expires.as_ref()) {
+            None => None,
+            Some(s) => Some(s.parse::<u32>().map_err(|_| LaunchError::InvalidField {
+                field: "AUTH_EXPIRES",
+                reason: "it is not a number of seconds".into(),
+            })?),
+        };
+
+        let lang = text(primary.lang.as_ref())
+            .map(|l| l.to_ascii_lowercase())
+            .filter(|l| l.len() <= 8 && l.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'))
+            .unwrap_or_else(|| "en".to_string());
+
+        let placement_code =
+            text(primary.placement.as_ref()).ok_or(LaunchError::MissingField("PLACEMENT"))?;
+        let placement = if placement_code == "CALL_CARD" {
+            Placement::CallCard(CallCardOptions::parse(primary.placement_options.as_ref())?)
+        } else {
+            Placement::Other(clip(&placement_code))
+        };
+
+        Ok(Launch {
+            portal,
+            lang,
+            member_id,
+            access_token,
+            expires_in,
+            placement,
+        })
+    }
+}
+
+impl CallCardOptions {
+    /// Parses `PLACEMENT_OPTIONS`: a JSON string as POSTed or an object as `getInitData` and
+    /// `getStatus` give it (there with typed values).
+    pub fn parse(raw: Option<&Value>) -> Result<CallCardOptions, LaunchError> {
+        let parsed;
+        let obj = match raw {
+            None => return Ok(CallCardOptions::default()),
+            Some(Value::Object(obj)) => obj,
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                return Ok(CallCardOptions::default())
+            }
+            Some(Value::String(s)) => {
+                parsed = serde_json::from_str::<Value>(s).map_err(|e| {
+                    LaunchError::InvalidField {
+                        field: "PLACEMENT_OPTIONS",
+                        reason: format!("it is not valid JSON ({e})"),
+                    }
+                })?;
+                parsed.as_object().ok_or(LaunchError::InvalidField {
+                    field: "PLACEMENT_OPTIONS",
+                    reason: "it is not a JSON object".into(),
+                })?
+            }
+            Some(_) => {
+                return Err(LaunchError::InvalidField {
+                    field: "PLACEMENT_OPTIONS",
+                    reason: "it is neither an object nor a JSON string".into(),
+                })
+            }
+        };
+        Ok(Self::from_object(obj))
+    }
+
+    fn from_object(obj: &Map<String, Value>) -> CallCardOptions {
+        let get = |k: &str| obj.get(k);
+        let entity = EntityKind::from_symbol(text(get("CRM_ENTITY_TYPE")).as_deref())
+            .zip(id(get("CRM_ENTITY_ID")))
+            .map(|(kind, id)| EntityRef { kind, id });
+        let direction = match text(get("CALL_DIRECTION"))
+            .map(|d| d.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("incoming") | Some("1") => Some(CallDirection::Incoming),
+            // The published page also spells it "outcoming".
+            Some("outgoing") | Some("outcoming") | Some("2") => Some(CallDirection::Outgoing),
+            Some("callback") | Some("4") => Some(CallDirection::Callback),
+            _ => None,
+        };
+        CallCardOptions {
+            call_id: text(get("CALL_ID")).map(|s| clip(&s)),
+            phone_number: text(get("PHONE_NUMBER")).filter(|n| n.bytes().any(|b| b.is_ascii_digit())),
+            line_number: text(get("LINE_NUMBER")),
+            line_name: text(get("LINE_NAME")),
+            entity,
+            activity_id: id(get("CRM_ACTIVITY_ID")),
+            bindings: parse_bindings(get("CRM_BINDINGS")),
+            direction,
+            state: text(get("CALL_STATE")),
+            call_list_mode: flag(get("CALL_LIST_MODE")),
+        }
+    }
+}
+
+/// `CRM_BINDINGS`: `[{ENTITY_TYPE, ENTITY_ID}]`, itself possibly a JSON string. Unreadable
+/// entries are skipped.
+fn parse_bindings(raw: Option<&Value>) -> Vec<EntityRef> {
+    let parsed;
+    let list = match raw {
+        Some(Value::Array(list)) => list,
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Array(list)) => {
+                parsed = list;
+                &parsed
+            }
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    list.iter()
+        .filter_map(|item| {
+            let obj = item.as_object()?;
+            let kind = EntityKind::from_symbol(text(obj.get("ENTITY_TYPE")).as_deref())?;
+            Some(EntityRef { kind, id: id(obj.get("ENTITY_ID"))? })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn seed(options: &str) -> String {
+        json!({
+            "query": {"DOMAIN": "portal.example:443", "PROTOCOL": "1", "LANG": "DE", "APP_SID": "abc123"},
+            "form": {
+                "AUTH_ID": "tok3n", "AUTH_EXPIRES": "3600", "REFRESH_ID": "r",
+                "member_id": "m1", "PLACEMENT": "CALL_CARD", "PLACEMENT_OPTIONS": options
+            }
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn inlined_seed_becomes_a_launch() {
+        let fields = LaunchFields::from_inlined(&seed(
+            r#"{"CALL_ID":"c1","PHONE_NUMBER":"74951234567","CRM_ENTITY_TYPE":"CONTACT","CRM_ENTITY_ID":"17","CALL_DIRECTION":"outcoming","CALL_LIST_MODE":"false","LINE_NAME":"undefined"}"#,
+        ))
+        .unwrap();
+        let launch = Launch::resolve(&fields, None, None).unwrap();
+        assert_eq!(launch.portal.origin(), "https://portal.example");
+        assert_eq!(launch.lang, "de");
+        assert_eq!(launch.expires_in, Some(3600));
+        let Placement::CallCard(o) = launch.placement else { panic!("not a call card") };
+        assert_eq!(o.phone_number.as_deref(), Some("74951234567"));
+        assert_eq!(o.entity, Some(EntityRef { kind: EntityKind::Contact, id: 17 }));
+        assert_eq!(o.direction, Some(CallDirection::Outgoing));
+        assert_eq!(o.line_name, None);
+        assert!(!o.call_list_mode);
+    }
+
+    #[test]
+    fn unbound_and_unknown_values_are_absent() {
+        let fields = LaunchFields::from_inlined(&seed(
+            r#"{"CRM_ENTITY_TYPE":"0","CRM_ENTITY_ID":"0","PHONE_NUMBER":"","CRM_BINDINGS":"[{\"ENTITY_TYPE\":\"DEAL\",\"ENTITY_ID\":\"5\"},{\"ENTITY_TYPE\":\"X\",\"ENTITY_ID\":\"1\"}]"}"#,
+        ))
+        .unwrap();
+        let Placement::CallCard(o) = Launch::resolve(&fields, None, None).unwrap().placement else {
+            panic!()
+        };
+        assert_eq!(o.entity, None);
+        assert_eq!(o.phone_number, None);
+        assert_eq!(o.bindings, vec![EntityRef { kind: EntityKind::Deal, id: 5 }]);
+    }
+
+    #[test]
+    fn malformed_options_name_the_field() {
+        let fields = LaunchFields::from_inlined(&seed(r#"{"PHONE_NUMBER": "7"#)).unwrap();
+        match Launch::resolve(&fields, None, None) {
+            Err(LaunchError::InvalidField { field: "PLACEMENT_OPTIONS", .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_and_hostile_fields_are_errors_not_panics() {
+        assert!(matches!(
+            LaunchFields::from_inlined("<html>"),
+            Err(LaunchError::UnreadableSeed(_))
+        ));
+        assert!(matches!(
+            LaunchFields::from_inlined("[1]"),
+            Err(LaunchError::UnreadableSeed(_))
+        ));
+        let no_domain = LaunchFields::from_inlined(r#"{"form":{"AUTH_ID":"x"}}"#).unwrap();
+        assert_eq!(
+            Launch::resolve(&no_domain, None, None),
+            Err(LaunchError::MissingField("DOMAIN"))
+        );
+        for bad in ["evil.com/x", "user@host", "a..b", "h:99999", "javascript:alert(1)"] {
+            let f = LaunchFields {
+                domain: Some(json!(bad)),
+                ..LaunchFields::default()
+            };
+            assert!(
+                matches!(
+                    Launch::resolve(&f, None, None),
+                    Err(LaunchError::InvalidField { field: "DOMAIN", .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn frame_name_is_parsed_and_checked() {
+        let frame = FrameName::parse("portal.example|1|abc123").unwrap();
+        assert_eq!(frame.portal.origin(), "https://portal.example");
+        assert_eq!(
+            FrameName::parse("127.0.0.1:8080|0|s1").unwrap().portal.origin(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(FrameName::parse(""), None);
+        assert_eq!(FrameName::parse("x|2|s"), None);
+        assert_eq!(FrameName::parse("x|1|a b"), None);
+
+        let fields = LaunchFields::from_inlined(&seed("{}")).unwrap();
+        assert!(Launch::resolve(&fields, Some(&frame), None).is_ok());
+        let other = FrameName::parse("other.example|1|abc123").unwrap();
+        assert_eq!(
+            Launch::resolve(&fields, Some(&other), None),
+            Err(LaunchError::Mismatch { field: "the portal's address" })
+        );
+        let wrong_sid = FrameName::parse("portal.example|1|zzz").unwrap();
+        assert_eq!(
+            Launch::resolve(&fields, Some(&wrong_sid), None),
+            Err(LaunchError::Mismatch { field: "APP_SID" })
+        );
+    }
+
+    #[test]
+    fn init_data_is_cross_checked_and_works_alone() {
+        let init = json!({
+            "DOMAIN": "portal.example", "PROTOCOL": 1, "LANG": "en", "AUTH_ID": "t",
+            "AUTH_EXPIRES": "3600", "MEMBER_ID": "m1", "PLACEMENT": "CALL_CARD",
+            "PLACEMENT_OPTIONS": {"PHONE_NUMBER": "4930123", "CRM_ENTITY_ID": 0, "CALL_LIST_MODE": true}
+        });
+        let init = LaunchFields::from_init_data(&init).unwrap();
+        let inlined = LaunchFields::from_inlined(&seed("{}")).unwrap();
+        assert!(Launch::resolve(&inlined, None, Some(&init)).is_ok());
+
+        let alone = Launch::resolve(&init, None, None).unwrap();
+        let Placement::CallCard(o) = alone.placement else { panic!() };
+        assert!(o.call_list_mode);
+        assert_eq!(o.phone_number.as_deref(), Some("4930123"));
+
+        let mut other_member = init.clone();
+        other_member.member_id = Some(json!("m2"));
+        assert_eq!(
+            Launch::resolve(&inlined, None, Some(&other_member)),
+            Err(LaunchError::Mismatch { field: "member_id" })
+        );
+    }
+
+    #[test]
+    fn other_placements_are_reported_not_rejected() {
+        let mut fields = LaunchFields::from_inlined(&seed("{}")).unwrap();
+        fields.placement = Some(json!("DEFAULT"));
+        assert_eq!(
+            Launch::resolve(&fields, None, None).unwrap().placement,
+            Placement::Other("DEFAULT".into())
+        );
+    }
+}

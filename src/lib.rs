@@ -1,0 +1,15 @@
+//! The Bitrix24 call-card widget.
+//!
+//! Data flows one way: [`launch`] → [`frame`] / [`rest`] → [`crm`] → `ui`. The pure modules
+//! (`launch`, `crm`, the envelopes of `rest`, the message format of `frame`) know nothing of the
+//! browser and are tested natively; the browser glue is compiled for `wasm32` only.
+
+pub mod crm;
+pub mod frame;
+pub mod launch;
+pub mod rest;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,161 @@
+//! The `batch` method: up to 50 commands in one request, later ones able to use earlier results
+//! through `$result[key][FIELD]` references. This is how a whole card costs one round trip.
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use super::envelope::{api_error, ApiError};
+use super::form;
+
+/// The portal's limit on commands in one batch.
+pub const MAX_COMMANDS: usize = 50;
+
+/// One command of a batch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Command {
+    pub key: String,
+    pub method: String,
+    pub params: Value,
+}
+
+/// A batch request under construction.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Batch {
+    /// Stop at the first failing command. Off for cards: sections fail independently.
+    pub halt: bool,
+    pub commands: Vec<Command>,
+}
+
+impl Batch {
+    pub fn push(&mut self, key: &str, method: &str, params: Value) -> &mut Self {
+        self.commands.push(Command { key: key.into(), method: method.into(), params });
+        self
+    }
+
+    /// A reference to a field of an earlier command's result, e.g. `reference("contact",
+    /// &["COMPANY_ID"])` → `$result[contact][COMPANY_ID]`.
+    pub fn reference(key: &str, path: &[&str]) -> Value {
+        let mut s = format!("$result[{key}]");
+        for p in path {
+            s.push('[');
+            s.push_str(p);
+            s.push(']');
+        }
+        Value::String(s)
+    }
+
+    /// The parameters of the `batch` call itself. Each command is `method?query`, its query
+    /// form-encoded inside the (again encoded) `cmd[key]` value, as the portal expects.
+    pub fn params(&self) -> Value {
+        let mut cmd = Map::new();
+        for c in &self.commands {
+            cmd.insert(c.key.clone(), Value::String(format!("{}?{}", c.method, form::encode(&c.params))));
+        }
+        serde_json::json!({ "halt": if self.halt { 1 } else { 0 }, "cmd": cmd })
+    }
+}
+
+/// What a batch answered, command by command.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchReply {
+    pub results: BTreeMap<String, Value>,
+    pub errors: BTreeMap<String, ApiError>,
+    pub totals: BTreeMap<String, u64>,
+}
+
+/// One command's outcome.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome<'a> {
+    Ok(&'a Value),
+    Failed(&'a ApiError),
+    /// Neither result nor error: not run (an earlier command halted the batch).
+    Missing,
+}
+
+impl BatchReply {
+    /// Parses the `result` of a `batch` reply. Empty sections come as `[]`, not `{}`.
+    pub fn parse(result: &Value) -> Result<BatchReply, String> {
+        let obj = result.as_object().ok_or("the batch result is not an object")?;
+        let section = |name: &str| -> Result<Option<&Map<String, Value>>, String> {
+            match obj.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Array(a)) if a.is_empty() => Ok(None),
+                Some(Value::Object(m)) => Ok(Some(m)),
+                // Numeric command keys make PHP serialise a section as a list.
+                Some(Value::Array(_)) => Err(format!("`{name}` is a list; command keys must not be numbers")),
+                Some(_) => Err(format!("`{name}` is not an object")),
+            }
+        };
+        let mut reply = BatchReply::default();
+        if let Some(m) = section("result")? {
+            reply.results = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        }
+        if let Some(m) = section("result_error")? {
+            for (k, v) in m {
+                let error = api_error(v).unwrap_or(ApiError {
+                    code: "UNKNOWN".into(),
+                    description: String::new(),
+                });
+                reply.errors.insert(k.clone(), error);
+            }
+        }
+        if let Some(m) = section("result_total")? {
+            for (k, v) in m {
+                if let Some(n) = v.as_u64().or_else(|| v.as_str()?.parse().ok()) {
+                    reply.totals.insert(k.clone(), n);
+                }
+            }
+        }
+        Ok(reply)
+    }
+
+    pub fn outcome(&self, key: &str) -> Outcome<'_> {
+        if let Some(e) = self.errors.get(key) {
+            Outcome::Failed(e)
+        } else if let Some(v) = self.results.get(key) {
+            Outcome::Ok(v)
+        } else {
+            Outcome::Missing
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn commands_are_encoded_with_references_intact() {
+        let mut b = Batch::default();
+        b.push("match", "crm.duplicate.findbycomm", json!({"type": "PHONE", "values": ["491701234567"]}))
+            .push("contact", "crm.contact.get", json!({"id": Batch::reference("match", &["CONTACT", "0"])}));
+        let p = b.params();
+        assert_eq!(p["halt"], 0);
+        assert_eq!(
+            p["cmd"]["match"],
+            "crm.duplicate.findbycomm?type=PHONE&values%5B0%5D=491701234567"
+        );
+        assert_eq!(p["cmd"]["contact"], "crm.contact.get?id=%24result%5Bmatch%5D%5BCONTACT%5D%5B0%5D");
+        // The outer encoding escapes the inner one again.
+        assert!(form::encode(&p).contains("cmd%5Bcontact%5D=crm.contact.get%3Fid%3D%2524result"));
+    }
+
+    #[test]
+    fn reply_sections_may_be_empty_lists() {
+        let r = BatchReply::parse(&json!({
+            "result": {"match": {"CONTACT": [5]}},
+            "result_error": {"lead": {"error": "", "error_description": "Not found"}},
+            "result_total": [], "result_next": [], "result_time": []
+        }))
+        .unwrap();
+        assert_eq!(r.outcome("match"), Outcome::Ok(&json!({"CONTACT": [5]})));
+        assert!(matches!(r.outcome("lead"), Outcome::Failed(e) if e.description == "Not found"));
+        assert_eq!(r.outcome("company"), Outcome::Missing);
+
+        let all_failed = BatchReply::parse(&json!({"result": [], "result_error": {"a": {"error": "insufficient_scope"}}})).unwrap();
+        assert!(all_failed.results.is_empty());
+        assert!(BatchReply::parse(&json!("x")).is_err());
+        assert!(BatchReply::parse(&json!({"result": [1, 2]})).is_err());
+    }
+}

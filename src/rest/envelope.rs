@@ -1,0 +1,169 @@
+//! The portal's reply envelopes: `{"result": …, "total", "next", "time"}` on success,
+//! `{"error": "CODE", "error_description": "…"}` on failure, turned into typed values.
+
+use serde_json::Value;
+use std::fmt;
+
+/// A successful call's payload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Success {
+    pub result: Value,
+    pub total: Option<u64>,
+    pub next: Option<u64>,
+}
+
+/// The portal's own error: its code and its description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub description: String,
+}
+
+/// What kind of trouble a failed call is, which decides what the widget does about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The token expired or is invalid: refresh through the frame and retry once.
+    Auth,
+    /// The app lacks a scope or the user lacks rights: retrying will not help.
+    Forbidden,
+    /// Rate or time limit: back off and retry.
+    Limit,
+    /// The portal or the network failed: a retry may help.
+    Unavailable,
+    /// The request itself was wrong (unknown method, bad parameters).
+    Rejected,
+}
+
+/// Why a REST call failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RestError {
+    /// No HTTP reply at all: offline, blocked, aborted or timed out.
+    Network(String),
+    /// The portal answered with its error envelope.
+    Api { status: u16, error: ApiError },
+    /// The reply was not a REST envelope (an HTML error page, truncated JSON…).
+    Malformed { status: u16 },
+}
+
+impl RestError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            RestError::Network(_) => ErrorKind::Unavailable,
+            RestError::Malformed { .. } => ErrorKind::Unavailable,
+            RestError::Api { status, error } => classify(*status, &error.code),
+        }
+    }
+}
+
+/// Classifies by code first (the portal's codes are stable) and by HTTP status second.
+pub fn classify(status: u16, code: &str) -> ErrorKind {
+    match code {
+        "expired_token" | "invalid_token" | "NO_AUTH_FOUND" | "WRONG_AUTH_TYPE" => ErrorKind::Auth,
+        "insufficient_scope" | "ACCESS_DENIED" | "INVALID_CREDENTIALS" | "user_access_error"
+        | "PAYMENT_REQUIRED" => ErrorKind::Forbidden,
+        "QUERY_LIMIT_EXCEEDED" | "OPERATION_TIME_LIMIT" | "OVERLOAD_LIMIT" => ErrorKind::Limit,
+        "INTERNAL_SERVER_ERROR" | "ERROR_UNEXPECTED_ANSWER" => ErrorKind::Unavailable,
+        _ => match status {
+            401 => ErrorKind::Auth,
+            403 => ErrorKind::Forbidden,
+            429 => ErrorKind::Limit,
+            500..=599 => ErrorKind::Unavailable,
+            _ => ErrorKind::Rejected,
+        },
+    }
+}
+
+impl fmt::Display for RestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RestError::Network(why) => write!(f, "the portal could not be reached ({why})"),
+            RestError::Api { status, error } if error.description.is_empty() => {
+                write!(f, "the portal answered {} (HTTP {status})", error.code)
+            }
+            RestError::Api { status, error } => write!(
+                f,
+                "the portal answered {}: {} (HTTP {status})",
+                error.code, error.description
+            ),
+            RestError::Malformed { status } => {
+                write!(f, "the portal's reply could not be read (HTTP {status})")
+            }
+        }
+    }
+}
+
+/// Reads an error object `{"error": …, "error_description": …}` if `value` is one.
+pub fn api_error(value: &Value) -> Option<ApiError> {
+    let obj = value.as_object()?;
+    let code = obj.get("error")?;
+    let code = match code {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let description = obj
+        .get("error_description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    Some(ApiError { code, description })
+}
+
+/// Parses one HTTP reply of the REST API.
+pub fn parse(status: u16, body: &str) -> Result<Success, RestError> {
+    let value: Value =
+        serde_json::from_str(body).map_err(|_| RestError::Malformed { status })?;
+    if let Some(error) = api_error(&value) {
+        return Err(RestError::Api { status, error });
+    }
+    let obj = value.as_object().ok_or(RestError::Malformed { status })?;
+    if !(200..300).contains(&status) {
+        // A failure status without the error envelope: say what we know.
+        return Err(RestError::Api {
+            status,
+            error: ApiError { code: format!("HTTP_{status}"), description: String::new() },
+        });
+    }
+    let result = obj.get("result").cloned().ok_or(RestError::Malformed { status })?;
+    let number = |k: &str| obj.get(k).and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    Ok(Success { result, total: number("total"), next: number("next") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_with_paging() {
+        let ok = parse(200, r#"{"result":[{"ID":"1"}],"total":51,"next":50,"time":{"start":1}}"#)
+            .unwrap();
+        assert_eq!(ok.total, Some(51));
+        assert_eq!(ok.next, Some(50));
+        assert_eq!(ok.result[0]["ID"], "1");
+    }
+
+    #[test]
+    fn errors_are_typed_by_code_and_status() {
+        let e = parse(401, r#"{"error":"expired_token","error_description":"The access token provided has expired."}"#)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        assert!(e.to_string().contains("expired_token"));
+        let e = parse(503, r#"{"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"}"#)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        let e = parse(403, r#"{"error":"insufficient_scope","error_description":""}"#).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Forbidden);
+        // `error` may be empty: the status decides.
+        let e = parse(500, r#"{"error":"","error_description":"boom"}"#).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unavailable);
+    }
+
+    #[test]
+    fn non_envelopes_are_malformed() {
+        assert_eq!(parse(502, "<html>Bad gateway</html>"), Err(RestError::Malformed { status: 502 }));
+        assert_eq!(parse(200, r#"{"time":{}}"#), Err(RestError::Malformed { status: 200 }));
+        assert_eq!(parse(200, "[1,2]"), Err(RestError::Malformed { status: 200 }));
+        assert_eq!(parse(200, r#"{"result":"#), Err(RestError::Malformed { status: 200 }));
+        assert!(matches!(parse(404, r#"{"result":1}"#), Err(RestError::Api { status: 404, .. })));
+    }
+}
