@@ -8,6 +8,7 @@ pub mod crm;
 pub mod frame;
 pub mod launch;
 pub mod rest;
+pub mod screen;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

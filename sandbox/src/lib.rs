@@ -1,1 +1,15 @@
+//! An emulated Bitrix24 portal for the demo and the tests.
+//!
+//! Two origins, as in real life: the portal (call card page, frame protocol parent side, REST
+//! API over an in-memory CRM) and the widget, served by the real thin handler. Everything the
+//! portal did is recorded (`/__sandbox/requests`, `/__sandbox/frame`) for tests and benchmarks.
 
+pub mod crm;
+pub mod params;
+mod portal;
+pub mod rest;
+pub mod scenarios;
+mod server;
+pub mod time;
+
+pub use server::{start, Config, Running};

@@ -1,1 +1,46 @@
-fn main(){}
+//! `callcard-sandbox`: the emulated portal and the widget, on two local origins.
+
+use callcard_sandbox::{start, Config};
+use std::time::Duration;
+
+const USAGE: &str = "usage: callcard-sandbox [--portal 127.0.0.1:8080] [--widget 127.0.0.1:8081] \
+[--dist dist] [--data sandbox/data] [--token-lifetime SECONDS]";
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("callcard-sandbox: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut config = Config::new("dist", concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--portal" => config.portal = value()?.parse().map_err(|e| format!("--portal: {e}"))?,
+            "--widget" => config.widget = value()?.parse().map_err(|e| format!("--widget: {e}"))?,
+            "--dist" => config.dist = value()?.into(),
+            "--data" => config.data = value()?.into(),
+            "--token-lifetime" => {
+                let secs: u64 = value()?.parse().map_err(|e| format!("--token-lifetime: {e}"))?;
+                config.token_lifetime = Duration::from_secs(secs);
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let running = start(config).await?;
+        println!("Sandbox portal: {}/   (scenarios: {}/__sandbox/scenarios)", running.portal_url, running.portal_url);
+        println!("Widget handler: {}/", running.widget_url);
+        println!("Open the portal URL in a browser; Ctrl+C stops.");
+        tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+        Ok(())
+    })
+}

@@ -15,27 +15,23 @@ pub fn command(name: &str, params: &Value, callback: &str, app_sid: &str) -> Str
     format!("{name}:{json}:{callback}:{app_sid}")
 }
 
-/// A message from the portal, split at the first colon.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Reply {
-    pub callback: String,
-    /// `Null` for an empty payload; `Err` when the payload is not JSON.
-    pub payload: Result<Value, String>,
+/// Splits a message from the portal into callback id and payload text, at the first colon.
+/// `None` when it cannot be a reply to us (no colon, or not a callback id of our shape): such
+/// messages are ignored, not errors.
+pub fn split_reply(data: &str) -> Option<(&str, &str)> {
+    let (callback, payload) = data.split_once(':')?;
+    let ours = callback.len() == CALLBACK_ID_LEN
+        && callback.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+    ours.then_some((callback, payload))
 }
 
-/// Parses a message from the portal. `None` when it is not one (no colon, or a callback id that
-/// cannot be one of ours): such messages are ignored, not errors.
-pub fn parse_reply(data: &str) -> Option<Reply> {
-    let (callback, json) = data.split_once(':')?;
-    if callback.len() != CALLBACK_ID_LEN || !callback.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) {
-        return None;
-    }
-    let payload = if json.trim().is_empty() {
+/// The JSON of a reply; an empty payload is `Null`.
+pub fn parse_payload(json: &str) -> Result<Value, String> {
+    if json.trim().is_empty() {
         Ok(Value::Null)
     } else {
         serde_json::from_str(json).map_err(|e| e.to_string())
-    };
-    Some(Reply { callback: callback.to_string(), payload })
+    }
 }
 
 /// Builds a callback id from any source of randomness yielding numbers in `[0, 1)`.
@@ -66,14 +62,15 @@ mod tests {
     #[test]
     fn replies_split_at_the_first_colon() {
         let cb = "a".repeat(32);
-        let r = parse_reply(&format!(r#"{cb}:{{"DOMAIN":"x:1"}}"#)).unwrap();
-        assert_eq!(r.callback, cb);
-        assert_eq!(r.payload, Ok(json!({"DOMAIN": "x:1"})));
-        assert_eq!(parse_reply(&format!("{cb}:")).unwrap().payload, Ok(Value::Null));
-        assert!(parse_reply(&format!("{cb}:{{nope")).unwrap().payload.is_err());
-        assert_eq!(parse_reply("no colon"), None);
-        assert_eq!(parse_reply("short:{}"), None);
-        assert_eq!(parse_reply(&format!("{}:{{}}", "A".repeat(32))), None);
+        let data = format!(r#"{cb}:{{"DOMAIN":"x:1"}}"#);
+        let (callback, payload) = split_reply(&data).unwrap();
+        assert_eq!(callback, cb);
+        assert_eq!(parse_payload(payload), Ok(json!({"DOMAIN": "x:1"})));
+        assert_eq!(parse_payload(""), Ok(Value::Null));
+        assert!(parse_payload("{nope").is_err());
+        assert_eq!(split_reply("no colon"), None);
+        assert_eq!(split_reply("short:{}"), None);
+        assert_eq!(split_reply(&format!("{}:{{}}", "A".repeat(32))), None);
     }
 
     #[test]

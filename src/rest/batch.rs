@@ -44,14 +44,16 @@ impl Batch {
         Value::String(s)
     }
 
-    /// The parameters of the `batch` call itself. Each command is `method?query`, its query
-    /// form-encoded inside the (again encoded) `cmd[key]` value, as the portal expects.
-    pub fn params(&self) -> Value {
-        let mut cmd = Map::new();
+    /// The form body of the `batch` call. Each command is `method?query`, its query form-encoded
+    /// inside the (again encoded) `cmd[key]` value, as the portal expects. Commands keep their
+    /// order: the portal runs them in body order, and a reference only sees earlier results.
+    pub fn form_body(&self) -> String {
+        let mut body = format!("halt={}", if self.halt { 1 } else { 0 });
         for c in &self.commands {
-            cmd.insert(c.key.clone(), Value::String(format!("{}?{}", c.method, form::encode(&c.params))));
+            let command = format!("{}?{}", c.method, form::encode(&c.params));
+            body.push_str(&format!("&cmd%5B{}%5D={}", form::escape(&c.key), form::escape(&command)));
         }
-        serde_json::json!({ "halt": if self.halt { 1 } else { 0 }, "cmd": cmd })
+        body
     }
 }
 
@@ -130,15 +132,15 @@ mod tests {
         let mut b = Batch::default();
         b.push("match", "crm.duplicate.findbycomm", json!({"type": "PHONE", "values": ["491701234567"]}))
             .push("contact", "crm.contact.get", json!({"id": Batch::reference("match", &["CONTACT", "0"])}));
-        let p = b.params();
-        assert_eq!(p["halt"], 0);
+        let body = b.form_body();
+        // Order is kept ("match" sorts after "contact" but must run first), and the outer
+        // encoding escapes the inner one again.
         assert_eq!(
-            p["cmd"]["match"],
-            "crm.duplicate.findbycomm?type=PHONE&values%5B0%5D=491701234567"
+            body,
+            "halt=0\
+             &cmd%5Bmatch%5D=crm.duplicate.findbycomm%3Ftype%3DPHONE%26values%255B0%255D%3D491701234567\
+             &cmd%5Bcontact%5D=crm.contact.get%3Fid%3D%2524result%255Bmatch%255D%255BCONTACT%255D%255B0%255D"
         );
-        assert_eq!(p["cmd"]["contact"], "crm.contact.get?id=%24result%5Bmatch%5D%5BCONTACT%5D%5B0%5D");
-        // The outer encoding escapes the inner one again.
-        assert!(form::encode(&p).contains("cmd%5Bcontact%5D=crm.contact.get%3Fid%3D%2524result"));
     }
 
     #[test]

@@ -1,0 +1,172 @@
+//! The portal's call card page: the call panel, the app's tab, and the hidden form that opens the
+//! widget by POST exactly as the portal does. The parent side of the frame protocol is
+//! `assets/portal.js`.
+
+use serde_json::{json, Map, Value};
+
+use crate::scenarios::{self, Options, Scenario};
+use crate::server::Sandbox;
+
+pub const SCRIPT: &str = include_str!("../assets/portal.js");
+
+/// Text for HTML text nodes and attribute values.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+fn options_text(scenario: &Scenario) -> String {
+    match scenario.options {
+        Options::Fields(fields) => {
+            let map: Map<String, Value> = fields.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+            Value::Object(map).to_string()
+        }
+        Options::Raw(raw) => raw.to_string(),
+    }
+}
+
+/// `getInitData` gives the options as an object; broken options stay the string they are.
+fn options_value(scenario: &Scenario) -> Value {
+    let text = options_text(scenario);
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+fn direction_label(scenario: &Scenario) -> &'static str {
+    match scenario.field("CALL_DIRECTION") {
+        Some("incoming") => "Incoming call",
+        Some("outgoing" | "outcoming") => "Outgoing call",
+        Some("callback") => "Callback",
+        _ => "Call",
+    }
+}
+
+/// The page for one opening of the widget in `scenario`.
+pub fn page(sb: &Sandbox, scenario: &Scenario) -> String {
+    let (app_sid, auth_id, refresh_id) = sb.open_session();
+    let lifetime = sb.token_lifetime_secs().to_string();
+    let domain = &sb.portal_domain;
+    let handler = format!(
+        "{}/?DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}",
+        sb.widget_origin, domain, scenario.lang, app_sid
+    );
+    let form_fields = [
+        ("AUTH_ID", auth_id.as_str()),
+        ("AUTH_EXPIRES", lifetime.as_str()),
+        ("REFRESH_ID", refresh_id.as_str()),
+        ("member_id", sb.member_id.as_str()),
+        ("status", "L"),
+        ("PLACEMENT", scenario.placement),
+        ("PLACEMENT_OPTIONS", &options_text(scenario)),
+    ];
+    let inputs: String = form_fields
+        .iter()
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v)))
+        .collect();
+    let config = json!({
+        "appSid": app_sid,
+        "widgetOrigin": sb.widget_origin,
+        "initData": {
+            "LANG": scenario.lang, "DOMAIN": domain, "PROTOCOL": 0, "PATH": "/rest",
+            "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,
+            "MEMBER_ID": sb.member_id, "FIRST_RUN": false, "IS_ADMIN": true, "INSTALL": false,
+            "USER_OPTIONS": [], "APP_OPTIONS": [],
+            "PLACEMENT": scenario.placement, "PLACEMENT_OPTIONS": options_value(scenario),
+        }
+    });
+    let number = scenario
+        .field("PHONE_NUMBER")
+        .map(|n| format!("+{n}"))
+        .unwrap_or_else(|| "Number withheld".to_string());
+    let line = scenario.field("LINE_NAME").unwrap_or("");
+    let picker: String = scenarios::ALL
+        .iter()
+        .map(|s| {
+            let current = if s.name == scenario.name { " class=\"current\" aria-current=\"page\"" } else { "" };
+            format!(
+                "<li><a href=\"/?scenario={name}\"{current}>{name}</a> <span>{summary}</span></li>",
+                name = esc(s.name),
+                summary = esc(s.summary)
+            )
+        })
+        .collect();
+
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Call card · Bitrix24 sandbox</title>
+<style>{STYLE}</style>
+</head>
+<body data-session="{sid}" data-scenario="{scenario_name}">
+<header class="bar">Bitrix24 <span>sandbox portal</span> <code>{domain_esc}</code></header>
+<main class="layout">
+  <section class="callcard" aria-label="Call card">
+    <div class="call-panel">
+      <div class="direction">{direction}</div>
+      <div class="number" data-testid="portal-number">{number}</div>
+      <div class="line">{line}</div>
+      <div class="state">{state}</div>
+    </div>
+    <nav class="tabs"><span>Call</span><span class="active">Caller context</span></nav>
+    <iframe id="app-frame" name="{frame_name}" title="Caller context" src="about:blank"></iframe>
+    <form id="app-form" method="POST" action="{handler}" target="{frame_name}">{inputs}</form>
+  </section>
+  <aside class="scenarios">
+    <h2>Scenarios</h2>
+    <p>Each opens the call card anew, with fresh tokens. Add <code>&amp;latency=MS</code> in a later version to slow REST down.</p>
+    <ul>{picker}</ul>
+  </aside>
+</main>
+<script id="portal-config" type="application/json">{config}</script>
+<script src="/portal.js"></script>
+</body>
+</html>"#,
+        sid = esc(&app_sid),
+        scenario_name = esc(scenario.name),
+        domain_esc = esc(domain),
+        direction = direction_label(scenario),
+        number = esc(&number),
+        line = esc(line),
+        state = esc(scenario.field("CALL_STATE").unwrap_or("")),
+        frame_name = esc(&format!("{domain}|0|{app_sid}")),
+        handler = esc(&handler),
+        config = callcard_handler::script_json(&config),
+    )
+}
+
+pub fn unknown_scenario(name: &str) -> String {
+    let list: String = scenarios::ALL
+        .iter()
+        .map(|s| format!("<li><a href=\"/?scenario={0}\">{0}</a></li>", esc(s.name)))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Unknown scenario</title></head>\
+         <body><h1>No scenario called “{}”</h1><ul>{list}</ul></body></html>",
+        esc(name)
+    )
+}
+
+const STYLE: &str = r#"
+body { margin: 0; font: 14px/1.45 system-ui, sans-serif; background: #eef2f4; color: #1f2937; }
+.bar { background: #2067b0; color: #fff; padding: 10px 18px; font-weight: 600; }
+.bar span { font-weight: 400; opacity: .8; }
+.bar code { float: right; font-weight: 400; opacity: .8; }
+.layout { display: flex; gap: 18px; padding: 18px; align-items: flex-start; }
+.callcard { width: 560px; background: #fff; border-radius: 10px; box-shadow: 0 4px 18px rgba(0,0,0,.12); overflow: hidden; }
+.call-panel { background: #2fc6f6; color: #fff; padding: 16px 20px; }
+.direction { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; opacity: .9; }
+.number { font-size: 22px; font-weight: 600; }
+.line, .state { font-size: 13px; opacity: .9; }
+.tabs { display: flex; border-bottom: 1px solid #e5e7eb; }
+.tabs span { padding: 8px 16px; color: #6b7280; }
+.tabs .active { color: #1f2937; border-bottom: 2px solid #2fc6f6; }
+#app-frame { display: block; width: 100%; height: 200px; border: 0; }
+#app-form { display: none; }
+.scenarios { flex: 1; max-width: 520px; }
+.scenarios h2 { font-size: 15px; margin: 0 0 6px; }
+.scenarios p { color: #6b7280; margin: 0 0 8px; }
+.scenarios ul { padding-left: 18px; margin: 0; }
+.scenarios li { margin: 4px 0; }
+.scenarios span { color: #6b7280; }
+.scenarios .current { font-weight: 700; }
+"#;

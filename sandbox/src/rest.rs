@@ -1,0 +1,315 @@
+//! The portal's REST methods over the in-memory CRM, and `batch` with `$result[…]` references
+//! resolved the way the portal's PHP resolves them.
+
+use serde_json::{json, Map, Value};
+
+use crate::crm::{id_of, Crm, Kind};
+use crate::params::{parse_query, Param};
+
+/// The portal's limit on commands in one batch.
+pub const BATCH_MAX_LENGTH: usize = 50;
+
+/// A successful call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub result: Value,
+    pub total: Option<u64>,
+    pub next: Option<u64>,
+}
+
+impl Answer {
+    fn of(result: Value) -> Answer {
+        Answer { result, total: None, next: None }
+    }
+}
+
+/// A failed call: HTTP status, error code (may be empty, as on the portal) and description.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fail {
+    pub status: u16,
+    pub code: String,
+    pub description: String,
+}
+
+impl Fail {
+    pub fn new(status: u16, code: &str, description: &str) -> Fail {
+        Fail { status, code: code.into(), description: description.into() }
+    }
+
+    pub fn body(&self) -> Value {
+        json!({ "error": self.code, "error_description": self.description })
+    }
+}
+
+pub type Outcome = Result<Answer, Fail>;
+
+/// Calls one method (not `batch`) by its case-insensitive name.
+pub fn call(crm: &Crm, method: &str, params: &Param) -> Outcome {
+    match method.to_ascii_lowercase().as_str() {
+        "crm.duplicate.findbycomm" => find_by_comm(crm, params),
+        "crm.contact.get" => get(crm, Kind::Contact, params),
+        "crm.company.get" => get(crm, Kind::Company, params),
+        "crm.lead.get" => get(crm, Kind::Lead, params),
+        "crm.deal.get" => get(crm, Kind::Deal, params),
+        "user.get" => user_get(crm, params),
+        "user.current" => crm
+            .get(Kind::User, 1)
+            .map(|u| Answer::of(u.clone()))
+            .ok_or_else(|| Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data")),
+        "batch" => Err(Fail::new(400, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage")),
+        _ => Err(Fail::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")),
+    }
+}
+
+/// `crm.*.get {id}`: the id goes through PHP's `intval`, so an array id reads as 1.
+fn get(crm: &Crm, kind: Kind, params: &Param) -> Outcome {
+    let id = params.get_ci("id").map(Param::intval).unwrap_or(0);
+    if id <= 0 {
+        return Err(Fail::new(400, "", "ID is not defined or invalid."));
+    }
+    crm.get(kind, id).map(|r| Answer::of(r.clone())).ok_or_else(|| Fail::new(400, "", "Not found"))
+}
+
+/// `crm.duplicate.findbycomm {type, values[], entity_type?}` → `{CONTACT: [ids], …}` with keys
+/// only for kinds found, and `[]` (PHP's empty array) when nothing is.
+fn find_by_comm(crm: &Crm, params: &Param) -> Outcome {
+    let field = match params.get_ci("type").and_then(Param::as_str).map(str::to_ascii_uppercase).as_deref() {
+        Some("PHONE") => "PHONE",
+        Some("EMAIL") => "EMAIL",
+        _ => return Err(Fail::new(400, "", "Communication type is not defined or not supported.")),
+    };
+    let values: Vec<String> = params
+        .get_ci("values")
+        .map(|v| v.values().into_iter().filter_map(Param::as_str).map(String::from).collect())
+        .unwrap_or_default();
+    if values.is_empty() {
+        return Err(Fail::new(400, "", "Communication values are not defined."));
+    }
+    if values.len() > 20 {
+        return Err(Fail::new(400, "", "Too many communication values (maximum is 20)."));
+    }
+    let only = params.get_ci("entity_type").and_then(Param::as_str).map(str::to_ascii_uppercase);
+    let mut found = Map::new();
+    for kind in [Kind::Lead, Kind::Contact, Kind::Company] {
+        if only.as_deref().is_some_and(|o| o != kind.symbol()) {
+            continue;
+        }
+        let ids = crm.find_by_comm(kind, field, &values);
+        if !ids.is_empty() {
+            found.insert(kind.symbol().into(), json!(ids));
+        }
+    }
+    Ok(Answer::of(if found.is_empty() { json!([]) } else { Value::Object(found) }))
+}
+
+fn user_get(crm: &Crm, params: &Param) -> Outcome {
+    let wanted = params
+        .get_ci("ID")
+        .or_else(|| params.get_ci("FILTER").and_then(|f| f.get_ci("ID")))
+        .map(|p| p.values().into_iter().map(Param::intval).collect::<Vec<_>>());
+    let users: Vec<Value> = crm
+        .all(Kind::User)
+        .iter()
+        .filter(|u| wanted.as_ref().is_none_or(|ids| id_of(u).is_some_and(|id| ids.contains(&id))))
+        .cloned()
+        .collect();
+    let total = users.len() as u64;
+    Ok(Answer { result: Value::Array(users), total: Some(total), next: None })
+}
+
+/// `batch {halt, cmd: {key: "method?query"}}`. Commands run in order; each may refer to earlier
+/// results with `$result[key][FIELD]…` (also `$next`, `$total`, `$time`, `$error`).
+pub fn batch(crm: &Crm, params: &Param) -> Outcome {
+    let halt = params.get_ci("halt").map(Param::intval).unwrap_or(0) != 0;
+    let commands = match params.get_ci("cmd") {
+        Some(Param::Map(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    let mut sections: [(&str, Map<String, Value>); 5] =
+        [("result", Map::new()), ("next", Map::new()), ("total", Map::new()), ("time", Map::new()), ("error", Map::new())];
+
+    for (index, (key, command)) in commands.into_iter().enumerate() {
+        let outcome = if index >= BATCH_MAX_LENGTH {
+            Err(Fail::new(400, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"))
+        } else {
+            let text = command.as_str().unwrap_or_default();
+            let (method, query) = text.split_once('?').unwrap_or((text, ""));
+            let resolved = resolve_references(&parse_query(query), &sections_view(&sections));
+            call(crm, method, &resolved)
+        };
+        let failed = outcome.is_err();
+        match outcome {
+            Ok(answer) => {
+                sections[0].1.insert(key.clone(), answer.result);
+                if let Some(next) = answer.next {
+                    sections[1].1.insert(key.clone(), json!(next));
+                }
+                if let Some(total) = answer.total {
+                    sections[2].1.insert(key.clone(), json!(total));
+                }
+                sections[3].1.insert(key.clone(), crate::time::envelope_time(0.0));
+            }
+            Err(fail) => {
+                sections[4].1.insert(key.clone(), fail.body());
+            }
+        }
+        if failed && halt {
+            break;
+        }
+    }
+
+    let section = |m: &Map<String, Value>| if m.is_empty() { json!([]) } else { Value::Object(m.clone()) };
+    Ok(Answer::of(json!({
+        "result": section(&sections[0].1),
+        "result_error": section(&sections[4].1),
+        "result_total": section(&sections[2].1),
+        "result_next": section(&sections[1].1),
+        "result_time": section(&sections[3].1),
+    })))
+}
+
+fn sections_view(sections: &[(&str, Map<String, Value>); 5]) -> Map<String, Value> {
+    sections.iter().map(|(name, m)| (name.to_string(), Value::Object(m.clone()))).collect()
+}
+
+/// Replaces references in every value (not key) of the parameters.
+fn resolve_references(params: &Param, results: &Map<String, Value>) -> Param {
+    match params {
+        Param::Map(items) => {
+            Param::Map(items.iter().map(|(k, v)| (k.clone(), resolve_references(v, results))).collect())
+        }
+        Param::Str(s) => resolve_string(s, results),
+    }
+}
+
+/// One value: `$name[seg][seg]…` up to the next whitespace. The walk stops at the first segment
+/// that does not exist, keeping what it reached. A reference that is the whole value is replaced
+/// by that value itself (an array stays an array); inside a longer string, by its text.
+fn resolve_string(s: &str, results: &Map<String, Value>) -> Param {
+    let mut out = s.to_string();
+    let mut search_from = 0;
+    while let Some(rel) = out[search_from..].find('$') {
+        let start = search_from + rel;
+        let rest = &out[start + 1..];
+        let Some(name) = ["result", "next", "total", "time", "error"]
+            .into_iter()
+            .find(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n))
+        else {
+            search_from = start + 1;
+            continue;
+        };
+        let end = start + 1 + rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let path = &out[start + 1 + name.len()..end];
+        let segments: Vec<&str> = path
+            .split('[')
+            .skip(1)
+            .filter_map(|p| p.split_once(']').map(|(seg, _)| seg))
+            .filter(|seg| !seg.is_empty())
+            .collect();
+        if segments.is_empty() {
+            search_from = end;
+            continue;
+        }
+        let mut reached = results.get(name).cloned().unwrap_or(Value::Null);
+        for seg in segments {
+            let next = match &reached {
+                Value::Object(m) => m.get(seg).cloned(),
+                Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i).cloned()),
+                _ => None,
+            };
+            match next {
+                Some(v) if !v.is_null() => reached = v,
+                _ => break,
+            }
+        }
+        if start == 0 && end == out.len() {
+            return Param::from_json(&reached);
+        }
+        let text = match &reached {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(true) => "1".into(),
+            Value::Array(_) | Value::Object(_) => "Array".into(),
+            _ => String::new(),
+        };
+        out.replace_range(start..end, &text);
+        search_from = start + text.len();
+    }
+    Param::Str(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn crm() -> Crm {
+        Crm::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap()
+    }
+
+    fn run_batch(body: &str) -> Value {
+        batch(&crm(), &parse_query(body)).unwrap().result
+    }
+
+    #[test]
+    fn references_chain_commands_in_order() {
+        let r = run_batch(
+            "halt=0&cmd[match]=crm.duplicate.findbycomm%3Ftype%3DPHONE%26values%5B0%5D%3D301234567\
+             &cmd[contact]=crm.contact.get%3Fid%3D%24result%5Bmatch%5D%5BCONTACT%5D%5B0%5D\
+             &cmd[company]=crm.company.get%3Fid%3D%24result%5Bcontact%5D%5BCOMPANY_ID%5D",
+        );
+        assert_eq!(r["result"]["match"], json!({"CONTACT": [1]}));
+        assert_eq!(r["result"]["contact"]["LAST_NAME"], "Schmidt");
+        assert_eq!(r["result"]["company"]["TITLE"], "Müller Logistik GmbH");
+        assert_eq!(r["result_error"], json!([]));
+    }
+
+    #[test]
+    fn a_missing_path_keeps_what_it_reached_as_php_does() {
+        // No CONTACT in the match: the reference stops at the match object, which `intval`
+        // reads as 1, so the portal answers contact #1. Clients must check what they get.
+        let r = run_batch(
+            "cmd[match]=crm.duplicate.findbycomm%3Ftype%3DPHONE%26values%5B0%5D%3D49405556677\
+             &cmd[contact]=crm.contact.get%3Fid%3D%24result%5Bmatch%5D%5BCONTACT%5D%5B0%5D",
+        );
+        assert_eq!(r["result"]["match"], json!({"COMPANY": [2]}));
+        assert_eq!(r["result"]["contact"]["ID"], "1");
+        // Nothing matched at all: `[]` reads as 0, an error for that command only.
+        let r = run_batch(
+            "cmd[match]=crm.duplicate.findbycomm%3Ftype%3DPHONE%26values%5B0%5D%3D12025550123\
+             &cmd[contact]=crm.contact.get%3Fid%3D%24result%5Bmatch%5D%5BCONTACT%5D%5B0%5D",
+        );
+        assert_eq!(r["result"]["match"], json!([]));
+        assert_eq!(r["result_error"]["contact"]["error_description"], "ID is not defined or invalid.");
+    }
+
+    #[test]
+    fn halt_stops_and_the_limit_is_fifty() {
+        let r = run_batch("halt=1&cmd[a]=crm.contact.get%3Fid%3D0&cmd[b]=crm.contact.get%3Fid%3D1");
+        assert!(r["result_error"].get("a").is_some());
+        assert_eq!(r["result"], json!([]));
+        let many: String = (0..51).map(|i| format!("&cmd[c{i}]=crm.contact.get%3Fid%3D1")).collect();
+        let r = run_batch(&many[1..]);
+        assert_eq!(r["result_error"]["c50"]["error"], "ERROR_BATCH_LENGTH_EXCEEDED");
+        assert_eq!(r["result"]["c49"]["ID"], "1");
+    }
+
+    #[test]
+    fn unknown_methods_and_nesting_are_refused() {
+        assert_eq!(call(&crm(), "crm.nothing", &Param::default()).unwrap_err().status, 404);
+        let r = run_batch("cmd[x]=batch%3Fcmd%5By%5D%3Duser.current");
+        assert_eq!(r["result_error"]["x"]["error"], "ERROR_BATCH_METHOD_NOT_ALLOWED");
+    }
+
+    #[test]
+    fn references_inside_longer_strings_are_text() {
+        let mut results = Map::new();
+        results.insert("result".into(), json!({"a": {"ID": "7", "L": [1, 2]}}));
+        assert_eq!(resolve_string("id-$result[a][ID] x", &results), Param::Str("id-7 x".into()));
+        assert_eq!(resolve_string("$result[a][L]", &results).to_json(), json!(["1", "2"]));
+        assert_eq!(resolve_string("x $result[a][L]", &results), Param::Str("x Array".into()));
+        // The match runs to the next blank, so a trailing mark is part of it, as in PHP.
+        assert_eq!(resolve_string("$result[a][L]-", &results).to_json(), json!(["1", "2"]));
+        assert_eq!(resolve_string("cost $5", &results), Param::Str("cost $5".into()));
+    }
+}

@@ -1,0 +1,325 @@
+//! The sandbox's HTTP side: sessions and tokens, routes, recording.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::crm::Crm;
+use crate::params::{parse_json, parse_query, Param};
+use crate::rest::{self, Fail};
+use crate::scenarios::{self, Scenario};
+use crate::{portal, time};
+
+/// Where to listen and what to serve.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The portal's address; port 0 picks a free one.
+    pub portal: SocketAddr,
+    /// The widget handler's address; port 0 picks a free one.
+    pub widget: SocketAddr,
+    /// The built widget (`dist/`).
+    pub dist: PathBuf,
+    /// The CRM data set.
+    pub data: PathBuf,
+    /// How long an issued access token lives.
+    pub token_lifetime: Duration,
+}
+
+impl Config {
+    pub fn new(dist: impl Into<PathBuf>, data: impl Into<PathBuf>) -> Config {
+        Config {
+            portal: ([127, 0, 0, 1], 8080).into(),
+            widget: ([127, 0, 0, 1], 8081).into(),
+            dist: dist.into(),
+            data: data.into(),
+            token_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// A started sandbox. Its servers run until the process ends.
+#[derive(Clone, Debug)]
+pub struct Running {
+    /// e.g. `http://127.0.0.1:8080`
+    pub portal_url: String,
+    /// e.g. `http://127.0.0.1:8081`
+    pub widget_url: String,
+}
+
+/// One opening of the widget: the tokens and APP_SID the portal page issued.
+#[derive(Clone, Debug)]
+struct Session {
+    app_sid: String,
+    expires_at: Instant,
+}
+
+/// A REST request as the sandbox served it (token left out).
+#[derive(Clone, Debug, serde::Serialize)]
+struct LoggedRequest {
+    session: Option<String>,
+    method: String,
+    params: Value,
+    /// Milliseconds since the sandbox started.
+    at_ms: u64,
+    status: u16,
+}
+
+/// A frame command the portal page received from the widget.
+#[derive(Clone, Debug, serde::Serialize, Deserialize)]
+struct FrameRecord {
+    session: String,
+    command: String,
+    #[serde(default)]
+    params: Value,
+    #[serde(default)]
+    at_ms: u64,
+}
+
+pub(crate) struct Sandbox {
+    crm: Mutex<Crm>,
+    tokens: Mutex<HashMap<String, Session>>,
+    requests: Mutex<Vec<LoggedRequest>>,
+    frames: Mutex<Vec<FrameRecord>>,
+    started: Instant,
+    token_lifetime: Duration,
+    pub(crate) portal_domain: String,
+    pub(crate) widget_origin: String,
+    pub(crate) member_id: String,
+}
+
+/// A poisoned lock only means another request panicked; the data is still usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Random lowercase hex, from the standard library's randomly keyed hasher.
+pub(crate) fn random_hex(len: usize) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut out = String::with_capacity(len + 16);
+    while out.len() < len {
+        let mut h = RandomState::new().build_hasher();
+        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out.truncate(len);
+    out
+}
+
+impl Sandbox {
+    fn elapsed_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    /// Issues the tokens for one opening of the widget.
+    pub(crate) fn open_session(&self) -> (String, String, String) {
+        let app_sid = random_hex(32);
+        let auth_id = random_hex(64);
+        let refresh_id = random_hex(64);
+        lock(&self.tokens).insert(
+            auth_id.clone(),
+            Session { app_sid: app_sid.clone(), expires_at: Instant::now() + self.token_lifetime },
+        );
+        (app_sid, auth_id, refresh_id)
+    }
+
+    pub(crate) fn token_lifetime_secs(&self) -> u64 {
+        self.token_lifetime.as_secs()
+    }
+
+    /// Checks `auth` as the portal does; on success, the session it belongs to.
+    fn authorise(&self, params: &Param) -> Result<String, Fail> {
+        let Some(token) = params.get("auth").and_then(Param::as_str).filter(|t| !t.is_empty()) else {
+            return Err(Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data"));
+        };
+        match lock(&self.tokens).get(token) {
+            None => Err(Fail::new(401, "invalid_token", "Unable to get application by token")),
+            Some(s) if s.expires_at <= Instant::now() => {
+                Err(Fail::new(401, "expired_token", "The access token provided has expired."))
+            }
+            Some(s) => Ok(s.app_sid.clone()),
+        }
+    }
+}
+
+/// Binds both origins and starts serving.
+pub async fn start(config: Config) -> Result<Running, String> {
+    let crm = Crm::load(&config.data)?;
+    let widget_router = callcard_handler::router(&callcard_handler::Config::new(&config.dist)).map_err(|e| e.to_string())?;
+    let portal_listener = tokio::net::TcpListener::bind(config.portal)
+        .await
+        .map_err(|e| format!("cannot listen on {} for the portal: {e}", config.portal))?;
+    let widget_listener = tokio::net::TcpListener::bind(config.widget)
+        .await
+        .map_err(|e| format!("cannot listen on {} for the widget: {e}", config.widget))?;
+    let portal_addr = portal_listener.local_addr().map_err(|e| e.to_string())?;
+    let widget_addr = widget_listener.local_addr().map_err(|e| e.to_string())?;
+
+    let sandbox = Arc::new(Sandbox {
+        crm: Mutex::new(crm),
+        tokens: Mutex::new(HashMap::new()),
+        requests: Mutex::new(Vec::new()),
+        frames: Mutex::new(Vec::new()),
+        started: Instant::now(),
+        token_lifetime: config.token_lifetime,
+        portal_domain: portal_addr.to_string(),
+        widget_origin: format!("http://{widget_addr}"),
+        member_id: format!("sandbox{}", &random_hex(24)),
+    });
+    let portal_router = Router::new()
+        .route("/", get(portal_page))
+        .route("/portal.js", get(portal_js))
+        .route("/rest/{method}", any(rest_endpoint))
+        .route("/__sandbox/requests", get(requests_log))
+        .route("/__sandbox/frame", get(frame_log).post(record_frame))
+        .route("/__sandbox/scenarios", get(scenario_list))
+        .with_state(sandbox);
+
+    tokio::spawn(async move {
+        let _ = axum::serve(portal_listener, portal_router).await;
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(widget_listener, widget_router).await;
+    });
+    Ok(Running { portal_url: format!("http://{portal_addr}"), widget_url: format!("http://{widget_addr}") })
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    scenario: Option<String>,
+}
+
+async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>) -> Response {
+    let name = q.scenario.as_deref().unwrap_or(scenarios::DEFAULT);
+    match scenarios::find(name) {
+        Some(scenario) => Html(portal::page(&sb, scenario)).into_response(),
+        None => (StatusCode::NOT_FOUND, Html(portal::unknown_scenario(name))).into_response(),
+    }
+}
+
+async fn portal_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], portal::SCRIPT).into_response()
+}
+
+/// `/rest/METHOD.json`: GET query, form or JSON body, as the portal accepts them.
+async fn rest_endpoint(
+    State(sb): State<Arc<Sandbox>>,
+    method: Method,
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if method == Method::OPTIONS {
+        return with_cors(StatusCode::OK, Value::Null);
+    }
+    let name = name.strip_suffix(".json").unwrap_or(&name).to_string();
+    let mut params = parse_query(query.as_deref().unwrap_or_default());
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let body_params = if body.is_empty() {
+        Ok(Param::default())
+    } else if is_json {
+        parse_json(&String::from_utf8_lossy(&body)).map_err(|_| ())
+    } else {
+        Ok(parse_query(&String::from_utf8_lossy(&body)))
+    };
+    let Ok(body_params) = body_params else {
+        let fail = Fail::new(400, "INVALID_REQUEST", "Invalid JSON body");
+        return with_cors(StatusCode::BAD_REQUEST, fail.body());
+    };
+    params.merge(body_params);
+
+    let session = sb.authorise(&params);
+    let outcome = session.clone().and_then(|_| {
+        let crm = lock(&sb.crm);
+        if name.eq_ignore_ascii_case("batch") {
+            rest::batch(&crm, &params)
+        } else {
+            rest::call(&crm, &name, &params)
+        }
+    });
+    let (status, body) = match outcome {
+        Ok(answer) => {
+            let mut body = json!({ "result": answer.result, "time": time::envelope_time(0.001) });
+            if let Some(total) = answer.total {
+                body["total"] = json!(total);
+            }
+            if let Some(next) = answer.next {
+                body["next"] = json!(next);
+            }
+            (200, body)
+        }
+        Err(fail) => (fail.status, fail.body()),
+    };
+
+    let mut logged = params.to_json();
+    if let Some(obj) = logged.as_object_mut() {
+        obj.remove("auth");
+    }
+    lock(&sb.requests).push(LoggedRequest {
+        session: session.ok(),
+        method: name,
+        params: logged,
+        at_ms: sb.elapsed_ms(),
+        status,
+    });
+    with_cors(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body)
+}
+
+/// The portal's CORS: any origin, and only the simple headers.
+fn with_cors(status: StatusCode, body: Value) -> Response {
+    let mut response = if body.is_null() { status.into_response() } else { (status, Json(body)).into_response() };
+    let h = response.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("origin, content-type, accept"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    response
+}
+
+#[derive(Deserialize)]
+struct LogQuery {
+    session: Option<String>,
+}
+
+async fn requests_log(State(sb): State<Arc<Sandbox>>, Query(q): Query<LogQuery>) -> Json<Value> {
+    let log = lock(&sb.requests);
+    let items: Vec<&LoggedRequest> =
+        log.iter().filter(|r| q.session.is_none() || r.session == q.session).collect();
+    Json(json!(items))
+}
+
+async fn frame_log(State(sb): State<Arc<Sandbox>>, Query(q): Query<LogQuery>) -> Json<Value> {
+    let log = lock(&sb.frames);
+    let items: Vec<&FrameRecord> =
+        log.iter().filter(|r| q.session.as_ref().is_none_or(|s| *s == r.session)).collect();
+    Json(json!(items))
+}
+
+async fn record_frame(State(sb): State<Arc<Sandbox>>, Json(mut record): Json<FrameRecord>) -> StatusCode {
+    record.at_ms = sb.elapsed_ms();
+    lock(&sb.frames).push(record);
+    StatusCode::NO_CONTENT
+}
+
+async fn scenario_list() -> Json<Value> {
+    Json(json!(scenarios::ALL
+        .iter()
+        .map(|s: &Scenario| json!({ "name": s.name, "summary": s.summary, "placement": s.placement }))
+        .collect::<Vec<_>>()))
+}

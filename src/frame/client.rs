@@ -1,0 +1,166 @@
+//! The browser side of the frame protocol: sends commands to the portal window and routes its
+//! replies back to the awaiting request.
+//!
+//! Every request has its own timeout: the portal answers nothing for unknown or denied commands
+//! and nothing at all when the origin or APP_SID is wrong. Messages are accepted only as strings,
+//! only from the portal's origin, and only for a callback we are waiting on; pending callbacks are
+//! removed on reply or timeout, so the map cannot grow without bound.
+
+use js_sys::{Function, Math, Promise};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, Window};
+
+use super::message;
+use crate::launch::FrameName;
+
+/// Why a frame request failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FrameError {
+    /// No reply in time: the command is unknown or denied here, or the portal is busy.
+    Timeout { command: String },
+    /// The reply was not JSON.
+    Unreadable { command: String },
+    /// The message could not be posted (no parent window).
+    Unavailable,
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameError::Timeout { command } => write!(f, "the portal did not answer {command}"),
+            FrameError::Unreadable { command } => write!(f, "the portal's answer to {command} could not be read"),
+            FrameError::Unavailable => f.write_str("the portal window is not reachable"),
+        }
+    }
+}
+
+struct Shared {
+    parent: Window,
+    origin: String,
+    app_sid: String,
+    /// Resolvers of the requests awaiting a reply, by callback id.
+    pending: RefCell<HashMap<String, Function>>,
+}
+
+/// A connection to the portal window. Dropping the last clone stops listening.
+#[derive(Clone)]
+pub struct FrameClient {
+    shared: Rc<Shared>,
+    _listener: Rc<Listener>,
+}
+
+/// Removes the `message` listener when the client goes away.
+struct Listener {
+    window: Window,
+    callback: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .window
+            .remove_event_listener_with_callback("message", self.callback.as_ref().unchecked_ref());
+    }
+}
+
+impl FrameClient {
+    /// Connects when this page runs in a frame of the portal the frame name names; `None` when
+    /// the page is not framed.
+    pub fn connect(frame: &FrameName) -> Option<FrameClient> {
+        let window = web_sys::window()?;
+        let parent = window.parent().ok().flatten()?;
+        // A top-level window is its own parent: there is no portal around us.
+        if js_sys::Object::is(&parent, &window) {
+            return None;
+        }
+        let shared = Rc::new(Shared {
+            parent,
+            origin: frame.portal.origin(),
+            app_sid: frame.app_sid.clone(),
+            pending: RefCell::new(HashMap::new()),
+        });
+        let weak = Rc::downgrade(&shared);
+        let callback = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(shared) = weak.upgrade() {
+                shared.receive(&event);
+            }
+        });
+        window
+            .add_event_listener_with_callback("message", callback.as_ref().unchecked_ref())
+            .ok()?;
+        Some(FrameClient { shared, _listener: Rc::new(Listener { window, callback }) })
+    }
+
+    /// Sends a command and waits for its reply, at most `timeout_ms`.
+    pub async fn call(&self, command: &str, params: &Value, timeout_ms: i32) -> Result<Value, FrameError> {
+        let callback = message::callback_id(Math::random);
+        let shared = &self.shared;
+        let mut resolver = None;
+        let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+        let resolve = resolver.ok_or(FrameError::Unavailable)?;
+        shared.pending.borrow_mut().insert(callback.clone(), resolve);
+
+        // The timeout resolves with `undefined`, a reply with its JSON text.
+        let weak = Rc::downgrade(shared);
+        let cb = callback.clone();
+        let on_timeout = Closure::once_into_js(move || {
+            if let Some(shared) = weak.upgrade() {
+                if let Some(resolve) = shared.pending.borrow_mut().remove(&cb) {
+                    let _ = resolve.call1(&JsValue::NULL, &JsValue::UNDEFINED);
+                }
+            }
+        });
+        let timer_set = web_sys::window()
+            .and_then(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.unchecked_ref(), timeout_ms)
+                    .ok()
+            })
+            .is_some();
+        if !timer_set || !shared.post(command, params, &callback) {
+            shared.pending.borrow_mut().remove(&callback);
+            return Err(FrameError::Unavailable);
+        }
+
+        let answer = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
+        let Some(text) = answer.as_string() else {
+            return Err(FrameError::Timeout { command: command.to_string() });
+        };
+        message::parse_payload(&text).map_err(|_| FrameError::Unreadable { command: command.to_string() })
+    }
+
+    /// Sends a command that needs no reply.
+    pub fn send(&self, command: &str, params: &Value) -> Result<(), FrameError> {
+        if self.shared.post(command, params, "") {
+            Ok(())
+        } else {
+            Err(FrameError::Unavailable)
+        }
+    }
+}
+
+impl Shared {
+    fn post(&self, command: &str, params: &Value, callback: &str) -> bool {
+        let text = message::command(command, params, callback, &self.app_sid);
+        self.parent.post_message(&JsValue::from_str(&text), &self.origin).is_ok()
+    }
+
+    fn receive(&self, event: &MessageEvent) {
+        if event.origin() != self.origin {
+            return;
+        }
+        let Some(data) = event.data().as_string() else { return };
+        let Some((callback, payload)) = message::split_reply(&data) else { return };
+        // Only callbacks we are waiting on: anything else is not for us.
+        let resolve = self.pending.borrow_mut().remove(callback);
+        if let Some(resolve) = resolve {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(payload));
+        }
+    }
+}
