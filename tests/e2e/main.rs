@@ -1,1 +1,135 @@
+//! End-to-end tests: the release widget in real headless Chromium, opened by the sandbox portal
+//! exactly as Bitrix24 opens it, checked as an agent sees it.
 #![cfg(not(target_arch = "wasm32"))]
+
+mod harness;
+
+use harness::{sandbox, Agent};
+
+/// The card of a known caller cost exactly one REST request, a `batch`.
+fn assert_one_batch(agent: &Agent) {
+    let requests = agent.rest_requests();
+    let methods: Vec<_> = requests.iter().map(|r| r["method"].as_str().unwrap_or_default()).collect();
+    assert_eq!(methods, ["batch"], "the card must cost one REST round trip");
+}
+
+#[tokio::test]
+async fn known_contact_shows_name_company_phones_and_the_call() {
+    let agent = Agent::open("known-contact").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    assert_eq!(agent.text("[data-testid=client-kind]").await.as_deref(), Some("CONTACT"));
+    assert_eq!(agent.text("[data-testid=client-post]").await.as_deref(), Some("Einkaufsleiterin"));
+    assert_eq!(agent.text("[data-testid=client-company]").await.as_deref(), Some("Müller Logistik GmbH"));
+    // Stored nationally, dialled internationally: found, and marked as the calling number.
+    let matched = agent.text("[data-testid=client-phones] li[data-matched=true]").await.unwrap();
+    assert!(matched.contains("030 1234567"), "{matched}");
+    assert_eq!(agent.texts("[data-testid=client-phones] li").await.len(), 2);
+    assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Incoming call"));
+    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Sales Berlin · 4930555000"));
+    assert_one_batch(&agent);
+    // The tab asked the portal for its launch data and to fit the card.
+    let fitted = agent.fitted_height().await.expect("the portal's frame fits the card");
+    assert!(fitted > 150.0, "{fitted}");
+    let frame = agent.frame_commands("resizeWindow").await;
+    assert!(frame.iter().any(|r| r["command"] == "getInitData"), "{frame:?}");
+    let last_resize = frame.iter().rev().find(|r| r["command"] == "resizeWindow").expect("a resizeWindow");
+    assert_eq!(last_resize["params"]["height"].as_f64(), Some(fitted));
+    agent.screenshot("known-contact").await;
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn unknown_number_says_so_after_one_search() {
+    let agent = Agent::open("unknown-number").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=unknown-caller] h1").await.as_deref(), Some("Unknown caller"));
+    assert!(!agent.exists("[data-testid=client]").await);
+    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("US support · 12125550000"));
+    assert_one_batch(&agent);
+    agent.screenshot("unknown-number").await;
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn malformed_options_are_explained_not_blank() {
+    let agent = Agent::open("malformed-options").await;
+    assert_eq!(agent.state().await, "error");
+    assert_eq!(agent.attr("[data-testid=error]", "data-problem").await.as_deref(), Some("launch"));
+    assert_eq!(agent.text("[data-testid=error-title]").await.as_deref(), Some("The widget cannot start"));
+    let detail = agent.text("[data-testid=error-detail]").await.unwrap();
+    assert!(detail.contains("PLACEMENT_OPTIONS") && detail.contains("not valid JSON"), "{detail}");
+    assert!(agent.rest_requests().is_empty(), "nothing is asked of the portal with broken launch data");
+    agent.screenshot("malformed-options").await;
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_company_number_shows_the_company() {
+    let agent = Agent::open("known-company").await;
+    assert_eq!(agent.text("[data-testid=client-kind]").await.as_deref(), Some("COMPANY"));
+    // The batch also asked for "the first contact", which the portal answered with contact #1
+    // because none matched: the card must not believe it.
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Nordwind Handels AG"));
+    assert_one_batch(&agent);
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_lead_stored_with_eight_is_found_from_plus_seven() {
+    let agent = Agent::open("known-lead").await;
+    assert_eq!(agent.text("[data-testid=client-kind]").await.as_deref(), Some("LEAD"));
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Иван Петров"));
+    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Москва, продажи · 74955550000"));
+    assert_one_batch(&agent);
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_hidden_number_asks_nothing_and_says_so() {
+    let agent = Agent::open("hidden-number").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=hidden-number] h1").await.as_deref(), Some("Hidden number"));
+    assert!(agent.rest_requests().is_empty());
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_record_named_by_the_call_is_fetched_directly() {
+    let agent = Agent::open("bound-entity").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Иван Сергеевич Петров"));
+    assert_eq!(agent.text("[data-testid=client-company]").await.as_deref(), Some("ООО «Северный ветер»"));
+    assert_eq!(agent.attr("[data-testid=client]", "data-entity").await.as_deref(), Some("CONTACT:4"));
+    let requests = agent.rest_requests();
+    assert_eq!(requests.len(), 1);
+    let commands = requests[0]["params"]["cmd"].as_object().unwrap();
+    assert!(commands.values().all(|c| !c.as_str().unwrap().contains("findbycomm")), "no number search: {commands:?}");
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn an_outgoing_call_is_labelled_as_such() {
+    let agent = Agent::open("outgoing").await;
+    assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Outgoing call"));
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("John Miller"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn another_placement_gets_a_clear_not_supported_screen() {
+    let agent = Agent::open("other-placement").await;
+    assert_eq!(agent.state().await, "ready");
+    let text = agent.text("[data-testid=not-supported]").await.unwrap();
+    assert!(text.contains("CALL_CARD") && text.contains("DEFAULT"), "{text}");
+    assert!(agent.rest_requests().is_empty());
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn opened_outside_bitrix24_the_page_explains_itself() {
+    let agent = Agent::open_direct(&format!("{}/", sandbox().widget_url)).await;
+    assert_eq!(agent.state().await, "error");
+    let detail = agent.text("[data-testid=error-detail]").await.unwrap();
+    assert!(detail.contains("outside Bitrix24"), "{detail}");
+    agent.close().await;
+}

@@ -1,0 +1,283 @@
+//! The end-to-end harness: the sandbox portal and the widget's handler (serving the release
+//! build in `dist/`), real headless Chromium driven through chromedriver, and an [`Agent`] that
+//! opens the call card in a scenario and reads what an agent sees inside the app's iframe.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long a card may take to leave `loading` before a test fails.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The sandbox, started once for the whole test binary on a runtime of its own (each test has
+/// its own runtime, which would stop the servers when the test ends).
+pub fn sandbox() -> &'static callcard_sandbox::Running {
+    static RUNNING: OnceLock<callcard_sandbox::Running> = OnceLock::new();
+    RUNNING.get_or_init(|| {
+        let dist = root().join("dist");
+        assert!(
+            dist.join("index.html").exists(),
+            "no release build in {}: run `make build` (or `make test`, which builds first)",
+            dist.display()
+        );
+        let mut config = callcard_sandbox::Config::new(dist, root().join("sandbox/data"));
+        config.portal = ([127, 0, 0, 1], 0).into();
+        config.widget = ([127, 0, 0, 1], 0).into();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("sandbox runtime");
+            runtime.block_on(async move {
+                tx.send(callcard_sandbox::start(config).await).expect("report start");
+                std::future::pending::<()>().await;
+            });
+        });
+        rx.recv().expect("sandbox thread").expect("sandbox starts")
+    })
+}
+
+/// A chromedriver process, ended when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts (installed by scripts/setup.sh)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        Driver { child, url: format!("http://127.0.0.1:{port}") }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh, empty Chromium profile per browser, removed when dropped.
+struct Profile(PathBuf);
+
+impl Profile {
+    fn new() -> Profile {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = root().join(format!("target/e2e-profiles/{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Profile(dir)
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An agent's browser with the portal's call card open.
+pub struct Agent {
+    client: Client,
+    /// The APP_SID of this opening; the sandbox files its records under it.
+    pub session: String,
+    _driver: Driver,
+    _profile: Profile,
+}
+
+impl Agent {
+    async fn launch() -> (Client, Driver, Profile) {
+        let driver = Driver::start();
+        let profile = Profile::new();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1200,820",
+                    format!("--user-data-dir={}", profile.0.display()),
+                ]
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("a Chromium session");
+        (client, driver, profile)
+    }
+
+    /// Opens the portal's call card in `scenario` and waits until the app's tab has settled
+    /// (`data-state` is no longer `loading`).
+    pub async fn open(scenario: &str) -> Agent {
+        let (client, driver, profile) = Agent::launch().await;
+        client.goto(&format!("{}/?scenario={scenario}", sandbox().portal_url)).await.unwrap();
+        let session = client
+            .execute("return document.body.dataset.session;", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .expect("the portal page names its session")
+            .to_string();
+        let frame = client.find(Locator::Css("#app-frame")).await.unwrap();
+        frame.enter_frame().await.unwrap();
+        let agent = Agent { client, session, _driver: driver, _profile: profile };
+        agent.wait_settled().await;
+        agent
+    }
+
+    /// Opens a URL directly, not through the portal (outside any frame).
+    pub async fn open_direct(url: &str) -> Agent {
+        let (client, driver, profile) = Agent::launch().await;
+        client.goto(url).await.unwrap();
+        let agent = Agent { client, session: String::new(), _driver: driver, _profile: profile };
+        agent.wait_settled().await;
+        agent
+    }
+
+    async fn wait_settled(&self) {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Some(state) = self.attr("[data-testid=callcard]", "data-state").await {
+                if state != "loading" {
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "the card did not settle within {READY_TIMEOUT:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The root's `data-state`: `ready` or `error` once settled.
+    pub async fn state(&self) -> String {
+        self.attr("[data-testid=callcard]", "data-state").await.unwrap_or_default()
+    }
+
+    /// The visible text of the first element matching `css`, `None` when there is none.
+    pub async fn text(&self, css: &str) -> Option<String> {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(e) => Some(e.text().await.unwrap()),
+            Err(_) => None,
+        }
+    }
+
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(e.text().await.unwrap());
+        }
+        out
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(e) => e.attr(name).await.ok().flatten(),
+            Err(_) => None,
+        }
+    }
+
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// The REST requests the portal served for this opening.
+    pub fn rest_requests(&self) -> Vec<Value> {
+        sandbox_log("requests", &self.session)
+    }
+
+    /// The frame commands the portal received from this opening, waiting up to a second for
+    /// one named `command` (the portal page records them asynchronously).
+    pub async fn frame_commands(&self, command: &str) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let log = sandbox_log("frame", &self.session);
+            if log.iter().any(|r| r["command"] == command) || Instant::now() > deadline {
+                return log;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits (up to two seconds) until the portal's iframe is exactly as tall as the widget's
+    /// content, and returns that height; `None` if it never is.
+    pub async fn fitted_height(&self) -> Option<f64> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let content = self
+                .client
+                .execute("return document.body.scrollHeight;", vec![])
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap_or_default();
+            if self.frame_height().await == content {
+                return Some(content);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The height the portal gave the app's iframe (from the portal page itself).
+    async fn frame_height(&self) -> f64 {
+        self.client.enter_parent_frame().await.unwrap();
+        let h = self
+            .client
+            .execute("return document.getElementById('app-frame').getBoundingClientRect().height;", vec![])
+            .await
+            .unwrap();
+        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
+        frame.enter_frame().await.unwrap();
+        h.as_f64().unwrap_or_default()
+    }
+
+    /// Saves what the agent sees (the whole portal page) as `target/screenshots/NAME.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        let dir = root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    pub async fn close(self) {
+        let Agent { client, _driver, _profile, .. } = self;
+        let _ = client.close().await;
+    }
+}
+
+/// Reads `/__sandbox/{what}?session=…` with a plain HTTP/1.0 request.
+fn sandbox_log(what: &str, session: &str) -> Vec<Value> {
+    let addr = sandbox().portal_url.trim_start_matches("http://").to_string();
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(stream, "GET /__sandbox/{what}?session={session} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+    serde_json::from_str(body).unwrap()
+}

@@ -1,0 +1,96 @@
+//! Browser tests: components mounted in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use callcard::crm::card::{Caller, Channel, ClientCard, CompanyLink};
+use callcard::crm::entity::{EntityKind, EntityRef};
+use callcard::launch::{CallCardOptions, CallDirection};
+use callcard::screen::{Problem, Screen};
+use callcard::ui::{CallSummary, CallerView, Root};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn text(root: &web_sys::HtmlElement, selector: &str) -> Option<String> {
+    root.query_selector(selector).unwrap().map(|e| e.text_content().unwrap_or_default())
+}
+
+const HOSTILE: &str = "<img src=x onerror=\"document.title='pwned'\"><script>alert(1)</script>\u{202e}evil";
+
+#[wasm_bindgen_test]
+async fn crm_text_is_shown_as_text_never_as_markup() {
+    let root = container();
+    let card = ClientCard {
+        entity: EntityRef { kind: EntityKind::Contact, id: 7 },
+        name: HOSTILE.into(),
+        post: Some("<b>CEO</b>".into()),
+        company: Some(CompanyLink { entity: None, title: "</section><h1>x</h1>".into() }),
+        phones: vec![
+            Channel { value: "030 1234567".into(), kind: "WORK".into(), matched: true },
+            Channel { value: "+49 170 5550101".into(), kind: "MOBILE".into(), matched: false },
+        ],
+        emails: vec![],
+    };
+    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <CallerView caller=Caller::Known(card.clone())/> });
+    leptos::task::tick().await;
+
+    assert!(root.query_selector("img, script, b, h1 + h1").unwrap().is_none(), "markup was interpreted");
+    assert_eq!(text(&root, "[data-testid=client-name]").as_deref(), Some(HOSTILE));
+    assert_eq!(text(&root, "[data-testid=client-post]").as_deref(), Some("<b>CEO</b>"));
+    assert_eq!(text(&root, "[data-testid=client-company]").as_deref(), Some("</section><h1>x</h1>"));
+    assert_eq!(text(&root, "[data-testid=client-kind]").as_deref(), Some("Contact"));
+    let matched = root.query_selector("[data-testid=client-phones] li[data-matched=true]").unwrap().unwrap();
+    assert!(matched.text_content().unwrap().contains("030 1234567"));
+    assert_ne!(web_sys::window().unwrap().document().unwrap().title(), "pwned");
+}
+
+#[wasm_bindgen_test]
+async fn call_summary_names_direction_and_line() {
+    let root = container();
+    let call = CallCardOptions {
+        direction: Some(CallDirection::Outgoing),
+        line_name: Some("Sales Berlin".into()),
+        line_number: Some("4930555000".into()),
+        ..Default::default()
+    };
+    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <CallSummary call=call.clone()/> });
+    leptos::task::tick().await;
+    assert_eq!(text(&root, "[data-testid=call-direction]").as_deref(), Some("Outgoing call"));
+    assert_eq!(text(&root, "[data-testid=call-line]").as_deref(), Some("Sales Berlin · 4930555000"));
+}
+
+#[wasm_bindgen_test]
+async fn an_error_screen_explains_and_retries() {
+    let root = container();
+    let screen = RwSignal::new(Screen::Failed(Problem {
+        code: "limit",
+        title: "The portal is busy".into(),
+        detail: "Too many requests at once; try again in a few seconds.".into(),
+        retry: true,
+    }));
+    let retries = RwSignal::new(0);
+    let retry = Callback::new(move |_| {
+        retries.update(|n| *n += 1);
+        screen.set(Screen::Loading);
+    });
+    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=screen retry=retry/> });
+    leptos::task::tick().await;
+
+    let main = root.query_selector("[data-testid=callcard]").unwrap().unwrap();
+    assert_eq!(main.get_attribute("data-state").as_deref(), Some("error"));
+    assert_eq!(text(&root, "[data-testid=error-title]").as_deref(), Some("The portal is busy"));
+    let button: web_sys::HtmlElement = root.query_selector("[data-testid=retry]").unwrap().unwrap().unchecked_into();
+    button.click();
+    leptos::task::tick().await;
+    assert_eq!(retries.get_untracked(), 1);
+    assert_eq!(main.get_attribute("data-state").as_deref(), Some("loading"));
+    assert!(root.query_selector("[data-testid=loading]").unwrap().is_some());
+}
