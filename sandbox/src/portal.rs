@@ -113,7 +113,7 @@ pub fn page(sb: &Sandbox, scenario: &Scenario) -> String {
   </section>
   <aside class="scenarios">
     <h2>Scenarios</h2>
-    <p>Each opens the call card anew, with fresh tokens. Add <code>&amp;latency=MS</code> in a later version to slow REST down.</p>
+    <p>Each opens the call card anew, with fresh tokens and a new APP_SID.</p>
     <ul>{picker}</ul>
   </aside>
 </main>

@@ -101,6 +101,18 @@ pub fn search_variants(raw: &str) -> Vec<String> {
     out
 }
 
+/// A number for reading. A number written with spaces or dashes is shown as written; a bare
+/// string of digits that looks international (telephony's form) gets its `+`.
+pub fn display(raw: &str) -> String {
+    let raw = raw.trim();
+    let bare = raw.strip_prefix('+').unwrap_or(raw);
+    if !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit()) && (raw.starts_with('+') || (bare.len() >= 11 && !bare.starts_with('0'))) {
+        format!("+{bare}")
+    } else {
+        raw.to_string()
+    }
+}
+
 /// Whether a stored number is one of the searched spellings, as the portal would judge it.
 pub fn matches_any(stored: &str, variants: &[String]) -> bool {
     let s = portal_normal(stored);
@@ -149,6 +161,15 @@ mod tests {
         assert!(search_variants("").is_empty());
         assert!(search_variants("anonymous").is_empty());
         assert!(search_variants(&"9".repeat(5000)).len() <= MAX_VARIANTS);
+    }
+
+    #[test]
+    fn numbers_for_reading() {
+        assert_eq!(display("+49 170 5550101"), "+49 170 5550101");
+        assert_eq!(display("49301234567"), "+49301234567");
+        assert_eq!(display(" 0301234567 "), "0301234567");
+        assert_eq!(display("101"), "101");
+        assert_eq!(display("+"), "+");
     }
 
     #[test]

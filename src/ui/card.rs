@@ -7,28 +7,20 @@ use crate::crm::card::{Caller, Channel, ClientCard};
 use crate::crm::phone;
 use crate::launch::CallCardOptions;
 
-/// Direction, line and the number, above the client.
+/// Direction, the caller's number and the line, above the client.
 #[component]
 pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
     let line = match (call.line_name, call.line_number) {
         (Some(name), Some(number)) => Some(format!("{name} · {number}")),
         (name, number) => name.or(number),
     };
+    let number = call.phone_number.as_deref().map(phone::display);
     view! {
         <header class="call" data-testid="call">
             <span class="call-direction" data-testid="call-direction">{text::direction(call.direction)}</span>
+            {number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> })}
             {line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> })}
         </header>
-    }
-}
-
-/// A number for reading: international numbers get their `+`.
-fn display_number(raw: &str) -> String {
-    let digits = phone::digits(raw);
-    if raw.trim_start().starts_with('+') || (digits.len() >= 11 && !digits.starts_with('0')) {
-        format!("+{digits}")
-    } else {
-        raw.trim().to_string()
     }
 }
 
@@ -89,7 +81,7 @@ fn Channels(items: Vec<Channel>, testid: &'static str, numbers: bool) -> impl In
                 {items
                     .into_iter()
                     .map(|c| {
-                        let value = if numbers { display_number(&c.value) } else { c.value.clone() };
+                        let value = if numbers { phone::display(&c.value) } else { c.value.clone() };
                         view! {
                             <li class:matched=c.matched data-matched=c.matched.to_string()>
                                 <span class="channel-value">{value}</span>

@@ -24,7 +24,9 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     // Stored nationally, dialled internationally: found, and marked as the calling number.
     let matched = agent.text("[data-testid=client-phones] li[data-matched=true]").await.unwrap();
     assert!(matched.contains("030 1234567"), "{matched}");
-    assert_eq!(agent.texts("[data-testid=client-phones] li").await.len(), 2);
+    let phones = agent.texts("[data-testid=client-phones] li").await;
+    assert_eq!(phones.len(), 2);
+    assert!(phones[1].contains("+49 170 5550101"), "stored formatting is kept: {phones:?}");
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Incoming call"));
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Sales Berlin · 4930555000"));
     assert_one_batch(&agent);
@@ -44,6 +46,7 @@ async fn unknown_number_says_so_after_one_search() {
     let agent = Agent::open("unknown-number").await;
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=unknown-caller] h1").await.as_deref(), Some("Unknown caller"));
+    assert_eq!(agent.text("[data-testid=call-number]").await.as_deref(), Some("+12025550123"));
     assert!(!agent.exists("[data-testid=client]").await);
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("US support · 12125550000"));
     assert_one_batch(&agent);
@@ -68,8 +71,8 @@ async fn malformed_options_are_explained_not_blank() {
 async fn a_company_number_shows_the_company() {
     let agent = Agent::open("known-company").await;
     assert_eq!(agent.text("[data-testid=client-kind]").await.as_deref(), Some("COMPANY"));
-    // The batch also asked for "the first contact", which the portal answered with contact #1
-    // because none matched: the card must not believe it.
+    // The batch also asked for "the first matching contact"; with none matching, the portal
+    // answered that command with contact #1. Only the search's own ids decide who is calling.
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Nordwind Handels AG"));
     assert_one_batch(&agent);
     agent.close().await;
@@ -90,6 +93,7 @@ async fn a_hidden_number_asks_nothing_and_says_so() {
     let agent = Agent::open("hidden-number").await;
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=hidden-number] h1").await.as_deref(), Some("Hidden number"));
+    assert!(!agent.exists("[data-testid=call-number]").await);
     assert!(agent.rest_requests().is_empty());
     agent.close().await;
 }
