@@ -59,9 +59,11 @@ fn load_page(dist: &Path) -> Result<Page, StartError> {
     let html = std::fs::read_to_string(&path).map_err(|e| {
         StartError(format!("cannot read {}: {e} (build the widget first: make build)", path.display()))
     })?;
+    // Minifiers may leave out the optional `</head>`; the body's start works as well.
     let at = html
         .find("</head>")
-        .ok_or_else(|| StartError(format!("{} has no </head>", path.display())))?;
+        .or_else(|| html.find("<body"))
+        .ok_or_else(|| StartError(format!("{} has neither </head> nor <body>", path.display())))?;
     Ok(Page { before: html[..at].to_string(), after: html[at..].to_string() })
 }
 
@@ -138,8 +140,11 @@ mod tests {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
+    /// A dist directory of its own for each test: tests run in parallel.
     fn dist() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("callcard-handler-test-{}", std::process::id()));
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("callcard-handler-test-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), "<html><head><title>t</title></head><body></body></html>").unwrap();
         std::fs::write(dir.join("app.js"), "console.log(1)").unwrap();
@@ -220,6 +225,14 @@ mod tests {
         let (status, body) = send(Request::get("/").body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
         assert!(!body.contains("b24-launch"));
+    }
+
+    #[test]
+    fn a_page_without_head_end_still_gets_the_launch() {
+        let dir = dist();
+        std::fs::write(dir.join("index.html"), "<html><head><title>t</title><body></body></html>").unwrap();
+        let page = load_page(&dir).unwrap();
+        assert_eq!(page.after, "<body></body></html>");
     }
 
     #[test]
