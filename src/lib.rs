@@ -6,6 +6,7 @@
 
 pub mod crm;
 pub mod frame;
+pub mod i18n;
 pub mod launch;
 pub mod rest;
 pub mod screen;

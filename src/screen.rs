@@ -2,16 +2,18 @@
 //! wording of every problem. The Leptos views only render this; keeping it pure lets the native
 //! tests check what an agent is told for each failure.
 
-use crate::crm::card::{CardError, Caller};
+use crate::crm::card::{Candidate, CardError, Caller};
+use crate::i18n::Texts;
 use crate::launch::{CallCardOptions, LaunchError};
-use crate::rest::envelope::{ErrorKind, RestError};
+use crate::rest::envelope::{classify, ApiError, ErrorKind, RestError};
 
 /// The widget's screen.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Loading,
-    /// The caller's card.
-    Card { call: CallCardOptions, caller: Caller },
+    /// The call and who is calling. `others` holds the other matches when the agent picked one
+    /// of several, so that they can go back.
+    Card { call: CallCardOptions, caller: Caller, others: Vec<Candidate> },
     /// Opened in a placement this widget does not serve.
     NotSupported { placement: String },
     Failed(Problem),
@@ -39,33 +41,49 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn launch(error: &LaunchError) -> Problem {
+    pub fn launch(t: &Texts, error: &LaunchError) -> Problem {
         Problem {
             code: "launch",
-            title: "The widget cannot start".into(),
-            detail: format!("{error} Close the tab and open it again from the call card; if it keeps happening, tell your Bitrix24 administrator."),
+            title: t.problem_launch.into(),
+            detail: format!("{error} {}", t.problem_launch_advice),
             retry: false,
         }
     }
 
-    pub fn rest(error: &RestError) -> Problem {
-        let (code, title, advice, retry) = match error.kind() {
-            ErrorKind::Auth => ("auth", "The portal did not accept the widget's access", "Reopen the call card to sign in again.", true),
-            ErrorKind::Forbidden => ("forbidden", "The widget is not allowed to read the CRM", "An administrator has to grant the app the crm scope, or you the right to see this client.", false),
-            ErrorKind::Limit => ("limit", "The portal is busy", "Too many requests at once; try again in a few seconds.", true),
-            ErrorKind::Unavailable => ("unavailable", "The portal cannot be reached", "Check the connection and try again.", true),
-            ErrorKind::Rejected => ("rejected", "The portal refused the request", "Try again; if it keeps happening, tell your Bitrix24 administrator.", true),
-        };
-        Problem { code, title: title.into(), detail: format!("{advice} Details: {error}."), retry }
+    pub fn rest(t: &Texts, error: &RestError) -> Problem {
+        Problem::of_kind(t, error.kind(), &error.to_string())
     }
 
-    pub fn card(error: &CardError) -> Problem {
+    /// A portal error inside a batch (a whole card's or one section's).
+    pub fn api(t: &Texts, error: &ApiError) -> Problem {
+        let what = if error.description.is_empty() {
+            error.code.clone()
+        } else if error.code.is_empty() {
+            error.description.clone()
+        } else {
+            format!("{}: {}", error.code, error.description)
+        };
+        Problem::of_kind(t, classify(200, &error.code), &what)
+    }
+
+    fn of_kind(t: &Texts, kind: ErrorKind, what: &str) -> Problem {
+        let (code, title, advice, retry) = match kind {
+            ErrorKind::Auth => ("auth", t.problem_auth, t.problem_auth_advice, true),
+            ErrorKind::Forbidden => ("forbidden", t.problem_forbidden, t.problem_forbidden_advice, false),
+            ErrorKind::Limit => ("limit", t.problem_limit, t.problem_limit_advice, true),
+            ErrorKind::Unavailable => ("unavailable", t.problem_unavailable, t.problem_unavailable_advice, true),
+            ErrorKind::Rejected => ("rejected", t.problem_rejected, t.problem_rejected_advice, true),
+        };
+        Problem { code, title: title.into(), detail: format!("{advice} {}: {what}.", t.details), retry }
+    }
+
+    pub fn card(t: &Texts, error: &CardError) -> Problem {
         match error {
-            CardError::Command { error, .. } => Problem::rest(&RestError::Api { status: 200, error: error.clone() }),
+            CardError::Command { error, .. } => Problem::api(t, error),
             CardError::Shape(why) => Problem {
                 code: "unreadable",
-                title: "The portal's answer could not be read".into(),
-                detail: format!("The client's record came back in an unexpected shape ({why})."),
+                title: t.problem_unreadable.into(),
+                detail: format!("{}: {why}.", t.details),
                 retry: true,
             },
         }
@@ -75,11 +93,11 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rest::envelope::ApiError;
+    use crate::i18n::{DE, EN};
 
     #[test]
     fn every_failure_says_what_happened_and_whether_to_retry() {
-        let p = Problem::launch(&LaunchError::MissingField("DOMAIN"));
+        let p = Problem::launch(&EN, &LaunchError::MissingField("DOMAIN"));
         assert_eq!(p.code, "launch");
         assert!(p.detail.contains("DOMAIN"));
         assert!(!p.retry);
@@ -88,25 +106,28 @@ mod tests {
             status: 503,
             error: ApiError { code: "QUERY_LIMIT_EXCEEDED".into(), description: "Too many requests".into() },
         };
-        let p = Problem::rest(&limited);
+        let p = Problem::rest(&EN, &limited);
         assert_eq!((p.code, p.retry), ("limit", true));
         assert!(p.detail.contains("Too many requests"));
 
-        let p = Problem::rest(&RestError::Network("Failed to fetch".into()));
-        assert_eq!(p.code, "unavailable");
+        assert_eq!(Problem::rest(&EN, &RestError::Network("Failed to fetch".into())).code, "unavailable");
 
         let scope = CardError::Command {
-            key: "match",
+            key: "match".into(),
             error: ApiError { code: "insufficient_scope".into(), description: String::new() },
         };
-        assert_eq!(Problem::card(&scope).code, "forbidden");
+        assert_eq!(Problem::card(&EN, &scope).code, "forbidden");
+        let internal = ApiError { code: "INTERNAL_SERVER_ERROR".into(), description: "Internal error".into() };
+        let p = Problem::api(&DE, &internal);
+        assert_eq!(p.title, "Das Portal ist nicht erreichbar");
+        assert!(p.detail.contains("INTERNAL_SERVER_ERROR: Internal error"));
     }
 
     #[test]
     fn data_state_follows_the_screen() {
         assert_eq!(Screen::Loading.data_state(), "loading");
         assert_eq!(Screen::NotSupported { placement: "DEFAULT".into() }.data_state(), "ready");
-        let p = Problem::launch(&LaunchError::NoLaunchData);
+        let p = Problem::launch(&EN, &LaunchError::NoLaunchData);
         assert_eq!(Screen::Failed(p).data_state(), "error");
     }
 }

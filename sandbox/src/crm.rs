@@ -14,10 +14,14 @@ pub enum Kind {
     Lead,
     Deal,
     User,
+    Status,
+    Activity,
+    Comment,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Contact, Kind::Company, Kind::Lead, Kind::Deal, Kind::User];
+    pub const ALL: [Kind; 8] =
+        [Kind::Contact, Kind::Company, Kind::Lead, Kind::Deal, Kind::User, Kind::Status, Kind::Activity, Kind::Comment];
 
     fn file(self) -> &'static str {
         match self {
@@ -26,6 +30,9 @@ impl Kind {
             Kind::Lead => "leads.json",
             Kind::Deal => "deals.json",
             Kind::User => "users.json",
+            Kind::Status => "statuses.json",
+            Kind::Activity => "activities.json",
+            Kind::Comment => "comments.json",
         }
     }
 
@@ -37,6 +44,9 @@ impl Kind {
             Kind::Lead => "LEAD",
             Kind::Deal => "DEAL",
             Kind::User => "USER",
+            Kind::Status => "STATUS",
+            Kind::Activity => "ACTIVITY",
+            Kind::Comment => "COMMENT",
         }
     }
 }

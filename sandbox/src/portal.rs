@@ -40,13 +40,13 @@ fn direction_label(scenario: &Scenario) -> &'static str {
 }
 
 /// The page for one opening of the widget in `scenario`.
-pub fn page(sb: &Sandbox, scenario: &Scenario) -> String {
-    let (app_sid, auth_id, refresh_id) = sb.open_session();
+pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str) -> String {
+    let (app_sid, auth_id, refresh_id) = sb.open_session(scenario);
     let lifetime = sb.token_lifetime_secs().to_string();
     let domain = &sb.portal_domain;
     let handler = format!(
         "{}/?DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}",
-        sb.widget_origin, domain, scenario.lang, app_sid
+        sb.widget_origin, domain, lang, app_sid
     );
     let form_fields = [
         ("AUTH_ID", auth_id.as_str()),
@@ -65,7 +65,7 @@ pub fn page(sb: &Sandbox, scenario: &Scenario) -> String {
         "appSid": app_sid,
         "widgetOrigin": sb.widget_origin,
         "initData": {
-            "LANG": scenario.lang, "DOMAIN": domain, "PROTOCOL": 0, "PATH": "/rest",
+            "LANG": lang, "DOMAIN": domain, "PROTOCOL": 0, "PATH": "/rest",
             "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,
             "MEMBER_ID": sb.member_id, "FIRST_RUN": false, "IS_ADMIN": true, "INSTALL": false,
             "USER_OPTIONS": [], "APP_OPTIONS": [],

@@ -43,14 +43,28 @@ impl Fail {
 
 pub type Outcome = Result<Answer, Fail>;
 
-/// Calls one method (not `batch`) by its case-insensitive name.
-pub fn call(crm: &Crm, method: &str, params: &Param) -> Outcome {
-    match method.to_ascii_lowercase().as_str() {
+/// A failure forced on a method, by the scenario: `(method, status, code, description)`.
+pub type Fault = (&'static str, u16, &'static str, &'static str);
+
+/// Calls one method (not `batch`) by its case-insensitive name, unless a fault is set for it.
+pub fn call(crm: &Crm, method: &str, params: &Param, faults: &[Fault]) -> Outcome {
+    let lower = method.to_ascii_lowercase();
+    if let Some((_, status, code, description)) = faults.iter().find(|f| f.0 == lower) {
+        return Err(Fail::new(*status, code, description));
+    }
+    match lower.as_str() {
         "crm.duplicate.findbycomm" => find_by_comm(crm, params),
         "crm.contact.get" => get(crm, Kind::Contact, params),
         "crm.company.get" => get(crm, Kind::Company, params),
         "crm.lead.get" => get(crm, Kind::Lead, params),
         "crm.deal.get" => get(crm, Kind::Deal, params),
+        "crm.contact.list" => list(crm, Kind::Contact, params),
+        "crm.company.list" => list(crm, Kind::Company, params),
+        "crm.lead.list" => list(crm, Kind::Lead, params),
+        "crm.deal.list" => list(crm, Kind::Deal, params),
+        "crm.status.list" => list(crm, Kind::Status, params),
+        "crm.activity.list" => list(crm, Kind::Activity, params),
+        "crm.timeline.comment.list" => list(crm, Kind::Comment, params),
         "user.get" => user_get(crm, params),
         "user.current" => crm
             .get(Kind::User, 1)
@@ -102,6 +116,96 @@ fn find_by_comm(crm: &Crm, params: &Param) -> Outcome {
     Ok(Answer::of(if found.is_empty() { json!([]) } else { Value::Object(found) }))
 }
 
+/// Lists page by this many records.
+const PAGE: usize = 50;
+/// Fields that list methods return only when `select` names them.
+const MULTIFIELDS: &[&str] = &["PHONE", "EMAIL", "WEB", "IM"];
+
+/// `crm.*.list {filter, order, select, start}` as the old CRM API answers it: arrays in a filter
+/// mean "any of", keys may carry an operator (`=`, `!`, `@`, `>`, `>=`, `<`, `<=`), pages of 50
+/// with `total` and `next`, and `start=-1` for one page without counting.
+fn list(crm: &Crm, kind: Kind, params: &Param) -> Outcome {
+    let mut rows: Vec<&Value> = crm.all(kind).iter().filter(|r| matches_filter(r, params.get_ci("filter"))).collect();
+    if let Some(Param::Map(order)) = params.get_ci("order") {
+        if let Some((field, dir)) = order.first() {
+            let desc = dir.as_str().is_some_and(|d| d.eq_ignore_ascii_case("DESC"));
+            rows.sort_by(|a, b| {
+                let ord = compare(&field_text(a, field), &field_text(b, field));
+                if desc { ord.reverse() } else { ord }
+            });
+        }
+    }
+    let start = params.get_ci("start").map(Param::intval).unwrap_or(0);
+    let (offset, counted) = if start < 0 { (0, false) } else { (start as usize, true) };
+    let total = rows.len();
+    let page: Vec<Value> = rows.into_iter().skip(offset).take(PAGE).map(|r| select(r, params.get_ci("select"))).collect();
+    Ok(Answer {
+        result: Value::Array(page),
+        total: counted.then_some(total as u64),
+        next: (counted && offset + PAGE < total).then_some((offset + PAGE) as u64),
+    })
+}
+
+fn field_text(record: &Value, field: &str) -> String {
+    let value = record
+        .as_object()
+        .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(field)).map(|(_, v)| v));
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => if *b { "Y".into() } else { "N".into() },
+        _ => String::new(),
+    }
+}
+
+/// Numbers compare as numbers, everything else (ISO dates included) as text.
+fn compare(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        _ => a.cmp(b),
+    }
+}
+
+fn matches_filter(record: &Value, filter: Option<&Param>) -> bool {
+    let Some(Param::Map(conditions)) = filter else { return true };
+    conditions.iter().all(|(raw_key, wanted)| {
+        let op_len = raw_key.find(|c: char| c.is_ascii_alphanumeric() || c == '_').unwrap_or(raw_key.len());
+        let (op, field) = raw_key.split_at(op_len);
+        let have = field_text(record, field);
+        let any_equal = || wanted.values().into_iter().filter_map(Param::as_str).any(|w| compare(&have, w).is_eq());
+        let first = || wanted.values().into_iter().find_map(Param::as_str).unwrap_or_default().to_string();
+        match op {
+            "" | "=" | "@" => any_equal(),
+            "!" | "!=" | "!@" => !any_equal(),
+            ">" => compare(&have, &first()).is_gt(),
+            ">=" => compare(&have, &first()).is_ge(),
+            "<" => compare(&have, &first()).is_lt(),
+            "<=" => compare(&have, &first()).is_le(),
+            _ => false,
+        }
+    })
+}
+
+/// `select`: `ID` always; `*` or no select means every plain field; multifields only by name.
+fn select(record: &Value, wanted: Option<&Param>) -> Value {
+    let Some(obj) = record.as_object() else { return record.clone() };
+    let names: Vec<String> = wanted
+        .map(|w| w.values().into_iter().filter_map(Param::as_str).map(str::to_ascii_uppercase).collect())
+        .unwrap_or_default();
+    let all_plain = names.is_empty() || names.iter().any(|n| n == "*");
+    Value::Object(
+        obj.iter()
+            .filter(|(k, _)| {
+                let upper = k.to_ascii_uppercase();
+                upper == "ID"
+                    || names.contains(&upper)
+                    || (all_plain && !MULTIFIELDS.contains(&upper.as_str()))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
 fn user_get(crm: &Crm, params: &Param) -> Outcome {
     let wanted = params
         .get_ci("ID")
@@ -119,7 +223,7 @@ fn user_get(crm: &Crm, params: &Param) -> Outcome {
 
 /// `batch {halt, cmd: {key: "method?query"}}`. Commands run in order; each may refer to earlier
 /// results with `$result[key][FIELD]…` (also `$next`, `$total`, `$time`, `$error`).
-pub fn batch(crm: &Crm, params: &Param) -> Outcome {
+pub fn batch(crm: &Crm, params: &Param, faults: &[Fault]) -> Outcome {
     let halt = params.get_ci("halt").map(Param::intval).unwrap_or(0) != 0;
     let commands = match params.get_ci("cmd") {
         Some(Param::Map(items)) => items.clone(),
@@ -135,7 +239,7 @@ pub fn batch(crm: &Crm, params: &Param) -> Outcome {
             let text = command.as_str().unwrap_or_default();
             let (method, query) = text.split_once('?').unwrap_or((text, ""));
             let resolved = resolve_references(&parse_query(query), &sections_view(&sections));
-            call(crm, method, &resolved)
+            call(crm, method, &resolved, faults)
         };
         let failed = outcome.is_err();
         match outcome {
@@ -248,7 +352,7 @@ mod tests {
     }
 
     fn run_batch(body: &str) -> Value {
-        batch(&crm(), &parse_query(body)).unwrap().result
+        batch(&crm(), &parse_query(body), &[]).unwrap().result
     }
 
     #[test]
@@ -295,8 +399,37 @@ mod tests {
     }
 
     #[test]
+    fn lists_filter_order_select_and_page() {
+        let crm = crm();
+        let q = |query: &str| list(&crm, Kind::Deal, &parse_query(query)).unwrap();
+        // An array filter value is "any of"; multifields are not selected by default.
+        let a = q("filter[CONTACT_ID][0]=1&filter[CONTACT_ID][1]=4&filter[STAGE_SEMANTIC_ID]=P&order[OPPORTUNITY]=DESC&select[]=ID&select[]=TITLE");
+        let titles: Vec<_> = a.result.as_array().unwrap().iter().map(|d| d["TITLE"].as_str().unwrap().to_string()).collect();
+        assert_eq!(titles, ["Поставка оборудования", "Warehouse expansion", "Annual logistics contract", "Pilot order"]);
+        assert!(a.result[0].get("OPPORTUNITY").is_none());
+        assert_eq!(a.total, Some(4));
+        assert_eq!(a.next, None);
+        // Operators.
+        let b = q("filter[!STAGE_SEMANTIC_ID]=P&filter[%3E%3DOPPORTUNITY]=100000");
+        assert!(!b.result.as_array().unwrap().is_empty());
+        assert!(b.result.as_array().unwrap().iter().all(|d| d["OPPORTUNITY"].as_str().unwrap().parse::<f64>().unwrap() >= 100000.0));
+        assert!(b.result.as_array().unwrap().iter().all(|d| d["STAGE_SEMANTIC_ID"] != "P"));
+        // Paging by 50, and start=-1 for an uncounted first page.
+        let acts = list(&crm, Kind::Activity, &parse_query("")).unwrap();
+        assert_eq!((acts.result.as_array().unwrap().len(), acts.next), (50, Some(50)));
+        let page2 = list(&crm, Kind::Activity, &parse_query("start=50")).unwrap();
+        assert_eq!(page2.result[0]["ID"], "51");
+        let uncounted = list(&crm, Kind::Activity, &parse_query("start=-1")).unwrap();
+        assert_eq!((uncounted.total, uncounted.next), (None, None));
+        // Multifields on request.
+        let c = list(&crm, Kind::Contact, &parse_query("filter[ID]=1&select[]=*&select[]=PHONE")).unwrap();
+        assert_eq!(c.result[0]["PHONE"][0]["VALUE"], "030 1234567");
+        assert!(c.result[0].get("EMAIL").is_none());
+    }
+
+    #[test]
     fn unknown_methods_and_nesting_are_refused() {
-        assert_eq!(call(&crm(), "crm.nothing", &Param::default()).unwrap_err().status, 404);
+        assert_eq!(call(&crm(), "crm.nothing", &Param::default(), &[]).unwrap_err().status, 404);
         let r = run_batch("cmd[x]=batch%3Fcmd%5By%5D%3Duser.current");
         assert_eq!(r["result_error"]["x"]["error"], "ERROR_BATCH_METHOD_NOT_ALLOWED");
     }

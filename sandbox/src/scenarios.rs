@@ -1,5 +1,7 @@
 //! Named call situations the portal page can open the widget in (`?scenario=NAME`).
 
+use crate::rest::Fault;
+
 /// How a scenario's `PLACEMENT_OPTIONS` are sent.
 #[derive(Clone, Copy, Debug)]
 pub enum Options {
@@ -17,6 +19,8 @@ pub struct Scenario {
     pub placement: &'static str,
     pub lang: &'static str,
     pub options: Options,
+    /// REST methods that fail in this scenario, alone or inside a batch.
+    pub faults: &'static [Fault],
 }
 
 impl Scenario {
@@ -30,7 +34,7 @@ impl Scenario {
 }
 
 const fn call(name: &'static str, summary: &'static str, options: &'static [(&'static str, &'static str)]) -> Scenario {
-    Scenario { name, summary, placement: "CALL_CARD", lang: "en", options: Options::Fields(options) }
+    Scenario { name, summary, placement: "CALL_CARD", lang: "en", options: Options::Fields(options), faults: &[] }
 }
 
 pub const DEFAULT: &str = "known-contact";
@@ -50,13 +54,32 @@ pub const ALL: &[Scenario] = &[
           ("LINE_NAME", "Sales Berlin"), ("CRM_ENTITY_TYPE", "0"), ("CRM_ENTITY_ID", "0"), ("CALL_DIRECTION", "incoming"),
           ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
     ),
-    call(
+    Scenario {
+        lang: "ru",
+        ..call(
         "known-lead",
         "Incoming call from a lead stored as 8 (495) …, dialled as +7 495 ….",
         &[("CALL_ID", "externalCall.90ee"), ("PHONE_NUMBER", "74951234567"), ("LINE_NUMBER", "74955550000"),
           ("LINE_NAME", "Москва, продажи"), ("CRM_ENTITY_TYPE", "undefined"), ("CRM_ENTITY_ID", "undefined"),
           ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+    )
+    },
+    call(
+        "several-matches",
+        "A switchboard number shared by a company and two of its contacts: the agent picks.",
+        &[("CALL_ID", "externalCall.5eb1"), ("PHONE_NUMBER", "78125550100"), ("LINE_NUMBER", "78125550000"),
+          ("LINE_NAME", "Санкт-Петербург"), ("CRM_ENTITY_TYPE", ""), ("CRM_ENTITY_ID", "0"), ("CALL_DIRECTION", "incoming"),
+          ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
     ),
+    Scenario {
+        faults: &[("crm.activity.list", 500, "INTERNAL_SERVER_ERROR", "Internal server error")],
+        ..call(
+            "failing-section",
+            "A known contact, but the portal fails to list activities: the rest of the card must stand.",
+            &[("CALL_ID", "externalCall.fa11"), ("PHONE_NUMBER", "49301234567"), ("LINE_NUMBER", "4930555000"),
+              ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
     call(
         "unknown-number",
         "Incoming call from a number that is in no record.",
@@ -92,6 +115,7 @@ pub const ALL: &[Scenario] = &[
         placement: "CALL_CARD",
         lang: "en",
         options: Options::Raw(r#"{"CALL_ID":"externalCall.dead","PHONE_NUMBER":"4930"#),
+        faults: &[],
     },
     Scenario {
         name: "other-placement",
@@ -99,6 +123,7 @@ pub const ALL: &[Scenario] = &[
         placement: "DEFAULT",
         lang: "en",
         options: Options::Fields(&[("any", "1")]),
+        faults: &[],
     },
 ];
 

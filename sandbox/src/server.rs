@@ -63,6 +63,7 @@ pub struct Running {
 #[derive(Clone, Debug)]
 struct Session {
     app_sid: String,
+    scenario: &'static Scenario,
     expires_at: Instant,
 }
 
@@ -125,13 +126,13 @@ impl Sandbox {
     }
 
     /// Issues the tokens for one opening of the widget.
-    pub(crate) fn open_session(&self) -> (String, String, String) {
+    pub(crate) fn open_session(&self, scenario: &'static Scenario) -> (String, String, String) {
         let app_sid = random_hex(32);
         let auth_id = random_hex(64);
         let refresh_id = random_hex(64);
         lock(&self.tokens).insert(
             auth_id.clone(),
-            Session { app_sid: app_sid.clone(), expires_at: Instant::now() + self.token_lifetime },
+            Session { app_sid: app_sid.clone(), scenario, expires_at: Instant::now() + self.token_lifetime },
         );
         (app_sid, auth_id, refresh_id)
     }
@@ -141,7 +142,7 @@ impl Sandbox {
     }
 
     /// Checks `auth` as the portal does; on success, the session it belongs to.
-    fn authorise(&self, params: &Param) -> Result<String, Fail> {
+    fn authorise(&self, params: &Param) -> Result<Session, Fail> {
         let Some(token) = params.get("auth").and_then(Param::as_str).filter(|t| !t.is_empty()) else {
             return Err(Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data"));
         };
@@ -150,7 +151,7 @@ impl Sandbox {
             Some(s) if s.expires_at <= Instant::now() => {
                 Err(Fail::new(401, "expired_token", "The access token provided has expired."))
             }
-            Some(s) => Ok(s.app_sid.clone()),
+            Some(s) => Ok(s.clone()),
         }
     }
 }
@@ -200,12 +201,17 @@ pub async fn start(config: Config) -> Result<Running, String> {
 #[derive(Deserialize)]
 struct PageQuery {
     scenario: Option<String>,
+    /// The portal's interface language for this opening, overriding the scenario's.
+    lang: Option<String>,
 }
 
 async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>) -> Response {
     let name = q.scenario.as_deref().unwrap_or(scenarios::DEFAULT);
     match scenarios::find(name) {
-        Some(scenario) => Html(portal::page(&sb, scenario)).into_response(),
+        Some(scenario) => {
+            let lang = q.lang.filter(|l| l.len() <= 5 && l.bytes().all(|b| b.is_ascii_alphabetic())).unwrap_or_else(|| scenario.lang.to_string());
+            Html(portal::page(&sb, scenario, &lang)).into_response()
+        }
         None => (StatusCode::NOT_FOUND, Html(portal::unknown_scenario(name))).into_response(),
     }
 }
@@ -246,12 +252,13 @@ async fn rest_endpoint(
     params.merge(body_params);
 
     let session = sb.authorise(&params);
-    let outcome = session.clone().and_then(|_| {
+    let outcome = session.clone().and_then(|session| {
         let crm = lock(&sb.crm);
+        let faults = session.scenario.faults;
         if name.eq_ignore_ascii_case("batch") {
-            rest::batch(&crm, &params)
+            rest::batch(&crm, &params, faults)
         } else {
-            rest::call(&crm, &name, &params)
+            rest::call(&crm, &name, &params, faults)
         }
     });
     let (status, body) = match outcome {
@@ -273,7 +280,7 @@ async fn rest_endpoint(
         obj.remove("auth");
     }
     lock(&sb.requests).push(LoggedRequest {
-        session: session.ok(),
+        session: session.ok().map(|s| s.app_sid),
         method: name,
         params: logged,
         at_ms: sb.elapsed_ms(),

@@ -1,14 +1,16 @@
 //! Reading a card's `batch` reply into what the agent sees.
 //!
 //! Replies are untrusted and shaped the portal's way: ids as strings, `[]` for "nothing", keys
-//! missing. An answer is only believed when it is the record that was asked for.
+//! missing. An answer is only believed when it belongs to the record it was asked for: a record
+//! must be among the ids the search found, a company must be the contact's, a deal the client's.
+//! Sections fail on their own: a failed command leaves the rest of the card standing.
 
 use serde_json::Value;
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
-use super::plan::{key_of, keys, Lookup};
-use crate::launch;
+use super::plan::{deal_owner_field, keys, owner_type_id, Lookup, SUMMARISED};
+use crate::launch::{id, text};
 use crate::rest::batch::{BatchReply, Outcome};
 use crate::rest::envelope::ApiError;
 
@@ -22,12 +24,91 @@ pub struct Channel {
     pub matched: bool,
 }
 
-/// The company a contact works for.
+/// The company a contact works for (or a lead names).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompanyLink {
+    /// `None` for a lead's free-text company.
     pub entity: Option<EntityRef>,
     pub title: String,
 }
+
+/// A portal user: the client's responsible person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: u64,
+    pub name: String,
+    pub position: Option<String>,
+    /// An http(s) picture address, when the portal has one.
+    pub photo: Option<String>,
+}
+
+/// A deal stage or lead status: its name and colour (`#RRGGBB`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stage {
+    pub name: String,
+    pub color: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DealLine {
+    pub id: u64,
+    pub title: String,
+    pub stage: Stage,
+    /// Amount as the portal wrote it (`"48000.00"`) and its currency code.
+    pub amount: Option<String>,
+    pub currency: String,
+    /// The deal this call is bound to.
+    pub bound: bool,
+}
+
+/// The client's deals: the open ones, and how many were won and lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Deals {
+    pub open: Vec<DealLine>,
+    pub won: usize,
+    pub lost: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActivityKind {
+    Meeting,
+    Call,
+    Task,
+    Email,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityLine {
+    pub id: u64,
+    pub kind: ActivityKind,
+    /// `Some(true)` incoming, `Some(false)` outgoing, `None` when it has no direction.
+    pub incoming: Option<bool>,
+    pub subject: String,
+    /// ISO date as the portal wrote it.
+    pub date: String,
+    pub open: bool,
+    /// Open and past its deadline.
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommentLine {
+    pub id: u64,
+    pub text: String,
+    pub date: String,
+}
+
+/// A part of the card that loads on its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Section<T> {
+    Ready(T),
+    Failed(ApiError),
+}
+
+/// How many of each list the card shows.
+pub const SHOWN_ACTIVITIES: usize = 5;
+pub const SHOWN_COMMENTS: usize = 3;
 
 /// The client as the card shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,14 +117,37 @@ pub struct ClientCard {
     pub name: String,
     pub post: Option<String>,
     pub company: Option<CompanyLink>,
+    /// A lead's status.
+    pub status: Option<Stage>,
     pub phones: Vec<Channel>,
     pub emails: Vec<Channel>,
+    pub responsible: Section<Option<Person>>,
+    /// `None` for leads, which have no deals.
+    pub deals: Option<Section<Deals>>,
+    pub activities: Section<Vec<ActivityLine>>,
+    pub comments: Section<Vec<CommentLine>>,
+}
+
+/// One of several records with the caller's number, as the chooser lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub entity: EntityRef,
+    pub name: String,
+    pub company: Option<String>,
+    pub responsible: Option<String>,
+    /// The record's stored numbers that matched the call.
+    pub matched_numbers: Vec<String>,
+    pub open_deals: usize,
+    /// ISO date of the latest activity.
+    pub last_activity: Option<String>,
 }
 
 /// Who is calling, as far as the CRM knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Caller {
-    Known(ClientCard),
+    Known(Box<ClientCard>),
+    /// Several records share the number: the agent picks, most relevant first.
+    Several(Vec<Candidate>),
     /// The number is in no record.
     Unknown,
     /// The call has neither a number nor a record.
@@ -54,118 +158,401 @@ pub enum Caller {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CardError {
     /// The portal refused a command the card depends on.
-    Command { key: &'static str, error: ApiError },
+    Command { key: String, error: ApiError },
     /// The reply did not have the shape of the portal's answer.
     Shape(String),
 }
 
-/// Reads the reply to `lookup.batch()`.
-pub fn read(lookup: &Lookup, reply: &BatchReply) -> Result<Caller, CardError> {
-    match lookup {
-        Lookup::Nothing => Ok(Caller::NoNumber),
-        Lookup::Bound(entity) => {
-            let key = key_of(entity.kind);
-            match reply.outcome(key) {
-                Outcome::Ok(record) => {
-                    let card = client_card(*entity, record, reply, &[])
-                        .ok_or_else(|| CardError::Shape(format!("`{key}` is not the record asked for")))?;
-                    Ok(Caller::Known(card))
-                }
-                Outcome::Failed(error) => Err(CardError::Command { key, error: error.clone() }),
-                Outcome::Missing => Err(CardError::Shape(format!("no answer for `{key}`"))),
-            }
-        }
-        Lookup::ByPhone { variants } => {
-            let found = match reply.outcome(keys::MATCH) {
-                Outcome::Ok(v) => v,
-                Outcome::Failed(error) => {
-                    return Err(CardError::Command { key: keys::MATCH, error: error.clone() })
-                }
-                Outcome::Missing => return Err(CardError::Shape("no answer for the number search".into())),
-            };
-            // Contacts first: a person is who answers the phone; then companies, then leads.
-            for kind in [EntityKind::Contact, EntityKind::Company, EntityKind::Lead] {
-                let ids = matched_ids(found, kind);
-                let Some(&first) = ids.first() else { continue };
-                let entity = EntityRef { kind, id: first };
-                if let Outcome::Ok(record) = reply.outcome(key_of(kind)) {
-                    if let Some(card) = client_card(entity, record, reply, variants) {
-                        return Ok(Caller::Known(card));
-                    }
-                }
-            }
-            Ok(Caller::Unknown)
+/// One record found for the call: its kind, its place in its list, its fields.
+struct Found<'a> {
+    entity: EntityRef,
+    index: usize,
+    record: &'a Value,
+}
+
+/// Everything needed to read a reply.
+struct Reader<'a> {
+    lookup: &'a Lookup,
+    reply: &'a BatchReply,
+    /// Unix seconds now, to tell overdue activities.
+    now: i64,
+}
+
+/// Reads the reply to `lookup.batch()`. `now` is the current Unix time in seconds.
+pub fn read(lookup: &Lookup, reply: &BatchReply, now: i64) -> Result<Caller, CardError> {
+    if *lookup == Lookup::Nothing {
+        return Ok(Caller::NoNumber);
+    }
+    let reader = Reader { lookup, reply, now };
+    let found = reader.found()?;
+    match found.len() {
+        0 => Ok(Caller::Unknown),
+        1 => Ok(Caller::Known(Box::new(reader.card(&found[0])))),
+        _ => {
+            let mut candidates: Vec<Candidate> = found.iter().map(|f| reader.candidate(f)).collect();
+            // Most relevant first: open deals, then the latest activity; else the search's order.
+            candidates.sort_by(|a, b| {
+                b.open_deals.cmp(&a.open_deals).then_with(|| b.last_activity.cmp(&a.last_activity))
+            });
+            Ok(Caller::Several(candidates))
         }
     }
 }
 
-/// The ids of one kind in a `crm.duplicate.findbycomm` answer (`{CONTACT: [..]}` or `[]`).
-fn matched_ids(found: &Value, kind: EntityKind) -> Vec<u64> {
-    found
-        .get(kind.symbol())
-        .and_then(Value::as_array)
-        .map(|ids| ids.iter().filter_map(|v| launch::id(Some(v))).collect())
-        .unwrap_or_default()
+/// The list in a command's result (a list method answers an array; anything else is empty).
+fn rows(value: &Value) -> &[Value] {
+    value.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
 fn field(record: &Value, name: &str) -> Option<String> {
-    launch::text(record.get(name))
+    text(record.get(name))
 }
 
-fn client_card(entity: EntityRef, record: &Value, reply: &BatchReply, variants: &[String]) -> Option<ClientCard> {
-    if launch::id(record.get("ID")) != Some(entity.id) {
+impl<'a> Reader<'a> {
+    fn outcome(&self, key: &str) -> Outcome<'a> {
+        self.reply.outcome(key)
+    }
+
+    /// The ids each kind should have: the search's, or the bound record's.
+    fn expected_ids(&self, kind: EntityKind) -> Result<Vec<u64>, CardError> {
+        match self.lookup {
+            Lookup::Bound { entity, .. } => Ok(if entity.kind == kind { vec![entity.id] } else { Vec::new() }),
+            _ => match self.outcome(keys::MATCH) {
+                Outcome::Ok(found) => Ok(found
+                    .get(kind.symbol())
+                    .and_then(Value::as_array)
+                    .map(|ids| ids.iter().filter_map(|v| id(Some(v))).collect())
+                    .unwrap_or_default()),
+                Outcome::Failed(error) => Err(CardError::Command { key: keys::MATCH.into(), error: error.clone() }),
+                Outcome::Missing => Err(CardError::Shape("no answer for the number search".into())),
+            },
+        }
+    }
+
+    /// The records the call matched, contacts first, each kind in the search's order.
+    fn found(&self) -> Result<Vec<Found<'a>>, CardError> {
+        let mut found = Vec::new();
+        for kind in self.lookup.kinds() {
+            let expected = self.expected_ids(kind)?;
+            if expected.is_empty() {
+                continue;
+            }
+            let key = keys::records(kind);
+            let list = match self.outcome(key) {
+                Outcome::Ok(v) => rows(v),
+                Outcome::Failed(error) => return Err(CardError::Command { key: key.into(), error: error.clone() }),
+                Outcome::Missing => return Err(CardError::Shape(format!("no answer for `{key}`"))),
+            };
+            // The plan's per-record lookups go by position in this list, so keep it.
+            let mut of_kind: Vec<Found> = list
+                .iter()
+                .enumerate()
+                .filter_map(|(index, record)| {
+                    let rid = id(record.get("ID")).filter(|rid| expected.contains(rid))?;
+                    Some(Found { entity: EntityRef { kind, id: rid }, index, record })
+                })
+                .collect();
+            of_kind.sort_by_key(|f| expected.iter().position(|e| *e == f.entity.id));
+            found.extend(of_kind);
+        }
+        Ok(found)
+    }
+
+    fn name(&self, f: &Found) -> String {
+        let r = f.record;
+        let person = [field(r, "NAME"), field(r, "SECOND_NAME"), field(r, "LAST_NAME")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        match f.entity.kind {
+            EntityKind::Company => field(r, "TITLE").unwrap_or_default(),
+            EntityKind::Lead if person.is_empty() => field(r, "TITLE").unwrap_or_default(),
+            _ => person,
+        }
+    }
+
+    /// A contact's company (looked up for the first few contacts) or a lead's company name.
+    fn company(&self, f: &Found) -> Option<CompanyLink> {
+        match f.entity.kind {
+            EntityKind::Contact => {
+                let company_id = id(f.record.get("COMPANY_ID"))?;
+                let title = match (f.index < SUMMARISED).then(|| self.outcome(&keys::contact_company(f.index))) {
+                    Some(Outcome::Ok(company)) if id(company.get("ID")) == Some(company_id) => field(company, "TITLE"),
+                    _ => None,
+                };
+                Some(CompanyLink {
+                    entity: Some(EntityRef { kind: EntityKind::Company, id: company_id }),
+                    title: title.unwrap_or_default(),
+                })
+            }
+            EntityKind::Lead => field(f.record, "COMPANY_TITLE").map(|title| CompanyLink { entity: None, title }),
+            _ => None,
+        }
+    }
+
+    fn responsible(&self, f: &Found) -> Section<Option<Person>> {
+        let Some(user_id) = id(f.record.get("ASSIGNED_BY_ID")) else { return Section::Ready(None) };
+        if f.index >= SUMMARISED {
+            return Section::Ready(None);
+        }
+        match self.outcome(&keys::responsible(f.entity.kind, f.index)) {
+            Outcome::Ok(users) => Section::Ready(rows(users).iter().find(|u| id(u.get("ID")) == Some(user_id)).map(|u| {
+                Person {
+                    id: user_id,
+                    name: [field(u, "NAME"), field(u, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                    position: field(u, "WORK_POSITION"),
+                    photo: field(u, "PERSONAL_PHOTO").filter(|p| p.starts_with("https://") || p.starts_with("http://")),
+                }
+            })),
+            Outcome::Failed(e) => Section::Failed(e.clone()),
+            Outcome::Missing => Section::Ready(None),
+        }
+    }
+
+    /// Stage or status names and colours, by `(ENTITY_ID, STATUS_ID)`; empty if they failed
+    /// (ids then stand in for names: not worth failing a section over).
+    fn stage(&self, entity_id: &str, status_id: &str) -> Stage {
+        let found = match self.outcome(keys::STAGES) {
+            Outcome::Ok(list) => rows(list).iter().find(|s| {
+                field(s, "ENTITY_ID").as_deref() == Some(entity_id) && field(s, "STATUS_ID").as_deref() == Some(status_id)
+            }),
+            _ => None,
+        };
+        Stage {
+            name: found.and_then(|s| field(s, "NAME")).unwrap_or_else(|| status_id.to_string()),
+            color: found
+                .and_then(|s| field(s, "COLOR").or_else(|| s.get("EXTRA").and_then(|x| field(x, "COLOR"))))
+                .filter(|c| is_hex_color(c)),
+        }
+    }
+
+    fn deal_line(&self, deal: &Value, bound: bool) -> Option<DealLine> {
+        let stage_id = field(deal, "STAGE_ID").unwrap_or_default();
+        // Stages of other pipelines are listed under DEAL_STAGE_<category>.
+        let category = id(deal.get("CATEGORY_ID")).map(|c| format!("DEAL_STAGE_{c}"));
+        Some(DealLine {
+            id: id(deal.get("ID"))?,
+            title: field(deal, "TITLE").unwrap_or_default(),
+            stage: self.stage(category.as_deref().unwrap_or("DEAL_STAGE"), &stage_id),
+            amount: field(deal, "OPPORTUNITY"),
+            currency: field(deal, "CURRENCY_ID").unwrap_or_default(),
+            bound,
+        })
+    }
+
+    fn deals(&self, f: &Found) -> Option<Section<Deals>> {
+        let owner = deal_owner_field(f.entity.kind)?;
+        let belongs = |d: &&Value| id(d.get(owner)) == Some(f.entity.id);
+        let open = match self.outcome(&keys::open_deals(f.entity.kind)) {
+            Outcome::Ok(list) => rows(list),
+            Outcome::Failed(e) => return Some(Section::Failed(e.clone())),
+            Outcome::Missing => &[],
+        };
+        let closed = match self.outcome(&keys::closed_deals(f.entity.kind)) {
+            Outcome::Ok(list) => rows(list),
+            Outcome::Failed(e) => return Some(Section::Failed(e.clone())),
+            Outcome::Missing => &[],
+        };
+        let bound_id = self.lookup.deal();
+        let mut lines: Vec<DealLine> = Vec::new();
+        // The call's own deal first, whatever its stage.
+        if let (Some(bid), Outcome::Ok(deal)) = (bound_id, self.outcome(keys::BOUND_DEAL)) {
+            if id(deal.get("ID")) == Some(bid) {
+                lines.extend(self.deal_line(deal, true));
+            }
+        }
+        lines.extend(
+            open.iter().filter(belongs).filter(|d| id(d.get("ID")) != bound_id).filter_map(|d| self.deal_line(d, false)),
+        );
+        let count = |semantic: &str| {
+            closed.iter().filter(belongs).filter(|d| field(d, "STAGE_SEMANTIC_ID").as_deref() == Some(semantic)).count()
+        };
+        Some(Section::Ready(Deals { open: lines, won: count("S"), lost: count("F") }))
+    }
+
+    fn activity_rows(&self, f: &Found) -> Result<Vec<&'a Value>, ApiError> {
+        match self.outcome(&keys::activities(f.entity.kind)) {
+            Outcome::Ok(list) => Ok(rows(list)
+                .iter()
+                .filter(|a| {
+                    id(a.get("OWNER_ID")) == Some(f.entity.id)
+                        && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind))
+                })
+                .collect()),
+            Outcome::Failed(e) => Err(e.clone()),
+            Outcome::Missing => Ok(Vec::new()),
+        }
+    }
+
+    fn activities(&self, f: &Found) -> Section<Vec<ActivityLine>> {
+        let list = match self.activity_rows(f) {
+            Ok(list) => list,
+            Err(e) => return Section::Failed(e),
+        };
+        let mut lines: Vec<ActivityLine> = list
+            .into_iter()
+            .filter_map(|a| {
+                let kind = match id(a.get("TYPE_ID")) {
+                    Some(1) => ActivityKind::Meeting,
+                    Some(2) => ActivityKind::Call,
+                    Some(3) => ActivityKind::Task,
+                    Some(4) => ActivityKind::Email,
+                    _ => ActivityKind::Other,
+                };
+                let open = field(a, "COMPLETED").as_deref() != Some("Y");
+                let deadline = field(a, "DEADLINE").and_then(|d| unix_time(&d));
+                Some(ActivityLine {
+                    id: id(a.get("ID"))?,
+                    kind,
+                    incoming: match id(a.get("DIRECTION")) {
+                        Some(1) => Some(true),
+                        Some(2) => Some(false),
+                        _ => None,
+                    },
+                    subject: field(a, "SUBJECT").unwrap_or_default(),
+                    date: field(a, "CREATED").unwrap_or_default(),
+                    open,
+                    overdue: open && deadline.is_some_and(|d| d < self.now),
+                })
+            })
+            .collect();
+        // Previous calls first, then the rest; newest first within each.
+        lines.sort_by(|a, b| {
+            (b.kind == ActivityKind::Call)
+                .cmp(&(a.kind == ActivityKind::Call))
+                .then_with(|| unix_time(&b.date).cmp(&unix_time(&a.date)))
+        });
+        lines.truncate(SHOWN_ACTIVITIES);
+        Section::Ready(lines)
+    }
+
+    fn comments(&self, f: &Found) -> Section<Vec<CommentLine>> {
+        match self.outcome(&keys::comments(f.entity.kind)) {
+            Outcome::Ok(list) => Section::Ready(
+                rows(list)
+                    .iter()
+                    .filter(|c| id(c.get("ENTITY_ID")) == Some(f.entity.id))
+                    .filter_map(|c| {
+                        Some(CommentLine {
+                            id: id(c.get("ID"))?,
+                            text: field(c, "COMMENT")?,
+                            date: field(c, "CREATED").unwrap_or_default(),
+                        })
+                    })
+                    .take(SHOWN_COMMENTS)
+                    .collect(),
+            ),
+            Outcome::Failed(e) => Section::Failed(e.clone()),
+            Outcome::Missing => Section::Ready(Vec::new()),
+        }
+    }
+
+    fn channels(&self, f: &Found, name: &str, variants: &[String]) -> Vec<Channel> {
+        let Some(items) = f.record.get(name).and_then(Value::as_array) else { return Vec::new() };
+        items
+            .iter()
+            .filter_map(|item| {
+                let value = text(item.get("VALUE"))?;
+                let kind = text(item.get("VALUE_TYPE")).unwrap_or_default();
+                let matched = !variants.is_empty() && phone::matches_any(&value, variants);
+                Some(Channel { value, kind, matched })
+            })
+            .collect()
+    }
+
+    fn card(&self, f: &Found) -> ClientCard {
+        ClientCard {
+            entity: f.entity,
+            name: self.name(f),
+            post: field(f.record, "POST"),
+            company: self.company(f),
+            status: (f.entity.kind == EntityKind::Lead)
+                .then(|| field(f.record, "STATUS_ID"))
+                .flatten()
+                .map(|s| self.stage("STATUS", &s)),
+            phones: self.channels(f, "PHONE", self.lookup.variants()),
+            emails: self.channels(f, "EMAIL", &[]),
+            responsible: self.responsible(f),
+            deals: self.deals(f),
+            activities: self.activities(f),
+            comments: self.comments(f),
+        }
+    }
+
+    fn candidate(&self, f: &Found) -> Candidate {
+        let open_deals = match self.deals(f) {
+            Some(Section::Ready(d)) => d.open.iter().filter(|l| !l.bound).count(),
+            _ => 0,
+        };
+        Candidate {
+            entity: f.entity,
+            name: self.name(f),
+            company: self.company(f).map(|c| c.title).filter(|t| !t.is_empty()),
+            responsible: match self.responsible(f) {
+                Section::Ready(Some(p)) => Some(p.name),
+                _ => None,
+            },
+            matched_numbers: self
+                .channels(f, "PHONE", self.lookup.variants())
+                .into_iter()
+                .filter(|c| c.matched)
+                .map(|c| c.value)
+                .collect(),
+            open_deals,
+            last_activity: self
+                .activity_rows(f)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|a| field(a, "CREATED"))
+                .max_by_key(|d| unix_time(d)),
+        }
+    }
+}
+
+fn is_hex_color(c: &str) -> bool {
+    c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Unix seconds of an ISO 8601 time as the portal writes it (`2026-11-03T10:15:00+03:00`,
+/// `…Z`, fractions allowed); `None` if it is not one.
+pub fn unix_time(iso: &str) -> Option<i64> {
+    let b = iso.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { iso.get(r)?.parse().ok() };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
         return None;
     }
-    let person = [field(record, "NAME"), field(record, "SECOND_NAME"), field(record, "LAST_NAME")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let name = match entity.kind {
-        EntityKind::Contact => person,
-        EntityKind::Company => field(record, "TITLE").unwrap_or_default(),
-        EntityKind::Lead | EntityKind::Deal => {
-            if person.is_empty() { field(record, "TITLE").unwrap_or_default() } else { person }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let mut rest = &iso[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        rest = frac.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    let offset = match rest {
+        "" | "Z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let h: i64 = rest.get(1..3)?.parse().ok()?;
+            let m: i64 = rest.get(4..6).or_else(|| rest.get(3..5))?.parse().ok()?;
+            sign * (h * 3600 + m * 60)
         }
     };
-    let company = match entity.kind {
-        EntityKind::Contact => contact_company(record, reply),
-        EntityKind::Lead => field(record, "COMPANY_TITLE").map(|title| CompanyLink { entity: None, title }),
-        _ => None,
-    };
-    Some(ClientCard {
-        entity,
-        name,
-        post: field(record, "POST"),
-        company,
-        phones: channels(record.get("PHONE"), variants),
-        emails: channels(record.get("EMAIL"), &[]),
-    })
-}
-
-fn contact_company(contact: &Value, reply: &BatchReply) -> Option<CompanyLink> {
-    let id = launch::id(contact.get("COMPANY_ID"))?;
-    let entity = EntityRef { kind: EntityKind::Company, id };
-    let title = match reply.outcome(keys::CONTACT_COMPANY) {
-        Outcome::Ok(company) if launch::id(company.get("ID")) == Some(id) => field(company, "TITLE"),
-        _ => None,
-    };
-    // Without its title the link still leads to the company.
-    Some(CompanyLink { entity: Some(entity), title: title.unwrap_or_default() })
-}
-
-/// A multifield (`PHONE`, `EMAIL`): `[{VALUE, VALUE_TYPE}]`; unreadable entries are skipped.
-fn channels(raw: Option<&Value>, variants: &[String]) -> Vec<Channel> {
-    let Some(items) = raw.and_then(Value::as_array) else { return Vec::new() };
-    items
-        .iter()
-        .filter_map(|item| {
-            let value = launch::text(item.get("VALUE"))?;
-            let kind = launch::text(item.get("VALUE_TYPE")).unwrap_or_default();
-            let matched = !variants.is_empty() && phone::matches_any(&value, variants);
-            Some(Channel { value, kind, matched })
-        })
-        .collect()
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss - offset)
 }
 
 #[cfg(test)]
@@ -182,61 +569,146 @@ mod tests {
         BatchReply::parse(&v).unwrap()
     }
 
+    /// 2026-11-25T00:00:00Z
+    const NOW: i64 = 1_795_564_800;
+
     #[test]
-    fn a_known_contact_with_company() {
-        let r = reply(json!({
-            "result": {
-                "match": {"CONTACT": [12], "LEAD": ["40"]},
-                "contact": {"ID": "12", "NAME": "Anna", "LAST_NAME": "Schmidt", "POST": "Buyer", "COMPANY_ID": "3",
-                    "PHONE": [{"ID": "1", "VALUE": "030 1234567", "VALUE_TYPE": "WORK"},
-                              {"ID": "2", "VALUE": "+49 170 000000", "VALUE_TYPE": "MOBILE"}],
-                    "EMAIL": [{"VALUE": "anna@example.de", "VALUE_TYPE": "WORK"}]},
-                "contact_company": {"ID": "3", "TITLE": "Müller GmbH"},
-                "lead": {"ID": "40", "TITLE": "old lead"}
-            },
-            "result_error": {"company": {"error": "", "error_description": "ID is not defined or invalid."}}
-        }));
-        let Caller::Known(card) = read(&by_phone("49301234567"), &r).unwrap() else { panic!() };
-        assert_eq!(card.name, "Anna Schmidt");
-        assert_eq!(card.entity, EntityRef { kind: EntityKind::Contact, id: 12 });
-        assert_eq!(card.company.as_ref().unwrap().title, "Müller GmbH");
-        assert!(card.phones[0].matched);
-        assert!(!card.phones[1].matched);
-        assert_eq!(card.emails[0].kind, "WORK");
+    fn iso_times() {
+        assert_eq!(unix_time("1970-01-01T00:00:00+00:00"), Some(0));
+        assert_eq!(unix_time("2026-11-25T00:00:00Z"), Some(NOW));
+        assert_eq!(unix_time("2026-11-25T03:00:00+03:00"), Some(NOW));
+        assert_eq!(unix_time("2026-11-25T00:00:00.123Z"), Some(NOW));
+        assert_eq!(unix_time("25.11.2026"), None);
+        assert_eq!(unix_time("2026-11-25T00:00:00+0x:00"), None);
     }
 
     #[test]
-    fn a_record_that_was_not_asked_for_is_not_believed() {
-        // No CONTACT matched: the portal resolved the reference to the whole match object and
-        // read it as id 1. That contact must not be shown as the caller.
+    fn a_known_contact_with_every_section() {
+        let r = reply(json!({
+            "result": {
+                "match": {"CONTACT": [12]},
+                "contacts": [{"ID": "12", "NAME": "Anna", "LAST_NAME": "Schmidt", "COMPANY_ID": "3", "ASSIGNED_BY_ID": "2",
+                    "PHONE": [{"VALUE": "030 1234567", "VALUE_TYPE": "WORK"}, {"VALUE": "+49 170 000000", "VALUE_TYPE": "MOBILE"}]}],
+                "contact_company_0": {"ID": "3", "TITLE": "Müller GmbH"},
+                "responsible_contacts_0": [{"ID": "2", "NAME": "Thomas", "LAST_NAME": "Becker", "WORK_POSITION": "Account Manager"}],
+                "open_deals_contacts": [
+                    {"ID": "8", "TITLE": "Other client's", "CONTACT_ID": "99", "STAGE_ID": "NEW", "CATEGORY_ID": "0"},
+                    {"ID": "1", "TITLE": "Contract", "CONTACT_ID": "12", "STAGE_ID": "EXECUTING", "CATEGORY_ID": "0", "OPPORTUNITY": "48000.00", "CURRENCY_ID": "EUR"}],
+                "closed_deals_contacts": [{"ID": "3", "CONTACT_ID": "12", "STAGE_SEMANTIC_ID": "S"}, {"ID": "4", "CONTACT_ID": "12", "STAGE_SEMANTIC_ID": "F"}, {"ID": "5", "CONTACT_ID": "12", "STAGE_SEMANTIC_ID": "S"}],
+                "activities_contacts": [
+                    {"ID": "1", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "3", "SUBJECT": "Send offer", "CREATED": "2026-11-20T10:00:00+00:00", "DEADLINE": "2026-11-21T10:00:00+00:00", "COMPLETED": "N"},
+                    {"ID": "2", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "2", "DIRECTION": "1", "SUBJECT": "Incoming call", "CREATED": "2026-10-01T10:00:00+00:00", "COMPLETED": "Y"},
+                    {"ID": "3", "OWNER_ID": "12", "OWNER_TYPE_ID": "4", "TYPE_ID": "2", "SUBJECT": "Company's, not hers", "CREATED": "2026-11-01T10:00:00+00:00"}],
+                "comments_contacts": [{"ID": "7", "ENTITY_ID": "12", "COMMENT": "Prefers calls after 2 pm.", "CREATED": "2026-11-02T10:00:00+00:00"}],
+                "stages": [{"ENTITY_ID": "DEAL_STAGE", "STATUS_ID": "EXECUTING", "NAME": "In progress", "COLOR": "#47E4C2"}]
+            }
+        }));
+        let Caller::Known(card) = read(&by_phone("49301234567"), &r, NOW).unwrap() else { panic!() };
+        assert_eq!(card.name, "Anna Schmidt");
+        assert_eq!(card.company.as_ref().unwrap().title, "Müller GmbH");
+        assert!(card.phones[0].matched && !card.phones[1].matched);
+        let Section::Ready(Some(person)) = &card.responsible else { panic!() };
+        assert_eq!((person.name.as_str(), person.position.as_deref()), ("Thomas Becker", Some("Account Manager")));
+        let Some(Section::Ready(deals)) = &card.deals else { panic!() };
+        assert_eq!(deals.open.len(), 1, "only her deals");
+        assert_eq!(deals.open[0].stage, Stage { name: "In progress".into(), color: Some("#47E4C2".into()) });
+        assert_eq!((deals.won, deals.lost), (2, 1));
+        let Section::Ready(acts) = &card.activities else { panic!() };
+        assert_eq!(acts.len(), 2);
+        assert_eq!(acts[0].kind, ActivityKind::Call, "previous calls first");
+        assert_eq!(acts[0].incoming, Some(true));
+        assert!(acts[1].overdue);
+        let Section::Ready(comments) = &card.comments else { panic!() };
+        assert_eq!(comments[0].text, "Prefers calls after 2 pm.");
+    }
+
+    #[test]
+    fn sections_fail_on_their_own() {
+        let r = reply(json!({
+            "result": {"match": {"COMPANY": [2]}, "companies": [{"ID": "2", "TITLE": "Nordwind"}], "comments_companies": []},
+            "result_error": {
+                "activities_companies": {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"},
+                "open_deals_companies": {"error": "ACCESS_DENIED", "error_description": "Access denied"}
+            }
+        }));
+        let Caller::Known(card) = read(&by_phone("49405556677"), &r, NOW).unwrap() else { panic!() };
+        assert_eq!(card.name, "Nordwind");
+        assert!(matches!(&card.activities, Section::Failed(e) if e.code == "INTERNAL_SERVER_ERROR"));
+        assert!(matches!(&card.deals, Some(Section::Failed(e)) if e.code == "ACCESS_DENIED"));
+        assert_eq!(card.comments, Section::Ready(vec![]));
+    }
+
+    #[test]
+    fn answers_that_belong_to_someone_else_are_not_believed() {
+        // No contact matched, so the portal resolved `$result[match][CONTACT]` to the whole match
+        // object and listed contact 2; `$result[contacts][0][COMPANY_ID]` then read as 1.
         let r = reply(json!({
             "result": {
                 "match": {"COMPANY": ["7"]},
-                "contact": {"ID": "1", "NAME": "Somebody Else"},
-                "company": {"ID": "7", "TITLE": "Acme"}
+                "contacts": [{"ID": "2", "NAME": "Somebody Else", "COMPANY_ID": "9"}],
+                "contact_company_0": {"ID": "1", "TITLE": "Wrong Inc"},
+                "companies": [{"ID": "7", "TITLE": "Acme", "ASSIGNED_BY_ID": "4"}],
+                "responsible_companies_0": [{"ID": "1", "NAME": "Not the responsible"}]
             }
         }));
-        let Caller::Known(card) = read(&by_phone("74951234567"), &r).unwrap() else { panic!() };
+        let Caller::Known(card) = read(&by_phone("74951234567"), &r, NOW).unwrap() else { panic!() };
         assert_eq!(card.entity, EntityRef { kind: EntityKind::Company, id: 7 });
-        assert_eq!(card.name, "Acme");
+        assert_eq!(card.responsible, Section::Ready(None));
     }
 
     #[test]
-    fn no_match_is_an_unknown_caller() {
+    fn several_matches_are_ranked_by_open_deals_then_activity() {
         let r = reply(json!({
-            "result": {"match": []},
-            "result_error": {"contact": {"error": "", "error_description": "ID is not defined or invalid."}}
+            "result": {
+                "match": {"CONTACT": [5, 29], "COMPANY": [3]},
+                "contacts": [{"ID": "5", "NAME": "Ekaterina", "PHONE": [{"VALUE": "8 (812) 555-01-00", "VALUE_TYPE": "WORK"}]},
+                             {"ID": "29", "NAME": "Mikhail", "PHONE": [{"VALUE": "+7 812 555-01-00"}]}],
+                "companies": [{"ID": "3", "TITLE": "Severny Veter", "ASSIGNED_BY_ID": "5"}],
+                "responsible_companies_0": [{"ID": "5", "NAME": "Dmitry", "LAST_NAME": "Volkov"}],
+                "open_deals_companies": [{"ID": "5", "COMPANY_ID": "3", "TITLE": "Supply"}],
+                "activities_contacts": [{"ID": "9", "OWNER_ID": "29", "OWNER_TYPE_ID": "3", "CREATED": "2026-11-10T10:00:00+00:00"},
+                                        {"ID": "8", "OWNER_ID": "5", "OWNER_TYPE_ID": "3", "CREATED": "2026-10-10T10:00:00+00:00"}]
+            }
         }));
-        assert_eq!(read(&by_phone("74951234567"), &r), Ok(Caller::Unknown));
+        let Caller::Several(list) = read(&by_phone("78125550100"), &r, NOW).unwrap() else { panic!() };
+        let order: Vec<_> = list.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(order, ["Severny Veter", "Mikhail", "Ekaterina"]);
+        assert_eq!(list[0].responsible.as_deref(), Some("Dmitry Volkov"));
+        assert_eq!(list[2].matched_numbers, vec!["8 (812) 555-01-00".to_string()]);
     }
 
     #[test]
-    fn a_failed_search_is_an_error_that_names_the_command() {
-        let r = reply(json!({"result": [], "result_error": {"match": {"error": "insufficient_scope", "error_description": ""}}}));
-        assert!(matches!(
-            read(&by_phone("74951234567"), &r),
-            Err(CardError::Command { key: "match", .. })
-        ));
+    fn no_match_is_an_unknown_caller_and_a_failed_search_an_error() {
+        let none = reply(json!({"result": {"match": [], "contacts": [{"ID": "1"}]}}));
+        assert_eq!(read(&by_phone("12025550123"), &none, NOW), Ok(Caller::Unknown));
+        let failed = reply(json!({"result": [], "result_error": {"match": {"error": "insufficient_scope", "error_description": ""}}}));
+        assert!(matches!(read(&by_phone("12025550123"), &failed, NOW), Err(CardError::Command { key, .. }) if key == "match"));
+    }
+
+    #[test]
+    fn a_bound_lead_shows_its_status_and_the_calls_deal_leads_deals() {
+        let lookup = Lookup::Bound { entity: EntityRef { kind: EntityKind::Contact, id: 4 }, deal: Some(5) };
+        let r = reply(json!({
+            "result": {
+                "contacts": [{"ID": "4", "NAME": "Ivan"}],
+                "bound_deal": {"ID": "5", "TITLE": "Equipment", "STAGE_ID": "WON", "CATEGORY_ID": "0"},
+                "open_deals_contacts": [{"ID": "5", "CONTACT_ID": "4", "TITLE": "Equipment"}, {"ID": "6", "CONTACT_ID": "4", "TITLE": "Service"}]
+            }
+        }));
+        let Caller::Known(card) = read(&lookup, &r, NOW).unwrap() else { panic!() };
+        let Some(Section::Ready(deals)) = &card.deals else { panic!() };
+        let titles: Vec<_> = deals.open.iter().map(|d| (d.title.as_str(), d.bound)).collect();
+        assert_eq!(titles, [("Equipment", true), ("Service", false)]);
+
+        let lead = Lookup::Bound { entity: EntityRef { kind: EntityKind::Lead, id: 3 }, deal: None };
+        let r = reply(json!({"result": {
+            "leads": [{"ID": "3", "TITLE": "Website enquiry", "COMPANY_TITLE": "Acme", "STATUS_ID": "NEW"}],
+            "stages": [{"ENTITY_ID": "STATUS", "STATUS_ID": "NEW", "NAME": "Unassigned", "COLOR": "javascript:x"}]
+        }}));
+        let Caller::Known(card) = read(&lead, &r, NOW).unwrap() else { panic!() };
+        assert_eq!(card.name, "Website enquiry");
+        assert_eq!(card.status, Some(Stage { name: "Unassigned".into(), color: None }));
+        assert_eq!(card.deals, None);
     }
 
     #[test]
@@ -244,15 +716,13 @@ mod tests {
         for v in [
             json!({"result": {"match": {"CONTACT": "12"}}}),
             json!({"result": {"match": {"CONTACT": [null, {}, -1, "x"]}}}),
-            json!({"result": {"match": {"CONTACT": [5]}, "contact": {"ID": "5", "PHONE": "x", "EMAIL": [1, {"VALUE": {}}]}}}),
+            json!({"result": {"match": {"CONTACT": [5]}, "contacts": {"ID": "5"}}}),
+            json!({"result": {"match": {"CONTACT": [5]}, "contacts": [{"ID": "5", "PHONE": "x", "EMAIL": [1, {"VALUE": {}}]}],
+                   "activities_contacts": [{"ID": "1", "OWNER_ID": "5", "OWNER_TYPE_ID": "3", "DEADLINE": "9999-99-99T99:99:99+99:99"}],
+                   "stages": "nope", "open_deals_contacts": [{"CONTACT_ID": "5"}]}}),
             json!({"result": {"match": 5}}),
         ] {
-            let _ = read(&by_phone("74951234567"), &reply(v));
+            let _ = read(&by_phone("74951234567"), &reply(v), NOW);
         }
-        let bound = Lookup::Bound(EntityRef { kind: EntityKind::Lead, id: 3 });
-        let r = reply(json!({"result": {"lead": {"ID": "3", "TITLE": "Website enquiry", "COMPANY_TITLE": "Acme"}}}));
-        let Caller::Known(card) = read(&bound, &r).unwrap() else { panic!() };
-        assert_eq!(card.name, "Website enquiry");
-        assert_eq!(card.company.unwrap().title, "Acme");
     }
 }

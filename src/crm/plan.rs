@@ -1,44 +1,134 @@
 //! The query plan for a card: one `batch` whose later commands feed on earlier ones, so that the
-//! whole card costs one round trip.
+//! whole card (the client, their company and responsible person, deals, activity, comments and
+//! the stage names) costs one round trip.
+//!
+//! Searching by number, the plan cannot know beforehand whether the caller is a contact, a
+//! company or a lead, nor how many records match; so it asks for all three kinds at once, each
+//! list filtered by the ids the search found (`$result[match][CONTACT]`, an array the portal
+//! substitutes whole). Per-record lookups (a contact's company, the responsible person) are done
+//! for the first [`SUMMARISED`] records of each kind. The reader checks every answer against the
+//! ids it belongs to, because the portal resolves a reference that does not exist to whatever
+//! the path reached.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
 use crate::launch::CallCardOptions;
 use crate::rest::batch::Batch;
 
+/// Records per kind whose company and responsible person are looked up in the same batch.
+pub const SUMMARISED: usize = 3;
+
+/// The kinds a caller can be.
+pub const CLIENT_KINDS: [EntityKind; 3] = [EntityKind::Contact, EntityKind::Company, EntityKind::Lead];
+
 /// Batch keys, shared by the plan and the reader of its reply.
 pub mod keys {
+    use super::EntityKind;
+
     pub const MATCH: &str = "match";
-    pub const CONTACT: &str = "contact";
-    pub const COMPANY: &str = "company";
-    pub const LEAD: &str = "lead";
-    /// The company of the contact shown.
-    pub const CONTACT_COMPANY: &str = "contact_company";
+    pub const STAGES: &str = "stages";
+    pub const BOUND_DEAL: &str = "bound_deal";
+
+    /// The list of records of a kind: `contacts`, `companies`, `leads`.
+    pub fn records(kind: EntityKind) -> &'static str {
+        match kind {
+            EntityKind::Contact => "contacts",
+            EntityKind::Company => "companies",
+            EntityKind::Lead => "leads",
+            EntityKind::Deal => "deals",
+        }
+    }
+
+    pub fn contact_company(index: usize) -> String {
+        format!("contact_company_{index}")
+    }
+
+    pub fn responsible(kind: EntityKind, index: usize) -> String {
+        format!("responsible_{}_{index}", records(kind))
+    }
+
+    pub fn open_deals(kind: EntityKind) -> String {
+        format!("open_deals_{}", records(kind))
+    }
+
+    pub fn closed_deals(kind: EntityKind) -> String {
+        format!("closed_deals_{}", records(kind))
+    }
+
+    pub fn activities(kind: EntityKind) -> String {
+        format!("activities_{}", records(kind))
+    }
+
+    pub fn comments(kind: EntityKind) -> String {
+        format!("comments_{}", records(kind))
+    }
 }
 
 /// How the card finds its client.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lookup {
-    /// The call names its CRM record: fetch that one.
-    Bound(EntityRef),
+    /// The call names its CRM record (or the agent picked one): fetch that one.
+    Bound { entity: EntityRef, deal: Option<u64> },
     /// Search the caller's number in all the spellings the portal might have stored.
-    ByPhone { variants: Vec<String> },
+    ByPhone { variants: Vec<String>, deal: Option<u64> },
     /// No number and no record: nothing to ask the portal.
     Nothing,
 }
 
 impl Lookup {
     pub fn for_call(options: &CallCardOptions) -> Lookup {
+        let deal = options
+            .entity
+            .filter(|e| e.kind == EntityKind::Deal)
+            .or_else(|| options.bindings.iter().copied().find(|b| b.kind == EntityKind::Deal))
+            .map(|d| d.id);
         if let Some(entity) = options.entity.filter(|e| e.kind != EntityKind::Deal) {
-            return Lookup::Bound(entity);
+            return Lookup::Bound { entity, deal };
         }
         let variants = options.phone_number.as_deref().map(phone::search_variants).unwrap_or_default();
         if variants.is_empty() {
             Lookup::Nothing
         } else {
-            Lookup::ByPhone { variants }
+            Lookup::ByPhone { variants, deal }
+        }
+    }
+
+    /// A lookup for one record the agent picked, keeping the call's deal.
+    pub fn picked(&self, entity: EntityRef) -> Lookup {
+        Lookup::Bound { entity, deal: self.deal() }
+    }
+
+    pub fn deal(&self) -> Option<u64> {
+        match self {
+            Lookup::Bound { deal, .. } | Lookup::ByPhone { deal, .. } => *deal,
+            Lookup::Nothing => None,
+        }
+    }
+
+    /// The number spellings searched (empty for a bound record).
+    pub fn variants(&self) -> &[String] {
+        match self {
+            Lookup::ByPhone { variants, .. } => variants,
+            _ => &[],
+        }
+    }
+
+    /// The kinds this lookup asks for.
+    pub fn kinds(&self) -> Vec<EntityKind> {
+        match self {
+            Lookup::Bound { entity, .. } => vec![entity.kind],
+            Lookup::ByPhone { .. } => CLIENT_KINDS.to_vec(),
+            Lookup::Nothing => Vec::new(),
+        }
+    }
+
+    /// The ids of a kind as a filter value: the literal id, or the search's list by reference.
+    fn ids(&self, kind: EntityKind) -> Value {
+        match self {
+            Lookup::Bound { entity, .. } => json!(entity.id),
+            _ => Batch::reference(keys::MATCH, &[kind.symbol()]),
         }
     }
 
@@ -47,46 +137,110 @@ impl Lookup {
         let mut b = Batch::default();
         match self {
             Lookup::Nothing => return None,
-            Lookup::Bound(entity) => {
-                let key = key_of(entity.kind);
-                b.push(key, &format!("crm.{}.get", entity.kind.method_name()), json!({ "id": entity.id }));
-                if entity.kind == EntityKind::Contact {
-                    push_contact_company(&mut b);
-                }
-            }
-            Lookup::ByPhone { variants } => {
+            Lookup::ByPhone { variants, .. } => {
                 b.push(keys::MATCH, "crm.duplicate.findbycomm", json!({ "type": "PHONE", "values": variants }));
-                // Each get takes the first id of its type. When the type is absent the portal
-                // substitutes whatever the reference reached, so the reader checks every answer
-                // against the match list before trusting it.
-                for kind in [EntityKind::Contact, EntityKind::Company, EntityKind::Lead] {
-                    b.push(
-                        key_of(kind),
-                        &format!("crm.{}.get", kind.method_name()),
-                        json!({ "id": Batch::reference(keys::MATCH, &[kind.symbol(), "0"]) }),
-                    );
-                }
-                push_contact_company(&mut b);
             }
+            Lookup::Bound { .. } => {}
+        }
+        for kind in self.kinds() {
+            self.push_kind(&mut b, kind);
+        }
+        b.push(keys::STAGES, "crm.status.list", json!({ "filter": { "ENTITY_ID": ["DEAL_STAGE", "STATUS"] } }));
+        if let Some(deal) = self.deal() {
+            b.push(keys::BOUND_DEAL, "crm.deal.get", json!({ "id": deal }));
         }
         Some(b)
     }
+
+    fn push_kind(&self, b: &mut Batch, kind: EntityKind) {
+        let records = keys::records(kind);
+        let ids = self.ids(kind);
+        b.push(
+            records,
+            &format!("crm.{}.list", kind.method_name()),
+            json!({ "filter": { "ID": ids }, "select": record_fields(kind) }),
+        );
+        for i in 0..SUMMARISED {
+            let index = i.to_string();
+            b.push(
+                &keys::responsible(kind, i),
+                "user.get",
+                json!({ "ID": Batch::reference(records, &[&index, "ASSIGNED_BY_ID"]) }),
+            );
+            if kind == EntityKind::Contact {
+                b.push(
+                    &keys::contact_company(i),
+                    "crm.company.get",
+                    json!({ "id": Batch::reference(records, &[&index, "COMPANY_ID"]) }),
+                );
+            }
+        }
+        if let Some(owner_field) = deal_owner_field(kind) {
+            let select = ["ID", "TITLE", "STAGE_ID", "STAGE_SEMANTIC_ID", "CATEGORY_ID", "OPPORTUNITY", "CURRENCY_ID", "CONTACT_ID", "COMPANY_ID"];
+            b.push(
+                &keys::open_deals(kind),
+                "crm.deal.list",
+                json!({ "filter": { owner_field: ids, "STAGE_SEMANTIC_ID": "P" }, "select": select, "order": { "DATE_CREATE": "DESC" } }),
+            );
+            b.push(
+                &keys::closed_deals(kind),
+                "crm.deal.list",
+                json!({ "filter": { owner_field: ids, "STAGE_SEMANTIC_ID": ["S", "F"] }, "select": ["ID", "STAGE_SEMANTIC_ID", "CONTACT_ID", "COMPANY_ID"] }),
+            );
+        }
+        b.push(
+            &keys::activities(kind),
+            "crm.activity.list",
+            json!({
+                "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids },
+                "order": { "CREATED": "DESC" },
+                "select": ["ID", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID", "DIRECTION", "SUBJECT", "CREATED", "DEADLINE", "COMPLETED"],
+                // One page, uncounted: the card shows the last few.
+                "start": -1
+            }),
+        );
+        let first_id = match self {
+            Lookup::Bound { entity, .. } => json!(entity.id),
+            _ => Batch::reference(records, &["0", "ID"]),
+        };
+        b.push(
+            &keys::comments(kind),
+            "crm.timeline.comment.list",
+            json!({
+                "filter": { "ENTITY_TYPE": kind.method_name(), "ENTITY_ID": first_id },
+                "order": { "CREATED": "DESC" },
+                "select": ["ID", "ENTITY_ID", "ENTITY_TYPE", "CREATED", "COMMENT", "AUTHOR_ID"]
+            }),
+        );
+    }
 }
 
-fn push_contact_company(b: &mut Batch) {
-    b.push(
-        keys::CONTACT_COMPANY,
-        "crm.company.get",
-        json!({ "id": Batch::reference(keys::CONTACT, &["COMPANY_ID"]) }),
-    );
-}
-
-/// The batch key that holds an entity of this kind.
-pub fn key_of(kind: EntityKind) -> &'static str {
+/// The fields a card needs of each kind; multifields must be named to be listed.
+fn record_fields(kind: EntityKind) -> &'static [&'static str] {
     match kind {
-        EntityKind::Contact => keys::CONTACT,
-        EntityKind::Company => keys::COMPANY,
-        EntityKind::Lead | EntityKind::Deal => keys::LEAD,
+        EntityKind::Contact => &["ID", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_ID", "ASSIGNED_BY_ID", "PHONE", "EMAIL"],
+        EntityKind::Company => &["ID", "TITLE", "ASSIGNED_BY_ID", "PHONE", "EMAIL"],
+        EntityKind::Lead => &["ID", "TITLE", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_TITLE", "STATUS_ID", "ASSIGNED_BY_ID", "PHONE", "EMAIL"],
+        EntityKind::Deal => &["ID", "TITLE"],
+    }
+}
+
+/// The deal field that links deals to a client of this kind; leads have no deals.
+pub fn deal_owner_field(kind: EntityKind) -> Option<&'static str> {
+    match kind {
+        EntityKind::Contact => Some("CONTACT_ID"),
+        EntityKind::Company => Some("COMPANY_ID"),
+        _ => None,
+    }
+}
+
+/// The CRM's numeric type id, as activities name their owner.
+pub fn owner_type_id(kind: EntityKind) -> u64 {
+    match kind {
+        EntityKind::Lead => 1,
+        EntityKind::Deal => 2,
+        EntityKind::Contact => 3,
+        EntityKind::Company => 4,
     }
 }
 
@@ -99,24 +253,39 @@ mod tests {
     }
 
     #[test]
-    fn phone_lookup_is_one_batch_chained_by_references() {
-        let lookup = Lookup::for_call(&options(Some("74951234567"), None));
-        let b = lookup.batch().unwrap();
-        let keys: Vec<_> = b.commands.iter().map(|c| c.key.as_str()).collect();
-        assert_eq!(keys, ["match", "contact", "company", "lead", "contact_company"]);
-        assert_eq!(b.commands[1].params["id"], "$result[match][CONTACT][0]");
-        assert_eq!(b.commands[4].params["id"], "$result[contact][COMPANY_ID]");
+    fn a_phone_lookup_is_one_batch_chained_by_references() {
+        let b = Lookup::for_call(&options(Some("74951234567"), None)).batch().unwrap();
+        assert_eq!(b.commands[0].key, "match");
         assert!(b.commands[0].params["values"].as_array().unwrap().len() > 1);
+        let contacts = b.commands.iter().find(|c| c.key == "contacts").unwrap();
+        assert_eq!(contacts.params["filter"]["ID"], "$result[match][CONTACT]");
+        let company = b.commands.iter().find(|c| c.key == "contact_company_1").unwrap();
+        assert_eq!(company.params["id"], "$result[contacts][1][COMPANY_ID]");
+        // Every reference points at an earlier command.
+        for (i, c) in b.commands.iter().enumerate() {
+            let text = c.params.to_string();
+            for earlier in text.split("$result[").skip(1) {
+                let key = earlier.split(']').next().unwrap();
+                assert!(b.commands[..i].iter().any(|e| e.key == key), "{} refers to later {key}", c.key);
+            }
+        }
+        assert!(b.commands.len() <= crate::rest::batch::MAX_COMMANDS);
+        assert!(!b.commands.iter().any(|c| c.key == "bound_deal"));
     }
 
     #[test]
-    fn a_bound_record_wins_over_the_number() {
+    fn a_bound_record_wins_over_the_number_and_keeps_the_deal() {
         let e = EntityRef { kind: EntityKind::Lead, id: 9 };
-        let lookup = Lookup::for_call(&options(Some("74951234567"), Some(e)));
-        assert_eq!(lookup, Lookup::Bound(e));
+        let mut o = options(Some("74951234567"), Some(e));
+        o.bindings = vec![EntityRef { kind: EntityKind::Deal, id: 5 }];
+        let lookup = Lookup::for_call(&o);
+        assert_eq!(lookup, Lookup::Bound { entity: e, deal: Some(5) });
         let b = lookup.batch().unwrap();
-        assert_eq!(b.commands.len(), 1);
-        assert_eq!(b.commands[0].method, "crm.lead.get");
+        assert!(!b.commands.iter().any(|c| c.key == "match" || c.key == "contacts"));
+        let leads = b.commands.iter().find(|c| c.key == "leads").unwrap();
+        assert_eq!(leads.params["filter"]["ID"], 9);
+        assert!(!b.commands.iter().any(|c| c.method == "crm.deal.list"), "leads have no deals");
+        assert_eq!(b.commands.last().unwrap().key, "bound_deal");
     }
 
     #[test]

@@ -1,0 +1,426 @@
+//! The interface's languages: words, dates, amounts and country names in English, Russian and
+//! German, picked by the portal's `LANG`. Anything else falls back to English.
+
+/// A supported interface language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ru,
+    De,
+}
+
+impl Lang {
+    /// `ru`, `ru-RU`, `DE`… → the language; unknown codes → English.
+    pub fn from_code(code: &str) -> Lang {
+        let primary = code.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        match primary.as_str() {
+            "ru" | "ua" | "kz" | "by" => Lang::Ru,
+            "de" => Lang::De,
+            _ => Lang::En,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+            Lang::De => "de",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &EN,
+            Lang::Ru => &RU,
+            Lang::De => &DE,
+        }
+    }
+}
+
+/// Every fixed string of the interface.
+#[derive(Debug)]
+pub struct Texts {
+    pub loading: &'static str,
+    pub incoming: &'static str,
+    pub outgoing: &'static str,
+    pub callback: &'static str,
+    pub call: &'static str,
+    pub call_list: &'static str,
+    pub contact: &'static str,
+    pub company: &'static str,
+    pub lead: &'static str,
+    pub deal: &'static str,
+    pub unnamed: &'static str,
+    pub unknown_caller: &'static str,
+    pub unknown_caller_hint: &'static str,
+    pub hidden_number: &'static str,
+    pub hidden_number_hint: &'static str,
+    pub calling_from: &'static str,
+    pub several_matches: &'static str,
+    pub several_matches_hint: &'static str,
+    pub number_matched: &'static str,
+    pub responsible: &'static str,
+    pub open_deals: &'static str,
+    pub no_open_deals: &'static str,
+    pub won: &'static str,
+    pub lost: &'static str,
+    pub bound_deal: &'static str,
+    pub activity: &'static str,
+    pub no_activity: &'static str,
+    pub overdue: &'static str,
+    pub comments: &'static str,
+    pub no_comments: &'static str,
+    pub section_failed: &'static str,
+    pub retry: &'static str,
+    pub back_to_matches: &'static str,
+    pub not_supported_title: &'static str,
+    pub not_supported_body: &'static str,
+    pub channel_work: &'static str,
+    pub channel_mobile: &'static str,
+    pub channel_home: &'static str,
+    pub channel_fax: &'static str,
+    pub channel_other: &'static str,
+    pub act_call_in: &'static str,
+    pub act_call_out: &'static str,
+    pub act_email: &'static str,
+    pub act_meeting: &'static str,
+    pub act_task: &'static str,
+    pub act_other: &'static str,
+    pub problem_launch: &'static str,
+    pub problem_launch_advice: &'static str,
+    pub problem_auth: &'static str,
+    pub problem_auth_advice: &'static str,
+    pub problem_forbidden: &'static str,
+    pub problem_forbidden_advice: &'static str,
+    pub problem_limit: &'static str,
+    pub problem_limit_advice: &'static str,
+    pub problem_unavailable: &'static str,
+    pub problem_unavailable_advice: &'static str,
+    pub problem_rejected: &'static str,
+    pub problem_rejected_advice: &'static str,
+    pub problem_unreadable: &'static str,
+    pub details: &'static str,
+}
+
+pub static EN: Texts = Texts {
+    loading: "Looking up the caller…",
+    incoming: "Incoming call",
+    outgoing: "Outgoing call",
+    callback: "Callback",
+    call: "Call",
+    call_list: "Call list",
+    contact: "Contact",
+    company: "Company",
+    lead: "Lead",
+    deal: "Deal",
+    unnamed: "(no name)",
+    unknown_caller: "Unknown caller",
+    unknown_caller_hint: "This number is in no contact, company or lead.",
+    hidden_number: "Hidden number",
+    hidden_number_hint: "The caller's number was not transmitted.",
+    calling_from: "Calling from",
+    several_matches: "Several records have this number",
+    several_matches_hint: "Pick the one you are talking to.",
+    number_matched: "matched",
+    responsible: "Responsible",
+    open_deals: "Open deals",
+    no_open_deals: "No open deals.",
+    won: "won",
+    lost: "lost",
+    bound_deal: "this call",
+    activity: "Recent activity",
+    no_activity: "No activity yet.",
+    overdue: "overdue",
+    comments: "Comments",
+    no_comments: "No comments yet.",
+    section_failed: "Could not load this part",
+    retry: "Try again",
+    back_to_matches: "Other matches",
+    not_supported_title: "Not available here",
+    not_supported_body: "This widget works in the call card (CALL_CARD). It was opened in a placement it does not serve:",
+    channel_work: "work",
+    channel_mobile: "mobile",
+    channel_home: "home",
+    channel_fax: "fax",
+    channel_other: "other",
+    act_call_in: "Incoming call",
+    act_call_out: "Outgoing call",
+    act_email: "E-mail",
+    act_meeting: "Meeting",
+    act_task: "Task",
+    act_other: "Activity",
+    problem_launch: "The widget cannot start",
+    problem_launch_advice: "Close the tab and open it again from the call card; if it keeps happening, tell your Bitrix24 administrator.",
+    problem_auth: "The portal did not accept the widget's access",
+    problem_auth_advice: "Reopen the call card to sign in again.",
+    problem_forbidden: "The widget is not allowed to read the CRM",
+    problem_forbidden_advice: "An administrator has to grant the app the crm scope, or you the right to see this client.",
+    problem_limit: "The portal is busy",
+    problem_limit_advice: "Too many requests at once; try again in a few seconds.",
+    problem_unavailable: "The portal cannot be reached",
+    problem_unavailable_advice: "Check the connection and try again.",
+    problem_rejected: "The portal refused the request",
+    problem_rejected_advice: "Try again; if it keeps happening, tell your Bitrix24 administrator.",
+    problem_unreadable: "The portal's answer could not be read",
+    details: "Details",
+};
+
+pub static RU: Texts = Texts {
+    loading: "Ищем звонящего…",
+    incoming: "Входящий звонок",
+    outgoing: "Исходящий звонок",
+    callback: "Обратный звонок",
+    call: "Звонок",
+    call_list: "Обзвон",
+    contact: "Контакт",
+    company: "Компания",
+    lead: "Лид",
+    deal: "Сделка",
+    unnamed: "(без имени)",
+    unknown_caller: "Неизвестный номер",
+    unknown_caller_hint: "Этого номера нет ни в контактах, ни в компаниях, ни в лидах.",
+    hidden_number: "Скрытый номер",
+    hidden_number_hint: "Номер звонящего не передан.",
+    calling_from: "Звонок из страны",
+    several_matches: "Номер есть в нескольких записях",
+    several_matches_hint: "Выберите, с кем вы говорите.",
+    number_matched: "совпал",
+    responsible: "Ответственный",
+    open_deals: "Открытые сделки",
+    no_open_deals: "Открытых сделок нет.",
+    won: "успешных",
+    lost: "проваленных",
+    bound_deal: "этот звонок",
+    activity: "Последние дела",
+    no_activity: "Дел пока нет.",
+    overdue: "просрочено",
+    comments: "Комментарии",
+    no_comments: "Комментариев пока нет.",
+    section_failed: "Не удалось загрузить этот раздел",
+    retry: "Повторить",
+    back_to_matches: "Другие совпадения",
+    not_supported_title: "Здесь недоступно",
+    not_supported_body: "Виджет работает в карточке звонка (CALL_CARD). Он открыт в месте, которое не поддерживает:",
+    channel_work: "рабочий",
+    channel_mobile: "мобильный",
+    channel_home: "домашний",
+    channel_fax: "факс",
+    channel_other: "другой",
+    act_call_in: "Входящий звонок",
+    act_call_out: "Исходящий звонок",
+    act_email: "Письмо",
+    act_meeting: "Встреча",
+    act_task: "Задача",
+    act_other: "Дело",
+    problem_launch: "Виджет не может запуститься",
+    problem_launch_advice: "Закройте вкладку и откройте её снова из карточки звонка; если повторится, сообщите администратору Битрикс24.",
+    problem_auth: "Портал не принял доступ виджета",
+    problem_auth_advice: "Откройте карточку звонка заново, чтобы войти снова.",
+    problem_forbidden: "Виджету нельзя читать CRM",
+    problem_forbidden_advice: "Администратор должен выдать приложению право crm, или вам — доступ к этому клиенту.",
+    problem_limit: "Портал перегружен",
+    problem_limit_advice: "Слишком много запросов сразу; повторите через несколько секунд.",
+    problem_unavailable: "Портал недоступен",
+    problem_unavailable_advice: "Проверьте соединение и повторите.",
+    problem_rejected: "Портал отклонил запрос",
+    problem_rejected_advice: "Повторите; если не поможет, сообщите администратору Битрикс24.",
+    problem_unreadable: "Ответ портала не удалось прочитать",
+    details: "Подробности",
+};
+
+pub static DE: Texts = Texts {
+    loading: "Anrufer wird gesucht…",
+    incoming: "Eingehender Anruf",
+    outgoing: "Ausgehender Anruf",
+    callback: "Rückruf",
+    call: "Anruf",
+    call_list: "Anrufliste",
+    contact: "Kontakt",
+    company: "Unternehmen",
+    lead: "Lead",
+    deal: "Auftrag",
+    unnamed: "(ohne Namen)",
+    unknown_caller: "Unbekannter Anrufer",
+    unknown_caller_hint: "Diese Nummer gehört zu keinem Kontakt, Unternehmen oder Lead.",
+    hidden_number: "Unterdrückte Nummer",
+    hidden_number_hint: "Die Nummer des Anrufers wurde nicht übermittelt.",
+    calling_from: "Anruf aus",
+    several_matches: "Mehrere Einträge haben diese Nummer",
+    several_matches_hint: "Wählen Sie, mit wem Sie sprechen.",
+    number_matched: "erkannt",
+    responsible: "Verantwortlich",
+    open_deals: "Offene Aufträge",
+    no_open_deals: "Keine offenen Aufträge.",
+    won: "gewonnen",
+    lost: "verloren",
+    bound_deal: "dieser Anruf",
+    activity: "Letzte Aktivitäten",
+    no_activity: "Noch keine Aktivitäten.",
+    overdue: "überfällig",
+    comments: "Kommentare",
+    no_comments: "Noch keine Kommentare.",
+    section_failed: "Dieser Teil konnte nicht geladen werden",
+    retry: "Erneut versuchen",
+    back_to_matches: "Andere Treffer",
+    not_supported_title: "Hier nicht verfügbar",
+    not_supported_body: "Dieses Widget arbeitet in der Anrufkarte (CALL_CARD). Es wurde an einer Stelle geöffnet, die es nicht unterstützt:",
+    channel_work: "geschäftlich",
+    channel_mobile: "mobil",
+    channel_home: "privat",
+    channel_fax: "Fax",
+    channel_other: "andere",
+    act_call_in: "Eingehender Anruf",
+    act_call_out: "Ausgehender Anruf",
+    act_email: "E-Mail",
+    act_meeting: "Termin",
+    act_task: "Aufgabe",
+    act_other: "Aktivität",
+    problem_launch: "Das Widget kann nicht starten",
+    problem_launch_advice: "Schließen Sie den Tab und öffnen Sie ihn erneut aus der Anrufkarte; wenn es wieder passiert, wenden Sie sich an Ihren Bitrix24-Administrator.",
+    problem_auth: "Das Portal hat den Zugriff des Widgets nicht angenommen",
+    problem_auth_advice: "Öffnen Sie die Anrufkarte erneut, um sich neu anzumelden.",
+    problem_forbidden: "Das Widget darf das CRM nicht lesen",
+    problem_forbidden_advice: "Ein Administrator muss der App den Bereich crm freigeben, oder Ihnen das Recht, diesen Kunden zu sehen.",
+    problem_limit: "Das Portal ist ausgelastet",
+    problem_limit_advice: "Zu viele Anfragen auf einmal; bitte in ein paar Sekunden erneut versuchen.",
+    problem_unavailable: "Das Portal ist nicht erreichbar",
+    problem_unavailable_advice: "Prüfen Sie die Verbindung und versuchen Sie es erneut.",
+    problem_rejected: "Das Portal hat die Anfrage abgelehnt",
+    problem_rejected_advice: "Versuchen Sie es erneut; wenn es wieder passiert, wenden Sie sich an Ihren Bitrix24-Administrator.",
+    problem_unreadable: "Die Antwort des Portals war nicht lesbar",
+    details: "Details",
+};
+
+/// `2026-11-03T10:15:00+03:00` → `Nov 3, 2026` / `03.11.2026`; the date as the portal wrote it
+/// (its own time zone), not shifted to the browser's. Unreadable dates are shown as given.
+pub fn format_date(lang: Lang, iso: &str) -> String {
+    let parts: Option<(u32, u32, u32)> = (|| {
+        let date = iso.get(..10)?;
+        let mut it = date.split('-');
+        let y = it.next()?.parse().ok()?;
+        let m = it.next()?.parse().ok()?;
+        let d = it.next()?.parse().ok()?;
+        ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+    })();
+    let Some((y, m, d)) = parts else { return iso.to_string() };
+    match lang {
+        Lang::En => {
+            const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            format!("{} {d}, {y}", MONTHS[(m - 1) as usize])
+        }
+        Lang::Ru | Lang::De => format!("{d:02}.{m:02}.{y}"),
+    }
+}
+
+/// An amount in its currency, grouped and placed as each language writes money:
+/// `€48,000.00`, `48.000,00 €`, `48 000,00 ₽`. Unknown currencies keep their code.
+pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> {
+    let value: f64 = amount.trim().parse().ok().filter(|v: &f64| v.is_finite())?;
+    let cents = (value.abs() * 100.0).round() as u64;
+    let (whole, frac) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let (group, decimal) = match lang {
+        Lang::En => (",", "."),
+        Lang::De => (".", ","),
+        Lang::Ru => ("\u{a0}", ","),
+    };
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push_str(group);
+        }
+        grouped.push(c);
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let number = format!("{sign}{grouped}{decimal}{frac:02}");
+    let code = currency.trim().to_ascii_uppercase();
+    let symbol = match code.as_str() {
+        "EUR" => Some("€"),
+        "USD" => Some("$"),
+        "GBP" => Some("£"),
+        "RUB" => Some("₽"),
+        "JPY" => Some("¥"),
+        "KZT" => Some("₸"),
+        "PLN" => Some("zł"),
+        _ => None,
+    };
+    Some(match (lang, symbol) {
+        (Lang::En, Some(s)) if s.chars().count() == 1 => format!("{s}{number}"),
+        (_, Some(s)) => format!("{number}\u{a0}{s}"),
+        (_, None) if code.is_empty() => number,
+        (_, None) => format!("{number}\u{a0}{code}"),
+    })
+}
+
+/// The country of a calling code, for the unknown-caller panel.
+pub fn country(lang: Lang, calling_code: &str) -> Option<&'static str> {
+    const COUNTRIES: &[(&str, &str, &str, &str)] = &[
+        ("1", "USA or Canada", "США или Канада", "USA oder Kanada"),
+        ("7", "Russia or Kazakhstan", "Россия или Казахстан", "Russland oder Kasachstan"),
+        ("20", "Egypt", "Египет", "Ägypten"),
+        ("31", "Netherlands", "Нидерланды", "Niederlande"),
+        ("33", "France", "Франция", "Frankreich"),
+        ("34", "Spain", "Испания", "Spanien"),
+        ("39", "Italy", "Италия", "Italien"),
+        ("41", "Switzerland", "Швейцария", "Schweiz"),
+        ("43", "Austria", "Австрия", "Österreich"),
+        ("44", "United Kingdom", "Великобритания", "Vereinigtes Königreich"),
+        ("46", "Sweden", "Швеция", "Schweden"),
+        ("48", "Poland", "Польша", "Polen"),
+        ("49", "Germany", "Германия", "Deutschland"),
+        ("55", "Brazil", "Бразилия", "Brasilien"),
+        ("81", "Japan", "Япония", "Japan"),
+        ("86", "China", "Китай", "China"),
+        ("90", "Turkey", "Турция", "Türkei"),
+        ("375", "Belarus", "Беларусь", "Belarus"),
+        ("380", "Ukraine", "Украина", "Ukraine"),
+        ("420", "Czechia", "Чехия", "Tschechien"),
+        ("971", "United Arab Emirates", "ОАЭ", "Vereinigte Arabische Emirate"),
+        ("998", "Uzbekistan", "Узбекистан", "Usbekistan"),
+    ];
+    COUNTRIES.iter().find(|c| c.0 == calling_code).map(|c| match lang {
+        Lang::En => c.1,
+        Lang::Ru => c.2,
+        Lang::De => c.3,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_fall_back_to_english() {
+        assert_eq!(Lang::from_code("ru"), Lang::Ru);
+        assert_eq!(Lang::from_code("DE-at"), Lang::De);
+        assert_eq!(Lang::from_code("la"), Lang::En);
+        assert_eq!(Lang::from_code(""), Lang::En);
+        assert_eq!(Lang::Ru.texts().retry, "Повторить");
+    }
+
+    #[test]
+    fn dates_per_language() {
+        assert_eq!(format_date(Lang::En, "2026-11-03T10:15:00+03:00"), "Nov 3, 2026");
+        assert_eq!(format_date(Lang::De, "2026-11-03T10:15:00+03:00"), "03.11.2026");
+        assert_eq!(format_date(Lang::Ru, "2026-01-20"), "20.01.2026");
+        assert_eq!(format_date(Lang::En, "yesterday"), "yesterday");
+        assert_eq!(format_date(Lang::En, "2026-13-01"), "2026-13-01");
+    }
+
+    #[test]
+    fn money_per_language() {
+        assert_eq!(format_money(Lang::En, "48000.00", "EUR").as_deref(), Some("€48,000.00"));
+        assert_eq!(format_money(Lang::De, "48000.00", "EUR").as_deref(), Some("48.000,00\u{a0}€"));
+        assert_eq!(format_money(Lang::Ru, "2450000", "RUB").as_deref(), Some("2\u{a0}450\u{a0}000,00\u{a0}₽"));
+        assert_eq!(format_money(Lang::En, "142000", "PLN").as_deref(), Some("142,000.00\u{a0}zł"));
+        assert_eq!(format_money(Lang::En, "5", "CHF").as_deref(), Some("5.00\u{a0}CHF"));
+        assert_eq!(format_money(Lang::En, "x", "EUR"), None);
+        assert_eq!(format_money(Lang::En, "NaN", "EUR"), None);
+    }
+
+    #[test]
+    fn countries() {
+        assert_eq!(country(Lang::De, "49"), Some("Deutschland"));
+        assert_eq!(country(Lang::En, "999"), None);
+    }
+}

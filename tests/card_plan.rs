@@ -1,0 +1,78 @@
+//! The card's one-batch plan, run natively through the sandbox's emulation of the portal's REST
+//! API on the shipped data set, and read back into what the agent sees.
+#![cfg(not(target_arch = "wasm32"))]
+
+use callcard::crm::card::{read, Caller, Section};
+use callcard::crm::entity::{EntityKind, EntityRef};
+use callcard::crm::plan::Lookup;
+use callcard::launch::CallCardOptions;
+use callcard::rest::batch::BatchReply;
+use callcard_sandbox::crm::Crm;
+use callcard_sandbox::params::parse_query;
+use callcard_sandbox::rest;
+
+/// 2026-11-25T00:00:00Z
+const NOW: i64 = 1_795_564_800;
+
+fn crm() -> Crm {
+    Crm::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sandbox/data")).unwrap()
+}
+
+fn run(lookup: &Lookup) -> Caller {
+    let batch = lookup.batch().unwrap();
+    let answer = rest::batch(&crm(), &parse_query(&batch.form_body()), &[]).unwrap();
+    let reply = BatchReply::parse(&answer.result).unwrap();
+    assert!(reply.errors.values().all(|e| e.description.contains("ID is not defined")), "{:?}", reply.errors);
+    read(lookup, &reply, NOW).unwrap()
+}
+
+fn call(number: &str) -> Lookup {
+    Lookup::for_call(&CallCardOptions { phone_number: Some(number.into()), ..Default::default() })
+}
+
+#[test]
+fn a_contact_found_by_an_international_number_gets_a_full_card() {
+    let Caller::Known(card) = run(&call("49301234567")) else { panic!("not found") };
+    assert_eq!(card.name, "Anna Schmidt");
+    assert_eq!(card.company.unwrap().title, "Müller Logistik GmbH");
+    let Section::Ready(Some(responsible)) = card.responsible else { panic!() };
+    assert_eq!(responsible.name, "Thomas Becker");
+    let Some(Section::Ready(deals)) = card.deals else { panic!() };
+    let titles: Vec<_> = deals.open.iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(deals.open.iter().all(|d| d.stage.color.is_some()));
+    // "Spare parts Q3" (won) is her company's deal, not hers.
+    assert_eq!((deals.won, deals.lost), (0, 0));
+    let Section::Ready(acts) = card.activities else { panic!() };
+    assert!(!acts.is_empty() && acts.len() <= 5);
+    let Section::Ready(comments) = card.comments else { panic!() };
+    assert!(!comments.is_empty());
+}
+
+#[test]
+fn a_shared_switchboard_number_offers_a_choice() {
+    let Caller::Several(list) = run(&call("78125550100")) else { panic!("expected several") };
+    let entities: Vec<_> = list.iter().map(|c| c.entity).collect();
+    assert_eq!(entities.len(), 3, "{list:?}");
+    assert!(entities.contains(&EntityRef { kind: EntityKind::Company, id: 3 }));
+    assert!(entities.contains(&EntityRef { kind: EntityKind::Contact, id: 5 }));
+    assert!(entities.contains(&EntityRef { kind: EntityKind::Contact, id: 29 }));
+    // The company has open deals, so it comes first.
+    assert_eq!(list[0].entity.kind, EntityKind::Company);
+    assert!(list.iter().all(|c| !c.matched_numbers.is_empty()));
+}
+
+#[test]
+fn a_company_number_never_shows_the_contact_the_portal_substituted() {
+    let Caller::Known(card) = run(&call("49405556677")) else { panic!() };
+    assert_eq!(card.entity, EntityRef { kind: EntityKind::Company, id: 2 });
+}
+
+#[test]
+fn a_picked_or_bound_record_is_read_the_same_way() {
+    let lookup = call("79215553344").picked(EntityRef { kind: EntityKind::Lead, id: 7 });
+    let Caller::Known(card) = run(&lookup) else { panic!() };
+    assert_eq!(card.name, "Сергей Морозов");
+    assert_eq!(card.status.unwrap().name, "Unassigned");
+    assert_eq!(run(&call("12025550123")), Caller::Unknown);
+}
