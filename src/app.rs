@@ -1,4 +1,5 @@
-//! Start-up: gathers the launch data, connects the frame and REST, and drives the screen.
+//! Start-up and the agent's requests: gathers the launch data, connects the frame and REST,
+//! and drives the screen.
 //!
 //! Inside the portal both launch sources exist. The card is requested from the inlined data at
 //! once while `getInitData` is in flight; the answer is shown only after the two sources agree.
@@ -10,91 +11,169 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::crm::card::{self, Caller};
+use crate::crm::card::{self, Candidate, Caller};
+use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::plan::Lookup;
 use crate::frame::client::{FrameClient, FrameError};
-use crate::launch::{CallCardOptions, FrameName, Launch, LaunchError, LaunchFields, Placement};
+use crate::i18n::Lang;
+use crate::launch::{self, CallCardOptions, FrameName, Launch, LaunchError, LaunchFields, Placement};
 use crate::rest::client::RestClient;
 use crate::screen::{Problem, Screen};
-use crate::ui;
+use crate::ui::{self, Actions, Handlers};
 
 /// How long the portal gets to answer `getInitData`; it answers at once when it answers at all.
 const INIT_TIMEOUT_MS: i32 = 5_000;
 
+/// What the page was opened with; read once, kept for a full retry.
+#[derive(Clone)]
+struct Inputs {
+    inlined: Option<String>,
+    frame_name: Option<FrameName>,
+    frame: Option<FrameClient>,
+}
+
+/// A launched call card: what later requests (a pick, a reload) need.
+#[derive(Clone)]
+struct CardSession {
+    rest: RestClient,
+    options: CallCardOptions,
+    lookup: Lookup,
+}
+
 /// Mounts the widget into the page.
 pub fn start() {
     leptos::mount::mount_to_body(|| {
-        let screen = RwSignal::new(Screen::Loading);
-        let frame = boot(screen);
-        let retry = Callback::new(move |_| {
-            screen.set(Screen::Loading);
-            boot(screen);
-        });
-        if let Some(frame) = frame {
+        let inputs = read_inputs();
+        // The language is known from the posted query before anything loads; GET launches learn
+        // it from getInitData.
+        let lang = RwSignal::new(
+            inputs
+                .inlined
+                .as_deref()
+                .and_then(|s| LaunchFields::from_inlined(s).ok())
+                .and_then(|f| launch::text(f.lang.as_ref()))
+                .map(|code| Lang::from_code(&code))
+                .unwrap_or(Lang::En),
+        );
+        provide_context(lang);
+        let origin = inputs
+            .frame_name
+            .as_ref()
+            .map(|f| f.portal.origin())
+            .or_else(|| seed_origin(inputs.inlined.as_deref()))
+            .unwrap_or_default();
+        Actions { frame: inputs.frame.clone(), origin }.provide();
+        if let Some(frame) = inputs.frame.clone() {
             fit_frame_to_content(frame);
         }
-        view! { <ui::Root screen=screen retry=retry/> }
+
+        let screen = RwSignal::new(Screen::Loading);
+        let session = StoredValue::new_local(None::<CardSession>);
+        let kept = StoredValue::new_local(inputs);
+        let boot = move || {
+            screen.set(Screen::Loading);
+            let inputs = kept.get_value();
+            spawn_local(async move {
+                let (next, launched) = load(inputs, lang).await;
+                session.set_value(launched);
+                screen.set(next);
+            });
+        };
+        boot();
+
+        let show = move |entity: EntityRef, others: Vec<Candidate>| {
+            let Some(s) = session.get_value() else { return };
+            screen.set(Screen::Loading);
+            spawn_local(async move { screen.set(record(&s, entity, others).await) });
+        };
+        let handlers = Handlers {
+            retry: Callback::new(move |_| boot()),
+            pick: Callback::new(move |entity: EntityRef| {
+                let others = match screen.get_untracked() {
+                    Screen::Card { caller: Caller::Several(list), .. } => list,
+                    Screen::Card { others, .. } => others,
+                    _ => Vec::new(),
+                };
+                if let Some(s) = session.get_value() {
+                    remember_pick(&s.options, Some(entity));
+                }
+                show(entity, others);
+            }),
+            back: Callback::new(move |_| {
+                if let Screen::Card { call, others, .. } = screen.get_untracked() {
+                    remember_pick(&call, None);
+                    screen.set(Screen::Card { call, caller: Caller::Several(others), others: Vec::new() });
+                }
+            }),
+            reload: Callback::new(move |entity: EntityRef| {
+                let others = match screen.get_untracked() {
+                    Screen::Card { others, .. } => others,
+                    _ => Vec::new(),
+                };
+                show(entity, others);
+            }),
+        };
+        view! { <ui::Root screen=screen handlers=handlers/> }
     });
 }
 
-/// Starts loading; returns the frame connection when the page runs inside a portal.
-fn boot(screen: RwSignal<Screen>) -> Option<FrameClient> {
-    let frame_name = web_sys::window()
-        .and_then(|w| w.name().ok())
-        .and_then(|name| FrameName::parse(&name));
+fn read_inputs() -> Inputs {
+    let frame_name = web_sys::window().and_then(|w| w.name().ok()).and_then(|name| FrameName::parse(&name));
     let frame = frame_name.as_ref().and_then(FrameClient::connect);
-    let inlined = read_inlined();
-    let task_frame = frame.clone();
-    spawn_local(async move {
-        screen.set(load(inlined, frame_name, task_frame).await);
-    });
-    frame
+    let inlined = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("b24-launch"))
+        .and_then(|e| e.text_content());
+    Inputs { inlined, frame_name, frame }
 }
 
-/// The JSON the handler inlined, if the page was POSTed to.
-fn read_inlined() -> Option<String> {
-    web_sys::window()?
-        .document()?
-        .get_element_by_id("b24-launch")?
-        .text_content()
+/// The portal origin the posted data names, for plain links outside a frame.
+fn seed_origin(inlined: Option<&str>) -> Option<String> {
+    let fields = LaunchFields::from_inlined(inlined?).ok()?;
+    Launch::resolve(&fields, None, None).ok().map(|l| l.portal.origin())
 }
 
-async fn load(inlined: Option<String>, frame_name: Option<FrameName>, frame: Option<FrameClient>) -> Screen {
-    let seed = match inlined.as_deref().map(LaunchFields::from_inlined).transpose() {
+async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<CardSession>) {
+    let t = lang.get_untracked().texts();
+    let seed = match inputs.inlined.as_deref().map(LaunchFields::from_inlined).transpose() {
         Ok(seed) => seed,
-        Err(e) => return Screen::Failed(Problem::launch(&e)),
+        Err(e) => return (Screen::Failed(Problem::launch(t, &e)), None),
     };
-    let in_frame = frame.as_ref().zip(frame_name.as_ref());
+    let failed = |e: LaunchError| (Screen::Failed(Problem::launch(t, &e)), None);
+    let in_frame = inputs.frame.as_ref().zip(inputs.frame_name.as_ref());
     match (seed, in_frame) {
-        (None, None) => Screen::Failed(Problem::launch(&LaunchError::NoLaunchData)),
-        // Outside a frame (a direct POST, the handler's tests): the inlined data alone.
+        (None, None) => failed(LaunchError::NoLaunchData),
+        // Outside a frame (a direct POST): the inlined data alone.
         (Some(seed), None) => match Launch::resolve(&seed, None, None) {
-            Ok(launch) => show(&launch).await,
-            Err(e) => Screen::Failed(Problem::launch(&e)),
+            Ok(launch) => show(&launch, lang).await,
+            Err(e) => failed(e),
         },
         // Opened by GET inside the portal: the frame is the only source.
         (None, Some((frame, name))) => match init_data(frame).await {
             Ok(init) => match Launch::resolve(&init, Some(name), None) {
-                Ok(launch) => show(&launch).await,
-                Err(e) => Screen::Failed(Problem::launch(&e)),
+                Ok(launch) => {
+                    lang.set(Lang::from_code(&launch.lang));
+                    show(&launch, lang).await
+                }
+                Err(e) => failed(e),
             },
-            Err(e) => Screen::Failed(Problem::launch(&e)),
+            Err(e) => failed(e),
         },
         // Both: start the card at once, and show it only if the portal confirms the launch.
         (Some(seed), Some((frame, name))) => {
             let launch = match Launch::resolve(&seed, Some(name), None) {
                 Ok(launch) => launch,
-                Err(e) => return Screen::Failed(Problem::launch(&e)),
+                Err(e) => return failed(e),
             };
-            let (init, screen) = futures::join!(init_data(frame), show(&launch));
+            let (init, shown) = futures::join!(init_data(frame), show(&launch, lang));
             match init {
                 Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
-                    Ok(_) => screen,
-                    Err(e) => Screen::Failed(Problem::launch(&e)),
+                    Ok(_) => shown,
+                    Err(e) => failed(e),
                 },
                 // A silent portal leaves the posted data unconfirmed but valid: its token
                 // worked for the card. Frame features (resizing) just stay unavailable.
-                Err(_) => screen,
+                Err(_) => shown,
             }
         }
     }
@@ -111,27 +190,69 @@ async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError> {
     }
 }
 
-async fn show(launch: &Launch) -> Screen {
-    match &launch.placement {
-        Placement::Other(code) => Screen::NotSupported { placement: code.clone() },
-        Placement::CallCard(options) => call_card(launch, options).await,
+async fn show(launch: &Launch, lang: RwSignal<Lang>) -> (Screen, Option<CardSession>) {
+    let options = match &launch.placement {
+        Placement::Other(code) => return (Screen::NotSupported { placement: code.clone() }, None),
+        Placement::CallCard(options) => options.clone(),
+    };
+    let session = CardSession {
+        rest: RestClient::new(launch.portal.clone(), launch.access_token.clone()),
+        lookup: Lookup::for_call(&options),
+        options,
+    };
+    let t = lang.get_untracked().texts();
+    let screen = match run(&session, &session.lookup).await {
+        Ok(Caller::Several(candidates)) => match recall_pick(&session.options, &candidates) {
+            // The agent already picked during this call (before a reload): straight to it.
+            Some(entity) => record(&session, entity, candidates).await,
+            None => Screen::Card { call: session.options.clone(), caller: Caller::Several(candidates), others: Vec::new() },
+        },
+        Ok(caller) => Screen::Card { call: session.options.clone(), caller, others: Vec::new() },
+        Err(problem) => Screen::Failed(problem(t)),
+    };
+    (screen, Some(session))
+}
+
+/// One batch for a lookup, read into a caller.
+async fn run(session: &CardSession, lookup: &Lookup) -> Result<Caller, Box<dyn Fn(&crate::i18n::Texts) -> Problem>> {
+    let Some(batch) = lookup.batch() else { return Ok(Caller::NoNumber) };
+    let reply = session.rest.batch(&batch).await.map_err(|e| Box::new(move |t: &_| Problem::rest(t, &e)) as Box<dyn Fn(&_) -> _>)?;
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    card::read(lookup, &reply, now).map_err(|e| Box::new(move |t: &_| Problem::card(t, &e)) as Box<dyn Fn(&_) -> _>)
+}
+
+/// The card of one record (picked among several, or reloaded): one more batch.
+async fn record(session: &CardSession, entity: EntityRef, others: Vec<Candidate>) -> Screen {
+    let t = use_context::<RwSignal<Lang>>().map(|l| l.get_untracked()).unwrap_or(Lang::En).texts();
+    match run(session, &session.lookup.picked(entity)).await {
+        Ok(caller) => Screen::Card { call: session.options.clone(), caller, others },
+        Err(problem) => Screen::Failed(problem(t)),
     }
 }
 
-/// One batch for the whole card.
-async fn call_card(launch: &Launch, options: &CallCardOptions) -> Screen {
-    let lookup = Lookup::for_call(options);
-    let Some(batch) = lookup.batch() else {
-        return Screen::Card { call: options.clone(), caller: Caller::NoNumber };
+/// The agent's pick among several matches, kept for this call across reloads of the tab.
+/// Session storage can throw in a third-party frame; then the pick lasts as long as the page.
+fn pick_key(options: &CallCardOptions) -> Option<String> {
+    options.call_id.as_ref().map(|id| format!("callcard.pick.{id}"))
+}
+
+fn remember_pick(options: &CallCardOptions, entity: Option<EntityRef>) {
+    let (Some(key), Some(storage)) = (pick_key(options), session_storage()) else { return };
+    let _ = match entity {
+        Some(e) => storage.set_item(&key, &format!("{}:{}", e.kind.symbol(), e.id)),
+        None => storage.remove_item(&key),
     };
-    let rest = RestClient::new(launch.portal.clone(), launch.access_token.clone());
-    match rest.batch(&batch).await {
-        Ok(reply) => match card::read(&lookup, &reply) {
-            Ok(caller) => Screen::Card { call: options.clone(), caller },
-            Err(e) => Screen::Failed(Problem::card(&e)),
-        },
-        Err(e) => Screen::Failed(Problem::rest(&e)),
-    }
+}
+
+fn recall_pick(options: &CallCardOptions, candidates: &[Candidate]) -> Option<EntityRef> {
+    let saved = session_storage()?.get_item(&pick_key(options)?).ok()??;
+    let (kind, id) = saved.split_once(':')?;
+    let entity = EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: id.parse().ok()? };
+    candidates.iter().any(|c| c.entity == entity).then_some(entity)
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
 }
 
 /// Keeps the portal's iframe as tall as the content: the tab grows with the card.

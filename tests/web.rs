@@ -1,11 +1,12 @@
 //! Browser tests: components mounted in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use callcard::crm::card::{Caller, Channel, ClientCard, CompanyLink};
+use callcard::crm::card::{Caller, Channel, ClientCard, CommentLine, CompanyLink, Deals, DealLine, Section, Stage};
 use callcard::crm::entity::{EntityKind, EntityRef};
 use callcard::launch::{CallCardOptions, CallDirection};
+use callcard::rest::envelope::ApiError;
 use callcard::screen::{Problem, Screen};
-use callcard::ui::{CallSummary, CallerView, Root};
+use callcard::ui::{CallSummary, CallerView, Handlers, Root};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -38,8 +39,26 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
             Channel { value: "+49 170 5550101".into(), kind: "MOBILE".into(), matched: false },
         ],
         emails: vec![],
+        status: None,
+        responsible: Section::Ready(None),
+        deals: Some(Section::Ready(Deals {
+            open: vec![DealLine {
+                id: 1,
+                title: "<i>deal</i>".into(),
+                stage: Stage { name: "In progress".into(), color: Some("#47E4C2".into()) },
+                amount: Some("48000.00".into()),
+                currency: "EUR".into(),
+                bound: true,
+            }],
+            won: 2,
+            lost: 1,
+        })),
+        activities: Section::Failed(ApiError { code: "INTERNAL_SERVER_ERROR".into(), description: "boom".into() }),
+        comments: Section::Ready(vec![CommentLine { id: 1, text: "<script>x</script>".into(), date: "2026-11-02T10:00:00+00:00".into() }]),
     };
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <CallerView caller=Caller::Known(card.clone())/> });
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! { <CallerView caller=Caller::Known(Box::new(card.clone())) call=CallCardOptions::default()/> }
+    });
     leptos::task::tick().await;
 
     assert!(root.query_selector("img, script, b, h1 + h1").unwrap().is_none(), "markup was interpreted");
@@ -47,6 +66,14 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
     assert_eq!(text(&root, "[data-testid=client-post]").as_deref(), Some("<b>CEO</b>"));
     assert_eq!(text(&root, "[data-testid=client-company]").as_deref(), Some("</section><h1>x</h1>"));
     assert_eq!(text(&root, "[data-testid=client-kind]").as_deref(), Some("Contact"));
+    assert!(text(&root, "[data-testid=deal]").unwrap().contains("<i>deal</i>"));
+    assert_eq!(text(&root, "[data-testid=deal-amount]").as_deref(), Some("€48,000.00"));
+    assert_eq!(text(&root, "[data-testid=deals-summary]").as_deref(), Some("2 won · 1 lost"));
+    assert_eq!(text(&root, "[data-testid=comment] .comment-text").as_deref(), Some("<script>x</script>"));
+    // A failed section explains itself and the others still show.
+    let failed = root.query_selector("[data-testid=section-error]").unwrap().unwrap();
+    assert_eq!(failed.get_attribute("data-section").as_deref(), Some("activities"));
+    assert!(root.query_selector("[data-testid=section-retry]").unwrap().is_some());
     let matched = root.query_selector("[data-testid=client-phones] li[data-matched=true]").unwrap().unwrap();
     assert!(matched.text_content().unwrap().contains("030 1234567"));
     assert_ne!(web_sys::window().unwrap().document().unwrap().title(), "pwned");
@@ -77,11 +104,16 @@ async fn an_error_screen_explains_and_retries() {
         retry: true,
     }));
     let retries = RwSignal::new(0);
-    let retry = Callback::new(move |_| {
-        retries.update(|n| *n += 1);
-        screen.set(Screen::Loading);
-    });
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=screen retry=retry/> });
+    let handlers = Handlers {
+        retry: Callback::new(move |_| {
+            retries.update(|n| *n += 1);
+            screen.set(Screen::Loading);
+        }),
+        pick: Callback::new(|_| {}),
+        back: Callback::new(|_| {}),
+        reload: Callback::new(|_| {}),
+    };
+    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=screen handlers=handlers/> });
     leptos::task::tick().await;
 
     let main = root.query_selector("[data-testid=callcard]").unwrap().unwrap();

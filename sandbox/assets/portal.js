@@ -17,7 +17,31 @@
     }).catch(() => {});
   }
 
+  const status = document.getElementById("portal-status");
+  function show(text) {
+    status.textContent = text;
+  }
+  // openPath opens only these portal pages; anything else is refused.
+  const openable = [
+    /^\/crm\/(deal|lead|contact|company|type)\//,
+    /^\/marketplace\//,
+    /^\/company\/personal\/user\/\d+\/?$/,
+    /^\/workgroups\/group\/\d+\/?$/,
+  ];
+
   const commands = {
+    openPath: (params) => {
+      const path = params && typeof params.path === "string" ? params.path : "";
+      if (!openable.some((re) => re.test(path))) {
+        return { result: "error", errorCode: "PATH_NOT_AVAILABLE" };
+      }
+      show("Opened " + path);
+      return { result: "close" };
+    },
+    imPhoneTo: (params) => {
+      show("Calling " + String(params && params.phone));
+      return undefined;
+    },
     getInitData: () => config.initData,
     resizeWindow: (params) => {
       const height = parseInt(params && params.height, 10);

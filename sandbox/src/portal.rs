@@ -109,6 +109,7 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str) -> String {
     </div>
     <nav class="tabs"><span>Call</span><span class="active">Caller context</span></nav>
     <iframe id="app-frame" name="{frame_name}" title="Caller context" src="about:blank"></iframe>
+    <div id="portal-status" class="portal-status" data-testid="portal-status" role="status"></div>
     <form id="app-form" method="POST" action="{handler}" target="{frame_name}">{inputs}</form>
   </section>
   <aside class="scenarios">
@@ -162,6 +163,7 @@ body { margin: 0; font: 14px/1.45 system-ui, sans-serif; background: #eef2f4; co
 .tabs .active { color: #1f2937; border-bottom: 2px solid #2fc6f6; }
 #app-frame { display: block; width: 100%; height: 200px; border: 0; }
 #app-form { display: none; }
+.portal-status { min-height: 1.4em; padding: 6px 16px; font-size: 12px; color: #6b7280; border-top: 1px solid #e5e7eb; }
 .scenarios { flex: 1; max-width: 520px; }
 .scenarios h2 { font-size: 15px; margin: 0 0 6px; }
 .scenarios p { color: #6b7280; margin: 0 0 8px; }

@@ -1,15 +1,55 @@
-//! The caller's card: the call itself and who is calling.
+//! The call and who is calling: the client's card, the chooser of several matches, the unknown
+//! and hidden caller panels.
 
 use leptos::prelude::*;
 
-use super::text;
-use crate::crm::card::{Caller, Channel, ClientCard};
+use super::actions::Actions;
+use super::sections::{ActivitySection, CommentSection, DealSection, ResponsibleSection};
+use super::{lang, texts, Handlers};
+use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
+use crate::crm::entity::EntityKind;
 use crate::crm::phone;
-use crate::launch::CallCardOptions;
+use crate::i18n::{self, Texts};
+use crate::launch::{CallCardOptions, CallDirection};
 
-/// Direction, the caller's number and the line, above the client.
+fn direction(t: &Texts, d: Option<CallDirection>) -> &'static str {
+    match d {
+        Some(CallDirection::Incoming) => t.incoming,
+        Some(CallDirection::Outgoing) => t.outgoing,
+        Some(CallDirection::Callback) => t.callback,
+        None => t.call,
+    }
+}
+
+pub(crate) fn kind_label(t: &Texts, kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Contact => t.contact,
+        EntityKind::Company => t.company,
+        EntityKind::Lead => t.lead,
+        EntityKind::Deal => t.deal,
+    }
+}
+
+/// A channel type as the portal labels it (`MOBILE`), for people.
+fn channel_label(t: &Texts, kind: &str) -> &'static str {
+    match kind {
+        "WORK" => t.channel_work,
+        "MOBILE" => t.channel_mobile,
+        "HOME" => t.channel_home,
+        "FAX" => t.channel_fax,
+        _ => t.channel_other,
+    }
+}
+
+/// Up to two initials for an avatar.
+pub(crate) fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
+}
+
+/// Direction, the caller's number, the line and call-list mode, above the client.
 #[component]
 pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
+    let t = texts();
     let line = match (call.line_name, call.line_number) {
         (Some(name), Some(number)) => Some(format!("{name} · {number}")),
         (name, number) => name.or(number),
@@ -17,75 +57,151 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
     let number = call.phone_number.as_deref().map(phone::display);
     view! {
         <header class="call" data-testid="call">
-            <span class="call-direction" data-testid="call-direction">{text::direction(call.direction)}</span>
+            <span class="call-direction" data-testid="call-direction">{direction(t, call.direction)}</span>
             {number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> })}
             {line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> })}
+            {call.call_list_mode.then(|| view! { <span class="chip" data-testid="call-list-mode">{t.call_list}</span> })}
         </header>
     }
 }
 
 #[component]
-pub fn CallerView(caller: Caller) -> impl IntoView {
+pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_others: bool) -> impl IntoView {
+    let t = texts();
     match caller {
-        Caller::Known(card) => view! { <ClientView card=card/> }.into_any(),
-        Caller::Unknown => view! {
-            <section class="client client-unknown" data-testid="unknown-caller">
-                <h1>{text::UNKNOWN_CALLER}</h1>
-                <p>{text::UNKNOWN_CALLER_HINT}</p>
-            </section>
-        }
-        .into_any(),
+        Caller::Known(card) => view! { <ClientView card=*card has_others=has_others/> }.into_any(),
+        Caller::Several(candidates) => view! { <Chooser candidates=candidates/> }.into_any(),
+        Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default()/> }.into_any(),
         Caller::NoNumber => view! {
             <section class="client client-unknown" data-testid="hidden-number">
-                <h1>{text::HIDDEN_NUMBER}</h1>
-                <p>{text::HIDDEN_NUMBER_HINT}</p>
+                <h1>{t.hidden_number}</h1>
+                <p>{t.hidden_number_hint}</p>
             </section>
         }
         .into_any(),
     }
 }
 
-/// Up to two initials for the avatar.
-fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
-}
-
 #[component]
-fn ClientView(card: ClientCard) -> impl IntoView {
-    let name = if card.name.is_empty() { text::UNNAMED.to_string() } else { card.name.clone() };
-    let kind = text::entity_kind(card.entity.kind);
+fn UnknownCaller(number: String) -> impl IntoView {
+    let t = texts();
+    let digits = phone::digits(&number);
+    let country = phone::split_calling_code(&digits)
+        .filter(|_| digits.len() >= 11 || number.trim_start().starts_with('+'))
+        .and_then(|(code, _)| i18n::country(lang(), code).map(|name| format!("{} {name} (+{code})", t.calling_from)));
     view! {
-        <section class="client" data-testid="client" data-entity=format!("{}:{}", card.entity.kind.symbol(), card.entity.id)>
-            <div class="client-head">
-                <div class="avatar" aria-hidden="true">{initials(&card.name)}</div>
-                <div class="client-title">
-                    <span class="client-kind" data-testid="client-kind">{kind}</span>
-                    <h1 class="client-name" data-testid="client-name">{name}</h1>
-                    {card.post.map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> })}
-                    {card.company.filter(|c| !c.title.is_empty()).map(|company| view! {
-                        <p class="client-company" data-testid="client-company">{company.title}</p>
-                    })}
-                </div>
-            </div>
-            <Channels items=card.phones testid="client-phones" numbers=true/>
-            <Channels items=card.emails testid="client-emails" numbers=false/>
+        <section class="client client-unknown" data-testid="unknown-caller">
+            <h1>{t.unknown_caller}</h1>
+            <p class="unknown-number" data-testid="unknown-number">{phone::display(&number)}</p>
+            {country.map(|c| view! { <p data-testid="caller-country">{c}</p> })}
+            <p class="muted">{t.unknown_caller_hint}</p>
         </section>
     }
 }
 
 #[component]
-fn Channels(items: Vec<Channel>, testid: &'static str, numbers: bool) -> impl IntoView {
+fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
+    let t = texts();
+    let handlers = use_context::<Handlers>();
+    view! {
+        <section class="chooser" data-testid="chooser">
+            <h1>{t.several_matches}</h1>
+            <p class="muted">{t.several_matches_hint}</p>
+            <ul>
+                {candidates.into_iter().map(|c| {
+                    let entity = c.entity;
+                    let pick = move |_| if let Some(h) = handlers { h.pick.run(entity) };
+                    let details: Vec<String> = [c.company.clone(), c.responsible.clone().map(|r| format!("{}: {r}", t.responsible))]
+                        .into_iter().flatten().collect();
+                    view! {
+                        <li>
+                            <button type="button" class="candidate" data-testid="candidate"
+                                data-entity=format!("{}:{}", entity.kind.symbol(), entity.id) on:click=pick>
+                                <span class="client-kind">{kind_label(t, entity.kind)}</span>
+                                <span class="candidate-name">{if c.name.is_empty() { t.unnamed.to_string() } else { c.name.clone() }}</span>
+                                {(!details.is_empty()).then(|| view! { <span class="muted">{details.join(" · ")}</span> })}
+                                {(!c.matched_numbers.is_empty()).then(|| view! {
+                                    <span class="muted">{format!("{} ({})", c.matched_numbers.join(", "), t.number_matched)}</span>
+                                })}
+                                {(c.open_deals > 0).then(|| view! {
+                                    <span class="muted">{format!("{}: {}", t.open_deals, c.open_deals)}</span>
+                                })}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ClientView(card: ClientCard, has_others: bool) -> impl IntoView {
+    let t = texts();
+    let handlers = use_context::<Handlers>();
+    let entity = card.entity;
+    let name = if card.name.is_empty() { t.unnamed.to_string() } else { card.name.clone() };
+    let path = entity.detail_path();
+    view! {
+        <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
+            {has_others.then(|| view! {
+                <button type="button" class="link-button" data-testid="back-to-matches"
+                    on:click=move |_| if let Some(h) = handlers { h.back.run(()) }>{format!("← {}", t.back_to_matches)}</button>
+            })}
+            <div class="client-head">
+                <div class="avatar" aria-hidden="true">{initials(&card.name)}</div>
+                <div class="client-title">
+                    <span class="client-kind" data-testid="client-kind">{kind_label(t, entity.kind)}</span>
+                    {card.status.map(|s| view! {
+                        <span class="chip chip-stage" data-testid="client-status" style:border-color=s.color.clone()
+                            style:background-color=s.color.clone()>{s.name}</span>
+                    })}
+                    <h1 class="client-name">
+                        <a data-testid="client-name" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                            on:click=Actions::open_path(path.clone())>{name}</a>
+                    </h1>
+                    {card.post.map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> })}
+                    {card.company.filter(|c| !c.title.is_empty()).map(|company| match company.entity {
+                        Some(e) => view! {
+                            <p class="client-company">
+                                <a data-testid="client-company" href=Actions::href(&e.detail_path()) target="_blank" rel="noopener noreferrer"
+                                    on:click=Actions::open_path(e.detail_path())>{company.title}</a>
+                            </p>
+                        }.into_any(),
+                        None => view! { <p class="client-company" data-testid="client-company">{company.title}</p> }.into_any(),
+                    })}
+                </div>
+            </div>
+            <Channels items=card.phones testid="client-phones" phones=true/>
+            <Channels items=card.emails testid="client-emails" phones=false/>
+            <ResponsibleSection section=card.responsible entity=entity/>
+            {card.deals.map(|deals| view! { <DealSection section=deals entity=entity/> })}
+            <ActivitySection section=card.activities entity=entity/>
+            <CommentSection section=card.comments entity=entity/>
+        </section>
+    }
+}
+
+#[component]
+fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl IntoView {
+    let t = texts();
     (!items.is_empty()).then(|| {
         view! {
             <ul class="channels" data-testid=testid>
                 {items
                     .into_iter()
                     .map(|c| {
-                        let value = if numbers { phone::display(&c.value) } else { c.value.clone() };
+                        let (shown, href) = if phones {
+                            (phone::display(&c.value), format!("tel:{}", phone::digits(&c.value)))
+                        } else {
+                            (c.value.clone(), format!("mailto:{}", c.value))
+                        };
+                        let dial = phones.then(|| Actions::phone_to(c.value.clone()));
                         view! {
                             <li class:matched=c.matched data-matched=c.matched.to_string()>
-                                <span class="channel-value">{value}</span>
-                                <span class="channel-kind">{text::channel_kind(&c.kind).to_string()}</span>
+                                <a class="channel-value" href=href on:click=move |e| if let Some(d) = &dial { d(e) }>{shown}</a>
+                                <span class="channel-kind">{channel_label(t, &c.kind)}</span>
+                                {c.matched.then(|| view! { <span class="chip chip-accent">{t.number_matched}</span> })}
                             </li>
                         }
                     })

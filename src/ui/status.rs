@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::text;
+use super::texts;
 use crate::screen::Problem;
 
 #[component]
@@ -10,7 +10,7 @@ pub fn Loading() -> impl IntoView {
     view! {
         <div class="status status-loading" data-testid="loading" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
-            {text::LOADING}
+            {texts().loading}
         </div>
     }
 }
@@ -23,7 +23,7 @@ pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
             <h1 data-testid="error-title">{problem.title}</h1>
             <p data-testid="error-detail">{problem.detail}</p>
             <Show when=move || can_retry>
-                <button type="button" data-testid="retry" on:click=move |_| retry.run(())>{text::RETRY}</button>
+                <button type="button" data-testid="retry" on:click=move |_| retry.run(())>{texts().retry}</button>
             </Show>
         </div>
     }
@@ -33,12 +33,8 @@ pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
 pub fn NotSupported(placement: String) -> impl IntoView {
     view! {
         <div class="status" data-testid="not-supported">
-            <h1>{text::NOT_SUPPORTED_TITLE}</h1>
-            <p>
-                "This widget works in the call card (CALL_CARD). It was opened in "
-                <code>{placement}</code>
-                ", which it does not serve."
-            </p>
+            <h1>{texts().not_supported_title}</h1>
+            <p>{texts().not_supported_body}" "<code>{placement}</code></p>
         </div>
     }
 }

@@ -131,23 +131,55 @@ impl Agent {
         (client, driver, profile)
     }
 
-    /// Opens the portal's call card in `scenario` and waits until the app's tab has settled
-    /// (`data-state` is no longer `loading`).
+    /// Opens the portal's call card in `scenario` (a name, optionally followed by `&lang=..`)
+    /// and waits until the app's tab has settled (`data-state` is no longer `loading`).
     pub async fn open(scenario: &str) -> Agent {
         let (client, driver, profile) = Agent::launch().await;
-        client.goto(&format!("{}/?scenario={scenario}", sandbox().portal_url)).await.unwrap();
-        let session = client
+        let mut agent = Agent { client, session: String::new(), _driver: driver, _profile: profile };
+        agent.reopen(scenario).await;
+        agent
+    }
+
+    /// Opens the call card again in this browser tab (the portal renders it anew: new tokens,
+    /// new APP_SID; the tab's session storage stays).
+    pub async fn reopen(&mut self, scenario: &str) {
+        self.client.enter_parent_frame().await.unwrap();
+        self.client.goto(&format!("{}/?scenario={scenario}", sandbox().portal_url)).await.unwrap();
+        self.session = self
+            .client
             .execute("return document.body.dataset.session;", vec![])
             .await
             .unwrap()
             .as_str()
             .expect("the portal page names its session")
             .to_string();
-        let frame = client.find(Locator::Css("#app-frame")).await.unwrap();
+        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
         frame.enter_frame().await.unwrap();
-        let agent = Agent { client, session, _driver: driver, _profile: profile };
-        agent.wait_settled().await;
-        agent
+        self.wait_settled().await;
+    }
+
+    /// Clicks the first element matching `css` and waits for the tab to settle again.
+    pub async fn click(&self, css: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.wait_settled().await;
+    }
+
+    /// Text the portal page itself shows (outside the app's frame), waiting up to two seconds
+    /// for it to be non-empty.
+    pub async fn portal_text(&self, css: &str) -> String {
+        self.client.enter_parent_frame().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let text = loop {
+            let text = self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap();
+            if !text.is_empty() || Instant::now() > deadline {
+                break text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
+        frame.enter_frame().await.unwrap();
+        text
     }
 
     /// Opens a URL directly, not through the portal (outside any frame).

@@ -29,6 +29,17 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     assert!(phones[1].contains("+49 170 5550101"), "stored formatting is kept: {phones:?}");
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Incoming call"));
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Sales Berlin · 4930555000"));
+    // The rest of the client's context, from the same single request.
+    assert_eq!(agent.text("[data-testid=responsible-name]").await.as_deref(), Some("Thomas Becker"));
+    assert_eq!(agent.text("[data-testid=responsible-position]").await.as_deref(), Some("Account Manager"));
+    let deals = agent.texts("[data-testid=deal]").await;
+    assert_eq!(deals.len(), 3, "{deals:?}");
+    assert!(deals.iter().any(|d| d.contains("Annual logistics contract") && d.contains("In progress") && d.contains("€48,000.00")), "{deals:?}");
+    let activities = agent.texts("[data-testid=activity]").await;
+    assert!(!activities.is_empty() && activities.len() <= 5, "{activities:?}");
+    assert!(activities[0].contains("call"), "previous calls first: {activities:?}");
+    assert!(agent.exists("[data-testid=activity][data-overdue=true]").await, "an overdue task is highlighted");
+    assert!(!agent.texts("[data-testid=comment]").await.is_empty());
     assert_one_batch(&agent);
     // The tab asked the portal for its launch data and to fit the card.
     let fitted = agent.fitted_height().await.expect("the portal's frame fits the card");
@@ -38,6 +49,84 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     let last_resize = frame.iter().rev().find(|r| r["command"] == "resizeWindow").expect("a resizeWindow");
     assert_eq!(last_resize["params"]["height"].as_f64(), Some(fitted));
     agent.screenshot("known-contact").await;
+    // Records open in the portal, numbers dial through it.
+    agent.click("[data-testid=client-company]").await;
+    assert_eq!(agent.portal_text("#portal-status").await, "Opened /crm/company/details/1/");
+    agent.click("[data-testid=client-phones] li:nth-child(2) a").await;
+    assert_eq!(agent.portal_text("#portal-status").await, "Calling +49 170 5550101");
+    let frame = agent.frame_commands("imPhoneTo").await;
+    assert!(frame.iter().any(|r| r["command"] == "openPath" && r["params"]["path"] == "/crm/company/details/1/"), "{frame:?}");
+    assert_one_batch(&agent);
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn the_card_speaks_the_portals_language() {
+    let agent = Agent::open("known-contact&lang=de").await;
+    assert_eq!(agent.attr("[data-testid=callcard]", "lang").await.as_deref(), Some("de"));
+    assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Eingehender Anruf"));
+    assert_eq!(agent.text("[data-testid=responsible] h2").await.as_deref(), Some("VERANTWORTLICH"));
+    let deals = agent.texts("[data-testid=deal-amount]").await;
+    assert!(deals.contains(&"48.000,00 €".to_string()), "{deals:?}");
+    let dates = agent.texts("[data-testid=comment] .muted").await;
+    assert!(dates.iter().all(|d| d.len() == 10 && d.as_bytes()[2] == b'.'), "{dates:?}");
+    agent.screenshot("known-contact-de").await;
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_failing_section_leaves_the_rest_of_the_card_standing() {
+    let agent = Agent::open("failing-section").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    assert_eq!(agent.texts("[data-testid=deal]").await.len(), 3);
+    assert_eq!(agent.attr("[data-testid=section-error]", "data-section").await.as_deref(), Some("activities"));
+    assert_eq!(agent.attr("[data-testid=section-error]", "data-problem").await.as_deref(), Some("unavailable"));
+    let said = agent.text("[data-testid=section-error]").await.unwrap();
+    assert!(said.contains("Internal server error"), "{said}");
+    assert_one_batch(&agent);
+    agent.screenshot("failing-section").await;
+    // Retry asks again (and here the portal still fails).
+    agent.click("[data-testid=section-retry]").await;
+    assert_eq!(agent.rest_requests().len(), 2);
+    assert!(agent.exists("[data-testid=section-error]").await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn several_matches_offer_a_choice_that_is_remembered_for_the_call() {
+    let mut agent = Agent::open("several-matches").await;
+    assert_eq!(agent.text("[data-testid=chooser] h1").await.as_deref(), Some("Several records have this number"));
+    let entities: Vec<String> = {
+        let mut v = Vec::new();
+        for i in 1..=3 {
+            v.push(agent.attr(&format!("[data-testid=chooser] li:nth-child({i}) [data-testid=candidate]"), "data-entity").await.unwrap());
+        }
+        v
+    };
+    // The company has open deals: most relevant first.
+    assert_eq!(entities[0], "COMPANY:3");
+    assert!(entities.contains(&"CONTACT:5".to_string()) && entities.contains(&"CONTACT:29".to_string()), "{entities:?}");
+    let first = agent.text("[data-testid=candidate]").await.unwrap();
+    assert!(first.contains("Дмитрий Волков") && first.contains("+7 (812) 555-01-00"), "{first}");
+    assert_one_batch(&agent);
+    agent.screenshot("several-matches").await;
+
+    // Picking costs one more request and shows that record.
+    agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    assert_eq!(agent.rest_requests().len(), 2);
+    // Back to the list without asking again.
+    agent.click("[data-testid=back-to-matches]").await;
+    assert!(agent.exists("[data-testid=chooser]").await);
+    assert_eq!(agent.rest_requests().len(), 2);
+    agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
+
+    // The same call opened again (the tab reloaded): straight to the pick.
+    agent.reopen("several-matches").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    assert!(agent.exists("[data-testid=back-to-matches]").await);
     agent.close().await;
 }
 
@@ -47,6 +136,8 @@ async fn unknown_number_says_so_after_one_search() {
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=unknown-caller] h1").await.as_deref(), Some("Unknown caller"));
     assert_eq!(agent.text("[data-testid=call-number]").await.as_deref(), Some("+12025550123"));
+    assert_eq!(agent.text("[data-testid=unknown-number]").await.as_deref(), Some("+12025550123"));
+    assert_eq!(agent.text("[data-testid=caller-country]").await.as_deref(), Some("Calling from USA or Canada (+1)"));
     assert!(!agent.exists("[data-testid=client]").await);
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("US support · 12125550000"));
     assert_one_batch(&agent);
@@ -74,15 +165,24 @@ async fn a_company_number_shows_the_company() {
     // The batch also asked for "the first matching contact"; with none matching, the portal
     // answered that command with contact #1. Only the search's own ids decide who is calling.
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Nordwind Handels AG"));
+    assert_eq!(agent.text("[data-testid=responsible-name]").await.as_deref(), Some("Thomas Becker"));
+    let deals = agent.texts("[data-testid=deal]").await;
+    assert_eq!(deals.len(), 1, "{deals:?}");
+    assert!(deals[0].contains("Fleet leasing") && deals[0].contains("€89,000.00"), "{deals:?}");
     assert_one_batch(&agent);
+    agent.screenshot("known-company").await;
     agent.close().await;
 }
 
 #[tokio::test]
 async fn a_lead_stored_with_eight_is_found_from_plus_seven() {
     let agent = Agent::open("known-lead").await;
-    assert_eq!(agent.text("[data-testid=client-kind]").await.as_deref(), Some("LEAD"));
+    assert_eq!(agent.text("[data-testid=client-kind]").await.as_deref(), Some("ЛИД"));
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Иван Петров"));
+    assert_eq!(agent.text("[data-testid=client-status]").await.as_deref(), Some("Unassigned"));
+    assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Входящий звонок"));
+    assert!(!agent.exists("[data-testid=deals]").await, "leads have no deals");
+    assert_eq!(agent.text("[data-testid=responsible-name]").await.as_deref(), Some("Дмитрий Волков"));
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Москва, продажи · 74955550000"));
     assert_one_batch(&agent);
     agent.close().await;
@@ -104,6 +204,11 @@ async fn a_record_named_by_the_call_is_fetched_directly() {
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Иван Сергеевич Петров"));
     assert_eq!(agent.text("[data-testid=client-company]").await.as_deref(), Some("ООО «Северный ветер»"));
     assert_eq!(agent.attr("[data-testid=client]", "data-entity").await.as_deref(), Some("CONTACT:4"));
+    // The call's deal comes first, marked; then the client's other open deals.
+    let deals = agent.texts("[data-testid=deal]").await;
+    assert!(deals[0].contains("Поставка оборудования") && deals[0].contains("this call"), "{deals:?}");
+    assert_eq!(agent.attr("[data-testid=deal]", "data-bound").await.as_deref(), Some("true"));
+    assert_eq!(agent.text("[data-testid=deals-summary]").await.as_deref(), Some("0 won · 1 lost"));
     let requests = agent.rest_requests();
     assert_eq!(requests.len(), 1);
     let commands = requests[0]["params"]["cmd"].as_object().unwrap();

@@ -1,0 +1,65 @@
+//! Acting in the portal: opening a record, calling a number. Inside the portal these go through
+//! the frame (`openPath`, `imPhoneTo`); where the portal refuses or is not there (a mobile app,
+//! the page opened alone) the link underneath works as a normal link.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+
+use crate::frame::client::FrameClient;
+
+/// How long the portal gets to confirm `openPath` before the link opens in a new tab instead.
+const OPEN_PATH_TIMEOUT_MS: i32 = 3_000;
+
+#[derive(Clone)]
+pub struct Actions {
+    pub frame: Option<FrameClient>,
+    /// The portal's origin, for plain links.
+    pub origin: String,
+}
+
+impl Actions {
+    /// The context the views read actions from.
+    pub fn provide(self) {
+        provide_context(StoredValue::new_local(self));
+    }
+
+    fn get() -> Option<Actions> {
+        use_context::<StoredValue<Actions, LocalStorage>>().map(|s| s.get_value())
+    }
+
+    /// A plain link to a portal page, for `href`.
+    pub fn href(path: &str) -> String {
+        Actions::get().map(|a| format!("{}{path}", a.origin)).unwrap_or_else(|| path.to_string())
+    }
+
+    /// Click handler for a portal link: `openPath` inside the portal, else the link as it is.
+    pub fn open_path(path: String) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+        let actions = Actions::get();
+        move |event| {
+            let Some(Actions { frame: Some(frame), origin }) = actions.clone() else { return };
+            event.prevent_default();
+            let path = path.clone();
+            spawn_local(async move {
+                let opened = frame.call("openPath", &json!({ "path": path }), OPEN_PATH_TIMEOUT_MS).await;
+                let closed = matches!(&opened, Ok(v) if v.get("result").and_then(|r| r.as_str()) == Some("close"));
+                if !closed {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.open_with_url_and_target_and_features(&format!("{origin}{path}"), "_blank", "noopener,noreferrer");
+                    }
+                }
+            });
+        }
+    }
+
+    /// Click handler for a phone number: the portal's own dialler, else the `tel:` link.
+    pub fn phone_to(number: String) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+        let actions = Actions::get();
+        move |event| {
+            let Some(Actions { frame: Some(frame), .. }) = &actions else { return };
+            if frame.send("imPhoneTo", &json!({ "phone": number })).is_ok() {
+                event.prevent_default();
+            }
+        }
+    }
+}

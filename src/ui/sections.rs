@@ -1,0 +1,159 @@
+//! The card's sections, each loaded on its own: a failed one says why and offers a retry while
+//! the rest of the card stands.
+
+use leptos::prelude::*;
+
+use super::actions::Actions;
+use super::card::initials;
+use super::{lang, texts, Handlers};
+use crate::crm::card::{ActivityKind, ActivityLine, CommentLine, Deals, Person, Section};
+use crate::crm::entity::{EntityKind, EntityRef};
+use crate::i18n::{format_date, format_money, Texts};
+use crate::screen::Problem;
+
+/// A section's frame: title, and either its content or what went wrong with a retry.
+fn section_frame<T>(
+    name: &'static str,
+    title: &'static str,
+    section: Section<T>,
+    entity: EntityRef,
+    aside: Option<String>,
+    render: impl FnOnce(T) -> AnyView,
+) -> impl IntoView {
+    let t = texts();
+    let handlers = use_context::<Handlers>();
+    view! {
+        <section class="section" data-testid=name>
+            <h2>{title}{aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> })}</h2>
+            {match section {
+                Section::Ready(value) => render(value),
+                Section::Failed(error) => {
+                    let problem = Problem::api(t, &error);
+                    view! {
+                        <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code role="alert">
+                            <p><strong>{t.section_failed}</strong>" — "{problem.title}</p>
+                            <p class="muted">{problem.detail}</p>
+                            <button type="button" data-testid="section-retry"
+                                on:click=move |_| if let Some(h) = handlers { h.reload.run(entity) }>{t.retry}</button>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -> impl IntoView {
+    let t = texts();
+    let visible = !matches!(section, Section::Ready(None));
+    visible.then(|| {
+        section_frame("responsible", t.responsible, section, entity, None, |person: Option<Person>| {
+            person.map(|p| {
+                let path = format!("/company/personal/user/{}/", p.id);
+                view! {
+                    <div class="person">
+                        {match p.photo.clone() {
+                            Some(src) => view! { <img class="avatar avatar-small" src=src alt="" referrerpolicy="no-referrer"/> }.into_any(),
+                            None => view! { <div class="avatar avatar-small" aria-hidden="true">{initials(&p.name)}</div> }.into_any(),
+                        }}
+                        <div>
+                            <a data-testid="responsible-name" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                                on:click=Actions::open_path(path.clone())>{p.name}</a>
+                            {p.position.map(|pos| view! { <p class="muted" data-testid="responsible-position">{pos}</p> })}
+                        </div>
+                    </div>
+                }
+            })
+            .into_any()
+        })
+    })
+}
+
+#[component]
+pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView {
+    let t = texts();
+    let aside = match &section {
+        Section::Ready(d) if d.won + d.lost > 0 => Some(format!("{} {} · {} {}", d.won, t.won, d.lost, t.lost)),
+        _ => None,
+    };
+    let lang = lang();
+    section_frame("deals", t.open_deals, section, entity, aside, move |deals: Deals| {
+            if deals.open.is_empty() {
+                return view! { <p class="muted">{t.no_open_deals}</p> }.into_any();
+            }
+            view! {
+                <ul class="deals">
+                    {deals.open.into_iter().map(|d| {
+                        let path = EntityRef { kind: EntityKind::Deal, id: d.id }.detail_path();
+                        let amount = d.amount.as_deref().and_then(|a| format_money(lang, a, &d.currency));
+                        view! {
+                            <li data-testid="deal" data-bound=d.bound.to_string()>
+                                <a class="deal-title" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                                    on:click=Actions::open_path(path.clone())>{d.title}</a>
+                                {d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> })}
+                                <span class="chip chip-stage" data-testid="deal-stage" style:border-color=d.stage.color.clone()
+                                    style:background-color=d.stage.color.clone()>{d.stage.name}</span>
+                                {amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+    })
+}
+
+fn activity_label(t: &Texts, a: &ActivityLine) -> &'static str {
+    match (a.kind, a.incoming) {
+        (ActivityKind::Call, Some(false)) => t.act_call_out,
+        (ActivityKind::Call, _) => t.act_call_in,
+        (ActivityKind::Email, _) => t.act_email,
+        (ActivityKind::Meeting, _) => t.act_meeting,
+        (ActivityKind::Task, _) => t.act_task,
+        (ActivityKind::Other, _) => t.act_other,
+    }
+}
+
+#[component]
+pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -> impl IntoView {
+    let t = texts();
+    let lang = lang();
+    section_frame("activities", t.activity, section, entity, None, move |list: Vec<ActivityLine>| {
+            if list.is_empty() {
+                return view! { <p class="muted">{t.no_activity}</p> }.into_any();
+            }
+            view! {
+                <ul class="activities">
+                    {list.into_iter().map(|a| view! {
+                        <li data-testid="activity" class:overdue=a.overdue data-overdue=a.overdue.to_string()>
+                            <span class="activity-kind">{activity_label(t, &a)}</span>
+                            <span class="activity-subject">{a.subject.clone()}</span>
+                            <span class="muted">{format_date(lang, &a.date)}</span>
+                            {a.overdue.then(|| view! { <span class="chip chip-danger">{t.overdue}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+    })
+}
+
+#[component]
+pub fn CommentSection(section: Section<Vec<CommentLine>>, entity: EntityRef) -> impl IntoView {
+    let t = texts();
+    let lang = lang();
+    section_frame("comments", t.comments, section, entity, None, move |list: Vec<CommentLine>| {
+            if list.is_empty() {
+                return view! { <p class="muted">{t.no_comments}</p> }.into_any();
+            }
+            view! {
+                <ul class="comments">
+                    {list.into_iter().map(|c| view! {
+                        <li data-testid="comment">
+                            <p class="comment-text">{c.text}</p>
+                            <span class="muted">{format_date(lang, &c.date)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+    })
+}
