@@ -29,7 +29,7 @@ test: build
 	$(MAKE) --no-print-directory test-unit test-browser test-e2e
 
 test-unit:
-	cargo test --workspace --lib --bins
+	cargo test --workspace --lib --bins --test card_plan
 
 test-browser:
 	mkdir -p $(BROWSER_TMP)
@@ -37,6 +37,10 @@ test-browser:
 
 test-e2e:
 	cargo test -p callcard --test e2e -- --test-threads=2
+
+## Bundle sizes and time to card (a report, not a test): target/bench/report.md
+bench: build
+	cargo bench -p callcard --bench card
 
 clean:
 	rm -rf dist target/browser-tmp target/screenshots

@@ -40,8 +40,8 @@ fn direction_label(scenario: &Scenario) -> &'static str {
 }
 
 /// The page for one opening of the widget in `scenario`.
-pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str) -> String {
-    let (app_sid, auth_id, refresh_id) = sb.open_session(scenario);
+pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std::time::Duration) -> String {
+    let (app_sid, auth_id, refresh_id) = sb.open_session(scenario, latency);
     let lifetime = sb.token_lifetime_secs().to_string();
     let domain = &sb.portal_domain;
     let handler = format!(
@@ -114,7 +114,7 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str) -> String {
   </section>
   <aside class="scenarios">
     <h2>Scenarios</h2>
-    <p>Each opens the call card anew, with fresh tokens and a new APP_SID.</p>
+    <p>Each opens the call card anew, with fresh tokens and a new APP_SID. Add <code>&amp;lang=de</code> (or <code>ru</code>) for the portal's language and <code>&amp;latency=200</code> to slow every REST reply by that many milliseconds.</p>
     <ul>{picker}</ul>
   </aside>
 </main>

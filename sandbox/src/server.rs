@@ -64,6 +64,8 @@ pub struct Running {
 struct Session {
     app_sid: String,
     scenario: &'static Scenario,
+    /// Added to every REST reply of this opening (`?latency=MS`).
+    latency: Duration,
     expires_at: Instant,
 }
 
@@ -126,13 +128,13 @@ impl Sandbox {
     }
 
     /// Issues the tokens for one opening of the widget.
-    pub(crate) fn open_session(&self, scenario: &'static Scenario) -> (String, String, String) {
+    pub(crate) fn open_session(&self, scenario: &'static Scenario, latency: Duration) -> (String, String, String) {
         let app_sid = random_hex(32);
         let auth_id = random_hex(64);
         let refresh_id = random_hex(64);
         lock(&self.tokens).insert(
             auth_id.clone(),
-            Session { app_sid: app_sid.clone(), scenario, expires_at: Instant::now() + self.token_lifetime },
+            Session { app_sid: app_sid.clone(), scenario, latency, expires_at: Instant::now() + self.token_lifetime },
         );
         (app_sid, auth_id, refresh_id)
     }
@@ -203,6 +205,8 @@ struct PageQuery {
     scenario: Option<String>,
     /// The portal's interface language for this opening, overriding the scenario's.
     lang: Option<String>,
+    /// Milliseconds added to every REST reply of this opening (at most a minute).
+    latency: Option<u64>,
 }
 
 async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>) -> Response {
@@ -210,7 +214,8 @@ async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>)
     match scenarios::find(name) {
         Some(scenario) => {
             let lang = q.lang.filter(|l| l.len() <= 5 && l.bytes().all(|b| b.is_ascii_alphabetic())).unwrap_or_else(|| scenario.lang.to_string());
-            Html(portal::page(&sb, scenario, &lang)).into_response()
+            let latency = Duration::from_millis(q.latency.unwrap_or(0).min(60_000));
+            Html(portal::page(&sb, scenario, &lang, latency)).into_response()
         }
         None => (StatusCode::NOT_FOUND, Html(portal::unknown_scenario(name))).into_response(),
     }
@@ -252,6 +257,11 @@ async fn rest_endpoint(
     params.merge(body_params);
 
     let session = sb.authorise(&params);
+    if let Ok(s) = &session {
+        if !s.latency.is_zero() {
+            tokio::time::sleep(s.latency).await;
+        }
+    }
     let outcome = session.clone().and_then(|session| {
         let crm = lock(&sb.crm);
         let faults = session.scenario.faults;

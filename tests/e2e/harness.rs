@@ -117,7 +117,7 @@ impl Agent {
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1200,820",
+                    "--disable-dev-shm-usage", "--window-size=1200,1300",
                     format!("--user-data-dir={}", profile.0.display()),
                 ]
             }),
@@ -202,6 +202,17 @@ impl Agent {
             assert!(Instant::now() < deadline, "the card did not settle within {READY_TIMEOUT:?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// The widget's own `callcard-ready` mark: milliseconds from the tab's navigation to its
+    /// first settled screen.
+    pub async fn ready_mark(&self) -> f64 {
+        self.client
+            .execute("const m = performance.getEntriesByName('callcard-ready')[0]; return m ? m.startTime : null;", vec![])
+            .await
+            .unwrap()
+            .as_f64()
+            .expect("the widget marks callcard-ready")
     }
 
     /// The root's `data-state`: `ready` or `error` once settled.
