@@ -6,6 +6,7 @@
 #   trunk 0.22.1                            (crates.io, compiled from source: ~15 min once)
 #   wasm-bindgen-cli = Cargo.lock's version (crates.io: ~4 min once)
 #   wasm-opt from binaryen 132              (npm, pinned in package-lock.json)
+#   @bitrix24/b24jssdk 2.2.0                (npm: the official SDK, the sandbox's judge)
 #   chromium, chromium-driver, brotli       (Debian packages)
 #
 # Nothing else is downloaded, and Trunk is configured never to fetch tools itself.
@@ -61,10 +62,13 @@ if ! grep -q "wasm_bindgen = \"$bindgen_version\"" Trunk.toml; then
   echo "setup: Trunk.toml pins a wasm-bindgen other than Cargo.lock's $bindgen_version" >&2; exit 1
 fi
 
-# 5. wasm-opt from npm's binaryen (Debian's binaryen 108 silently breaks the release module).
-if [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null || true)" != "wasm-opt version 132 (version_132)" ]; then
-  say "installing binaryen (wasm-opt) from npm"
+# 5. npm packages, as package-lock.json pins them: wasm-opt from binaryen (Debian's binaryen 108
+#    silently breaks the release module) and the official Bitrix24 JS SDK (it judges the sandbox).
+if ! cmp -s package-lock.json node_modules/.callcard-installed-lock \
+   || [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null || true)" != "wasm-opt version 132 (version_132)" ]; then
+  say "installing npm packages (binaryen, @bitrix24/b24jssdk)"
   npm ci --no-audit --no-fund --silent
+  cp package-lock.json node_modules/.callcard-installed-lock
 fi
 
 # 6. Crates, so that Trunk's offline build finds them.

@@ -1,35 +1,137 @@
 // The parent side of the Bitrix24 frame protocol, as the portal plays it.
 //
-// Messages are accepted only as strings, only from the widget handler's origin and only with this
-// opening's APP_SID; anything else is ignored without a reply, as on the portal. So are commands
-// the portal does not know or does not allow here.
+// Messages are accepted only from the widget handler's origin and only with this opening's
+// APP_SID, as strings (`cmd:json:cb:sid`, `cmd::cb:sid`, `cmd:cb:sid`) or in the object form
+// (`{method, params, callback, appSid}`); anything else is ignored without a reply, as on the
+// portal. So are commands the portal does not know or does not allow here.
 (() => {
   "use strict";
   const config = JSON.parse(document.getElementById("portal-config").textContent);
   const frame = document.getElementById("app-frame");
+  const status = document.getElementById("portal-status");
+  const stateLabel = document.getElementById("portal-call-state");
+  const sid = config.appSid;
+  const q = (path) => path + (path.includes("?") ? "&" : "?") + "session=" + encodeURIComponent(sid);
+
+  function show(text) {
+    status.textContent = text;
+  }
 
   function record(command, params) {
     fetch("/__sandbox/frame", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ session: config.appSid, command, params }),
+      body: JSON.stringify({ session: sid, command, params }),
       keepalive: true,
     }).catch(() => {});
   }
 
-  const status = document.getElementById("portal-status");
-  function show(text) {
-    status.textContent = text;
+  function reply(target, callback, result) {
+    if (callback && target) {
+      target.postMessage(callback + ":" + (result === undefined ? "" : JSON.stringify(result)), config.widgetOrigin);
+    }
   }
-  // openPath opens only these portal pages; anything else is refused.
+
+  // --- Call card state, events and auto-close --------------------------------------------------
+  const subscriptions = {}; // event name -> [callback ids]
+  let appWindow = null; // the frame's window, learned from its first message
+  let holdUntil = 0; // disableAutoClose keeps the card open until then
+  let closeTimer = null;
+  let closed = false;
+  const HOLD_MS = 65000; // how long one disableAutoClose holds the card open
+  const AUTO_CLOSE_MS = config.autoCloseMs; // after a hang-up, when nothing holds it
+
+  function fire(event, data) {
+    for (const callback of subscriptions[event] || []) {
+      reply(appWindow, callback, data);
+    }
+  }
+
+  function closeCard() {
+    if (closed) return;
+    fire("CallCard::BeforeClose", undefined);
+    closed = true;
+    frame.style.display = "none";
+    show("The call card closed.");
+    document.body.dataset.cardClosed = "true";
+  }
+
+  function scheduleClose() {
+    clearTimeout(closeTimer);
+    if (config.status.CALL_STATE !== "idle" || closed) return;
+    const wait = Math.max(AUTO_CLOSE_MS, holdUntil - Date.now());
+    if (holdUntil > Date.now()) {
+      show("Held open by the app until " + new Date(holdUntil).toLocaleTimeString());
+    }
+    closeTimer = setTimeout(() => {
+      if (holdUntil > Date.now()) scheduleClose(); else closeCard();
+    }, wait);
+  }
+
+  function setCallState(state) {
+    config.status.CALL_STATE = state;
+    stateLabel.textContent = state;
+    fire("CallCard::CallStateChanged", state);
+    if (state === "idle") scheduleClose(); else clearTimeout(closeTimer);
+  }
+
+  function nextClient(data) {
+    config.status.PHONE_NUMBER = data.PHONE_NUMBER;
+    config.status.CRM_ENTITY_TYPE = data.CRM_ENTITY_TYPE;
+    config.status.CRM_ENTITY_ID = Number(data.CRM_ENTITY_ID) || 0;
+    document.querySelector("[data-testid=portal-number]").textContent = "+" + data.PHONE_NUMBER;
+    fire("CallCard::EntityChanged", data);
+  }
+
+  function event(name, data) {
+    if (name === "CallCard::CallStateChanged") setCallState(String(data));
+    else if (name === "CallCard::EntityChanged") nextClient(data);
+    else if (name === "CallCard::BeforeClose") closeCard();
+  }
+
+  // Controls on the page, and the same for tests through /__sandbox/event.
+  for (const button of document.querySelectorAll("[data-event]")) {
+    button.addEventListener("click", () => event(button.dataset.event, JSON.parse(button.dataset.payload)));
+  }
+  setInterval(() => {
+    fetch(q("/__sandbox/events")).then((r) => r.json()).then((list) => {
+      for (const e of list) event(e.event, e.data);
+    }).catch(() => {});
+  }, 250);
+
+  // --- Commands ----------------------------------------------------------------------------------
   const openable = [
     /^\/crm\/(deal|lead|contact|company|type)\//,
     /^\/marketplace\//,
     /^\/company\/personal\/user\/\d+\/?$/,
     /^\/workgroups\/group\/\d+\/?$/,
   ];
+  const isDefault = config.initData.PLACEMENT === "DEFAULT";
+  const isCallCard = config.initData.PLACEMENT === "CALL_CARD";
+  const NO_REPLY = Symbol("no reply");
 
   const commands = {
+    getInitData: () => config.initData,
+    resizeWindow: (params) => {
+      const height = parseInt(params && params.height, 10);
+      if (height > 0) frame.style.height = Math.min(height, 4000) + "px";
+      return undefined;
+    },
+    refreshAuth: async () => {
+      if (config.refreshNeverAnswers) {
+        show("Could not refresh the application's access (the portal shows an alert and never answers).");
+        return NO_REPLY;
+      }
+      const r = await fetch(q("/__sandbox/refresh"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refresh_id: config.initData.REFRESH_ID }),
+      });
+      if (!r.ok) return NO_REPLY;
+      const auth = await r.json();
+      Object.assign(config.initData, auth);
+      return auth;
+    },
     openPath: (params) => {
       const path = params && typeof params.path === "string" ? params.path : "";
       if (!openable.some((re) => re.test(path))) {
@@ -42,39 +144,91 @@
       show("Calling " + String(params && params.phone));
       return undefined;
     },
-    getInitData: () => config.initData,
-    resizeWindow: (params) => {
-      const height = parseInt(params && params.height, 10);
-      if (height > 0) {
-        frame.style.height = Math.min(height, 4000) + "px";
-      }
+    imCallTo: (params) => {
+      show("Calling user " + String(params && params.userId));
       return undefined;
     },
+    setInstallFinish: () => {
+      show("Installation finished.");
+      return undefined;
+    },
+    getInterface: () => ({
+      command: Object.keys(commands),
+      placement: isCallCard ? ["getStatus", "disableAutoClose", "enableAutoClose"] : [],
+      event: isCallCard ? ["CallCard::EntityChanged", "CallCard::BeforeClose", "CallCard::CallStateChanged"] : [],
+    }),
+    setAppOption: (params) => {
+      Object.assign(config.initData.APP_OPTIONS, params && params.options ? params.options : {});
+      return undefined;
+    },
+    setUserOption: (params) => {
+      Object.assign(config.initData.USER_OPTIONS, params && params.options ? params.options : {});
+      return undefined;
+    },
+    openApplication: () => undefined,
+    closeApplication: () => undefined,
+    placementBindEvent: (params, callback) => {
+      const name = params && params.event;
+      if (!isCallCard || typeof name !== "string") return NO_REPLY;
+      (subscriptions[name] = subscriptions[name] || []).includes(callback) || subscriptions[name].push(callback);
+      return NO_REPLY; // the callback answers each event, not the binding
+    },
   };
+  if (isCallCard) {
+    commands.getStatus = () => config.status;
+    commands.disableAutoClose = () => {
+      holdUntil = Date.now() + HOLD_MS;
+      document.body.dataset.autoClose = "disabled";
+      scheduleClose();
+      return undefined;
+    };
+    commands.enableAutoClose = () => {
+      holdUntil = 0;
+      document.body.dataset.autoClose = "enabled";
+      scheduleClose();
+      return undefined;
+    };
+  }
+  if (isDefault) {
+    commands.setTitle = (params) => { document.title = String(params && params.title); return undefined; };
+    commands.setScroll = () => undefined;
+    commands.reloadWindow = () => { frame.contentWindow.location.reload(); return NO_REPLY; };
+  }
 
-  window.addEventListener("message", (event) => {
-    if (event.origin !== config.widgetOrigin || typeof event.data !== "string") return;
-    // COMMAND:PARAMS_JSON:CALLBACK_ID:APP_SID, where PARAMS_JSON may be empty or left out and may
-    // itself contain colons: the first field is the command, the last the APP_SID, the one before
-    // it the callback id, and everything between is JSON.
-    const parts = event.data.split(":");
-    if (parts.length < 3) return;
-    const command = parts[0];
-    const appSid = parts[parts.length - 1];
-    const callback = parts[parts.length - 2];
-    const json = parts.slice(1, parts.length - 2).join(":");
-    if (appSid !== config.appSid) return;
-    let params = null;
-    if (json !== "") {
-      try { params = JSON.parse(json); } catch (e) { return; }
+  function parse(data) {
+    if (typeof data === "string") {
+      // COMMAND:PARAMS_JSON:CALLBACK_ID:APP_SID: the first field is the command, the last the
+      // APP_SID, the one before it the callback id, and everything between is JSON (colons in
+      // it are safe). PARAMS_JSON may be empty or left out.
+      const parts = data.split(":");
+      if (parts.length < 3) return null;
+      const json = parts.slice(1, parts.length - 2).join(":");
+      let params = null;
+      if (json !== "") {
+        try { params = JSON.parse(json); } catch (e) { return null; }
+      }
+      return { command: parts[0], params, callback: parts[parts.length - 2], appSid: parts[parts.length - 1] };
     }
-    record(command, params);
-    const handler = Object.prototype.hasOwnProperty.call(commands, command) ? commands[command] : null;
+    if (data && typeof data === "object" && typeof data.method === "string") {
+      let params = data.params;
+      if (typeof params === "string" && params !== "") {
+        try { params = JSON.parse(params); } catch (e) { /* a raw value */ }
+      }
+      return { command: data.method, params: params || null, callback: String(data.callback || ""), appSid: String(data.appSid || "") };
+    }
+    return null;
+  }
+
+  window.addEventListener("message", async (e) => {
+    if (e.origin !== config.widgetOrigin) return;
+    const m = parse(e.data);
+    if (!m || m.appSid !== sid) return;
+    appWindow = e.source;
+    record(m.command, m.params);
+    const handler = Object.prototype.hasOwnProperty.call(commands, m.command) ? commands[m.command] : null;
     if (!handler) return;
-    const result = handler(params);
-    if (callback) {
-      event.source.postMessage(callback + ":" + (result === undefined ? "" : JSON.stringify(result)), config.widgetOrigin);
-    }
+    const result = await handler(m.params, m.callback);
+    if (result !== NO_REPLY) reply(e.source, m.callback, result);
   });
 
   document.getElementById("app-form").submit();

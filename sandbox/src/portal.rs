@@ -39,10 +39,33 @@ fn direction_label(scenario: &Scenario) -> &'static str {
     }
 }
 
+/// After a hang-up the card closes this long after, unless the app holds it open. The real
+/// portal's delay is a few seconds too; the sandbox keeps it short for the demo and the tests.
+const AUTO_CLOSE_MS: u64 = 3000;
+
+/// `getStatus`: the same keys as the options, but typed (numbers, booleans, parsed bindings).
+fn typed_status(scenario: &Scenario) -> Value {
+    let Options::Fields(fields) = scenario.options else { return json!({}) };
+    let mut status: Map<String, Value> = fields
+        .iter()
+        .map(|(k, v)| {
+            let typed = match *k {
+                "CRM_ENTITY_ID" | "CRM_ACTIVITY_ID" => json!(v.parse::<u64>().unwrap_or(0)),
+                "CALL_LIST_MODE" => json!(*v == "true"),
+                "CRM_BINDINGS" => serde_json::from_str(v).unwrap_or(json!([])),
+                _ => json!(v),
+            };
+            (k.to_string(), typed)
+        })
+        .collect();
+    status.entry("CALL_STATE").or_insert(json!("idle"));
+    Value::Object(status)
+}
+
 /// The page for one opening of the widget in `scenario`.
 pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std::time::Duration) -> String {
     let (app_sid, auth_id, refresh_id) = sb.open_session(scenario, latency);
-    let lifetime = sb.token_lifetime_secs().to_string();
+    let lifetime = sb.token_lifetime_secs(scenario).to_string();
     let domain = &sb.portal_domain;
     let handler = format!(
         "{}/?DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}",
@@ -64,6 +87,9 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
     let config = json!({
         "appSid": app_sid,
         "widgetOrigin": sb.widget_origin,
+        "status": typed_status(scenario),
+        "autoCloseMs": AUTO_CLOSE_MS,
+        "refreshNeverAnswers": scenario.refresh_never_answers,
         "initData": {
             "LANG": lang, "DOMAIN": domain, "PROTOCOL": 0, "PATH": "/rest",
             "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,
@@ -105,7 +131,14 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
       <div class="direction">{direction}</div>
       <div class="number" data-testid="portal-number">{number}</div>
       <div class="line">{line}</div>
-      <div class="state">{state}</div>
+    </div>
+    <div class="controls" aria-label="Call controls">
+      <span>State: <b id="portal-call-state" data-testid="portal-call-state">{state}</b></span>
+      <button type="button" data-testid="portal-connecting" data-event="CallCard::CallStateChanged" data-payload='"connecting"'>Ringing</button>
+      <button type="button" data-testid="portal-connected" data-event="CallCard::CallStateChanged" data-payload='"connected"'>Answer</button>
+      <button type="button" data-testid="portal-hang-up" data-event="CallCard::CallStateChanged" data-payload='"idle"'>Hang up</button>
+      <button type="button" data-testid="portal-next-client" data-event="CallCard::EntityChanged" data-payload="{next_client}">Next client</button>
+      <button type="button" data-testid="portal-close" data-event="CallCard::BeforeClose" data-payload="null">Close card</button>
     </div>
     <nav class="tabs"><span>Call</span><span class="active">Caller context</span></nav>
     <iframe id="app-frame" name="{frame_name}" title="Caller context" src="about:blank"></iframe>
@@ -128,7 +161,12 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
         direction = direction_label(scenario),
         number = esc(&number),
         line = esc(line),
-        state = esc(scenario.field("CALL_STATE").unwrap_or("")),
+        state = esc(scenario.field("CALL_STATE").unwrap_or("idle")),
+        next_client = esc(&json!({
+            "PHONE_NUMBER": scenario.next_client.0,
+            "CRM_ENTITY_TYPE": scenario.next_client.1,
+            "CRM_ENTITY_ID": scenario.next_client.2,
+        }).to_string()),
         frame_name = esc(&format!("{domain}|0|{app_sid}")),
         handler = esc(&handler),
         config = callcard_handler::script_json(&config),
@@ -163,6 +201,8 @@ body { margin: 0; font: 14px/1.45 system-ui, sans-serif; background: #eef2f4; co
 .tabs .active { color: #1f2937; border-bottom: 2px solid #2fc6f6; }
 #app-frame { display: block; width: 100%; height: 200px; border: 0; }
 #app-form { display: none; }
+.controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 8px 16px; font-size: 12px; border-bottom: 1px solid #e5e7eb; }
+.controls button { font: inherit; padding: 2px 8px; border: 1px solid #cbd5e1; border-radius: 4px; background: #f8fafc; cursor: pointer; }
 .portal-status { min-height: 1.4em; padding: 6px 16px; font-size: 12px; color: #6b7280; border-top: 1px solid #e5e7eb; }
 .scenarios { flex: 1; max-width: 520px; }
 .scenarios h2 { font-size: 15px; margin: 0 0 6px; }

@@ -21,6 +21,12 @@ pub struct Scenario {
     pub options: Options,
     /// REST methods that fail in this scenario, alone or inside a batch.
     pub faults: &'static [Fault],
+    /// Seconds an access token lives in this scenario (default: the sandbox's setting).
+    pub token_lifetime: Option<u64>,
+    /// The portal never answers `refreshAuth` (it shows an alert instead).
+    pub refresh_never_answers: bool,
+    /// The next client of a call list, for the portal's "next client" control.
+    pub next_client: (&'static str, &'static str, &'static str),
 }
 
 impl Scenario {
@@ -34,7 +40,17 @@ impl Scenario {
 }
 
 const fn call(name: &'static str, summary: &'static str, options: &'static [(&'static str, &'static str)]) -> Scenario {
-    Scenario { name, summary, placement: "CALL_CARD", lang: "en", options: Options::Fields(options), faults: &[] }
+    Scenario {
+        name,
+        summary,
+        placement: "CALL_CARD",
+        lang: "en",
+        options: Options::Fields(options),
+        faults: &[],
+        token_lifetime: None,
+        refresh_never_answers: false,
+        next_client: ("12125550147", "CONTACT", "6"),
+    }
 }
 
 pub const DEFAULT: &str = "known-contact";
@@ -80,6 +96,15 @@ pub const ALL: &[Scenario] = &[
               ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
         )
     },
+    Scenario {
+        refresh_never_answers: true,
+        ..call(
+            "refresh-never-answers",
+            "A known contact, but the portal cannot refresh the app's access: refreshAuth is never answered.",
+            &[("CALL_ID", "externalCall.0a0a"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
     call(
         "unknown-number",
         "Incoming call from a number that is in no record.",
@@ -110,20 +135,12 @@ pub const ALL: &[Scenario] = &[
           ("CALL_STATE", "connecting"), ("CALL_LIST_MODE", "false")],
     ),
     Scenario {
-        name: "malformed-options",
-        summary: "PLACEMENT_OPTIONS arrive cut off mid-JSON: the widget must say so, not go blank.",
-        placement: "CALL_CARD",
-        lang: "en",
         options: Options::Raw(r#"{"CALL_ID":"externalCall.dead","PHONE_NUMBER":"4930"#),
-        faults: &[],
+        ..call("malformed-options", "PLACEMENT_OPTIONS arrive cut off mid-JSON: the widget must say so, not go blank.", &[])
     },
     Scenario {
-        name: "other-placement",
-        summary: "The app is opened as its own page (PLACEMENT=DEFAULT), not in a call card.",
         placement: "DEFAULT",
-        lang: "en",
-        options: Options::Fields(&[("any", "1")]),
-        faults: &[],
+        ..call("other-placement", "The app is opened as its own page (PLACEMENT=DEFAULT), not in a call card.", &[("any", "1")])
     },
 ];
 

@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -59,13 +59,23 @@ pub struct Running {
     pub widget_url: String,
 }
 
-/// One opening of the widget: the tokens and APP_SID the portal page issued.
+/// One opening of the widget: what the portal page issued it and what is queued for it.
 #[derive(Clone, Debug)]
 struct Session {
     app_sid: String,
     scenario: &'static Scenario,
     /// Added to every REST reply of this opening (`?latency=MS`).
     latency: Duration,
+    /// The refresh token `refreshAuth` must present.
+    refresh_id: String,
+    /// Call events waiting for the portal page to fire them (`/__sandbox/event`).
+    events: Vec<Value>,
+}
+
+/// An issued access token.
+#[derive(Clone, Debug)]
+struct Token {
+    app_sid: String,
     expires_at: Instant,
 }
 
@@ -93,7 +103,8 @@ struct FrameRecord {
 
 pub(crate) struct Sandbox {
     crm: Mutex<Crm>,
-    tokens: Mutex<HashMap<String, Session>>,
+    tokens: Mutex<HashMap<String, Token>>,
+    sessions: Mutex<HashMap<String, Session>>,
     requests: Mutex<Vec<LoggedRequest>>,
     frames: Mutex<Vec<FrameRecord>>,
     started: Instant,
@@ -127,34 +138,57 @@ impl Sandbox {
         self.started.elapsed().as_millis() as u64
     }
 
-    /// Issues the tokens for one opening of the widget.
+    /// Issues the tokens for one opening of the widget: `(app_sid, auth_id, refresh_id)`.
     pub(crate) fn open_session(&self, scenario: &'static Scenario, latency: Duration) -> (String, String, String) {
         let app_sid = random_hex(32);
-        let auth_id = random_hex(64);
         let refresh_id = random_hex(64);
-        lock(&self.tokens).insert(
-            auth_id.clone(),
-            Session { app_sid: app_sid.clone(), scenario, latency, expires_at: Instant::now() + self.token_lifetime },
+        let auth_id = self.issue_token(&app_sid, scenario);
+        lock(&self.sessions).insert(
+            app_sid.clone(),
+            Session { app_sid: app_sid.clone(), scenario, latency, refresh_id: refresh_id.clone(), events: Vec::new() },
         );
         (app_sid, auth_id, refresh_id)
     }
 
-    pub(crate) fn token_lifetime_secs(&self) -> u64 {
-        self.token_lifetime.as_secs()
+    fn issue_token(&self, app_sid: &str, scenario: &Scenario) -> String {
+        let auth_id = random_hex(64);
+        let lifetime = scenario.token_lifetime.map(Duration::from_secs).unwrap_or(self.token_lifetime);
+        lock(&self.tokens).insert(auth_id.clone(), Token { app_sid: app_sid.into(), expires_at: Instant::now() + lifetime });
+        auth_id
     }
 
-    /// Checks `auth` as the portal does; on success, the session it belongs to.
-    fn authorise(&self, params: &Param) -> Result<Session, Fail> {
+    /// Seconds an access token of this scenario lives, as `AUTH_EXPIRES` says.
+    pub(crate) fn token_lifetime_secs(&self, scenario: &Scenario) -> u64 {
+        scenario.token_lifetime.unwrap_or(self.token_lifetime.as_secs())
+    }
+
+    /// `refreshAuth`: a new access token and refresh token for the session, if `refresh_id` is
+    /// its current one. Earlier access tokens keep working until they expire.
+    fn refresh(&self, app_sid: &str, refresh_id: &str) -> Option<Value> {
+        let mut sessions = lock(&self.sessions);
+        let session = sessions.get_mut(app_sid).filter(|s| s.refresh_id == refresh_id)?;
+        session.refresh_id = random_hex(64);
+        let scenario = session.scenario;
+        let refresh = session.refresh_id.clone();
+        drop(sessions);
+        let auth = self.issue_token(app_sid, scenario);
+        Some(json!({ "AUTH_ID": auth, "AUTH_EXPIRES": self.token_lifetime_secs(scenario).to_string(), "REFRESH_ID": refresh }))
+    }
+
+    /// Checks `auth` as the portal does: the session the token belongs to (if it is one of
+    /// ours, expired or not, so that the request log can file it) and whether it may call.
+    fn authorise(&self, params: &Param) -> (Option<Session>, Result<(), Fail>) {
         let Some(token) = params.get("auth").and_then(Param::as_str).filter(|t| !t.is_empty()) else {
-            return Err(Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data"));
+            return (None, Err(Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data")));
         };
-        match lock(&self.tokens).get(token) {
-            None => Err(Fail::new(401, "invalid_token", "Unable to get application by token")),
-            Some(s) if s.expires_at <= Instant::now() => {
-                Err(Fail::new(401, "expired_token", "The access token provided has expired."))
-            }
-            Some(s) => Ok(s.clone()),
+        let Some(issued) = lock(&self.tokens).get(token).cloned() else {
+            return (None, Err(Fail::new(401, "invalid_token", "Unable to get application by token")));
+        };
+        let session = lock(&self.sessions).get(&issued.app_sid).cloned();
+        if issued.expires_at <= Instant::now() {
+            return (session, Err(Fail::new(401, "expired_token", "The access token provided has expired.")));
         }
+        (session, Ok(()))
     }
 }
 
@@ -174,6 +208,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let sandbox = Arc::new(Sandbox {
         crm: Mutex::new(crm),
         tokens: Mutex::new(HashMap::new()),
+        sessions: Mutex::new(HashMap::new()),
         requests: Mutex::new(Vec::new()),
         frames: Mutex::new(Vec::new()),
         started: Instant::now(),
@@ -189,6 +224,10 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .route("/__sandbox/requests", get(requests_log))
         .route("/__sandbox/frame", get(frame_log).post(record_frame))
         .route("/__sandbox/scenarios", get(scenario_list))
+        .route("/__sandbox/refresh", post(refresh_auth))
+        .route("/__sandbox/expire", post(expire_tokens))
+        .route("/__sandbox/event", post(queue_event))
+        .route("/__sandbox/events", get(take_events))
         .with_state(sandbox);
 
     tokio::spawn(async move {
@@ -256,15 +295,15 @@ async fn rest_endpoint(
     };
     params.merge(body_params);
 
-    let session = sb.authorise(&params);
-    if let Ok(s) = &session {
+    let (session, allowed) = sb.authorise(&params);
+    if let Some(s) = &session {
         if !s.latency.is_zero() {
             tokio::time::sleep(s.latency).await;
         }
     }
-    let outcome = session.clone().and_then(|session| {
+    let outcome = allowed.and_then(|()| {
         let crm = lock(&sb.crm);
-        let faults = session.scenario.faults;
+        let faults = session.as_ref().map(|s| s.scenario.faults).unwrap_or_default();
         if name.eq_ignore_ascii_case("batch") {
             rest::batch(&crm, &params, faults)
         } else {
@@ -290,7 +329,7 @@ async fn rest_endpoint(
         obj.remove("auth");
     }
     lock(&sb.requests).push(LoggedRequest {
-        session: session.ok().map(|s| s.app_sid),
+        session: session.map(|s| s.app_sid),
         method: name,
         params: logged,
         at_ms: sb.elapsed_ms(),
@@ -332,6 +371,54 @@ async fn record_frame(State(sb): State<Arc<Sandbox>>, Json(mut record): Json<Fra
     record.at_ms = sb.elapsed_ms();
     lock(&sb.frames).push(record);
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct SessionQuery {
+    session: String,
+}
+
+#[derive(Deserialize)]
+struct RefreshBody {
+    refresh_id: String,
+}
+
+/// The portal page's `refreshAuth`: new tokens for its session.
+async fn refresh_auth(
+    State(sb): State<Arc<Sandbox>>,
+    Query(q): Query<SessionQuery>,
+    Json(body): Json<RefreshBody>,
+) -> Response {
+    match sb.refresh(&q.session, &body.refresh_id) {
+        Some(auth) => Json(auth).into_response(),
+        None => StatusCode::FORBIDDEN.into_response(),
+    }
+}
+
+/// For tests: every access token of the session expires now.
+async fn expire_tokens(State(sb): State<Arc<Sandbox>>, Query(q): Query<SessionQuery>) -> StatusCode {
+    let now = Instant::now();
+    for token in lock(&sb.tokens).values_mut().filter(|t| t.app_sid == q.session) {
+        token.expires_at = now;
+    }
+    StatusCode::NO_CONTENT
+}
+
+/// For tests: a call event (`{"event": "CallCard::CallStateChanged", "data": "idle"}`) for the
+/// session's portal page to fire, as its own controls do.
+async fn queue_event(State(sb): State<Arc<Sandbox>>, Query(q): Query<SessionQuery>, Json(event): Json<Value>) -> StatusCode {
+    match lock(&sb.sessions).get_mut(&q.session) {
+        Some(s) => {
+            s.events.push(event);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NOT_FOUND,
+    }
+}
+
+async fn take_events(State(sb): State<Arc<Sandbox>>, Query(q): Query<SessionQuery>) -> Json<Value> {
+    let events = lock(&sb.sessions).get_mut(&q.session).map(|s| std::mem::take(&mut s.events)).unwrap_or_default();
+    Json(Value::Array(events))
 }
 
 async fn scenario_list() -> Json<Value> {

@@ -20,8 +20,7 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The sandbox, started once for the whole test binary on a runtime of its own (each test has
-/// its own runtime, which would stop the servers when the test ends).
+/// The sandbox serving the widget, started once for the whole test binary.
 pub fn sandbox() -> &'static callcard_sandbox::Running {
     static RUNNING: OnceLock<callcard_sandbox::Running> = OnceLock::new();
     RUNNING.get_or_init(|| {
@@ -31,6 +30,31 @@ pub fn sandbox() -> &'static callcard_sandbox::Running {
             "no release build in {}: run `make build` (or `make test`, which builds first)",
             dist.display()
         );
+        start_sandbox(dist)
+    })
+}
+
+/// A sandbox whose "widget" is the judge page: the official Bitrix24 JS SDK (from npm) and a
+/// script that exercises it, served by the same handler from the widget's origin.
+pub fn judge_sandbox() -> &'static callcard_sandbox::Running {
+    static RUNNING: OnceLock<callcard_sandbox::Running> = OnceLock::new();
+    RUNNING.get_or_init(|| {
+        let sdk = root().join("node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js");
+        assert!(sdk.exists(), "no {}: run scripts/setup.sh (npm ci)", sdk.display());
+        let dist = root().join("target/sdk-judge-dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::copy(&sdk, dist.join("b24jssdk.js")).unwrap();
+        for file in ["index.html", "judge.js"] {
+            std::fs::copy(root().join("tests/sdk-judge").join(file), dist.join(file)).unwrap();
+        }
+        start_sandbox(dist)
+    })
+}
+
+/// Starts a sandbox serving `dist` on a runtime of its own: each test has its own runtime,
+/// which would stop the servers when the test ends.
+fn start_sandbox(dist: PathBuf) -> callcard_sandbox::Running {
+    {
         let mut config = callcard_sandbox::Config::new(dist, root().join("sandbox/data"));
         config.portal = ([127, 0, 0, 1], 0).into();
         config.widget = ([127, 0, 0, 1], 0).into();
@@ -43,7 +67,7 @@ pub fn sandbox() -> &'static callcard_sandbox::Running {
             });
         });
         rx.recv().expect("sandbox thread").expect("sandbox starts")
-    })
+    }
 }
 
 /// A chromedriver process, ended when dropped.
@@ -99,6 +123,8 @@ impl Drop for Profile {
 /// An agent's browser with the portal's call card open.
 pub struct Agent {
     client: Client,
+    /// The portal this agent's call cards come from.
+    portal: String,
     /// The APP_SID of this opening; the sandbox files its records under it.
     pub session: String,
     _driver: Driver,
@@ -134,8 +160,14 @@ impl Agent {
     /// Opens the portal's call card in `scenario` (a name, optionally followed by `&lang=..`)
     /// and waits until the app's tab has settled (`data-state` is no longer `loading`).
     pub async fn open(scenario: &str) -> Agent {
+        Agent::open_on(sandbox(), scenario).await
+    }
+
+    /// Like [`Agent::open`], on another sandbox.
+    pub async fn open_on(sandbox: &callcard_sandbox::Running, scenario: &str) -> Agent {
         let (client, driver, profile) = Agent::launch().await;
-        let mut agent = Agent { client, session: String::new(), _driver: driver, _profile: profile };
+        let portal = sandbox.portal_url.clone();
+        let mut agent = Agent { client, portal, session: String::new(), _driver: driver, _profile: profile };
         agent.reopen(scenario).await;
         agent
     }
@@ -144,7 +176,7 @@ impl Agent {
     /// new APP_SID; the tab's session storage stays).
     pub async fn reopen(&mut self, scenario: &str) {
         self.client.enter_parent_frame().await.unwrap();
-        self.client.goto(&format!("{}/?scenario={scenario}", sandbox().portal_url)).await.unwrap();
+        self.client.goto(&format!("{}/?scenario={scenario}", self.portal)).await.unwrap();
         self.session = self
             .client
             .execute("return document.body.dataset.session;", vec![])
@@ -186,7 +218,7 @@ impl Agent {
     pub async fn open_direct(url: &str) -> Agent {
         let (client, driver, profile) = Agent::launch().await;
         client.goto(url).await.unwrap();
-        let agent = Agent { client, session: String::new(), _driver: driver, _profile: profile };
+        let agent = Agent { client, portal: String::new(), session: String::new(), _driver: driver, _profile: profile };
         agent.wait_settled().await;
         agent
     }
@@ -205,7 +237,8 @@ impl Agent {
     }
 
     /// The widget's own `callcard-ready` mark: milliseconds from the tab's navigation to its
-    /// first settled screen.
+    /// first settled screen. (The benchmark reads it; no test does.)
+    #[allow(dead_code)]
     pub async fn ready_mark(&self) -> f64 {
         self.client
             .execute("const m = performance.getEntriesByName('callcard-ready')[0]; return m ? m.startTime : null;", vec![])
@@ -249,7 +282,83 @@ impl Agent {
 
     /// The REST requests the portal served for this opening.
     pub fn rest_requests(&self) -> Vec<Value> {
-        sandbox_log("requests", &self.session)
+        sandbox_get(&self.portal, &format!("/__sandbox/requests?session={}", self.session))
+    }
+
+    /// Runs `script` in the app's frame (with `arguments` as given) and returns its value,
+    /// awaiting a returned promise.
+    pub async fn eval(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute(script, args).await.unwrap()
+    }
+
+    /// Posts `message` to the portal window from inside the app's frame, as the app would, and
+    /// returns the portal's answer to `callback` if one comes within `wait_ms`. In a string
+    /// message `{sid}` stands for this frame's APP_SID; an object message gets it as `appSid`
+    /// unless it names one.
+    pub async fn frame_exchange(&self, message: Value, callback: &str, wait_ms: u64) -> Option<String> {
+        let script = r#"
+            const [message, callback, wait] = arguments;
+            const [host, protocol, sid] = window.name.split("|");
+            const origin = (protocol === "1" ? "https://" : "http://") + host;
+            const data = typeof message === "string"
+                ? message.replace("{sid}", sid)
+                : Object.assign({ appSid: sid }, message);
+            return new Promise((resolve) => {
+                let answer = null;
+                const listen = (e) => {
+                    if (e.origin === origin && typeof e.data === "string" && e.data.startsWith(callback + ":")) answer = e.data;
+                };
+                window.addEventListener("message", listen);
+                parent.postMessage(data, origin);
+                setTimeout(() => { window.removeEventListener("message", listen); resolve(answer); }, wait);
+            });
+        "#;
+        let answer = self.eval(script, vec![message, json!(callback), json!(wait_ms)]).await;
+        answer.as_str().map(|s| s[callback.len() + 1..].to_string())
+    }
+
+    /// The portal page's own configuration (what it issued this opening).
+    pub async fn portal_config(&self) -> Value {
+        self.client.enter_parent_frame().await.unwrap();
+        let config = self
+            .client
+            .execute("return JSON.parse(document.getElementById('portal-config').textContent);", vec![])
+            .await
+            .unwrap();
+        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
+        frame.enter_frame().await.unwrap();
+        config
+    }
+
+    /// Clicks a control of the portal page itself (outside the app's frame).
+    pub async fn click_portal(&self, css: &str) {
+        self.client.enter_parent_frame().await.unwrap();
+        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
+        frame.enter_frame().await.unwrap();
+    }
+
+    /// An attribute of the portal page's `<body>`, waiting up to `wait` for it to equal
+    /// `expected`; returns what it last was.
+    pub async fn portal_body_attr(&self, name: &str, expected: &str, wait: Duration) -> Option<String> {
+        self.client.enter_parent_frame().await.unwrap();
+        let deadline = Instant::now() + wait;
+        let value = loop {
+            let v = self.client.find(Locator::Css("body")).await.unwrap().attr(name).await.unwrap();
+            if v.as_deref() == Some(expected) || Instant::now() > deadline {
+                break v;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        if let Ok(frame) = self.client.find(Locator::Css("#app-frame")).await {
+            let _ = frame.enter_frame().await;
+        }
+        value
+    }
+
+    /// POSTs to the sandbox's test hooks for this opening (`expire`, `event`).
+    pub fn sandbox_post(&self, hook: &str, body: &str) -> u16 {
+        sandbox_request(&self.portal, "POST", &format!("/__sandbox/{hook}?session={}", self.session), body).0
     }
 
     /// The frame commands the portal received from this opening, waiting up to a second for
@@ -257,7 +366,7 @@ impl Agent {
     pub async fn frame_commands(&self, command: &str) -> Vec<Value> {
         let deadline = Instant::now() + Duration::from_secs(2);
         loop {
-            let log = sandbox_log("frame", &self.session);
+            let log = sandbox_get(&self.portal, &format!("/__sandbox/frame?session={}", self.session));
             if log.iter().any(|r| r["command"] == command) || Instant::now() > deadline {
                 return log;
             }
@@ -314,13 +423,24 @@ impl Agent {
     }
 }
 
-/// Reads `/__sandbox/{what}?session=…` with a plain HTTP/1.0 request.
-fn sandbox_log(what: &str, session: &str) -> Vec<Value> {
-    let addr = sandbox().portal_url.trim_start_matches("http://").to_string();
+/// A plain HTTP/1.0 request to a sandbox: `(status, body)`.
+pub fn sandbox_request(base: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let addr = base.trim_start_matches("http://").to_string();
     let mut stream = TcpStream::connect(&addr).unwrap();
-    write!(stream, "GET /__sandbox/{what}?session={session} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-    serde_json::from_str(body).unwrap()
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// GETs a JSON list from a sandbox's test hooks.
+fn sandbox_get(base: &str, path: &str) -> Vec<Value> {
+    serde_json::from_str(&sandbox_request(base, "GET", path, "").1).unwrap()
 }

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
+mod portal;
 
 use harness::{sandbox, Agent};
 
