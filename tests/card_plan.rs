@@ -20,7 +20,7 @@ fn crm() -> Crm {
 
 fn run(lookup: &Lookup) -> Caller {
     let batch = lookup.batch().unwrap();
-    let answer = rest::batch(&crm(), &parse_query(&batch.form_body()), &[]).unwrap();
+    let answer = rest::batch(&mut crm(), &parse_query(&batch.form_body()), rest::Policy::default()).unwrap();
     let reply = BatchReply::parse(&answer.result).unwrap();
     assert!(reply.errors.values().all(|e| e.description.contains("ID is not defined")), "{:?}", reply.errors);
     read(lookup, &reply, NOW).unwrap()

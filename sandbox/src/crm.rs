@@ -17,11 +17,15 @@ pub enum Kind {
     Status,
     Activity,
     Comment,
+    /// The app's placement bindings (`placement.bind`); optional in a data directory.
+    Placement,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] =
-        [Kind::Contact, Kind::Company, Kind::Lead, Kind::Deal, Kind::User, Kind::Status, Kind::Activity, Kind::Comment];
+    pub const ALL: [Kind; 9] = [
+        Kind::Contact, Kind::Company, Kind::Lead, Kind::Deal, Kind::User, Kind::Status, Kind::Activity, Kind::Comment,
+        Kind::Placement,
+    ];
 
     fn file(self) -> &'static str {
         match self {
@@ -33,6 +37,7 @@ impl Kind {
             Kind::Status => "statuses.json",
             Kind::Activity => "activities.json",
             Kind::Comment => "comments.json",
+            Kind::Placement => "placements.json",
         }
     }
 
@@ -47,6 +52,7 @@ impl Kind {
             Kind::Status => "STATUS",
             Kind::Activity => "ACTIVITY",
             Kind::Comment => "COMMENT",
+            Kind::Placement => "PLACEMENT",
         }
     }
 }
@@ -71,7 +77,7 @@ impl Crm {
                         return Err(format!("{}: expected a JSON array of records", path.display()));
                     };
                     for (i, record) in list.iter().enumerate() {
-                        if id_of(record).is_none() {
+                        if kind != Kind::Placement && id_of(record).is_none() {
                             return Err(format!("{}: record {} has no numeric \"ID\"", path.display(), i + 1));
                         }
                     }
@@ -91,6 +97,22 @@ impl Crm {
 
     pub fn get(&self, kind: Kind, id: i64) -> Option<&Value> {
         self.all(kind).iter().find(|r| id_of(r) == Some(id))
+    }
+
+    /// Stores a new record under the next id (as a string, like the portal's) and returns it.
+    pub fn insert(&mut self, kind: Kind, mut record: serde_json::Map<String, Value>) -> i64 {
+        let id = self.next_id(kind, 1);
+        record.insert("ID".into(), Value::String(id.to_string()));
+        self.records.entry(kind).or_default().push(Value::Object(record));
+        id
+    }
+
+    /// Removes the records `matches` picks; how many went.
+    pub fn remove(&mut self, kind: Kind, matches: impl Fn(&Value) -> bool) -> usize {
+        let list = self.records.entry(kind).or_default();
+        let before = list.len();
+        list.retain(|r| !matches(r));
+        before - list.len()
     }
 
     /// Ids of records of `kind` with a phone (or e-mail) equal to one of `values`, as the portal

@@ -5,11 +5,13 @@
 //! portal did is recorded (`/__sandbox/requests`, `/__sandbox/frame`) for tests and benchmarks.
 
 pub mod crm;
+pub mod limits;
 pub mod params;
 mod portal;
 pub mod rest;
 pub mod scenarios;
 mod server;
 pub mod time;
+mod writes;
 
 pub use server::{start, Config, Running};

@@ -4,7 +4,8 @@ use callcard_sandbox::{start, Config};
 use std::time::Duration;
 
 const USAGE: &str = "usage: callcard-sandbox [--portal 127.0.0.1:8080] [--widget 127.0.0.1:8081] \
-[--dist dist] [--data sandbox/data] [--token-lifetime SECONDS]";
+[--dist dist] [--data sandbox/data] [--token-lifetime SECONDS] [--rate-burst 50] [--rate-drain 2] \
+[--time-budget SECONDS]";
 
 fn main() {
     if let Err(e) = run() {
@@ -23,6 +24,12 @@ fn run() -> Result<(), String> {
             "--widget" => config.widget = value()?.parse().map_err(|e| format!("--widget: {e}"))?,
             "--dist" => config.dist = value()?.into(),
             "--data" => config.data = value()?.into(),
+            "--rate-burst" => config.rate_burst = value()?.parse().map_err(|e| format!("--rate-burst: {e}"))?,
+            "--rate-drain" => config.rate_drain = value()?.parse().map_err(|e| format!("--rate-drain: {e}"))?,
+            "--time-budget" => {
+                let secs: u64 = value()?.parse().map_err(|e| format!("--time-budget: {e}"))?;
+                config.time_budget = Duration::from_secs(secs);
+            }
             "--token-lifetime" => {
                 let secs: u64 = value()?.parse().map_err(|e| format!("--token-lifetime: {e}"))?;
                 config.token_lifetime = Duration::from_secs(secs);

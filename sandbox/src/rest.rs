@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::crm::{id_of, Crm, Kind};
 use crate::params::{parse_query, Param};
+use crate::writes;
 
 /// The portal's limit on commands in one batch.
 pub const BATCH_MAX_LENGTH: usize = 50;
@@ -43,14 +44,56 @@ impl Fail {
 
 pub type Outcome = Result<Answer, Fail>;
 
-/// A failure forced on a method, by the scenario: `(method, status, code, description)`.
-pub type Fault = (&'static str, u16, &'static str, &'static str);
+/// A failure a scenario forces on the portal.
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// The method (`"*"`: every method) answers this error, alone or inside a batch.
+    Error { method: &'static str, status: u16, code: &'static str, description: &'static str },
+    /// Every REST request is answered by an HTML error page with this status, as when a proxy
+    /// in front of the portal fails.
+    Html { status: u16 },
+    /// Every REST request hangs this many seconds before an HTML 504.
+    Hang { secs: u64 },
+}
 
-/// Calls one method (not `batch`) by its case-insensitive name, unless a fault is set for it.
-pub fn call(crm: &Crm, method: &str, params: &Param, faults: &[Fault]) -> Outcome {
+/// What a call may do: the scenario's faults and the app's scopes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Policy<'a> {
+    pub faults: &'a [Fault],
+    /// `None`: every scope.
+    pub scopes: Option<&'a [&'a str]>,
+}
+
+/// The scope a method needs.
+fn scope_of(method: &str) -> Option<&'static str> {
+    let family = method.split('.').next().unwrap_or_default();
+    match family {
+        "crm" => Some("crm"),
+        "user" if method != "user.current" => Some("user"),
+        "placement" => Some("placement"),
+        "telephony" => Some("telephony"),
+        _ => None,
+    }
+}
+
+/// Calls one method (not `batch`) by its case-insensitive name, under the policy.
+pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outcome {
     let lower = method.to_ascii_lowercase();
-    if let Some((_, status, code, description)) = faults.iter().find(|f| f.0 == lower) {
-        return Err(Fail::new(*status, code, description));
+    let forced = policy.faults.iter().find_map(|f| match f {
+        Fault::Error { method, status, code, description } if *method == lower || *method == "*" => {
+            Some(Fail::new(*status, code, description))
+        }
+        _ => None,
+    });
+    if let Some(fail) = forced {
+        return Err(fail);
+    }
+    if let (Some(scopes), Some(needed)) = (policy.scopes, scope_of(&lower)) {
+        // `user_brief` is enough to read users.
+        let has = scopes.contains(&needed) || (needed == "user" && scopes.contains(&"user_brief"));
+        if !has {
+            return Err(Fail::new(403, "insufficient_scope", "The request requires higher privileges than provided by the access token"));
+        }
     }
     match lower.as_str() {
         "crm.duplicate.findbycomm" => find_by_comm(crm, params),
@@ -66,6 +109,14 @@ pub fn call(crm: &Crm, method: &str, params: &Param, faults: &[Fault]) -> Outcom
         "crm.activity.list" => list(crm, Kind::Activity, params),
         "crm.timeline.comment.list" => list(crm, Kind::Comment, params),
         "user.get" => user_get(crm, params),
+        "crm.contact.add" => writes::add_record(crm, Kind::Contact, params),
+        "crm.company.add" => writes::add_record(crm, Kind::Company, params),
+        "crm.lead.add" => writes::add_record(crm, Kind::Lead, params),
+        "crm.timeline.comment.add" => writes::add_comment(crm, params),
+        "placement.bind" => writes::bind(crm, params),
+        "placement.unbind" => writes::unbind(crm, params),
+        "placement.get" => writes::placements(crm),
+        "telephony.externalcall.searchcrmentities" => writes::search_crm_entities(crm, params),
         "user.current" => crm
             .get(Kind::User, 1)
             .map(|u| Answer::of(u.clone()))
@@ -223,7 +274,7 @@ fn user_get(crm: &Crm, params: &Param) -> Outcome {
 
 /// `batch {halt, cmd: {key: "method?query"}}`. Commands run in order; each may refer to earlier
 /// results with `$result[key][FIELD]…` (also `$next`, `$total`, `$time`, `$error`).
-pub fn batch(crm: &Crm, params: &Param, faults: &[Fault]) -> Outcome {
+pub fn batch(crm: &mut Crm, params: &Param, policy: Policy) -> Outcome {
     let halt = params.get_ci("halt").map(Param::intval).unwrap_or(0) != 0;
     let commands = match params.get_ci("cmd") {
         Some(Param::Map(items)) => items.clone(),
@@ -239,7 +290,7 @@ pub fn batch(crm: &Crm, params: &Param, faults: &[Fault]) -> Outcome {
             let text = command.as_str().unwrap_or_default();
             let (method, query) = text.split_once('?').unwrap_or((text, ""));
             let resolved = resolve_references(&parse_query(query), &sections_view(&sections));
-            call(crm, method, &resolved, faults)
+            call(crm, method, &resolved, policy)
         };
         let failed = outcome.is_err();
         match outcome {
@@ -352,7 +403,7 @@ mod tests {
     }
 
     fn run_batch(body: &str) -> Value {
-        batch(&crm(), &parse_query(body), &[]).unwrap().result
+        batch(&mut crm(), &parse_query(body), Policy::default()).unwrap().result
     }
 
     #[test]
@@ -428,8 +479,66 @@ mod tests {
     }
 
     #[test]
+    fn writes_persist_and_are_validated() {
+        let mut crm = crm();
+        let p = Policy::default();
+        let id = call(&mut crm, "crm.contact.add", &parse_query("fields[NAME]=Neu&fields[PHONE][0][VALUE]=%2B49301112233&fields[PHONE][0][VALUE_TYPE]=MOBILE"), p)
+            .unwrap()
+            .result;
+        let id = id.as_i64().unwrap();
+        assert_eq!(call(&mut crm, "crm.contact.get", &parse_query(&format!("id={id}")), p).unwrap().result["NAME"], "Neu");
+        let found = call(&mut crm, "crm.duplicate.findbycomm", &parse_query("type=PHONE&values[]=49301112233"), p).unwrap().result;
+        assert_eq!(found["CONTACT"], json!([id]));
+        assert!(call(&mut crm, "crm.lead.add", &parse_query("fields[EMAIL][0][VALUE]=x@y.z"), p).is_err(), "a lead needs a name or title");
+
+        let c = call(&mut crm, "crm.timeline.comment.add", &parse_query("fields[ENTITY_ID]=1&fields[ENTITY_TYPE]=contact&fields[COMMENT]=Called+back"), p).unwrap();
+        let listed = call(&mut crm, "crm.timeline.comment.list", &parse_query("filter[ENTITY_ID]=1&filter[ENTITY_TYPE]=contact&order[ID]=DESC"), p).unwrap();
+        assert_eq!(listed.result[0]["COMMENT"], "Called back");
+        assert_eq!(listed.result[0]["ID"], c.result.as_i64().unwrap().to_string());
+        assert!(call(&mut crm, "crm.timeline.comment.add", &parse_query("fields[ENTITY_ID]=9999&fields[ENTITY_TYPE]=contact&fields[COMMENT]=x"), p).is_err());
+    }
+
+    #[test]
+    fn placements_bind_list_and_unbind() {
+        let mut crm = crm();
+        let p = Policy::default();
+        let bind = "PLACEMENT=CALL_CARD&HANDLER=https%3A%2F%2Fapp.example%2F&TITLE=Caller&LANG_ALL[de][TITLE]=Anrufer";
+        assert_eq!(call(&mut crm, "placement.bind", &parse_query(bind), p).unwrap().result, json!(true));
+        assert_eq!(call(&mut crm, "placement.bind", &parse_query(bind), p).unwrap_err().description, "Handler already binded");
+        let listed = call(&mut crm, "placement.get", &Param::default(), p).unwrap().result;
+        assert_eq!(listed[0]["handler"], "https://app.example/");
+        assert_eq!(listed[0]["langAll"]["de"]["TITLE"], "Anrufer");
+        let gone = call(&mut crm, "placement.unbind", &parse_query("PLACEMENT=CALL_CARD"), p).unwrap().result;
+        assert_eq!(gone, json!({"count": 1}));
+    }
+
+    #[test]
+    fn scopes_and_faults_apply_inside_batches_too() {
+        let mut crm = crm();
+        let no_crm = Policy { faults: &[], scopes: Some(&["placement", "telephony", "user_brief"]) };
+        let fail = call(&mut crm, "crm.contact.get", &parse_query("id=1"), no_crm).unwrap_err();
+        assert_eq!((fail.status, fail.code.as_str()), (403, "insufficient_scope"));
+        assert!(call(&mut crm, "user.get", &parse_query("ID=1"), no_crm).is_ok());
+        let r = batch(&mut crm, &parse_query("cmd[a]=crm.contact.get%3Fid%3D1&cmd[b]=user.current"), no_crm).unwrap().result;
+        assert_eq!(r["result_error"]["a"]["error"], "insufficient_scope");
+        assert_eq!(r["result"]["b"]["ID"], "1");
+        let faults = [Fault::Error { method: "crm.activity.list", status: 500, code: "INTERNAL_SERVER_ERROR", description: "boom" }];
+        let broken = Policy { faults: &faults, scopes: None };
+        assert_eq!(call(&mut crm, "crm.activity.list", &Param::default(), broken).unwrap_err().status, 500);
+    }
+
+    #[test]
+    fn search_crm_entities_finds_every_kind() {
+        let found = call(&mut crm(), "telephony.externalCall.searchCrmEntities", &parse_query("PHONE_NUMBER=78125550100"), Policy::default())
+            .unwrap()
+            .result;
+        let kinds: Vec<_> = found.as_array().unwrap().iter().map(|e| e["CRM_ENTITY_TYPE"].as_str().unwrap().to_string()).collect();
+        assert!(kinds.contains(&"CONTACT".to_string()) && kinds.contains(&"COMPANY".to_string()), "{found}");
+    }
+
+    #[test]
     fn unknown_methods_and_nesting_are_refused() {
-        assert_eq!(call(&crm(), "crm.nothing", &Param::default(), &[]).unwrap_err().status, 404);
+        assert_eq!(call(&mut crm(), "crm.nothing", &Param::default(), Policy::default()).unwrap_err().status, 404);
         let r = run_batch("cmd[x]=batch%3Fcmd%5By%5D%3Duser.current");
         assert_eq!(r["result_error"]["x"]["error"], "ERROR_BATCH_METHOD_NOT_ALLOWED");
     }

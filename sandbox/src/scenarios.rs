@@ -27,6 +27,14 @@ pub struct Scenario {
     pub refresh_never_answers: bool,
     /// The next client of a call list, for the portal's "next client" control.
     pub next_client: (&'static str, &'static str, &'static str),
+    /// The app's scopes (`None`: all it asks for).
+    pub scopes: Option<&'static [&'static str]>,
+    /// A request limit of its own: `(burst, drain per second, starts full)`.
+    pub rate_limit: Option<(u32, f64, bool)>,
+    /// Each method's execution-time budget in ten minutes, in milliseconds.
+    pub time_budget_ms: Option<u64>,
+    /// Milliseconds added to every REST reply (the page's `&latency=` overrides it).
+    pub latency_ms: u64,
 }
 
 impl Scenario {
@@ -50,6 +58,10 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
         token_lifetime: None,
         refresh_never_answers: false,
         next_client: ("12125550147", "CONTACT", "6"),
+        scopes: None,
+        rate_limit: None,
+        time_budget_ms: None,
+        latency_ms: 0,
     }
 }
 
@@ -88,7 +100,7 @@ pub const ALL: &[Scenario] = &[
           ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
     ),
     Scenario {
-        faults: &[("crm.activity.list", 500, "INTERNAL_SERVER_ERROR", "Internal server error")],
+        faults: &[Fault::Error { method: "crm.activity.list", status: 500, code: "INTERNAL_SERVER_ERROR", description: "Internal server error" }],
         ..call(
             "failing-section",
             "A known contact, but the portal fails to list activities: the rest of the card must stand.",
@@ -102,6 +114,75 @@ pub const ALL: &[Scenario] = &[
             "refresh-never-answers",
             "A known contact, but the portal cannot refresh the app's access: refreshAuth is never answered.",
             &[("CALL_ID", "externalCall.0a0a"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    Scenario {
+        options: Options::Fields(&[("CALL_ID", "externalCall.ca11"), ("PHONE_NUMBER", "49301234567"), ("LINE_NUMBER", "4930555000"),
+            ("LINE_NAME", "Spring campaign"), ("CRM_ENTITY_TYPE", "CONTACT"), ("CRM_ENTITY_ID", "1"),
+            ("CALL_DIRECTION", "outgoing"), ("CALL_STATE", "connecting"), ("CALL_LIST_MODE", "true")]),
+        next_client: ("49405556679", "CONTACT", "25"),
+        ..call("call-list", "A call-list campaign: outgoing calls one client after another (\"Next client\" moves on).", &[])
+    },
+    Scenario {
+        token_lifetime: Some(3),
+        ..call(
+            "expired-token",
+            "A known contact whose access token expires 3 seconds after the card opens.",
+            &[("CALL_ID", "externalCall.e0e0"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    Scenario {
+        rate_limit: Some((50, 2.0, true)),
+        ..call(
+            "rate-limited",
+            "The portal's request bucket is full (a busy call centre): requests get 503 until it drains at 2/s.",
+            &[("CALL_ID", "externalCall.5a5a"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    Scenario {
+        latency_ms: 1500,
+        ..call(
+            "slow-portal",
+            "Every REST reply takes 1.5 seconds.",
+            &[("CALL_ID", "externalCall.5105"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    Scenario {
+        faults: &[Fault::Html { status: 502 }],
+        ..call(
+            "portal-down",
+            "The portal is down: every REST request gets an HTML 502 page from the proxy in front of it.",
+            &[("CALL_ID", "externalCall.d0d0"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    call(
+        "hostile-data",
+        "A record full of markup, </script>, right-to-left text and a 10 KB name, on a hostile line name.",
+        &[("CALL_ID", "externalCall.<script>"), ("PHONE_NUMBER", "15550100999"),
+          ("LINE_NAME", "</script><img src=x onerror=alert(1)>\u{202e}enil"), ("CALL_DIRECTION", "incoming"),
+          ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+    ),
+    Scenario {
+        scopes: Some(&["placement", "telephony", "user_brief"]),
+        ..call(
+            "insufficient-scope",
+            "The app was installed without the crm scope: every CRM method answers insufficient_scope.",
+            &[("CALL_ID", "externalCall.5c0e"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    Scenario {
+        latency_ms: 20,
+        time_budget_ms: Some(10),
+        ..call(
+            "time-limited",
+            "Each method may run 10 ms per ten minutes and every reply takes 20 ms: the second call of a method gets 429.",
+            &[("CALL_ID", "externalCall.7171"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
               ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
         )
     },

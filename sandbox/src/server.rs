@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use crate::crm::Crm;
 use crate::params::{parse_json, parse_query, Param};
-use crate::rest::{self, Fail};
+use crate::limits::{LeakyBucket, TimeBudget};
+use crate::rest::{self, Fail, Fault, Policy};
 use crate::scenarios::{self, Scenario};
 use crate::{portal, time};
 
@@ -36,6 +37,12 @@ pub struct Config {
     pub data: PathBuf,
     /// How long an issued access token lives.
     pub token_lifetime: Duration,
+    /// The portal's request limit: a burst of this many…
+    pub rate_burst: u32,
+    /// …then this many a second (503 `QUERY_LIMIT_EXCEEDED` beyond).
+    pub rate_drain: f64,
+    /// Execution time each method may use in ten minutes (429 `OPERATION_TIME_LIMIT` beyond).
+    pub time_budget: Duration,
 }
 
 impl Config {
@@ -46,6 +53,9 @@ impl Config {
             dist: dist.into(),
             data: data.into(),
             token_lifetime: Duration::from_secs(3600),
+            rate_burst: 50,
+            rate_drain: 2.0,
+            time_budget: Duration::from_secs(480),
         }
     }
 }
@@ -107,8 +117,12 @@ pub(crate) struct Sandbox {
     sessions: Mutex<HashMap<String, Session>>,
     requests: Mutex<Vec<LoggedRequest>>,
     frames: Mutex<Vec<FrameRecord>>,
+    /// The portal's bucket (`""`) and the buckets of scenarios with their own limit.
+    buckets: Mutex<HashMap<String, LeakyBucket>>,
+    budgets: Mutex<HashMap<String, TimeBudget>>,
     started: Instant,
     token_lifetime: Duration,
+    config: Config,
     pub(crate) portal_domain: String,
     pub(crate) widget_origin: String,
     pub(crate) member_id: String,
@@ -143,6 +157,11 @@ impl Sandbox {
         let app_sid = random_hex(32);
         let refresh_id = random_hex(64);
         let auth_id = self.issue_token(&app_sid, scenario);
+        if let Some((burst, drain, full)) = scenario.rate_limit {
+            lock(&self.buckets).insert(app_sid.clone(), LeakyBucket::new(burst, drain, full, Instant::now()));
+        }
+        let budget = scenario.time_budget_ms.map(Duration::from_millis).unwrap_or(self.config.time_budget);
+        lock(&self.budgets).insert(app_sid.clone(), TimeBudget::new(budget, Duration::from_secs(600)));
         lock(&self.sessions).insert(
             app_sid.clone(),
             Session { app_sid: app_sid.clone(), scenario, latency, refresh_id: refresh_id.clone(), events: Vec::new() },
@@ -173,6 +192,23 @@ impl Sandbox {
         drop(sessions);
         let auth = self.issue_token(app_sid, scenario);
         Some(json!({ "AUTH_ID": auth, "AUTH_EXPIRES": self.token_lifetime_secs(scenario).to_string(), "REFRESH_ID": refresh }))
+    }
+
+    /// The limits: the session's own bucket if its scenario has one, else the portal's; then the
+    /// method's time budget.
+    fn admit(&self, app_sid: &str, method: &str) -> Result<(), Fail> {
+        let now = Instant::now();
+        let mut buckets = lock(&self.buckets);
+        let key = if buckets.contains_key(app_sid) { app_sid } else { "" };
+        if !buckets.get_mut(key).is_none_or(|b| b.admit(now)) {
+            return Err(Fail::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"));
+        }
+        drop(buckets);
+        let within = lock(&self.budgets).get_mut(app_sid).is_none_or(|b| b.allows(&method.to_ascii_lowercase(), now));
+        if !within {
+            return Err(Fail::new(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit."));
+        }
+        Ok(())
     }
 
     /// Checks `auth` as the portal does: the session the token belongs to (if it is one of
@@ -209,10 +245,16 @@ pub async fn start(config: Config) -> Result<Running, String> {
         crm: Mutex::new(crm),
         tokens: Mutex::new(HashMap::new()),
         sessions: Mutex::new(HashMap::new()),
+        buckets: Mutex::new(HashMap::from([(
+            String::new(),
+            LeakyBucket::new(config.rate_burst, config.rate_drain, false, Instant::now()),
+        )])),
+        budgets: Mutex::new(HashMap::new()),
         requests: Mutex::new(Vec::new()),
         frames: Mutex::new(Vec::new()),
         started: Instant::now(),
         token_lifetime: config.token_lifetime,
+        config: config.clone(),
         portal_domain: portal_addr.to_string(),
         widget_origin: format!("http://{widget_addr}"),
         member_id: format!("sandbox{}", &random_hex(24)),
@@ -253,7 +295,7 @@ async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>)
     match scenarios::find(name) {
         Some(scenario) => {
             let lang = q.lang.filter(|l| l.len() <= 5 && l.bytes().all(|b| b.is_ascii_alphabetic())).unwrap_or_else(|| scenario.lang.to_string());
-            let latency = Duration::from_millis(q.latency.unwrap_or(0).min(60_000));
+            let latency = Duration::from_millis(q.latency.unwrap_or(scenario.latency_ms).min(60_000));
             Html(portal::page(&sb, scenario, &lang, latency)).into_response()
         }
         None => (StatusCode::NOT_FOUND, Html(portal::unknown_scenario(name))).into_response(),
@@ -295,21 +337,40 @@ async fn rest_endpoint(
     };
     params.merge(body_params);
 
+    let started = Instant::now();
     let (session, allowed) = sb.authorise(&params);
     if let Some(s) = &session {
         if !s.latency.is_zero() {
             tokio::time::sleep(s.latency).await;
         }
     }
-    let outcome = allowed.and_then(|()| {
-        let crm = lock(&sb.crm);
-        let faults = session.as_ref().map(|s| s.scenario.faults).unwrap_or_default();
+    let sid = session.as_ref().map(|s| s.app_sid.clone());
+    let policy = session.as_ref().map(|s| Policy { faults: s.scenario.faults, scopes: s.scenario.scopes }).unwrap_or_default();
+    // A proxy in front of the portal fails before the portal sees anything.
+    for fault in policy.faults {
+        match *fault {
+            Fault::Html { status } => return html_failure(&sb, &name, sid, status),
+            Fault::Hang { secs } => {
+                tokio::time::sleep(Duration::from_secs(secs)).await;
+                return html_failure(&sb, &name, sid, 504);
+            }
+            Fault::Error { .. } => {}
+        }
+    }
+    let limited = allowed.and_then(|()| sb.admit(sid.as_deref().unwrap_or_default(), &name));
+    let outcome = limited.and_then(|()| {
+        let mut crm = lock(&sb.crm);
         if name.eq_ignore_ascii_case("batch") {
-            rest::batch(&crm, &params, faults)
+            rest::batch(&mut crm, &params, policy)
         } else {
-            rest::call(&crm, &name, &params, faults)
+            rest::call(&mut crm, &name, &params, policy)
         }
     });
+    if let Some(sid) = &sid {
+        if let Some(budget) = lock(&sb.budgets).get_mut(sid) {
+            budget.charge(&name.to_ascii_lowercase(), started.elapsed(), Instant::now());
+        }
+    }
     let (status, body) = match outcome {
         Ok(answer) => {
             let mut body = json!({ "result": answer.result, "time": time::envelope_time(0.001) });
@@ -336,6 +397,16 @@ async fn rest_endpoint(
         status,
     });
     with_cors(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body)
+}
+
+/// An HTML error page instead of the portal's JSON, logged like any request.
+fn html_failure(sb: &Sandbox, name: &str, session: Option<String>, status: u16) -> Response {
+    lock(&sb.requests).push(LoggedRequest { session, method: name.to_string(), params: Value::Null, at_ms: sb.elapsed_ms(), status });
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let page = format!("<html><head><title>{code}</title></head><body><h1>{code}</h1><hr>nginx</body></html>");
+    let mut response = (code, Html(page)).into_response();
+    response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    response
 }
 
 /// The portal's CORS: any origin, and only the simple headers.

@@ -141,6 +141,7 @@ fn ClientView(card: ClientCard, has_others: bool) -> impl IntoView {
     let handlers = use_context::<Handlers>();
     let entity = card.entity;
     let name = if card.name.is_empty() { t.unnamed.to_string() } else { card.name.clone() };
+    let full_name = name.clone();
     let path = entity.detail_path();
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
@@ -158,7 +159,7 @@ fn ClientView(card: ClientCard, has_others: bool) -> impl IntoView {
                     })}
                     <h1 class="client-name">
                         <a data-testid="client-name" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
-                            on:click=Actions::open_path(path.clone())>{name}</a>
+                            title=full_name on:click=Actions::open_path(path.clone())>{name}</a>
                     </h1>
                     {card.post.map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> })}
                     {card.company.filter(|c| !c.title.is_empty()).map(|company| match company.entity {

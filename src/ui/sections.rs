@@ -149,7 +149,7 @@ pub fn CommentSection(section: Section<Vec<CommentLine>>, entity: EntityRef) -> 
                 <ul class="comments">
                     {list.into_iter().map(|c| view! {
                         <li data-testid="comment">
-                            <p class="comment-text">{c.text}</p>
+                            <p class="comment-text" title=c.text.clone()>{c.text.clone()}</p>
                             <span class="muted">{format_date(lang, &c.date)}</span>
                         </li>
                     }).collect_view()}

@@ -423,21 +423,42 @@ impl Agent {
     }
 }
 
-/// A plain HTTP/1.0 request to a sandbox: `(status, body)`.
+/// A plain HTTP/1.0 request to a sandbox with a JSON body: `(status, body)`.
 pub fn sandbox_request(base: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    sandbox_request_typed(base, method, path, "application/json", body)
+}
+
+/// A plain HTTP/1.0 request to a sandbox: `(status, body)`.
+pub fn sandbox_request_typed(base: &str, method: &str, path: &str, content_type: &str, body: &str) -> (u16, String) {
+    let response = raw_request(base, method, path, content_type, body);
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// A plain HTTP/1.0 request to a sandbox: the whole response, status line and headers included.
+pub fn raw_request(base: &str, method: &str, path: &str, content_type: &str, body: &str) -> String {
     let addr = base.trim_start_matches("http://").to_string();
     let mut stream = TcpStream::connect(&addr).unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
+    response
+}
+
+/// Opens a scenario's portal page over plain HTTP (no browser) and returns the page's
+/// configuration: what the portal issued this opening (`appSid`, `initData.AUTH_ID`…).
+pub fn issue(base: &str, scenario: &str) -> Value {
+    let page = sandbox_request(base, "GET", &format!("/?scenario={scenario}"), "").1;
+    let start = page.find("id=\"portal-config\" type=\"application/json\">").expect("a portal config") ;
+    let json_start = start + page[start..].find('>').unwrap() + 1;
+    let end = json_start + page[json_start..].find("</script>").unwrap();
+    serde_json::from_str(&page[json_start..end]).unwrap()
 }
 
 /// GETs a JSON list from a sandbox's test hooks.

@@ -163,3 +163,105 @@ async fn a_portal_that_cannot_refresh_never_answers() {
     assert!(agent.portal_text("#portal-status").await.contains("never answers"));
     agent.close().await;
 }
+
+/// A REST call over plain HTTP: `(status, body as JSON or Null)`.
+fn rest(base: &str, method: &str, content_type: &str, body: &str) -> (u16, Value) {
+    let (status, text) = crate::harness::sandbox_request_typed(base, "POST", &format!("/rest/{method}.json"), content_type, body);
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+#[tokio::test]
+async fn rest_speaks_the_portals_envelopes_encodings_and_errors() {
+    let base = &crate::harness::sandbox().portal_url;
+    let issued = crate::harness::issue(base, "known-contact");
+    let token = issued["initData"]["AUTH_ID"].as_str().unwrap().to_string();
+    // Form body, JSON body and GET query all work.
+    let (status, body) = rest(base, "crm.contact.get", FORM, &format!("id=1&auth={token}"));
+    assert_eq!((status, body["result"]["LAST_NAME"].clone()), (200, json!("Schmidt")));
+    assert!(body["time"]["duration"].is_number() && body["time"]["date_start"].is_string());
+    let (status, body) = rest(base, "crm.contact.get", "application/json", &json!({"id": 2, "auth": token}).to_string());
+    assert_eq!((status, body["result"]["LAST_NAME"].clone()), (200, json!("Weber")));
+    let (status, text) = crate::harness::sandbox_request_typed(base, "GET", &format!("/rest/crm.contact.get.json?id=3&auth={token}"), FORM, "");
+    assert_eq!(status, 200, "{text}");
+    // Errors: no auth, unknown method, bad id; lists page by 50 with next/total; [] for nothing.
+    assert_eq!(rest(base, "crm.contact.get", FORM, "id=1").1["error"], "NO_AUTH_FOUND");
+    let (status, body) = rest(base, "crm.nothing.here", FORM, &format!("auth={token}"));
+    assert_eq!((status, body["error"].clone()), (404, json!("ERROR_METHOD_NOT_FOUND")));
+    let (status, body) = rest(base, "crm.contact.get", FORM, &format!("id=0&auth={token}"));
+    assert_eq!((status, body["error_description"].clone()), (400, json!("ID is not defined or invalid.")));
+    let (_, page) = rest(base, "crm.activity.list", FORM, &format!("auth={token}"));
+    assert_eq!((page["result"].as_array().unwrap().len(), page["next"].clone(), page["total"].as_u64().unwrap() > 50), (50, json!(50), true));
+    let (_, none) = rest(base, "crm.duplicate.findbycomm", FORM, &format!("type=PHONE&values[]=000111&auth={token}"));
+    assert_eq!(none["result"], json!([]));
+    // Writes last: a comment added is listed by the next request.
+    let (status, added) = rest(base, "crm.timeline.comment.add", FORM, &format!("fields[ENTITY_ID]=2&fields[ENTITY_TYPE]=contact&fields[COMMENT]=Persisted&auth={token}"));
+    assert_eq!(status, 200, "{added}");
+    let (_, listed) = rest(base, "crm.timeline.comment.list", FORM, &format!("filter[ENTITY_ID]=2&filter[ENTITY_TYPE]=contact&order[ID]=DESC&auth={token}"));
+    assert_eq!(listed["result"][0]["COMMENT"], "Persisted");
+    // CORS as the portal sends it, preflight included.
+    let preflight = crate::harness::raw_request(base, "OPTIONS", "/rest/batch.json", FORM, "").to_ascii_lowercase();
+    assert!(preflight.starts_with("http/1.0 200"), "{preflight}");
+    assert!(preflight.contains("access-control-allow-origin: *"), "{preflight}");
+    assert!(preflight.contains("access-control-allow-headers: origin, content-type, accept"), "{preflight}");
+    let answer = crate::harness::raw_request(base, "POST", "/rest/user.current.json", FORM, &format!("auth={token}")).to_ascii_lowercase();
+    assert!(answer.contains("access-control-allow-origin: *"), "{answer}");
+}
+
+#[tokio::test]
+async fn limits_scopes_and_failures_are_the_portals() {
+    let base = &crate::harness::sandbox().portal_url;
+    let token = |scenario: &str| crate::harness::issue(base, scenario)["initData"]["AUTH_ID"].as_str().unwrap().to_string();
+
+    // A full bucket: 503 until it drains (2 a second).
+    let t = token("rate-limited");
+    let (status, body) = rest(base, "user.current", FORM, &format!("auth={t}"));
+    assert_eq!((status, body["error"].clone(), body["error_description"].clone()), (503, json!("QUERY_LIMIT_EXCEEDED"), json!("Too many requests")));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(rest(base, "user.current", FORM, &format!("auth={t}")).0, 200);
+
+    // The time budget of a method: 429 once it is spent; other methods still run.
+    let t = token("time-limited");
+    assert_eq!(rest(base, "crm.contact.get", FORM, &format!("id=1&auth={t}")).0, 200);
+    let (status, body) = rest(base, "crm.contact.get", FORM, &format!("id=1&auth={t}"));
+    assert_eq!((status, body["error"].clone()), (429, json!("OPERATION_TIME_LIMIT")));
+    assert_eq!(rest(base, "crm.company.get", FORM, &format!("id=1&auth={t}")).0, 200);
+
+    // No crm scope: 403 alone, and per command inside a batch.
+    let t = token("insufficient-scope");
+    let (status, body) = rest(base, "crm.contact.get", FORM, &format!("id=1&auth={t}"));
+    assert_eq!((status, body["error"].clone()), (403, json!("insufficient_scope")));
+    let (status, body) = rest(base, "batch", FORM, &format!("cmd[a]=crm.contact.get%3Fid%3D1&cmd[b]=user.current&auth={t}"));
+    assert_eq!((status, body["result"]["result_error"]["a"]["error"].clone()), (200, json!("insufficient_scope")));
+
+    // A proxy's HTML error page instead of JSON.
+    let t = token("portal-down");
+    let (status, text) = crate::harness::sandbox_request_typed(base, "POST", "/rest/batch.json", FORM, &format!("auth={t}"));
+    assert_eq!(status, 502);
+    assert!(text.starts_with("<html>"), "{text}");
+}
+
+#[tokio::test]
+async fn hostile_data_is_shown_as_text_and_fits() {
+    let agent = Agent::open("hostile-data").await;
+    assert_eq!(agent.state().await, "ready");
+    let name = agent.text("[data-testid=client-name]").await.unwrap();
+    assert!(name.starts_with("<img src=x onerror="), "{}", &name[..60.min(name.len())]);
+    assert!(name.chars().count() > 9000);
+    assert!(agent.text("[data-testid=call-line]").await.unwrap().contains("</script><img"));
+    assert!(agent.text("[data-testid=comment]").await.unwrap().contains("</script><script>"));
+    let facts = agent
+        .eval(
+            "return [document.title, document.querySelector('main').querySelectorAll('img, script, svg, b').length, \
+             document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1];",
+            vec![],
+        )
+        .await;
+    assert_eq!(facts, json!(["Caller card", 0, true]), "markup ran or the page overflowed");
+    // The long name is clamped: the rest of the card stays in view.
+    let name_height = agent.eval("return document.querySelector('[data-testid=client-name]').getBoundingClientRect().height;", vec![]).await;
+    assert!(name_height.as_f64().unwrap() < 120.0, "{name_height}");
+    agent.screenshot("hostile-data").await;
+    agent.close().await;
+}

@@ -1,0 +1,194 @@
+//! The methods that change the CRM (records, timeline comments) or the app's placements. Writes
+//! last for the sandbox process's life: a comment added is there on reload.
+
+use serde_json::{json, Map, Value};
+
+use crate::crm::{id_of, Crm, Kind};
+use crate::params::Param;
+use crate::rest::{Answer, Fail, Outcome};
+use crate::time::iso8601;
+
+fn now_iso() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    iso8601(secs)
+}
+
+/// `crm.contact.add`, `crm.company.add`, `crm.lead.add` `{fields: {…}}` → the new id.
+pub fn add_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
+    let Some(fields) = params.get_ci("fields").filter(|f| matches!(f, Param::Map(_))) else {
+        return Err(Fail::new(400, "", "Parameter 'fields' must be array."));
+    };
+    let mut record = match fields.to_json() {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let text = |r: &Map<String, Value>, k: &str| r.get(k).and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
+    let named = match kind {
+        Kind::Company => !text(&record, "TITLE").is_empty(),
+        Kind::Lead => ["TITLE", "NAME", "LAST_NAME", "COMPANY_TITLE"].iter().any(|k| !text(&record, k).is_empty()),
+        _ => ["NAME", "LAST_NAME", "SECOND_NAME"].iter().any(|k| !text(&record, k).is_empty()),
+    };
+    if !named {
+        let needed = if kind == Kind::Company { "TITLE" } else { "NAME or LAST_NAME" };
+        return Err(Fail::new(400, "", &format!("The field {needed} is required.")));
+    }
+    // Multifield entries get ids of their own, as the portal numbers them.
+    let id_base = crm.next_id(kind, 1) * 100;
+    for (m, multi) in ["PHONE", "EMAIL"].into_iter().enumerate() {
+        if let Some(items) = record.get(multi).cloned() {
+            let list: Vec<Value> = items
+                .as_array()
+                .cloned()
+                .or_else(|| items.as_object().map(|o| o.values().cloned().collect()))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|i| i.get("VALUE").and_then(Value::as_str).is_some_and(|v| !v.trim().is_empty()))
+                .enumerate()
+                .map(|(n, mut i)| {
+                    if let Some(o) = i.as_object_mut() {
+                        o.entry("VALUE_TYPE").or_insert(json!("WORK"));
+                        o.insert("TYPE_ID".into(), json!(multi));
+                        o.insert("ID".into(), json!((id_base + (m as i64) * 50 + n as i64).to_string()));
+                    }
+                    i
+                })
+                .collect();
+            record.insert(multi.into(), Value::Array(list));
+        }
+    }
+    if kind == Kind::Lead {
+        record.entry("STATUS_ID").or_insert(json!("NEW"));
+        record.entry("TITLE").or_insert(json!(""));
+    }
+    record.entry("ASSIGNED_BY_ID").or_insert(json!("1"));
+    record.insert("DATE_CREATE".into(), json!(now_iso()));
+    let id = crm.insert(kind, record);
+    Ok(Answer { result: json!(id), total: None, next: None })
+}
+
+/// `crm.timeline.comment.add {fields: {ENTITY_ID, ENTITY_TYPE, COMMENT}}` → the new id.
+pub fn add_comment(crm: &mut Crm, params: &Param) -> Outcome {
+    let fields = params.get_ci("fields");
+    let get = |k: &str| fields.and_then(|f| f.get_ci(k)).and_then(Param::as_str).map(str::trim).unwrap_or_default().to_string();
+    let kind = match get("ENTITY_TYPE").to_ascii_lowercase().as_str() {
+        "contact" => Kind::Contact,
+        "company" => Kind::Company,
+        "lead" => Kind::Lead,
+        "deal" => Kind::Deal,
+        _ => return Err(Fail::new(400, "", "Entity type is not supported.")),
+    };
+    let entity_id: i64 = get("ENTITY_ID").parse().unwrap_or(0);
+    if crm.get(kind, entity_id).is_none() {
+        return Err(Fail::new(400, "", "Entity not found."));
+    }
+    let comment = get("COMMENT");
+    if comment.is_empty() {
+        return Err(Fail::new(400, "", "Comment is empty."));
+    }
+    let mut record = Map::new();
+    record.insert("ENTITY_ID".into(), json!(entity_id.to_string()));
+    record.insert("ENTITY_TYPE".into(), json!(get("ENTITY_TYPE").to_ascii_lowercase()));
+    record.insert("CREATED".into(), json!(now_iso()));
+    record.insert("AUTHOR_ID".into(), json!("1"));
+    record.insert("COMMENT".into(), json!(comment));
+    record.insert("FILES".into(), json!([]));
+    let id = crm.insert(Kind::Comment, record);
+    Ok(Answer { result: json!(id), total: None, next: None })
+}
+
+fn placement_param(params: &Param, key: &str) -> String {
+    params.get_ci(key).and_then(Param::as_str).map(str::trim).unwrap_or_default().to_string()
+}
+
+/// `placement.bind {PLACEMENT, HANDLER, TITLE, LANG_ALL}` → `true`.
+pub fn bind(crm: &mut Crm, params: &Param) -> Outcome {
+    let placement = placement_param(params, "PLACEMENT").to_ascii_uppercase();
+    let handler = placement_param(params, "HANDLER");
+    if placement.is_empty() {
+        return Err(Fail::new(400, "ERROR_PLACEMENT_NOT_FOUND", "Placement not found"));
+    }
+    if !(handler.starts_with("http://") || handler.starts_with("https://")) {
+        return Err(Fail::new(400, "ERROR_WRONG_HANDLER_URL", "Wrong handler URL"));
+    }
+    let already = crm.all(Kind::Placement).iter().any(|p| {
+        p.get("placement").and_then(Value::as_str) == Some(placement.as_str())
+            && p.get("handler").and_then(Value::as_str) == Some(handler.as_str())
+    });
+    if already {
+        return Err(Fail::new(400, "ERROR_PLACEMENT_MAX_COUNT", "Handler already binded"));
+    }
+    let mut record = Map::new();
+    record.insert("placement".into(), json!(placement));
+    record.insert("handler".into(), json!(handler));
+    record.insert("title".into(), json!(placement_param(params, "TITLE")));
+    record.insert("description".into(), json!(placement_param(params, "DESCRIPTION")));
+    record.insert("options".into(), json!([]));
+    record.insert("langAll".into(), params.get_ci("LANG_ALL").map(Param::to_json).unwrap_or(json!([])));
+    crm.insert(Kind::Placement, record);
+    Ok(Answer { result: json!(true), total: None, next: None })
+}
+
+/// `placement.unbind {PLACEMENT, HANDLER?}` → `{count}`.
+pub fn unbind(crm: &mut Crm, params: &Param) -> Outcome {
+    let placement = placement_param(params, "PLACEMENT").to_ascii_uppercase();
+    let handler = placement_param(params, "HANDLER");
+    if placement.is_empty() {
+        return Err(Fail::new(400, "ERROR_PLACEMENT_NOT_FOUND", "Placement not found"));
+    }
+    let count = crm.remove(Kind::Placement, |p| {
+        p.get("placement").and_then(Value::as_str) == Some(placement.as_str())
+            && (handler.is_empty() || p.get("handler").and_then(Value::as_str) == Some(handler.as_str()))
+    });
+    Ok(Answer { result: json!({ "count": count }), total: None, next: None })
+}
+
+/// `placement.get` → the app's bindings.
+pub fn placements(crm: &Crm) -> Outcome {
+    let list: Vec<Value> = crm
+        .all(Kind::Placement)
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if let Some(o) = p.as_object_mut() {
+                o.remove("ID");
+            }
+            p
+        })
+        .collect();
+    Ok(Answer { result: Value::Array(list), total: None, next: None })
+}
+
+/// `telephony.externalCall.searchCrmEntities {PHONE_NUMBER}` → the records with that number.
+pub fn search_crm_entities(crm: &Crm, params: &Param) -> Outcome {
+    let number = placement_param(params, "PHONE_NUMBER");
+    if number.is_empty() {
+        return Err(Fail::new(400, "", "PHONE_NUMBER is not set"));
+    }
+    let mut found = Vec::new();
+    for kind in [Kind::Contact, Kind::Company, Kind::Lead] {
+        for id in crm.find_by_comm(kind, "PHONE", &[number.clone()]) {
+            let Some(r) = crm.get(kind, id) else { continue };
+            let field = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            let name = match kind {
+                Kind::Company => field("TITLE"),
+                _ => [field("NAME"), field("LAST_NAME")].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" "),
+            };
+            let assigned = field("ASSIGNED_BY_ID");
+            found.push(json!({
+                "CRM_ENTITY_TYPE": kind.symbol(), "CRM_ENTITY_ID": id, "ASSIGNED_BY_ID": assigned, "NAME": name,
+                "ASSIGNED_BY": { "ID": assigned, "TIMEMAN_STATUS": "", "USER_PHONE_INNER": "" },
+            }));
+        }
+    }
+    Ok(Answer { result: Value::Array(found), total: None, next: None })
+}
+
+/// An id for a record of `kind`: one past the largest, or `floor` if that is larger.
+impl Crm {
+    pub fn next_id(&self, kind: Kind, floor: i64) -> i64 {
+        self.all(kind).iter().filter_map(id_of).max().unwrap_or(0).max(floor - 1) + 1
+    }
+}
