@@ -19,7 +19,9 @@ use crate::i18n::Lang;
 use crate::launch::{self, CallCardOptions, FrameName, Launch, LaunchError, LaunchFields, Placement};
 use crate::rest::client::RestClient;
 use crate::screen::{Problem, Screen};
-use crate::ui::{self, Actions, Handlers};
+use crate::crm::new_client::NewClient;
+use crate::live::AutoCloseHold;
+use crate::ui::{self, Actions, Backend, Handlers, Live};
 
 /// How long the portal gets to answer `getInitData`; it answers at once when it answers at all.
 const INIT_TIMEOUT_MS: i32 = 5_000;
@@ -38,6 +40,8 @@ struct CardSession {
     rest: RestClient,
     options: CallCardOptions,
     lookup: Lookup,
+    /// The portal's window, inside a frame.
+    frame: Option<FrameClient>,
 }
 
 /// Mounts the widget into the page.
@@ -69,15 +73,39 @@ pub fn start() {
 
         let screen = RwSignal::new(Screen::Loading);
         let session = StoredValue::new_local(None::<CardSession>);
+        let live = Live { state: RwSignal::new(None), retrying: RwSignal::new(false), notice: RwSignal::new(None) };
+        provide_context(live);
+        let frame = inputs.frame.clone();
         let kept = StoredValue::new_local(inputs);
+        // Each load of a card gets a generation: an answer for an older one is dropped, and its
+        // request aborted, when the card has moved on (the next client of a call list).
+        let generation = StoredValue::new(0u64);
+        let aborter = StoredValue::new_local(None::<web_sys::AbortController>);
+        let begin = move || {
+            generation.update_value(|g| *g += 1);
+            if let Some(old) = aborter.get_value() {
+                old.abort();
+            }
+            let controller = web_sys::AbortController::new().ok();
+            aborter.set_value(controller.clone());
+            (generation.get_value(), controller)
+        };
         let boot = move || {
             screen.set(Screen::Loading);
             let inputs = kept.get_value();
+            let (gen, _) = begin();
             spawn_local(async move {
                 let (next, launched) = load(inputs, lang).await;
+                if generation.get_value() != gen {
+                    return;
+                }
+                if let Some(s) = &launched {
+                    s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
+                }
                 session.set_value(launched);
                 screen.set(next);
                 mark_ready();
+                fill_from_status(session, screen, live).await;
             });
         };
         boot();
@@ -85,8 +113,79 @@ pub fn start() {
         let show = move |entity: EntityRef, others: Vec<Candidate>| {
             let Some(s) = session.get_value() else { return };
             screen.set(Screen::Loading);
-            spawn_local(async move { screen.set(record(&s, entity, others).await) });
+            let (gen, controller) = begin();
+            spawn_local(async move {
+                let next = record(&s, entity, others, controller.map(|c| c.signal()).as_ref()).await;
+                if generation.get_value() == gen {
+                    screen.set(next);
+                }
+            });
         };
+
+        // The next client (a call list) or a record the portal bound to the call: a new card.
+        // The previous client's draft stays in its own slot.
+        let switch_client = move |data: Value| {
+            let Some(mut s) = session.get_value() else { return };
+            let fields = LaunchFields { placement_options: Some(data), ..LaunchFields::default() };
+            let Ok(changed) = CallCardOptions::parse(fields.placement_options.as_ref()) else { return };
+            if changed.phone_number.is_some() {
+                s.options.phone_number = changed.phone_number;
+            }
+            s.options.entity = changed.entity;
+            s.lookup = Lookup::for_call(&s.options);
+            session.set_value(Some(s.clone()));
+            live.notice.set(None);
+            screen.set(Screen::Loading);
+            let (gen, controller) = begin();
+            spawn_local(async move {
+                let next = match run(&s, &s.lookup, controller.map(|c| c.signal()).as_ref()).await {
+                    Ok(caller) => Screen::Card { call: s.options.clone(), caller, others: Vec::new() },
+                    Err(problem) => Screen::Failed(problem(lang.get_untracked().texts())),
+                };
+                if generation.get_value() == gen {
+                    screen.set(next);
+                }
+            });
+        };
+        if let Some(frame) = &frame {
+            let _ = frame.subscribe("CallCard::CallStateChanged", move |state| {
+                if let Some(state) = state.as_str() {
+                    live.state.set(Some(state.to_string()));
+                }
+            });
+            let _ = frame.subscribe("CallCard::EntityChanged", switch_client);
+            // Drafts are kept at every keystroke, so a closing card loses nothing; nothing to do.
+            let _ = frame.subscribe("CallCard::BeforeClose", |_| {});
+        }
+        renew_when_visible(session);
+
+        Backend {
+            add_comment: std::rc::Rc::new(move |target: EntityRef, text: String| {
+                let s = session.get_value();
+                Box::pin(async move {
+                    let t = lang.get_untracked().texts();
+                    let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
+                    let fields = json!({ "fields": { "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text } });
+                    let saved = s.rest.call("crm.timeline.comment.add", &fields).await.map_err(|e| Problem::rest(t, &e))?;
+                    Ok(launch::id(Some(&saved.result)).unwrap_or(0))
+                })
+            }),
+            create: std::rc::Rc::new(move |kind: EntityKind, form: NewClient| {
+                let s = session.get_value();
+                Box::pin(async move {
+                    let t = lang.get_untracked().texts();
+                    let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
+                    let method = format!("crm.{}.add", kind.method_name());
+                    let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest(t, &e))?;
+                    let id = launch::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &card::CardError::Shape("no id for the new record".into())))?;
+                    live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
+                    show(EntityRef { kind, id }, Vec::new());
+                    Ok(())
+                })
+            }),
+            hold: AutoCloseHold::new(frame.clone()),
+        }
+        .provide();
         let handlers = Handlers {
             retry: Callback::new(move |_| boot()),
             pick: Callback::new(move |entity: EntityRef| {
@@ -146,7 +245,7 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<CardSessi
         (None, None) => failed(LaunchError::NoLaunchData),
         // Outside a frame (a direct POST): the inlined data alone.
         (Some(seed), None) => match Launch::resolve(&seed, None, None) {
-            Ok(launch) => show(&launch, lang).await,
+            Ok(launch) => show(&launch, lang, None).await,
             Err(e) => failed(e),
         },
         // Opened by GET inside the portal: the frame is the only source.
@@ -154,7 +253,7 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<CardSessi
             Ok(init) => match Launch::resolve(&init, Some(name), None) {
                 Ok(launch) => {
                     lang.set(Lang::from_code(&launch.lang));
-                    show(&launch, lang).await
+                    show(&launch, lang, Some(frame.clone())).await
                 }
                 Err(e) => failed(e),
             },
@@ -166,7 +265,7 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<CardSessi
                 Ok(launch) => launch,
                 Err(e) => return failed(e),
             };
-            let (init, shown) = futures::join!(init_data(frame), show(&launch, lang));
+            let (init, shown) = futures::join!(init_data(frame), show(&launch, lang, Some(frame.clone())));
             match init {
                 Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
                     Ok(_) => shown,
@@ -191,21 +290,22 @@ async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError> {
     }
 }
 
-async fn show(launch: &Launch, lang: RwSignal<Lang>) -> (Screen, Option<CardSession>) {
+async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> (Screen, Option<CardSession>) {
     let options = match &launch.placement {
         Placement::Other(code) => return (Screen::NotSupported { placement: code.clone() }, None),
         Placement::CallCard(options) => options.clone(),
     };
     let session = CardSession {
-        rest: RestClient::new(launch.portal.clone(), launch.access_token.clone()),
+        rest: RestClient::new(launch.portal.clone(), launch.access_token.clone(), launch.expires_in, frame.clone()),
         lookup: Lookup::for_call(&options),
         options,
+        frame,
     };
     let t = lang.get_untracked().texts();
-    let screen = match run(&session, &session.lookup).await {
+    let screen = match run(&session, &session.lookup, None).await {
         Ok(Caller::Several(candidates)) => match recall_pick(&session.options, &candidates) {
             // The agent already picked during this call (before a reload): straight to it.
-            Some(entity) => record(&session, entity, candidates).await,
+            Some(entity) => record(&session, entity, candidates, None).await,
             None => Screen::Card { call: session.options.clone(), caller: Caller::Several(candidates), others: Vec::new() },
         },
         Ok(caller) => Screen::Card { call: session.options.clone(), caller, others: Vec::new() },
@@ -214,18 +314,70 @@ async fn show(launch: &Launch, lang: RwSignal<Lang>) -> (Screen, Option<CardSess
     (screen, Some(session))
 }
 
+/// `getStatus` fills what the launch fields lacked (a number, a bound record) and tells the
+/// call's state; a card missing either is loaded again with them.
+async fn fill_from_status(session: StoredValue<Option<CardSession>, LocalStorage>, screen: RwSignal<Screen>, live: Live) {
+    let Some(s) = session.get_value() else { return };
+    let Some(frame) = s.frame.clone() else { return };
+    let Ok(status) = frame.call("getStatus", &Value::Null, 3_000).await else { return };
+    if let Some(state) = status.get("CALL_STATE").and_then(Value::as_str) {
+        if live.state.get_untracked().is_none() {
+            live.state.set(Some(state.to_string()));
+        }
+    }
+    let Ok(typed) = CallCardOptions::parse(Some(&status)) else { return };
+    let mut options = s.options.clone();
+    let mut learned = false;
+    if options.phone_number.is_none() && typed.phone_number.is_some() {
+        options.phone_number = typed.phone_number;
+        learned = true;
+    }
+    if options.entity.is_none() && typed.entity.is_some() {
+        options.entity = typed.entity;
+        learned = true;
+    }
+    if !learned {
+        return;
+    }
+    let s = CardSession { lookup: Lookup::for_call(&options), options, ..s };
+    session.set_value(Some(s.clone()));
+    if let Ok(caller) = run(&s, &s.lookup, None).await {
+        screen.set(Screen::Card { call: s.options.clone(), caller, others: Vec::new() });
+    }
+}
+
+/// A tab left in the background may come back after its token expired: renew it first.
+fn renew_when_visible(session: StoredValue<Option<CardSession>, LocalStorage>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let watched = document.clone();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if watched.visibility_state() == web_sys::VisibilityState::Visible {
+            if let Some(s) = session.get_value() {
+                spawn_local(async move { s.rest.renew_if_due().await });
+            }
+        }
+    });
+    let _ = document.add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
+    // Listens for the page's life.
+    on_change.forget();
+}
+
 /// One batch for a lookup, read into a caller.
-async fn run(session: &CardSession, lookup: &Lookup) -> Result<Caller, Box<dyn Fn(&crate::i18n::Texts) -> Problem>> {
+async fn run(
+    session: &CardSession,
+    lookup: &Lookup,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Caller, Box<dyn Fn(&crate::i18n::Texts) -> Problem>> {
     let Some(batch) = lookup.batch() else { return Ok(Caller::NoNumber) };
-    let reply = session.rest.batch(&batch).await.map_err(|e| Box::new(move |t: &_| Problem::rest(t, &e)) as Box<dyn Fn(&_) -> _>)?;
+    let reply = session.rest.batch(&batch, abort).await.map_err(|e| Box::new(move |t: &_| Problem::rest(t, &e)) as Box<dyn Fn(&_) -> _>)?;
     let now = (js_sys::Date::now() / 1000.0) as i64;
     card::read(lookup, &reply, now).map_err(|e| Box::new(move |t: &_| Problem::card(t, &e)) as Box<dyn Fn(&_) -> _>)
 }
 
-/// The card of one record (picked among several, or reloaded): one more batch.
-async fn record(session: &CardSession, entity: EntityRef, others: Vec<Candidate>) -> Screen {
+/// The card of one record (picked among several, created, or reloaded): one more batch.
+async fn record(session: &CardSession, entity: EntityRef, others: Vec<Candidate>, abort: Option<&web_sys::AbortSignal>) -> Screen {
     let t = use_context::<RwSignal<Lang>>().map(|l| l.get_untracked()).unwrap_or(Lang::En).texts();
-    match run(session, &session.lookup.picked(entity)).await {
+    match run(session, &session.lookup.picked(entity), abort).await {
         Ok(caller) => Screen::Card { call: session.options.clone(), caller, others },
         Err(problem) => Screen::Failed(problem(t)),
     }

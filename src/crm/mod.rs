@@ -3,5 +3,6 @@
 
 pub mod card;
 pub mod entity;
+pub mod new_client;
 pub mod phone;
 pub mod plan;

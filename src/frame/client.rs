@@ -47,6 +47,9 @@ struct Shared {
     app_sid: String,
     /// Resolvers of the requests awaiting a reply, by callback id.
     pending: RefCell<HashMap<String, Function>>,
+    /// Event subscriptions: the portal answers every event on the same callback id, so these
+    /// stay for the page's life (a handful, one per event).
+    subscriptions: RefCell<HashMap<String, Rc<dyn Fn(Value)>>>,
 }
 
 /// A connection to the portal window. Dropping the last clone stops listening.
@@ -85,6 +88,7 @@ impl FrameClient {
             origin: frame.portal.origin(),
             app_sid: frame.app_sid.clone(),
             pending: RefCell::new(HashMap::new()),
+            subscriptions: RefCell::new(HashMap::new()),
         });
         let weak = Rc::downgrade(&shared);
         let callback = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -135,6 +139,19 @@ impl FrameClient {
         message::parse_payload(&text).map_err(|_| FrameError::Unreadable { command: command.to_string() })
     }
 
+    /// Subscribes to a placement event (`CallCard::CallStateChanged`…); `handler` gets each
+    /// event's data. Events whose data is not JSON are dropped.
+    pub fn subscribe(&self, event: &str, handler: impl Fn(Value) + 'static) -> Result<(), FrameError> {
+        let callback = message::callback_id(Math::random);
+        self.shared.subscriptions.borrow_mut().insert(callback.clone(), Rc::new(handler));
+        if self.shared.post("placementBindEvent", &serde_json::json!({ "event": event }), &callback) {
+            Ok(())
+        } else {
+            self.shared.subscriptions.borrow_mut().remove(&callback);
+            Err(FrameError::Unavailable)
+        }
+    }
+
     /// Sends a command that needs no reply.
     pub fn send(&self, command: &str, params: &Value) -> Result<(), FrameError> {
         if self.shared.post(command, params, "") {
@@ -161,6 +178,11 @@ impl Shared {
         let resolve = self.pending.borrow_mut().remove(callback);
         if let Some(resolve) = resolve {
             let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(payload));
+            return;
+        }
+        let handler = self.subscriptions.borrow().get(callback).cloned();
+        if let (Some(handler), Ok(value)) = (handler, message::parse_payload(payload)) {
+            handler(value);
         }
     }
 }

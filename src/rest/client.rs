@@ -1,52 +1,184 @@
-//! The browser side of REST: one form-encoded POST per call, straight to the portal.
+//! The browser side of REST: form-encoded POSTs straight to the portal, kept working through
+//! token expiry (renewed through the frame, one renewal at a time however many requests wait)
+//! and the portal's limits (bounded back-off with jitter).
 //!
 //! Form encoding keeps the request "simple" for CORS (no preflight; the portal allows only the
 //! `origin`, `content-type` and `accept` headers). The token travels in the body, never in the URL
 //! or a header, so it does not end up in access logs.
 
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::Request;
 use serde_json::Value;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use web_sys::AbortSignal;
 
 use super::batch::{Batch, BatchReply};
 use super::envelope::{self, RestError, Success};
 use super::form;
+use super::retry::{self, Decision};
 use super::AccessToken;
+use crate::browser;
+use crate::frame::client::FrameClient;
 use crate::launch::Portal;
 
-/// A REST client for one portal and one token.
-#[derive(Clone, Debug)]
-pub struct RestClient {
+/// How long the portal gets to renew the token (its own SDK waits 10 s too).
+const REFRESH_TIMEOUT_MS: i32 = 10_000;
+/// Renew this long before the portal said the token expires.
+const REFRESH_AHEAD_MS: f64 = 60_000.0;
+
+type Renewal = Shared<LocalBoxFuture<'static, Result<(), RestError>>>;
+
+struct Inner {
     portal: Portal,
-    token: AccessToken,
+    token: RefCell<AccessToken>,
+    /// When the token expires, as the portal said (ms since the epoch); infinite if unknown.
+    expires_at_ms: Cell<f64>,
+    /// Renews the token; absent outside a portal frame.
+    frame: Option<FrameClient>,
+    /// The renewal in flight, which every waiting request shares.
+    renewal: RefCell<Option<Renewal>>,
+    /// Told `true` while requests wait to retry, `false` when they are done.
+    on_retrying: RefCell<Option<Rc<dyn Fn(bool)>>>,
+}
+
+/// A REST client for one portal and one token.
+#[derive(Clone)]
+pub struct RestClient {
+    inner: Rc<Inner>,
 }
 
 impl RestClient {
-    pub fn new(portal: Portal, token: AccessToken) -> RestClient {
-        RestClient { portal, token }
+    pub fn new(portal: Portal, token: AccessToken, expires_in: Option<u32>, frame: Option<FrameClient>) -> RestClient {
+        let expires_at = expires_in.map_or(f64::INFINITY, |s| browser::now_ms() + f64::from(s) * 1000.0);
+        RestClient {
+            inner: Rc::new(Inner {
+                portal,
+                token: RefCell::new(token),
+                expires_at_ms: Cell::new(expires_at),
+                frame,
+                renewal: RefCell::new(None),
+                on_retrying: RefCell::new(None),
+            }),
+        }
+    }
+
+    /// Where to say that requests are waiting to retry.
+    pub fn on_retrying(&self, f: impl Fn(bool) + 'static) {
+        *self.inner.on_retrying.borrow_mut() = Some(Rc::new(f));
+    }
+
+    fn retrying(&self, waiting: bool) {
+        let f = self.inner.on_retrying.borrow().clone();
+        if let Some(f) = f {
+            f(waiting);
+        }
     }
 
     /// Calls one method.
     pub async fn call(&self, method: &str, params: &Value) -> Result<Success, RestError> {
-        self.post(method, form::encode(params)).await
+        self.post(method, form::encode(params), None).await
     }
 
-    /// Runs a batch: one request, whatever the number of commands.
-    pub async fn batch(&self, batch: &Batch) -> Result<BatchReply, RestError> {
-        let reply = self.post("batch", batch.form_body()).await?;
+    /// Runs a batch: one request, whatever the number of commands. `abort` drops it when the
+    /// answer no longer matters (the card moved on to another client).
+    pub async fn batch(&self, batch: &Batch, abort: Option<&AbortSignal>) -> Result<BatchReply, RestError> {
+        let reply = self.post("batch", batch.form_body(), abort).await?;
         BatchReply::parse(&reply.result).map_err(|_| RestError::Malformed { status: 200 })
     }
 
-    /// POSTs a form body with the token appended.
-    async fn post(&self, method: &str, mut body: String) -> Result<Success, RestError> {
-        if !body.is_empty() {
-            body.push('&');
+    /// Renews the token now if it expires within a minute (e.g. when the tab becomes visible
+    /// again after a long pause).
+    pub async fn renew_if_due(&self) {
+        if self.inner.frame.is_some() && browser::now_ms() > self.inner.expires_at_ms.get() - REFRESH_AHEAD_MS {
+            let _ = self.renew().await;
         }
-        body.push_str("auth=");
-        body.push_str(&form::escape(self.token.expose()));
+    }
 
-        let request = Request::post(&self.portal.rest_url(method))
+    /// One renewal through the frame, shared by everyone who asks while it runs.
+    fn renew(&self) -> Renewal {
+        if let Some(running) = self.inner.renewal.borrow().clone() {
+            return running;
+        }
+        let inner = Rc::clone(&self.inner);
+        let renewal = async move {
+            let result = match &inner.frame {
+                None => Err(RestError::Renewal),
+                Some(frame) => match frame.call("refreshAuth", &Value::Null, REFRESH_TIMEOUT_MS).await {
+                    Ok(reply) => match reply.get("AUTH_ID").and_then(Value::as_str).and_then(AccessToken::parse) {
+                        Some(token) => {
+                            *inner.token.borrow_mut() = token;
+                            let seconds = reply.get("AUTH_EXPIRES").and_then(|v| {
+                                v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                            });
+                            inner.expires_at_ms.set(seconds.map_or(f64::INFINITY, |s| browser::now_ms() + s * 1000.0));
+                            Ok(())
+                        }
+                        None => Err(RestError::Renewal),
+                    },
+                    Err(_) => Err(RestError::Renewal),
+                },
+            };
+            inner.renewal.borrow_mut().take();
+            result
+        }
+        .boxed_local()
+        .shared();
+        *self.inner.renewal.borrow_mut() = Some(renewal.clone());
+        renewal
+    }
+
+    /// POSTs a form body with the token appended, renewing and retrying as the policy says.
+    async fn post(&self, method: &str, body: String, abort: Option<&AbortSignal>) -> Result<Success, RestError> {
+        let mut attempt = 0;
+        let mut renewed = false;
+        self.renew_if_due().await;
+        loop {
+            let token = self.inner.token.borrow().clone();
+            let outcome = self.send(method, &body, &token, abort).await;
+            let error = match outcome {
+                Ok(success) => {
+                    if attempt > 0 {
+                        self.retrying(false);
+                    }
+                    return Ok(success);
+                }
+                Err(e) => e,
+            };
+            if abort.is_some_and(AbortSignal::aborted) {
+                return Err(error);
+            }
+            match retry::decide(&error, attempt, renewed, browser::random()) {
+                Decision::Refresh => {
+                    renewed = true;
+                    self.renew().await?;
+                }
+                Decision::Retry { delay_ms } => {
+                    attempt += 1;
+                    self.retrying(true);
+                    browser::sleep(delay_ms).await;
+                }
+                Decision::GiveUp => {
+                    if attempt > 0 {
+                        self.retrying(false);
+                    }
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    async fn send(&self, method: &str, body: &str, token: &AccessToken, abort: Option<&AbortSignal>) -> Result<Success, RestError> {
+        let mut full = body.to_string();
+        if !full.is_empty() {
+            full.push('&');
+        }
+        full.push_str("auth=");
+        full.push_str(&form::escape(token.expose()));
+        let request = Request::post(&self.inner.portal.rest_url(method))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body)
+            .abort_signal(abort)
+            .body(full)
             .map_err(|e| RestError::Network(e.to_string()))?;
         let response = request.send().await.map_err(|e| RestError::Network(e.to_string()))?;
         let status = response.status();

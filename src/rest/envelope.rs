@@ -43,6 +43,9 @@ pub enum RestError {
     Api { status: u16, error: ApiError },
     /// The reply was not a REST envelope (an HTML error page, truncated JSON…).
     Malformed { status: u16 },
+    /// The access token expired and the portal did not renew it (`refreshAuth` failed or was
+    /// never answered).
+    Renewal,
 }
 
 impl RestError {
@@ -50,6 +53,7 @@ impl RestError {
         match self {
             RestError::Network(_) => ErrorKind::Unavailable,
             RestError::Malformed { .. } => ErrorKind::Unavailable,
+            RestError::Renewal => ErrorKind::Auth,
             RestError::Api { status, error } => classify(*status, &error.code),
         }
     }
@@ -88,6 +92,7 @@ impl fmt::Display for RestError {
             RestError::Malformed { status } => {
                 write!(f, "the portal's reply could not be read (HTTP {status})")
             }
+            RestError::Renewal => f.write_str("the access expired and the portal did not renew it"),
         }
     }
 }

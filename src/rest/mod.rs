@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod envelope;
 pub mod form;
+pub mod retry;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

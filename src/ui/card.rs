@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use super::actions::Actions;
+use super::create::CreateCaller;
 use super::sections::{ActivitySection, CommentSection, DealSection, ResponsibleSection};
-use super::{lang, texts, Handlers};
+use super::{lang, texts, Handlers, Live};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityKind;
 use crate::crm::phone;
@@ -55,9 +56,21 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
         (name, number) => name.or(number),
     };
     let number = call.phone_number.as_deref().map(phone::display);
+    let live = use_context::<Live>();
+    let initial_state = call.state.clone();
+    let state = move || {
+        let now = live.and_then(|l| l.state.get()).or_else(|| initial_state.clone());
+        match now.as_deref() {
+            Some("connecting") => Some(t.state_connecting),
+            Some("connected") => Some(t.state_connected),
+            Some("idle") => Some(t.state_idle),
+            _ => None,
+        }
+    };
     view! {
         <header class="call" data-testid="call">
             <span class="call-direction" data-testid="call-direction">{direction(t, call.direction)}</span>
+            <span class="call-state" data-testid="call-state" role="status" aria-live="polite">{state}</span>
             {number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> })}
             {line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> })}
             {call.call_list_mode.then(|| view! { <span class="chip" data-testid="call-list-mode">{t.call_list}</span> })}
@@ -69,7 +82,7 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
 pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_others: bool) -> impl IntoView {
     let t = texts();
     match caller {
-        Caller::Known(card) => view! { <ClientView card=*card has_others=has_others/> }.into_any(),
+        Caller::Known(card) => view! { <ClientView card=*card has_others=has_others call_id=call.call_id.clone()/> }.into_any(),
         Caller::Several(candidates) => view! { <Chooser candidates=candidates/> }.into_any(),
         Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default()/> }.into_any(),
         Caller::NoNumber => view! {
@@ -95,6 +108,7 @@ fn UnknownCaller(number: String) -> impl IntoView {
             <p class="unknown-number" data-testid="unknown-number">{phone::display(&number)}</p>
             {country.map(|c| view! { <p data-testid="caller-country">{c}</p> })}
             <p class="muted">{t.unknown_caller_hint}</p>
+            <CreateCaller number=number.clone()/>
         </section>
     }
 }
@@ -136,12 +150,16 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
 }
 
 #[component]
-fn ClientView(card: ClientCard, has_others: bool) -> impl IntoView {
+fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> impl IntoView {
     let t = texts();
     let handlers = use_context::<Handlers>();
     let entity = card.entity;
     let name = if card.name.is_empty() { t.unnamed.to_string() } else { card.name.clone() };
     let full_name = name.clone();
+    let bound_deal = match &card.deals {
+        Some(crate::crm::card::Section::Ready(d)) => d.open.iter().find(|l| l.bound).map(|l| (l.id, l.title.clone())),
+        _ => None,
+    };
     let path = entity.detail_path();
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
@@ -178,7 +196,7 @@ fn ClientView(card: ClientCard, has_others: bool) -> impl IntoView {
             <ResponsibleSection section=card.responsible entity=entity/>
             {card.deals.map(|deals| view! { <DealSection section=deals entity=entity/> })}
             <ActivitySection section=card.activities entity=entity/>
-            <CommentSection section=card.comments entity=entity/>
+            <CommentSection section=card.comments entity=entity call_id=call_id deal=bound_deal/>
         </section>
     }
 }

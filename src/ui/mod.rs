@@ -3,6 +3,8 @@
 
 mod actions;
 mod card;
+mod composer;
+mod create;
 mod sections;
 mod status;
 
@@ -10,11 +12,47 @@ pub use actions::Actions;
 pub use card::{CallSummary, CallerView};
 pub use status::{ErrorPanel, Loading, NotSupported};
 
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
+use std::rc::Rc;
 
-use crate::crm::entity::EntityRef;
+use crate::crm::entity::{EntityKind, EntityRef};
+use crate::crm::new_client::NewClient;
 use crate::i18n::Lang;
-use crate::screen::Screen;
+use crate::live::AutoCloseHold;
+use crate::screen::{Problem, Screen};
+
+/// What the views ask of the portal beyond the card itself; the app implements it.
+#[derive(Clone)]
+pub struct Backend {
+    /// Saves a timeline comment on a record; the new comment's id.
+    pub add_comment: Rc<dyn Fn(EntityRef, String) -> LocalBoxFuture<'static, Result<u64, Problem>>>,
+    /// Creates the caller as a contact or lead and shows its card.
+    pub create: Rc<dyn Fn(EntityKind, NewClient) -> LocalBoxFuture<'static, Result<(), Problem>>>,
+    /// Keeps the portal's card open while something is unsaved.
+    pub hold: AutoCloseHold,
+}
+
+impl Backend {
+    pub fn provide(self) {
+        provide_context(StoredValue::new_local(self));
+    }
+
+    pub(crate) fn context() -> Option<StoredValue<Backend, LocalStorage>> {
+        use_context::<StoredValue<Backend, LocalStorage>>()
+    }
+}
+
+/// What changes during the call without a new card.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// `connecting`, `connected`, `idle`, as the portal reports it.
+    pub state: RwSignal<Option<String>>,
+    /// Requests are waiting to retry (the portal is over its limits).
+    pub retrying: RwSignal<bool>,
+    /// A short confirmation (a record was created).
+    pub notice: RwSignal<Option<&'static str>>,
+}
 
 /// What the agent can ask of the card; the app decides what it costs.
 #[derive(Clone, Copy)]
@@ -33,8 +71,16 @@ pub struct Handlers {
 #[component]
 pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
     provide_context(handlers);
+    let live = use_context::<Live>();
+    let t = texts();
     view! {
         <main class="callcard" lang=move || lang().code() data-testid="callcard" data-state=move || screen.with(|s| s.data_state())>
+            {live.map(|live| view! {
+                <Show when=move || live.retrying.get()>
+                    <div class="banner" data-testid="retrying" role="status">{t.retrying}</div>
+                </Show>
+                {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" role="status">{n}</div> })}
+            })}
             {move || match screen.get() {
                 Screen::Loading => view! { <Loading/> }.into_any(),
                 Screen::Card { call, caller, others } => view! {

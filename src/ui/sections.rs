@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::card::initials;
+use super::composer::Composer;
 use super::{lang, texts, Handlers};
 use crate::crm::card::{ActivityKind, ActivityLine, CommentLine, Deals, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -137,23 +138,37 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
     })
 }
 
+fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
+    view! {
+        <li data-testid="comment">
+            <p class="comment-text" title=c.text.clone()>{c.text.clone()}</p>
+            <span class="muted">{format_date(lang, &c.date)}</span>
+        </li>
+    }
+}
+
+/// The comment box, then the comments: the ones saved here first, then the timeline's.
 #[component]
-pub fn CommentSection(section: Section<Vec<CommentLine>>, entity: EntityRef) -> impl IntoView {
+pub fn CommentSection(
+    section: Section<Vec<CommentLine>>,
+    entity: EntityRef,
+    call_id: Option<String>,
+    deal: Option<(u64, String)>,
+) -> impl IntoView {
     let t = texts();
     let lang = lang();
+    let added = RwSignal::new(Vec::<CommentLine>::new());
+    let on_saved = Callback::new(move |c: CommentLine| added.update(|list| list.insert(0, c)));
     section_frame("comments", t.comments, section, entity, None, move |list: Vec<CommentLine>| {
-            if list.is_empty() {
-                return view! { <p class="muted">{t.no_comments}</p> }.into_any();
-            }
-            view! {
-                <ul class="comments">
-                    {list.into_iter().map(|c| view! {
-                        <li data-testid="comment">
-                            <p class="comment-text" title=c.text.clone()>{c.text.clone()}</p>
-                            <span class="muted">{format_date(lang, &c.date)}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any()
+        let empty = list.is_empty();
+        view! {
+            <Composer entity=entity call_id=call_id deal=deal on_saved=on_saved/>
+            <Show when=move || empty && added.with(Vec::is_empty)><p class="muted">{t.no_comments}</p></Show>
+            <ul class="comments">
+                {move || added.get().into_iter().map(|c| comment_item(lang, c)).collect_view()}
+                {list.into_iter().map(|c| comment_item(lang, c)).collect_view()}
+            </ul>
+        }
+        .into_any()
     })
 }

@@ -1,0 +1,102 @@
+//! Creating the caller when the number is unknown: the agent's form, checked field by field,
+//! and the `fields` of `crm.contact.add` / `crm.lead.add`.
+
+use serde_json::{json, Value};
+
+use super::entity::EntityKind;
+
+/// What the agent typed. Every field is kept as typed, so that a failure loses nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewClient {
+    pub first_name: String,
+    pub last_name: String,
+    /// Leads only: the company as free text.
+    pub company: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// A field that needs the agent's attention, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldProblem {
+    NameMissing,
+    EmailInvalid,
+    PhoneInvalid,
+}
+
+impl NewClient {
+    /// The problems of the form, in the order the fields appear; empty when it can be saved.
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut out = Vec::new();
+        if self.first_name.trim().is_empty() && self.last_name.trim().is_empty() {
+            out.push(FieldProblem::NameMissing);
+        }
+        let email = self.email.trim();
+        if !email.is_empty() {
+            let valid = email.split_once('@').is_some_and(|(user, domain)| {
+                !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            }) && !email.contains(char::is_whitespace);
+            if !valid {
+                out.push(FieldProblem::EmailInvalid);
+            }
+        }
+        let digits = self.phone.chars().filter(char::is_ascii_digit).count();
+        if digits < 3 || self.phone.chars().any(|c| !(c.is_ascii_digit() || " +-().".contains(c))) {
+            out.push(FieldProblem::PhoneInvalid);
+        }
+        out
+    }
+
+    /// The `fields` for `crm.contact.add` or `crm.lead.add`.
+    pub fn fields(&self, kind: EntityKind) -> Value {
+        let mut fields = json!({
+            "NAME": self.first_name.trim(),
+            "LAST_NAME": self.last_name.trim(),
+            "SOURCE_ID": "CALL",
+            "PHONE": [{ "VALUE": self.phone.trim(), "VALUE_TYPE": "WORK" }],
+        });
+        if !self.email.trim().is_empty() {
+            fields["EMAIL"] = json!([{ "VALUE": self.email.trim(), "VALUE_TYPE": "WORK" }]);
+        }
+        if kind == EntityKind::Lead {
+            let name = format!("{} {}", self.first_name.trim(), self.last_name.trim()).trim().to_string();
+            fields["TITLE"] = json!(if self.company.trim().is_empty() { name } else { format!("{name}, {}", self.company.trim()) });
+            if !self.company.trim().is_empty() {
+                fields["COMPANY_TITLE"] = json!(self.company.trim());
+            }
+        }
+        fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> NewClient {
+        NewClient { first_name: "Jane".into(), phone: "+1 202 555 0123".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_name_and_a_number_are_enough() {
+        assert!(form().problems().is_empty());
+        let f = form().fields(EntityKind::Contact);
+        assert_eq!(f["PHONE"][0]["VALUE"], "+1 202 555 0123");
+        assert!(f.get("EMAIL").is_none() && f.get("TITLE").is_none());
+    }
+
+    #[test]
+    fn each_field_is_checked() {
+        let empty = NewClient { phone: "x".into(), email: "nope@".into(), ..Default::default() };
+        assert_eq!(empty.problems(), vec![FieldProblem::NameMissing, FieldProblem::EmailInvalid, FieldProblem::PhoneInvalid]);
+        let ok_email = NewClient { email: "jane@example.com".into(), ..form() };
+        assert!(ok_email.problems().is_empty());
+    }
+
+    #[test]
+    fn a_lead_gets_a_title_and_its_company() {
+        let lead = NewClient { last_name: "Doe".into(), company: "Acme".into(), ..form() }.fields(EntityKind::Lead);
+        assert_eq!(lead["TITLE"], "Jane Doe, Acme");
+        assert_eq!(lead["COMPANY_TITLE"], "Acme");
+    }
+}

@@ -1,0 +1,66 @@
+//! The live call: keeping the card open while the agent has something unsaved, and the
+//! portal's call events.
+
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::frame::client::FrameClient;
+
+/// How often the hold is renewed: `disableAutoClose` holds the card about 65 s.
+const RENEW_MS: i32 = 50_000;
+
+/// Asks the portal to keep the card open while any reason to (an unsaved draft, a save in
+/// flight) is set, and gives it back when none is left.
+#[derive(Clone)]
+pub struct AutoCloseHold {
+    frame: Option<FrameClient>,
+    state: Rc<RefCell<HoldState>>,
+}
+
+#[derive(Default)]
+struct HoldState {
+    reasons: BTreeSet<String>,
+    timer: Option<i32>,
+    renew: Option<Closure<dyn FnMut()>>,
+}
+
+impl AutoCloseHold {
+    pub fn new(frame: Option<FrameClient>) -> AutoCloseHold {
+        AutoCloseHold { frame, state: Rc::new(RefCell::new(HoldState::default())) }
+    }
+
+    /// Sets or clears one reason to hold the card open.
+    pub fn set(&self, reason: &str, needed: bool) {
+        let Some(frame) = &self.frame else { return };
+        let mut state = self.state.borrow_mut();
+        let was_held = !state.reasons.is_empty();
+        if needed {
+            state.reasons.insert(reason.to_string());
+        } else {
+            state.reasons.remove(reason);
+        }
+        let held = !state.reasons.is_empty();
+        let Some(window) = web_sys::window() else { return };
+        if held && !was_held {
+            let _ = frame.send("disableAutoClose", &Value::Null);
+            let again = frame.clone();
+            let renew = Closure::<dyn FnMut()>::new(move || {
+                let _ = again.send("disableAutoClose", &Value::Null);
+            });
+            state.timer = window
+                .set_interval_with_callback_and_timeout_and_arguments_0(renew.as_ref().unchecked_ref(), RENEW_MS)
+                .ok();
+            state.renew = Some(renew);
+        } else if !held && was_held {
+            if let Some(timer) = state.timer.take() {
+                window.clear_interval_with_handle(timer);
+            }
+            state.renew = None;
+            let _ = frame.send("enableAutoClose", &Value::Null);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Writing on the timeline: the comment box under the card. What the agent types is kept as a
+//! draft at every keystroke; a save runs once however often it is clicked; a failed save keeps
+//! the text and says why; while anything is unsaved the card asks the portal to stay open.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{texts, Backend};
+use crate::crm::card::CommentLine;
+use crate::crm::entity::{EntityKind, EntityRef};
+use crate::drafts::Drafts;
+use crate::screen::Problem;
+
+#[component]
+pub fn Composer(
+    entity: EntityRef,
+    call_id: Option<String>,
+    /// The call's deal, which the agent may comment on instead: `(id, title)`.
+    deal: Option<(u64, String)>,
+    on_saved: Callback<CommentLine>,
+) -> impl IntoView {
+    let t = texts();
+    let backend = Backend::context();
+    let drafts = StoredValue::new(Drafts::for_call(call_id.as_deref()));
+    let text = RwSignal::new(drafts.with_value(|d| d.get("comment", entity)));
+    let target = RwSignal::new(entity);
+    let pending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<Problem>);
+    let hold_key = StoredValue::new(format!("comment:{}:{}", entity.kind.symbol(), entity.id));
+    let hold = move |needed: bool| {
+        if let Some(b) = backend {
+            b.with_value(|b| hold_key.with_value(|k| b.hold.set(k, needed)));
+        }
+    };
+    hold(!text.get_untracked().trim().is_empty());
+
+    let save = move || {
+        let body = text.get_untracked();
+        if pending.get_untracked() || body.trim().is_empty() {
+            return;
+        }
+        let Some(b) = backend else { return };
+        pending.set(true);
+        failure.set(None);
+        let saving = b.with_value(|b| (b.add_comment)(target.get_untracked(), body.trim().to_string()));
+        spawn_local(async move {
+            match saving.await {
+                Ok(id) => {
+                    let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+                    on_saved.run(CommentLine { id, text: body.trim().to_string(), date });
+                    text.set(String::new());
+                    drafts.with_value(|d| d.set("comment", entity, ""));
+                    hold(false);
+                }
+                Err(problem) => failure.set(Some(problem)),
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <form class="composer" data-testid="composer" on:submit=move |ev| { ev.prevent_default(); save(); }>
+            {deal.map(|(deal_id, title)| {
+                let deal_ref = EntityRef { kind: EntityKind::Deal, id: deal_id };
+                view! {
+                    <label class="muted">{t.comment_on}" "
+                        <select data-testid="comment-target" on:change=move |ev| {
+                            target.set(if event_target_value(&ev) == "deal" { deal_ref } else { entity });
+                        }>
+                            <option value="client" selected=true>{super::card::kind_label(t, entity.kind)}</option>
+                            <option value="deal">{format!("{}: {title}", t.deal)}</option>
+                        </select>
+                    </label>
+                }
+            })}
+            <textarea data-testid="comment-text" rows="2" placeholder=t.comment_placeholder aria-label=t.comment_save
+                prop:value=move || text.get()
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    drafts.with_value(|d| d.set("comment", entity, &value));
+                    hold(!value.trim().is_empty());
+                    text.set(value);
+                }
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                        ev.prevent_default();
+                        save();
+                    }
+                }
+            ></textarea>
+            <div class="composer-actions">
+                <button type="submit" data-testid="comment-save"
+                    disabled=move || pending.get() || text.with(|t| t.trim().is_empty())>
+                    {move || if pending.get() { t.comment_saving } else { t.comment_save }}
+                </button>
+            </div>
+            {move || failure.get().map(|p| view! {
+                <div class="section-error" data-testid="comment-error" data-problem=p.code role="alert">
+                    <p><strong>{t.comment_failed}</strong></p>
+                    <p class="muted">{p.title}" — "{p.detail}</p>
+                </div>
+            })}
+        </form>
+    }
+}
+
