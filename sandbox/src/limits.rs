@@ -12,17 +12,24 @@ pub struct LeakyBucket {
     drain_per_sec: f64,
     level: f64,
     last: Instant,
+    /// Fill up at the first request rather than at creation.
+    fill_on_first_use: bool,
 }
 
 impl LeakyBucket {
-    /// `full`: the bucket starts at its limit, as on a portal that other agents just used up.
+    /// `full`: the bucket is at its limit when the first request comes, as on a portal that
+    /// other agents just used up.
     pub fn new(burst: u32, drain_per_sec: f64, full: bool, now: Instant) -> LeakyBucket {
         let burst = f64::from(burst.max(1));
-        LeakyBucket { burst, drain_per_sec: drain_per_sec.max(0.0), level: if full { burst } else { 0.0 }, last: now }
+        LeakyBucket { burst, drain_per_sec: drain_per_sec.max(0.0), level: 0.0, last: now, fill_on_first_use: full }
     }
 
     /// Lets one request in, or refuses it when the bucket is full.
     pub fn admit(&mut self, now: Instant) -> bool {
+        if std::mem::take(&mut self.fill_on_first_use) {
+            self.level = self.burst;
+            self.last = now;
+        }
         let drained = now.saturating_duration_since(self.last).as_secs_f64() * self.drain_per_sec;
         self.level = (self.level - drained).max(0.0);
         self.last = now;
@@ -79,8 +86,9 @@ mod tests {
         assert!(b.admit(t0 + Duration::from_millis(500)), "one drains in half a second at 2/s");
         assert!(!b.admit(t0 + Duration::from_millis(500)));
         let mut full = LeakyBucket::new(5, 2.0, true, t0);
-        assert!(!full.admit(t0));
-        assert!(full.admit(t0 + Duration::from_millis(600)));
+        // However late the first request comes, the bucket is full for it.
+        assert!(!full.admit(t0 + Duration::from_secs(10)));
+        assert!(full.admit(t0 + Duration::from_millis(10_600)));
     }
 
     #[test]

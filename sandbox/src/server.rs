@@ -80,6 +80,8 @@ struct Session {
     refresh_id: String,
     /// Call events waiting for the portal page to fire them (`/__sandbox/event`).
     events: Vec<Value>,
+    /// Methods that fail the next N times they are called directly (`/__sandbox/fail`).
+    transient: Vec<(String, u32)>,
 }
 
 /// An issued access token.
@@ -164,7 +166,14 @@ impl Sandbox {
         lock(&self.budgets).insert(app_sid.clone(), TimeBudget::new(budget, Duration::from_secs(600)));
         lock(&self.sessions).insert(
             app_sid.clone(),
-            Session { app_sid: app_sid.clone(), scenario, latency, refresh_id: refresh_id.clone(), events: Vec::new() },
+            Session {
+                app_sid: app_sid.clone(),
+                scenario,
+                latency,
+                refresh_id: refresh_id.clone(),
+                events: Vec::new(),
+                transient: Vec::new(),
+            },
         );
         (app_sid, auth_id, refresh_id)
     }
@@ -192,6 +201,19 @@ impl Sandbox {
         drop(sessions);
         let auth = self.issue_token(app_sid, scenario);
         Some(json!({ "AUTH_ID": auth, "AUTH_EXPIRES": self.token_lifetime_secs(scenario).to_string(), "REFRESH_ID": refresh }))
+    }
+
+    /// A failure a test arranged for this session's next call of `method`.
+    fn transient_failure(&self, app_sid: &str, method: &str) -> Result<(), Fail> {
+        let mut sessions = lock(&self.sessions);
+        let Some(session) = sessions.get_mut(app_sid) else { return Ok(()) };
+        match session.transient.iter_mut().find(|(m, left)| m.eq_ignore_ascii_case(method) && *left > 0) {
+            Some((_, left)) => {
+                *left -= 1;
+                Err(Fail::new(500, "INTERNAL_SERVER_ERROR", "Internal server error"))
+            }
+            None => Ok(()),
+        }
     }
 
     /// The limits: the session's own bucket if its scenario has one, else the portal's; then the
@@ -270,6 +292,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .route("/__sandbox/expire", post(expire_tokens))
         .route("/__sandbox/event", post(queue_event))
         .route("/__sandbox/events", get(take_events))
+        .route("/__sandbox/fail", post(arrange_failure))
         .with_state(sandbox);
 
     tokio::spawn(async move {
@@ -357,7 +380,9 @@ async fn rest_endpoint(
             Fault::Error { .. } => {}
         }
     }
-    let limited = allowed.and_then(|()| sb.admit(sid.as_deref().unwrap_or_default(), &name));
+    let limited = allowed
+        .and_then(|()| sb.admit(sid.as_deref().unwrap_or_default(), &name))
+        .and_then(|()| sb.transient_failure(sid.as_deref().unwrap_or_default(), &name));
     let outcome = limited.and_then(|()| {
         let mut crm = lock(&sb.crm);
         if name.eq_ignore_ascii_case("batch") {
@@ -481,6 +506,29 @@ async fn queue_event(State(sb): State<Arc<Sandbox>>, Query(q): Query<SessionQuer
     match lock(&sb.sessions).get_mut(&q.session) {
         Some(s) => {
             s.events.push(event);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NOT_FOUND,
+    }
+}
+
+#[derive(Deserialize)]
+struct FailQuery {
+    session: String,
+    method: String,
+    #[serde(default = "one")]
+    times: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// For tests: the session's next `times` direct calls of `method` answer 500.
+async fn arrange_failure(State(sb): State<Arc<Sandbox>>, Query(q): Query<FailQuery>) -> StatusCode {
+    match lock(&sb.sessions).get_mut(&q.session) {
+        Some(s) => {
+            s.transient.push((q.method, q.times));
             StatusCode::NO_CONTENT
         }
         None => StatusCode::NOT_FOUND,

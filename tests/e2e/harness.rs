@@ -356,9 +356,66 @@ impl Agent {
         value
     }
 
-    /// POSTs to the sandbox's test hooks for this opening (`expire`, `event`).
+    /// POSTs to the sandbox's test hooks for this opening (`expire`, `event`, `fail&method=…`).
     pub fn sandbox_post(&self, hook: &str, body: &str) -> u16 {
-        sandbox_request(&self.portal, "POST", &format!("/__sandbox/{hook}?session={}", self.session), body).0
+        let (hook, extra) = hook.split_once('&').map_or((hook, String::new()), |(h, e)| (h, format!("&{e}")));
+        sandbox_request(&self.portal, "POST", &format!("/__sandbox/{hook}?session={}{extra}", self.session), body).0
+    }
+
+    /// Replaces what the input `css` holds with `text`.
+    pub async fn set_value(&self, css: &str, text: &str) {
+        let e = self.client.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    /// Types into the input or text area `css` (appending to what it holds).
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+    }
+
+    /// The REST methods the portal served this opening, in order, with their HTTP statuses.
+    pub fn rest_calls(&self) -> Vec<(String, u64)> {
+        self.rest_requests()
+            .iter()
+            .map(|r| (r["method"].as_str().unwrap_or_default().to_string(), r["status"].as_u64().unwrap_or(0)))
+            .collect()
+    }
+
+    /// The current `value` of an input or text area (the property, which is what the agent sees).
+    pub async fn value(&self, css: &str) -> Option<String> {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(e) => e.prop("value").await.ok().flatten(),
+            Err(_) => None,
+        }
+    }
+
+    /// Waits up to `wait` for an element matching `css` whose text is `text`; whether one came.
+    pub async fn wait_for_text(&self, css: &str, text: &str, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
+        loop {
+            if self.texts(css).await.iter().any(|t| t == text) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits up to `wait` for `css` to exist; whether it does.
+    pub async fn wait_for(&self, css: &str, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
+        loop {
+            if self.exists(css).await {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The frame commands the portal received from this opening, waiting up to a second for

@@ -1,0 +1,204 @@
+//! During the call: comments that are never lost, creating an unknown caller, live call
+//! events, and a session that survives token expiry and rate limits.
+
+use serde_json::json;
+use std::time::Duration;
+
+use crate::harness::Agent;
+
+fn count(calls: &[(String, u64)], method: &str) -> usize {
+    calls.iter().filter(|(m, _)| m == method).count()
+}
+
+#[tokio::test]
+async fn a_comment_is_saved_shown_at_the_top_and_kept() {
+    let mut agent = Agent::open("known-contact").await;
+    agent.type_into("[data-testid=comment-text]", "Wants a callback on Friday").await;
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "Wants a callback on Friday", Duration::from_secs(3)).await);
+    // At the top: above the comments the card loaded.
+    let comments = agent.texts("[data-testid=comment] .comment-text").await;
+    assert_eq!(comments[0], "Wants a callback on Friday", "{comments:?}");
+    assert_eq!(agent.value("[data-testid=comment-text]").await.unwrap_or_default(), "");
+    let calls = agent.rest_calls();
+    assert_eq!(calls, vec![("batch".into(), 200), ("crm.timeline.comment.add".into(), 200)], "no reload of the card");
+    // On the timeline for good: the card opened again lists it (other tests comment on the same
+    // contact at the same time, so not necessarily first).
+    agent.reopen("known-contact").await;
+    let again = agent.texts("[data-testid=comment] .comment-text").await;
+    assert!(again.contains(&"Wants a callback on Friday".to_string()), "{again:?}");
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_failed_save_keeps_the_text_and_a_retry_saves_it() {
+    let agent = Agent::open("known-contact").await;
+    assert_eq!(agent.sandbox_post("fail&method=crm.timeline.comment.add", ""), 204);
+    agent.type_into("[data-testid=comment-text]", "Offer 5% discount").await;
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for("[data-testid=comment-error]", Duration::from_secs(3)).await);
+    assert_eq!(agent.attr("[data-testid=comment-error]", "data-problem").await.as_deref(), Some("unavailable"));
+    assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some("Offer 5% discount"));
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "Offer 5% discount", Duration::from_secs(3)).await);
+    assert!(!agent.exists("[data-testid=comment-error]").await);
+    let calls = agent.rest_calls();
+    assert_eq!(&calls[1..], [("crm.timeline.comment.add".to_string(), 500), ("crm.timeline.comment.add".to_string(), 200)]);
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_draft_survives_a_reload_and_holds_the_card_open() {
+    let mut agent = Agent::open("known-contact").await;
+    agent.type_into("[data-testid=comment-text]", "Half-typed thought").await;
+    let frame = agent.frame_commands("disableAutoClose").await;
+    assert!(frame.iter().any(|r| r["command"] == "disableAutoClose"), "{frame:?}");
+    agent.reopen("known-contact").await;
+    assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some("Half-typed thought"));
+    // Still unsaved after the reload: the new opening asks to stay open too.
+    assert!(agent.frame_commands("disableAutoClose").await.iter().any(|r| r["command"] == "disableAutoClose"));
+    // Emptied: the card is given back.
+    agent.eval(
+        "const t = document.querySelector('[data-testid=comment-text]'); t.value = ''; t.dispatchEvent(new Event('input')); return true;",
+        vec![],
+    )
+    .await;
+    assert!(agent.frame_commands("enableAutoClose").await.iter().any(|r| r["command"] == "enableAutoClose"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_double_click_saves_once_and_ctrl_enter_saves() {
+    let agent = Agent::open("known-contact").await;
+    agent.type_into("[data-testid=comment-text]", "Only once").await;
+    agent.eval("const b = document.querySelector('[data-testid=comment-save]'); b.click(); b.click(); return true;", vec![]).await;
+    assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "Only once", Duration::from_secs(3)).await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count(&agent.rest_calls(), "crm.timeline.comment.add"), 1);
+    agent.type_into("[data-testid=comment-text]", "By keyboard").await;
+    agent.type_into("[data-testid=comment-text]", "\u{E009}\u{E007}").await; // Ctrl+Enter
+    assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "By keyboard", Duration::from_secs(3)).await);
+    assert_eq!(agent.texts("[data-testid=comment] .comment-text").await[..2], ["By keyboard".to_string(), "Only once".to_string()]);
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn an_unknown_caller_becomes_a_contact_or_a_lead() {
+    let agent = Agent::open("unknown-number").await;
+    agent.click("[data-testid=new-contact]").await;
+    assert_eq!(agent.value("[data-testid=phone]").await.as_deref(), Some("12025550123"));
+    // Nothing typed: said inline, nothing sent.
+    agent.click("[data-testid=create-submit]").await;
+    assert_eq!(agent.text("[data-testid=field-error]").await.as_deref(), Some("Enter a first or last name."));
+    assert_eq!(count(&agent.rest_calls(), "crm.contact.add"), 0);
+    // Other tests call from the same unknown number: this one stores another, so that the
+    // scenario's number stays unknown for them.
+    agent.set_value("[data-testid=phone]", "+1 202 555 0191").await;
+    agent.type_into("[data-testid=first-name]", "Grace").await;
+    agent.type_into("[data-testid=last-name]", "Hopper").await;
+    agent.type_into("[data-testid=email]", "grace@example.com").await;
+    agent.eval("const b = document.querySelector('[data-testid=create-submit]'); b.click(); b.click(); return true;", vec![]).await;
+    assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Grace Hopper"));
+    assert_eq!(agent.text("[data-testid=notice]").await.as_deref(), Some("Contact created."));
+    assert!(agent.text("[data-testid=client-phones]").await.unwrap().contains("+1 202 555 0191"));
+    assert_eq!(count(&agent.rest_calls(), "crm.contact.add"), 1, "a double submit creates one record");
+    agent.close().await;
+
+    let agent = Agent::open("unknown-number").await;
+    agent.click("[data-testid=new-lead]").await;
+    agent.set_value("[data-testid=phone]", "+1 202 555 0192").await;
+    agent.type_into("[data-testid=last-name]", "Lovelace").await;
+    agent.type_into("[data-testid=company]", "Analytical Engines").await;
+    agent.click("[data-testid=create-submit]").await;
+    assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await);
+    assert_eq!(agent.text("[data-testid=client-kind]").await.as_deref(), Some("LEAD"));
+    assert_eq!(agent.text("[data-testid=client-company]").await.as_deref(), Some("Analytical Engines"));
+    assert_eq!(agent.text("[data-testid=notice]").await.as_deref(), Some("Lead created."));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_failed_creation_keeps_every_field() {
+    let agent = Agent::open("unknown-number").await;
+    agent.sandbox_post("fail&method=crm.contact.add", "");
+    agent.click("[data-testid=new-contact]").await;
+    agent.set_value("[data-testid=phone]", "+1 202 555 0193").await;
+    agent.type_into("[data-testid=first-name]", "Alan").await;
+    agent.type_into("[data-testid=email]", "alan@example.com").await;
+    agent.click("[data-testid=create-submit]").await;
+    assert!(agent.wait_for("[data-testid=create-error]", Duration::from_secs(3)).await);
+    assert_eq!(agent.value("[data-testid=first-name]").await.as_deref(), Some("Alan"));
+    assert_eq!(agent.value("[data-testid=email]").await.as_deref(), Some("alan@example.com"));
+    agent.click("[data-testid=create-submit]").await;
+    assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Alan"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn the_call_state_and_the_next_client_change_live() {
+    let agent = Agent::open("call-list").await;
+    assert_eq!(agent.text("[data-testid=call-list-mode]").await.as_deref(), Some("Call list"));
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    agent.click_portal("[data-testid=portal-connected]").await;
+    assert!(agent.wait_for("[data-testid=call-state]", Duration::from_secs(1)).await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(agent.text("[data-testid=call-state]").await.as_deref(), Some("Connected"));
+    assert_eq!(agent.attr("[data-testid=call-state]", "aria-live").await.as_deref(), Some("polite"));
+    agent.type_into("[data-testid=comment-text]", "Note for Anna").await;
+    // Next client of the list: the card switches, Anna's draft stays hers.
+    agent.click_portal("[data-testid=portal-next-client]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(agent.wait_for("[data-testid=client][data-entity='CONTACT:25']", Duration::from_secs(5)).await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Thomas Schneider"));
+    assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some(""));
+    let kept = agent.eval("return Object.keys(sessionStorage).filter(k => k.includes('CONTACT:1')).map(k => sessionStorage.getItem(k));", vec![]).await;
+    assert_eq!(kept, json!(["Note for Anna"]));
+    agent.click_portal("[data-testid=portal-hang-up]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(agent.text("[data-testid=call-state]").await.as_deref(), Some("Call ended"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_renewed_without_the_agent_noticing() {
+    let agent = Agent::open("expired-token").await;
+    tokio::time::sleep(Duration::from_millis(3300)).await;
+    agent.type_into("[data-testid=comment-text]", "After expiry").await;
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "After expiry", Duration::from_secs(5)).await);
+    assert!(!agent.exists("[data-testid=comment-error]").await);
+    // The token lives 3 s, so the widget renews it through the frame before using it again.
+    let frame = agent.frame_commands("refreshAuth").await;
+    assert!(frame.iter().any(|r| r["command"] == "refreshAuth"), "{frame:?}");
+    assert!(agent.rest_calls().iter().all(|(_, status)| *status == 200), "{:?}", agent.rest_calls());
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_portal_that_never_renews_gets_a_clear_message_not_a_hang() {
+    let agent = Agent::open("refresh-never-answers").await;
+    agent.sandbox_post("expire", "");
+    agent.type_into("[data-testid=comment-text]", "Unsaved but kept").await;
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for("[data-testid=comment-error]", Duration::from_secs(14)).await, "no answer after the renewal timed out");
+    assert_eq!(agent.attr("[data-testid=comment-error]", "data-problem").await.as_deref(), Some("auth"));
+    let said = agent.text("[data-testid=comment-error]").await.unwrap();
+    assert!(said.contains("did not renew"), "{said}");
+    assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some("Unsaved but kept"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_rate_limited_card_backs_off_and_recovers() {
+    let agent = Agent::open("rate-limited").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    let calls = agent.rest_calls();
+    assert_eq!(calls.first(), Some(&("batch".to_string(), 503)), "{calls:?}");
+    assert_eq!(calls.last(), Some(&("batch".to_string(), 200)), "{calls:?}");
+    assert!(calls.len() <= 4, "bounded retries: {calls:?}");
+    assert!(!agent.exists("[data-testid=retrying]").await, "the retrying notice goes once it worked");
+    agent.close().await;
+}
