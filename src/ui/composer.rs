@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -94,12 +95,7 @@ pub fn Composer(
                     {move || if pending.get() { t.comment_saving } else { t.comment_save }}
                 </button>
             </div>
-            {move || failure.get().map(|p| view! {
-                <div class="section-error" data-testid="comment-error" data-problem=p.code role="alert">
-                    <p><strong>{t.comment_failed}</strong></p>
-                    <p class="muted">{p.title}" — "{p.detail}</p>
-                </div>
-            })}
+            {move || failure.get().map(|p| view! { <ActionError testid="comment-error" headline=t.comment_failed problem=p/> })}
         </form>
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{FieldProblem, NewClient};
@@ -86,12 +87,7 @@ pub fn CreateCaller(number: String) -> impl IntoView {
                             {move || if pending.get() { t.creating } else { t.create }}
                         </button>
                     </div>
-                    {move || failure.get().map(|p| view! {
-                        <div class="section-error" data-testid="create-error" data-problem=p.code role="alert">
-                            <p><strong>{t.create_failed}</strong></p>
-                            <p class="muted">{p.title}" — "{p.detail}</p>
-                        </div>
-                    })}
+                    {move || failure.get().map(|p| view! { <ActionError testid="create-error" headline=t.create_failed problem=p/> })}
                 </form>
             </Show>
         </div>

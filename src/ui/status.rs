@@ -38,3 +38,15 @@ pub fn NotSupported(placement: String) -> impl IntoView {
         </div>
     }
 }
+
+/// An action that failed (a save, a creation): what did not happen, what the portal said.
+/// What the agent typed stays where it is; the action's own button retries.
+#[component]
+pub fn ActionError(testid: &'static str, headline: &'static str, problem: Problem) -> impl IntoView {
+    view! {
+        <div class="section-error" data-testid=testid data-problem=problem.code role="alert">
+            <p><strong>{headline}</strong></p>
+            <p class="muted">{problem.title}" — "{problem.detail}</p>
+        </div>
+    }
+}

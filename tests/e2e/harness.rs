@@ -200,7 +200,7 @@ impl Agent {
     /// Text the portal page itself shows (outside the app's frame), waiting up to two seconds
     /// for it to be non-empty.
     pub async fn portal_text(&self, css: &str) -> String {
-        self.client.enter_parent_frame().await.unwrap();
+        self.enter_portal().await;
         let deadline = Instant::now() + Duration::from_secs(2);
         let text = loop {
             let text = self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap();
@@ -209,8 +209,7 @@ impl Agent {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
-        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
-        frame.enter_frame().await.unwrap();
+        self.enter_app().await;
         text
     }
 
@@ -317,31 +316,42 @@ impl Agent {
         answer.as_str().map(|s| s[callback.len() + 1..].to_string())
     }
 
+    /// Leaves the app's frame for the portal page around it.
+    async fn enter_portal(&self) {
+        self.client.enter_parent_frame().await.unwrap();
+    }
+
+    /// Goes back into the app's frame (where every other method of the agent looks).
+    async fn enter_app(&self) {
+        if let Ok(frame) = self.client.find(Locator::Css("#app-frame")).await {
+            let _ = frame.enter_frame().await;
+        }
+    }
+
+    /// Runs `script` on the portal page itself and returns its value.
+    pub async fn portal_eval(&self, script: &str) -> Value {
+        self.enter_portal().await;
+        let value = self.client.execute(script, vec![]).await.unwrap();
+        self.enter_app().await;
+        value
+    }
+
     /// The portal page's own configuration (what it issued this opening).
     pub async fn portal_config(&self) -> Value {
-        self.client.enter_parent_frame().await.unwrap();
-        let config = self
-            .client
-            .execute("return JSON.parse(document.getElementById('portal-config').textContent);", vec![])
-            .await
-            .unwrap();
-        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
-        frame.enter_frame().await.unwrap();
-        config
+        self.portal_eval("return JSON.parse(document.getElementById('portal-config').textContent);").await
     }
 
     /// Clicks a control of the portal page itself (outside the app's frame).
     pub async fn click_portal(&self, css: &str) {
-        self.client.enter_parent_frame().await.unwrap();
+        self.enter_portal().await;
         self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
-        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
-        frame.enter_frame().await.unwrap();
+        self.enter_app().await;
     }
 
     /// An attribute of the portal page's `<body>`, waiting up to `wait` for it to equal
     /// `expected`; returns what it last was.
     pub async fn portal_body_attr(&self, name: &str, expected: &str, wait: Duration) -> Option<String> {
-        self.client.enter_parent_frame().await.unwrap();
+        self.enter_portal().await;
         let deadline = Instant::now() + wait;
         let value = loop {
             let v = self.client.find(Locator::Css("body")).await.unwrap().attr(name).await.unwrap();
@@ -350,9 +360,7 @@ impl Agent {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
-        if let Ok(frame) = self.client.find(Locator::Css("#app-frame")).await {
-            let _ = frame.enter_frame().await;
-        }
+        self.enter_app().await;
         value
     }
 
@@ -455,14 +463,7 @@ impl Agent {
 
     /// The height the portal gave the app's iframe (from the portal page itself).
     async fn frame_height(&self) -> f64 {
-        self.client.enter_parent_frame().await.unwrap();
-        let h = self
-            .client
-            .execute("return document.getElementById('app-frame').getBoundingClientRect().height;", vec![])
-            .await
-            .unwrap();
-        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
-        frame.enter_frame().await.unwrap();
+        let h = self.portal_eval("return document.getElementById('app-frame').getBoundingClientRect().height;").await;
         h.as_f64().unwrap_or_default()
     }
 
