@@ -231,5 +231,9 @@
     if (result !== NO_REPLY) reply(e.source, m.callback, result);
   });
 
-  document.getElementById("app-form").submit();
+  if (config.openByGet) {
+    frame.src = config.openByGet;
+  } else {
+    document.getElementById("app-form").submit();
+  }
 })();

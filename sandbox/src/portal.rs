@@ -90,6 +90,8 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
         "status": typed_status(scenario),
         "autoCloseMs": AUTO_CLOSE_MS,
         "refreshNeverAnswers": scenario.refresh_never_answers,
+        // Opened by GET: the frame is navigated to the handler, no form is posted.
+        "openByGet": scenario.opened_by_get.then(|| handler.clone()),
         "initData": {
             "LANG": lang, "DOMAIN": domain, "PROTOCOL": 0, "PATH": "/rest",
             "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,

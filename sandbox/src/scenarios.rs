@@ -35,6 +35,9 @@ pub struct Scenario {
     pub time_budget_ms: Option<u64>,
     /// Milliseconds added to every REST reply (the page's `&latency=` overrides it).
     pub latency_ms: u64,
+    /// The portal opens the app by GET with no form, as it opens apps hosted by Bitrix24 itself
+    /// (an uploaded static archive): all launch data then comes from `getInitData`.
+    pub opened_by_get: bool,
 }
 
 impl Scenario {
@@ -62,6 +65,7 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
         rate_limit: None,
         time_budget_ms: None,
         latency_ms: 0,
+        opened_by_get: false,
     }
 }
 
@@ -218,6 +222,16 @@ pub const ALL: &[Scenario] = &[
     Scenario {
         options: Options::Raw(r#"{"CALL_ID":"externalCall.dead","PHONE_NUMBER":"4930"#),
         ..call("malformed-options", "PLACEMENT_OPTIONS arrive cut off mid-JSON: the widget must say so, not go blank.", &[])
+    },
+    Scenario {
+        opened_by_get: true,
+        lang: "de",
+        ..call(
+            "static-app",
+            "The portal opens the app by GET, as a Bitrix24-hosted static app: no posted fields, only getInitData.",
+            &[("CALL_ID", "externalCall.57a7"), ("PHONE_NUMBER", "49301234567"), ("LINE_NUMBER", "4930555000"),
+              ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
     },
     Scenario {
         placement: "DEFAULT",

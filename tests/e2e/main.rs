@@ -237,6 +237,19 @@ async fn another_placement_gets_a_clear_not_supported_screen() {
 }
 
 #[tokio::test]
+async fn opened_by_get_the_widget_learns_everything_from_the_frame() {
+    let agent = Agent::open("static-app").await;
+    assert_eq!(agent.state().await, "ready");
+    assert!(!agent.exists("#b24-launch").await, "nothing was posted, nothing inlined");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    // The language too came from getInitData.
+    assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Eingehender Anruf"));
+    assert!(agent.frame_commands("getInitData").await.iter().any(|r| r["command"] == "getInitData"));
+    assert_one_batch(&agent);
+    agent.close().await;
+}
+
+#[tokio::test]
 async fn opened_outside_bitrix24_the_page_explains_itself() {
     let agent = Agent::open_direct(&format!("{}/", sandbox().widget_url)).await;
     assert_eq!(agent.state().await, "error");
