@@ -53,6 +53,9 @@ async fn a_draft_survives_a_reload_and_holds_the_card_open() {
     agent.type_into("[data-testid=comment-text]", "Half-typed thought").await;
     let frame = agent.frame_commands("disableAutoClose").await;
     assert!(frame.iter().any(|r| r["command"] == "disableAutoClose"), "{frame:?}");
+    // The portal closes the card (BeforeClose), then the agent opens it again.
+    agent.click_portal("[data-testid=portal-close]").await;
+    assert_eq!(agent.portal_body_attr("data-card-closed", "true", Duration::from_secs(2)).await.as_deref(), Some("true"));
     agent.reopen("known-contact").await;
     assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some("Half-typed thought"));
     // Still unsaved after the reload: the new opening asks to stay open too.
@@ -64,6 +67,23 @@ async fn a_draft_survives_a_reload_and_holds_the_card_open() {
     )
     .await;
     assert!(agent.frame_commands("enableAutoClose").await.iter().any(|r| r["command"] == "enableAutoClose"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_call_bound_to_a_deal_can_comment_on_the_deal() {
+    let agent = Agent::open("bound-entity").await;
+    agent.eval(
+        "const s = document.querySelector('[data-testid=comment-target]'); s.value = 'deal'; s.dispatchEvent(new Event('change')); return true;",
+        vec![],
+    )
+    .await;
+    agent.type_into("[data-testid=comment-text]", "Deal note").await;
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "Deal note", Duration::from_secs(3)).await);
+    let added = agent.rest_requests().into_iter().find(|r| r["method"] == "crm.timeline.comment.add").unwrap();
+    assert_eq!(added["params"]["fields"]["ENTITY_TYPE"], "deal");
+    assert_eq!(added["params"]["fields"]["ENTITY_ID"], "5");
     agent.close().await;
 }
 
