@@ -164,6 +164,15 @@ pub const ALL: &[Scenario] = &[
               ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
         )
     },
+    Scenario {
+        faults: &[Fault::Hang { secs: 40 }],
+        ..call(
+            "portal-hangs",
+            "Every REST request hangs (40 s, then a 504): the widget must give up and say so, not load forever.",
+            &[("CALL_ID", "externalCall.4a46"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
     call(
         "hostile-data",
         "A record full of markup, </script>, right-to-left text and a 10 KB name, on a hostile line name.",

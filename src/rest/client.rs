@@ -26,6 +26,9 @@ use crate::launch::Portal;
 const REFRESH_TIMEOUT_MS: i32 = 10_000;
 /// Renew this long before the portal said the token expires.
 const REFRESH_AHEAD_MS: f64 = 60_000.0;
+/// A request the portal has not answered in this long is given up: the agent gets an error
+/// and a retry instead of a card that loads forever.
+const REQUEST_TIMEOUT_MS: i32 = 15_000;
 
 type Renewal = Shared<LocalBoxFuture<'static, Result<(), RestError>>>;
 
@@ -175,14 +178,78 @@ impl RestClient {
         }
         full.push_str("auth=");
         full.push_str(&form::escape(token.expose()));
+        // Our own controller, so that a timeout or the caller's abort both stop the request.
+        let timeout = Deadline::start(REQUEST_TIMEOUT_MS, abort);
         let request = Request::post(&self.inner.portal.rest_url(method))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .abort_signal(abort)
+            .abort_signal(timeout.signal().as_ref())
             .body(full)
             .map_err(|e| RestError::Network(e.to_string()))?;
-        let response = request.send().await.map_err(|e| RestError::Network(e.to_string()))?;
+        let response = request.send().await.map_err(|e| {
+            if timeout.expired() {
+                RestError::Network(format!("no answer within {} seconds", REQUEST_TIMEOUT_MS / 1000))
+            } else {
+                RestError::Network(e.to_string())
+            }
+        })?;
         let status = response.status();
         let text = response.text().await.map_err(|_| RestError::Malformed { status })?;
         envelope::parse(status, &text)
+    }
+}
+
+/// Aborts a request after a time, or when the caller's signal aborts.
+struct Deadline {
+    controller: Option<web_sys::AbortController>,
+    timer: Option<i32>,
+    fired: Rc<Cell<bool>>,
+    _on_timeout: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+    _on_abort: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+}
+
+impl Deadline {
+    fn start(ms: i32, outer: Option<&AbortSignal>) -> Deadline {
+        use wasm_bindgen::JsCast;
+        let controller = web_sys::AbortController::new().ok();
+        let fired = Rc::new(Cell::new(false));
+        let (mut timer, mut on_timeout, mut on_abort) = (None, None, None);
+        if let (Some(c), Some(window)) = (controller.clone(), web_sys::window()) {
+            let flag = Rc::clone(&fired);
+            let stop = c.clone();
+            let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                flag.set(true);
+                stop.abort();
+            });
+            timer = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), ms)
+                .ok();
+            on_timeout = Some(cb);
+            if let Some(outer) = outer {
+                let stop = c.clone();
+                let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || stop.abort());
+                outer.set_onabort(Some(cb.as_ref().unchecked_ref()));
+                if outer.aborted() {
+                    c.abort();
+                }
+                on_abort = Some(cb);
+            }
+        }
+        Deadline { controller, timer, fired, _on_timeout: on_timeout, _on_abort: on_abort }
+    }
+
+    fn signal(&self) -> Option<AbortSignal> {
+        self.controller.as_ref().map(web_sys::AbortController::signal)
+    }
+
+    fn expired(&self) -> bool {
+        self.fired.get()
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let (Some(timer), Some(window)) = (self.timer, web_sys::window()) {
+            window.clear_timeout_with_handle(timer);
+        }
     }
 }

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
-/// How long a card may take to leave `loading` before a test fails.
-const READY_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a card may take to leave `loading` before a test fails (the widget gives a REST
+/// request 15 s).
+const READY_TIMEOUT: Duration = Duration::from_secs(25);
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -237,6 +237,17 @@ async fn another_placement_gets_a_clear_not_supported_screen() {
 }
 
 #[tokio::test]
+async fn a_portal_that_never_answers_gets_an_error_not_an_endless_spinner() {
+    let agent = Agent::open("portal-hangs").await;
+    assert_eq!(agent.state().await, "error");
+    assert_eq!(agent.attr("[data-testid=error]", "data-problem").await.as_deref(), Some("unavailable"));
+    let detail = agent.text("[data-testid=error-detail]").await.unwrap();
+    assert!(detail.contains("no answer within 15 seconds"), "{detail}");
+    assert!(agent.exists("[data-testid=retry]").await);
+    agent.close().await;
+}
+
+#[tokio::test]
 async fn opened_by_get_the_widget_learns_everything_from_the_frame() {
     let agent = Agent::open("static-app").await;
     assert_eq!(agent.state().await, "ready");
