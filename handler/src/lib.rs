@@ -28,12 +28,47 @@ pub struct Config {
     /// The built widget (Trunk's `dist/`), with its `index.html`.
     pub dist: PathBuf,
     pub body_limit: usize,
+    /// The portal origins allowed to frame the widget (`https://company.bitrix24.de`). Empty:
+    /// any page may frame it (no `frame-ancestors` restriction).
+    pub portals: Vec<String>,
 }
 
 impl Config {
     pub fn new(dist: impl Into<PathBuf>) -> Config {
-        Config { dist: dist.into(), body_limit: DEFAULT_BODY_LIMIT }
+        Config { dist: dist.into(), body_limit: DEFAULT_BODY_LIMIT, portals: Vec::new() }
     }
+}
+
+/// Checks a portal origin for `frame-ancestors`: `http(s)://host[:port]`, nothing else (a
+/// space or a semicolon would inject into the policy).
+pub fn parse_portal_origin(raw: &str) -> Result<String, StartError> {
+    let trimmed = raw.trim().trim_end_matches('/').to_ascii_lowercase();
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| StartError(format!("portal `{raw}` must start with https:// or http://")))?;
+    let ok = !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'*'));
+    if ok {
+        Ok(trimmed)
+    } else {
+        Err(StartError(format!("portal `{raw}` is not an origin (scheme://host[:port])")))
+    }
+}
+
+/// The headers every answer carries.
+fn security_headers(portals: &[String]) -> Vec<(header::HeaderName, HeaderValue)> {
+    let mut headers = vec![
+        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ];
+    if !portals.is_empty() {
+        let policy = format!("frame-ancestors 'self' {}", portals.join(" "));
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            headers.push((header::CONTENT_SECURITY_POLICY, value));
+        }
+    }
+    headers
 }
 
 /// The built page, split once at start-up where the launch fields go.
@@ -73,12 +108,22 @@ pub fn router(config: &Config) -> Result<Router, StartError> {
     let files = ServeDir::new(&config.dist)
         .append_index_html_on_directories(true)
         .fallback(ServeFile::new(config.dist.join("index.html")));
+    let headers = Arc::new(security_headers(&config.portals));
     Ok(Router::new()
         // Other methods on these paths (GET above all) go to the files, like every other path.
         .route("/", post(launch).fallback_service(files.clone()))
         .route("/index.html", post(launch).fallback_service(files.clone()))
         .fallback_service(files)
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(axum::middleware::map_response(move |mut response: Response| {
+            let headers = Arc::clone(&headers);
+            async move {
+                for (name, value) in headers.iter() {
+                    response.headers_mut().insert(name.clone(), value.clone());
+                }
+                response
+            }
+        }))
         .with_state(page))
 }
 
@@ -99,8 +144,6 @@ async fn launch(
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     // The page holds this opening's tokens: never cache it, never leak its address.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -197,6 +240,33 @@ mod tests {
         assert_eq!(seed["form"]["AUTH_ID"], "tok");
         assert_eq!(seed["form"]["PLACEMENT_OPTIONS"], r#"{"PHONE_NUMBER":"</script>"}"#);
         assert_eq!(page.matches("</script>").count(), 1);
+    }
+
+    #[tokio::test]
+    async fn every_answer_carries_the_security_headers() {
+        let mut config = Config::new(dist());
+        config.portals = vec![parse_portal_origin("https://company.bitrix24.de/").unwrap(), "http://127.0.0.1:8080".into()];
+        for req in [form_post("/", "AUTH_ID=t"), Request::get("/app.js").body(Body::empty()).unwrap()] {
+            let res = router(&config).unwrap().oneshot(req).await.unwrap();
+            assert_eq!(res.headers()[header::REFERRER_POLICY], "no-referrer");
+            assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+            assert_eq!(
+                res.headers()[header::CONTENT_SECURITY_POLICY],
+                "frame-ancestors 'self' https://company.bitrix24.de http://127.0.0.1:8080"
+            );
+        }
+        // Without configured portals, framing is not restricted.
+        let res = router(&Config::new(dist())).unwrap().oneshot(form_post("/", "AUTH_ID=t")).await.unwrap();
+        assert!(res.headers().get(header::CONTENT_SECURITY_POLICY).is_none());
+    }
+
+    #[test]
+    fn portal_origins_cannot_inject_into_the_policy() {
+        assert_eq!(parse_portal_origin(" HTTPS://A.bitrix24.de/ ").unwrap(), "https://a.bitrix24.de");
+        assert_eq!(parse_portal_origin("https://*.bitrix24.com").unwrap(), "https://*.bitrix24.com");
+        for bad in ["a.bitrix24.de", "https://a.de; script-src *", "https://a.de/path", "javascript:x", "https://"] {
+            assert!(parse_portal_origin(bad).is_err(), "{bad}");
+        }
     }
 
     #[tokio::test]

@@ -253,7 +253,6 @@ impl Sandbox {
 /// Binds both origins and starts serving.
 pub async fn start(config: Config) -> Result<Running, String> {
     let crm = Crm::load(&config.data)?;
-    let widget_router = callcard_handler::router(&callcard_handler::Config::new(&config.dist)).map_err(|e| e.to_string())?;
     let portal_listener = tokio::net::TcpListener::bind(config.portal)
         .await
         .map_err(|e| format!("cannot listen on {} for the portal: {e}", config.portal))?;
@@ -262,6 +261,12 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .map_err(|e| format!("cannot listen on {} for the widget: {e}", config.widget))?;
     let portal_addr = portal_listener.local_addr().map_err(|e| e.to_string())?;
     let widget_addr = widget_listener.local_addr().map_err(|e| e.to_string())?;
+    // The real handler, allowing only this portal to frame the widget, as a deployment would.
+    let handler_config = callcard_handler::Config {
+        portals: vec![format!("http://{portal_addr}")],
+        ..callcard_handler::Config::new(&config.dist)
+    };
+    let widget_router = callcard_handler::router(&handler_config).map_err(|e| e.to_string())?;
 
     let sandbox = Arc::new(Sandbox {
         crm: Mutex::new(crm),
