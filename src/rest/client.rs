@@ -201,6 +201,8 @@ impl RestClient {
 /// Aborts a request after a time, or when the caller's signal aborts.
 struct Deadline {
     controller: Option<web_sys::AbortController>,
+    /// The caller's signal, whose `onabort` points at this deadline until it is dropped.
+    outer: Option<AbortSignal>,
     timer: Option<i32>,
     fired: Rc<Cell<bool>>,
     _on_timeout: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
@@ -234,7 +236,8 @@ impl Deadline {
                 on_abort = Some(cb);
             }
         }
-        Deadline { controller, timer, fired, _on_timeout: on_timeout, _on_abort: on_abort }
+        let outer = on_abort.as_ref().and(outer.cloned());
+        Deadline { controller, outer, timer, fired, _on_timeout: on_timeout, _on_abort: on_abort }
     }
 
     fn signal(&self) -> Option<AbortSignal> {
@@ -250,6 +253,11 @@ impl Drop for Deadline {
     fn drop(&mut self) {
         if let (Some(timer), Some(window)) = (self.timer, web_sys::window()) {
             window.clear_timeout_with_handle(timer);
+        }
+        // The handler is freed with this deadline: the signal must not call it afterwards (the
+        // app aborts a finished request's signal when the card moves on).
+        if let Some(outer) = &self.outer {
+            outer.set_onabort(None);
         }
     }
 }

@@ -123,7 +123,14 @@ async fn several_matches_offer_a_choice_that_is_remembered_for_the_call() {
     agent.click("[data-testid=back-to-matches]").await;
     assert!(agent.exists("[data-testid=chooser]").await);
     assert_eq!(agent.rest_requests().len(), 2);
+    // Another pick, then the first again: each a request, each shown (the earlier requests'
+    // signals are aborted as the card moves on).
+    agent.click("[data-testid=candidate][data-entity='CONTACT:5']").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Екатерина Иванова"));
+    agent.click("[data-testid=back-to-matches]").await;
     agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    assert_eq!(agent.rest_requests().len(), 4);
 
     // The same call opened again (the tab reloaded): straight to the pick.
     agent.reopen("several-matches").await;
