@@ -213,6 +213,15 @@ impl<'a> Reader<'a> {
         self.reply.outcome(key)
     }
 
+    /// The rows a list command answered: its error if it failed, none if it did not run.
+    fn section_rows(&self, key: &str) -> Result<&'a [Value], ApiError> {
+        match self.outcome(key) {
+            Outcome::Ok(list) => Ok(rows(list)),
+            Outcome::Failed(e) => Err(e.clone()),
+            Outcome::Missing => Ok(&[]),
+        }
+    }
+
     /// The ids each kind should have: the search's, or the bound record's.
     fn expected_ids(&self, kind: EntityKind) -> Result<Vec<u64>, CardError> {
         match self.lookup {
@@ -296,17 +305,14 @@ impl<'a> Reader<'a> {
         if f.index >= SUMMARISED {
             return Section::Ready(None);
         }
-        match self.outcome(&keys::responsible(f.entity.kind, f.index)) {
-            Outcome::Ok(users) => Section::Ready(rows(users).iter().find(|u| id(u.get("ID")) == Some(user_id)).map(|u| {
-                Person {
-                    id: user_id,
-                    name: [field(u, "NAME"), field(u, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" "),
-                    position: field(u, "WORK_POSITION"),
-                    photo: field(u, "PERSONAL_PHOTO").filter(|p| p.starts_with("https://") || p.starts_with("http://")),
-                }
+        match self.section_rows(&keys::responsible(f.entity.kind, f.index)) {
+            Ok(users) => Section::Ready(users.iter().find(|u| id(u.get("ID")) == Some(user_id)).map(|u| Person {
+                id: user_id,
+                name: [field(u, "NAME"), field(u, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                position: field(u, "WORK_POSITION"),
+                photo: field(u, "PERSONAL_PHOTO").filter(|p| p.starts_with("https://") || p.starts_with("http://")),
             })),
-            Outcome::Failed(e) => Section::Failed(e.clone()),
-            Outcome::Missing => Section::Ready(None),
+            Err(e) => Section::Failed(e),
         }
     }
 
@@ -344,15 +350,12 @@ impl<'a> Reader<'a> {
     fn deals(&self, f: &Found) -> Option<Section<Deals>> {
         let owner = deal_owner_field(f.entity.kind)?;
         let belongs = |d: &&Value| id(d.get(owner)) == Some(f.entity.id);
-        let open = match self.outcome(&keys::open_deals(f.entity.kind)) {
-            Outcome::Ok(list) => rows(list),
-            Outcome::Failed(e) => return Some(Section::Failed(e.clone())),
-            Outcome::Missing => &[],
-        };
-        let closed = match self.outcome(&keys::closed_deals(f.entity.kind)) {
-            Outcome::Ok(list) => rows(list),
-            Outcome::Failed(e) => return Some(Section::Failed(e.clone())),
-            Outcome::Missing => &[],
+        let lists = self
+            .section_rows(&keys::open_deals(f.entity.kind))
+            .and_then(|open| Ok((open, self.section_rows(&keys::closed_deals(f.entity.kind))?)));
+        let (open, closed) = match lists {
+            Ok(lists) => lists,
+            Err(e) => return Some(Section::Failed(e)),
         };
         let bound_id = self.lookup.deal();
         let mut lines: Vec<DealLine> = Vec::new();
@@ -372,17 +375,13 @@ impl<'a> Reader<'a> {
     }
 
     fn activity_rows(&self, f: &Found) -> Result<Vec<&'a Value>, ApiError> {
-        match self.outcome(&keys::activities(f.entity.kind)) {
-            Outcome::Ok(list) => Ok(rows(list)
-                .iter()
-                .filter(|a| {
-                    id(a.get("OWNER_ID")) == Some(f.entity.id)
-                        && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind))
-                })
-                .collect()),
-            Outcome::Failed(e) => Err(e.clone()),
-            Outcome::Missing => Ok(Vec::new()),
-        }
+        Ok(self
+            .section_rows(&keys::activities(f.entity.kind))?
+            .iter()
+            .filter(|a| {
+                id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind))
+            })
+            .collect())
     }
 
     fn activities(&self, f: &Found) -> Section<Vec<ActivityLine>> {
@@ -428,10 +427,9 @@ impl<'a> Reader<'a> {
     }
 
     fn comments(&self, f: &Found) -> Section<Vec<CommentLine>> {
-        match self.outcome(&keys::comments(f.entity.kind)) {
-            Outcome::Ok(list) => Section::Ready(
-                rows(list)
-                    .iter()
+        match self.section_rows(&keys::comments(f.entity.kind)) {
+            Ok(list) => Section::Ready(
+                list.iter()
                     .filter(|c| id(c.get("ENTITY_ID")) == Some(f.entity.id))
                     .filter_map(|c| {
                         Some(CommentLine {
@@ -443,8 +441,7 @@ impl<'a> Reader<'a> {
                     .take(SHOWN_COMMENTS)
                     .collect(),
             ),
-            Outcome::Failed(e) => Section::Failed(e.clone()),
-            Outcome::Missing => Section::Ready(Vec::new()),
+            Err(e) => Section::Failed(e),
         }
     }
 
