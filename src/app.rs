@@ -22,6 +22,7 @@ use crate::screen::{Problem, Screen};
 use crate::crm::new_client::NewClient;
 use crate::live::AutoCloseHold;
 use crate::ui::{self, Actions, Backend, Handlers, Live};
+use crate::{app_page, install};
 
 /// How long the portal gets to answer `getInitData`; it answers at once when it answers at all.
 const INIT_TIMEOUT_MS: i32 = 5_000;
@@ -32,6 +33,12 @@ struct Inputs {
     inlined: Option<String>,
     frame_name: Option<FrameName>,
     frame: Option<FrameClient>,
+}
+
+/// What a launch started: a call card, or the app's own page.
+enum Launched {
+    Card(CardSession),
+    AppPage(app_page::Session),
 }
 
 /// A launched call card: what later requests (a pick, a reload) need.
@@ -73,6 +80,7 @@ pub fn start() {
 
         let screen = RwSignal::new(Screen::Loading);
         let session = StoredValue::new_local(None::<CardSession>);
+        let page_session = StoredValue::new_local(None::<app_page::Session>);
         let live = Live { state: RwSignal::new(None), retrying: RwSignal::new(false), notice: RwSignal::new(None) };
         provide_context(live);
         let frame = inputs.frame.clone();
@@ -99,11 +107,25 @@ pub fn start() {
                 if generation.get_value() != gen {
                     return;
                 }
-                if let Some(s) = &launched {
-                    s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
+                let first_action = match &next {
+                    Screen::AppPage(page) => Some(app_page::first_action(page)),
+                    _ => None,
+                };
+                match launched {
+                    Some(Launched::Card(s)) => {
+                        s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
+                        session.set_value(Some(s));
+                    }
+                    Some(Launched::AppPage(s)) => {
+                        s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
+                        page_session.set_value(Some(s));
+                    }
+                    None => {}
                 }
-                session.set_value(launched);
                 screen.set(next);
+                if let (Some(action), Some(s)) = (first_action, page_session.get_value()) {
+                    app_page::run(s, action, screen, lang);
+                }
                 mark_ready();
                 fill_from_status(session, screen, live).await;
             });
@@ -212,6 +234,11 @@ pub fn start() {
                 };
                 show(entity, others);
             }),
+            app_action: Callback::new(move |action: install::Action| {
+                if let Some(s) = page_session.get_value() {
+                    app_page::run(s, action, screen, lang);
+                }
+            }),
         };
         view! { <ui::Root screen=screen handlers=handlers/> }
     });
@@ -233,7 +260,7 @@ fn seed_origin(inlined: Option<&str>) -> Option<String> {
     Launch::resolve(&fields, None, None).ok().map(|l| l.portal.origin())
 }
 
-async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<CardSession>) {
+async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<Launched>) {
     let t = lang.get_untracked().texts();
     let seed = match inputs.inlined.as_deref().map(LaunchFields::from_inlined).transpose() {
         Ok(seed) => seed,
@@ -265,6 +292,13 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<CardSessi
                 Ok(launch) => launch,
                 Err(e) => return failed(e),
             };
+            if launch.placement == Placement::AppPage {
+                // The app page needs INSTALL and IS_ADMIN, which only getInitData tells.
+                return match init_data(frame).await.and_then(|init| Launch::resolve(&seed, Some(name), Some(&init))) {
+                    Ok(launch) => show(&launch, lang, Some(frame.clone())).await,
+                    Err(e) => failed(e),
+                };
+            }
             let (init, shown) = futures::join!(init_data(frame), show(&launch, lang, Some(frame.clone())));
             match init {
                 Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
@@ -290,9 +324,19 @@ async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError> {
     }
 }
 
-async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> (Screen, Option<CardSession>) {
+async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> (Screen, Option<Launched>) {
     let options = match &launch.placement {
         Placement::Other(code) => return (Screen::NotSupported { placement: code.clone() }, None),
+        Placement::AppPage => {
+            let session = app_page::Session {
+                rest: RestClient::new(launch.portal.clone(), launch.access_token.clone(), launch.expires_in, frame.clone()),
+                frame,
+                handler: app_page::own_handler(),
+                told_admin: launch.is_admin,
+            };
+            let page = install::AppPage::new(session.handler.clone(), launch.install);
+            return (Screen::AppPage(page), Some(Launched::AppPage(session)));
+        }
         Placement::CallCard(options) => options.clone(),
     };
     let session = CardSession {
@@ -311,7 +355,7 @@ async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>)
         Ok(caller) => Screen::Card { call: session.options.clone(), caller, others: Vec::new() },
         Err(problem) => Screen::Failed(problem(t)),
     };
-    (screen, Some(session))
+    (screen, Some(Launched::Card(session)))
 }
 
 /// `getStatus` fills what the launch fields lacked (a number, a bound record) and tells the

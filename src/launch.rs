@@ -36,7 +36,9 @@ impl Portal {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Placement {
     CallCard(CallCardOptions),
-    /// Any other placement code (`DEFAULT`, `CRM_CONTACT_DETAIL_TAB`…): not supported yet.
+    /// `DEFAULT`: the app's own page, opened from the app menu or as the installation step.
+    AppPage,
+    /// Any other placement code (`CRM_CONTACT_DETAIL_TAB`…): not served.
     Other(String),
 }
 
@@ -77,6 +79,10 @@ pub struct Launch {
     /// Seconds the access token is valid for, counted from the launch.
     pub expires_in: Option<u32>,
     pub placement: Placement,
+    /// Opened as the app's installation step (`INSTALL`, told by `getInitData` only).
+    pub install: bool,
+    /// The user is a portal administrator (`IS_ADMIN`, from `getInitData`); `None`: not told.
+    pub is_admin: Option<bool>,
 }
 
 /// Why the widget cannot start. Each variant names the problem so the error screen can say it.
@@ -137,6 +143,9 @@ pub struct LaunchFields {
     pub placement: Option<Value>,
     /// A JSON string when POSTed, an object from `getInitData`.
     pub placement_options: Option<Value>,
+    /// `INSTALL` and `IS_ADMIN`: only `getInitData` has them.
+    pub install: Option<Value>,
+    pub is_admin: Option<Value>,
 }
 
 impl LaunchFields {
@@ -170,6 +179,8 @@ impl LaunchFields {
             member_id: get("member_id").or_else(|| get("MEMBER_ID")),
             placement: get("PLACEMENT"),
             placement_options: get("PLACEMENT_OPTIONS"),
+            install: None,
+            is_admin: None,
         })
     }
 
@@ -190,6 +201,8 @@ impl LaunchFields {
             member_id: get("MEMBER_ID"),
             placement: get("PLACEMENT"),
             placement_options: get("PLACEMENT_OPTIONS"),
+            install: get("INSTALL"),
+            is_admin: get("IS_ADMIN"),
         })
     }
 }
@@ -382,11 +395,13 @@ impl Launch {
 
         let placement_code =
             text(primary.placement.as_ref()).ok_or(LaunchError::MissingField("PLACEMENT"))?;
-        let placement = if placement_code == "CALL_CARD" {
-            Placement::CallCard(CallCardOptions::parse(primary.placement_options.as_ref())?)
-        } else {
-            Placement::Other(clip(&placement_code))
+        let placement = match placement_code.as_str() {
+            "CALL_CARD" => Placement::CallCard(CallCardOptions::parse(primary.placement_options.as_ref())?),
+            "DEFAULT" => Placement::AppPage,
+            _ => Placement::Other(clip(&placement_code)),
         };
+        // Only getInitData tells these: the confirming source when there are two.
+        let told = init.unwrap_or(primary);
 
         Ok(Launch {
             portal,
@@ -395,6 +410,8 @@ impl Launch {
             access_token,
             expires_in,
             placement,
+            install: flag(told.install.as_ref()),
+            is_admin: told.is_admin.as_ref().map(|v| flag(Some(v))),
         })
     }
 }
@@ -626,10 +643,28 @@ mod tests {
     #[test]
     fn other_placements_are_reported_not_rejected() {
         let mut fields = LaunchFields::from_inlined(&seed("{}")).unwrap();
-        fields.placement = Some(json!("DEFAULT"));
+        fields.placement = Some(json!("CRM_DEAL_DETAIL_TAB"));
         assert_eq!(
             Launch::resolve(&fields, None, None).unwrap().placement,
-            Placement::Other("DEFAULT".into())
+            Placement::Other("CRM_DEAL_DETAIL_TAB".into())
         );
+    }
+
+    #[test]
+    fn the_app_page_learns_install_and_admin_from_init_data_only() {
+        let mut posted = LaunchFields::from_inlined(&seed("{}")).unwrap();
+        posted.placement = Some(json!("DEFAULT"));
+        let alone = Launch::resolve(&posted, None, None).unwrap();
+        assert_eq!((alone.placement, alone.install, alone.is_admin), (Placement::AppPage, false, None));
+
+        let init = LaunchFields::from_init_data(&json!({
+            "DOMAIN": "portal.example", "MEMBER_ID": "m1", "AUTH_ID": "t", "PLACEMENT": "DEFAULT",
+            "INSTALL": true, "IS_ADMIN": false
+        }))
+        .unwrap();
+        let confirmed = Launch::resolve(&posted, None, Some(&init)).unwrap();
+        assert_eq!((confirmed.install, confirmed.is_admin), (true, Some(false)));
+        let by_get = Launch::resolve(&init, None, None).unwrap();
+        assert_eq!((by_get.install, by_get.is_admin), (true, Some(false)));
     }
 }

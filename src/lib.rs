@@ -7,12 +7,15 @@
 pub mod crm;
 pub mod frame;
 pub mod i18n;
+pub mod install;
 pub mod launch;
 pub mod rest;
 pub mod screen;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod app_page;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 #[cfg(target_arch = "wasm32")]

@@ -4,6 +4,7 @@
 
 use crate::crm::card::{Candidate, CardError, Caller};
 use crate::i18n::Texts;
+use crate::install::{AppPage, Reading};
 use crate::launch::{CallCardOptions, LaunchError};
 use crate::rest::envelope::{classify, ApiError, ErrorKind, RestError};
 
@@ -14,6 +15,8 @@ pub enum Screen {
     /// The call and who is calling. `others` holds the other matches when the agent picked one
     /// of several, so that they can go back.
     Card { call: CallCardOptions, caller: Caller, others: Vec<Candidate> },
+    /// The app's own page: its installation and the controls for it.
+    AppPage(AppPage),
     /// Opened in a placement this widget does not serve.
     NotSupported { placement: String },
     Failed(Problem),
@@ -25,6 +28,8 @@ impl Screen {
         match self {
             Screen::Loading => "loading",
             Screen::Card { .. } | Screen::NotSupported { .. } => "ready",
+            Screen::AppPage(page) if page.busy.is_some() || page.reading == Reading::Pending => "loading",
+            Screen::AppPage(_) => "ready",
             Screen::Failed(_) => "error",
         }
     }

@@ -148,8 +148,14 @@
       show("Calling user " + String(params && params.userId));
       return undefined;
     },
-    setInstallFinish: () => {
-      show("Installation finished.");
+    // Only the installation step finishes an installation; elsewhere it changes nothing.
+    setInstallFinish: async () => {
+      if (!config.initData.INSTALL) return undefined;
+      const r = await fetch(q("/portal/install-finished"), { method: "POST" }).catch(() => null);
+      if (r && r.ok) {
+        document.body.dataset.installed = "true";
+        show("Installation finished: call cards opened from now on show the app's tab.");
+      }
       return undefined;
     },
     getInterface: () => ({

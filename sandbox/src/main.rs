@@ -1,11 +1,14 @@
-//! `callcard-sandbox`: the emulated portal and the widget, on two local origins.
+//! `callcard-sandbox`: the emulated portal, the widget's handler and a plain static host, on
+//! three local origins.
 
 use callcard_sandbox::{start, Config};
 use std::time::Duration;
 
 const USAGE: &str = "usage: callcard-sandbox [--portal 127.0.0.1:8080] [--widget 127.0.0.1:8081] \
-[--dist dist] [--data sandbox/data] [--token-lifetime SECONDS] [--rate-burst 50] [--rate-drain 2] \
-[--time-budget SECONDS]";
+[--static 127.0.0.1:8082] [--dist dist] [--static-dist DIR] [--data sandbox/data] [--fresh] \
+[--token-lifetime SECONDS] [--rate-burst 50] [--rate-drain 2] [--time-budget SECONDS]\n\
+--fresh: the app is not installed yet (open the `install` scenario first); \
+--static-dist: what the static host serves (an unpacked `make zip` archive; default: --dist)";
 
 fn main() {
     if let Err(e) = run() {
@@ -22,7 +25,13 @@ fn run() -> Result<(), String> {
         match arg.as_str() {
             "--portal" => config.portal = value()?.parse().map_err(|e| format!("--portal: {e}"))?,
             "--widget" => config.widget = value()?.parse().map_err(|e| format!("--widget: {e}"))?,
-            "--dist" => config.dist = value()?.into(),
+            "--static" => config.static_host = value()?.parse().map_err(|e| format!("--static: {e}"))?,
+            "--dist" => {
+                config.dist = value()?.into();
+                config.static_dist = config.dist.clone();
+            }
+            "--static-dist" => config.static_dist = value()?.into(),
+            "--fresh" => config.installed = false,
             "--data" => config.data = value()?.into(),
             "--rate-burst" => config.rate_burst = value()?.parse().map_err(|e| format!("--rate-burst: {e}"))?,
             "--rate-drain" => config.rate_drain = value()?.parse().map_err(|e| format!("--rate-drain: {e}"))?,
@@ -46,6 +55,7 @@ fn run() -> Result<(), String> {
         let running = start(config).await?;
         println!("Sandbox portal: {}/   (scenarios: {}/__sandbox/scenarios)", running.portal_url, running.portal_url);
         println!("Widget handler: {}/", running.widget_url);
+        println!("Static host:    {}/   (the app as a Bitrix24-hosted archive: scenario static-app)", running.static_url);
         println!("Open the portal URL in a browser; Ctrl+C stops.");
         tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
         Ok(())

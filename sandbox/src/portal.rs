@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::scenarios::{self, Options, Scenario};
-use crate::server::Sandbox;
+use crate::server::{Sandbox, Tab};
 
 pub const SCRIPT: &str = include_str!("../assets/portal.js");
 
@@ -62,49 +62,29 @@ fn typed_status(scenario: &Scenario) -> Value {
     Value::Object(status)
 }
 
+/// `scheme://host[:port]` of a URL: the origin the portal accepts the app's messages from.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+    match url[after_scheme..].find('/') {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
+}
+
 /// The page for one opening of the widget in `scenario`.
 pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std::time::Duration) -> String {
-    let (app_sid, auth_id, refresh_id) = sb.open_session(scenario, latency);
-    let lifetime = sb.token_lifetime_secs(scenario).to_string();
-    let domain = &sb.portal_domain;
-    let handler = format!(
-        "{}/?DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}",
-        sb.widget_origin, domain, lang, app_sid
-    );
-    let form_fields = [
-        ("AUTH_ID", auth_id.as_str()),
-        ("AUTH_EXPIRES", lifetime.as_str()),
-        ("REFRESH_ID", refresh_id.as_str()),
-        ("member_id", sb.member_id.as_str()),
-        ("status", "L"),
-        ("PLACEMENT", scenario.placement),
-        ("PLACEMENT_OPTIONS", &options_text(scenario)),
-    ];
-    let inputs: String = form_fields
-        .iter()
-        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v)))
-        .collect();
-    let config = json!({
-        "appSid": app_sid,
-        "widgetOrigin": sb.widget_origin,
-        "status": typed_status(scenario),
-        "autoCloseMs": AUTO_CLOSE_MS,
-        "refreshNeverAnswers": scenario.refresh_never_answers,
-        // Opened by GET: the frame is navigated to the handler, no form is posted.
-        "openByGet": scenario.opened_by_get.then(|| handler.clone()),
-        "initData": {
-            "LANG": lang, "DOMAIN": domain, "PROTOCOL": 0, "PATH": "/rest",
-            "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,
-            "MEMBER_ID": sb.member_id, "FIRST_RUN": false, "IS_ADMIN": true, "INSTALL": false,
-            "USER_OPTIONS": [], "APP_OPTIONS": [],
-            "PLACEMENT": scenario.placement, "PLACEMENT_OPTIONS": options_value(scenario),
-        }
+    let is_call_card = scenario.placement == "CALL_CARD";
+    // A call card shows the app's tab only once the app is installed and bound; other
+    // placements open the app's own handler. A Bitrix24-hosted app lives on the static host.
+    let tab = if is_call_card {
+        sb.call_card_tab(lang)
+    } else {
+        Ok(Tab { handler: sb.app_handler(), title: "Caller card".into() })
+    };
+    let tab = tab.map(|tab| match scenario.opened_by_get {
+        true => Tab { handler: format!("{}/index.html", sb.static_origin), ..tab },
+        false => tab,
     });
-    let number = scenario
-        .field("PHONE_NUMBER")
-        .map(|n| format!("+{n}"))
-        .unwrap_or_else(|| "Number withheld".to_string());
-    let line = scenario.field("LINE_NAME").unwrap_or("");
     let picker: String = scenarios::ALL
         .iter()
         .map(|s| {
@@ -116,19 +96,129 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
             )
         })
         .collect();
+    let installation = match sb.call_card_tab("en") {
+        Ok(tab) => format!("Installed; call cards show its tab, opened at <code>{}</code>.", esc(&tab.handler)),
+        Err(why) => format!("No tab in call cards: {why}."),
+    };
+    let domain = &sb.portal_domain;
+    let (main, config) = match &tab {
+        Ok(tab) => {
+            let (app_sid, auth_id, refresh_id) = sb.open_session(scenario, latency);
+            let frame_name = format!("{domain}|0|{app_sid}");
+            let sep = if tab.handler.contains('?') { '&' } else { '?' };
+            let handler = format!("{}{sep}DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}", tab.handler, domain, lang, app_sid);
+            let config = portal_config(sb, scenario, lang, &handler, (&app_sid, &auth_id, &refresh_id));
+            let frame = app_frame(scenario, &handler, &frame_name, (&auth_id, &refresh_id), &sb.member_id, sb.token_lifetime_secs(scenario));
+            let main = if is_call_card {
+                let tabs = format!("<nav class=\"tabs\"><span>Call</span><span class=\"active\" data-testid=\"portal-tab\">{}</span></nav>", esc(&tab.title));
+                call_card(scenario, &format!("{tabs}\n    {frame}"))
+            } else {
+                app_page(scenario, &tab.title, &frame)
+            };
+            (main, Some((app_sid, config)))
+        }
+        Err(why) => {
+            let note = format!(
+                "<p class=\"no-tab\" data-testid=\"portal-no-tab\">No app tab in this call card: {}. <a href=\"/?scenario=install\">Install the app</a>, then open a call card again.</p>",
+                esc(why)
+            );
+            (call_card(scenario, &format!("<nav class=\"tabs\"><span class=\"active\">Call</span></nav>\n    {note}")), None)
+        }
+    };
+    let (sid, script) = match &config {
+        Some((sid, config)) => (sid.clone(), format!(
+            "<script id=\"portal-config\" type=\"application/json\">{}</script>\n<script src=\"/portal.js\"></script>",
+            callcard_handler::script_json(config)
+        )),
+        None => (String::new(), String::new()),
+    };
 
     format!(
         r#"<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Call card · Bitrix24 sandbox</title>
+<title>{title} · Bitrix24 sandbox</title>
 <style>{STYLE}</style>
 </head>
 <body data-session="{sid}" data-scenario="{scenario_name}">
 <header class="bar">Bitrix24 <span>sandbox portal</span> <code>{domain_esc}</code></header>
 <main class="layout">
-  <section class="callcard" aria-label="Call card">
+  {main}
+  <aside class="scenarios">
+    <h2>The app</h2>
+    <p data-testid="portal-installation">{installation}</p>
+    <form method="post" action="/portal/uninstall"><button type="submit" data-testid="portal-uninstall">Uninstall the app</button> <a href="/?scenario=install">Install it</a></form>
+    <h2>Scenarios</h2>
+    <p>Each opens the app anew, with fresh tokens and a new APP_SID. Add <code>&amp;lang=de</code> (or <code>ru</code>) for the portal's language and <code>&amp;latency=200</code> to slow every REST reply by that many milliseconds.</p>
+    <ul>{picker}</ul>
+  </aside>
+</main>
+{script}
+</body>
+</html>"#,
+        title = if is_call_card { "Call card" } else { "Application" },
+        sid = esc(&sid),
+        scenario_name = esc(scenario.name),
+        domain_esc = esc(domain),
+    )
+}
+
+/// The portal page's settings for `portal.js`, and `getInitData`'s answer.
+fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, (app_sid, auth_id, refresh_id): (&str, &str, &str)) -> Value {
+    let lifetime = sb.token_lifetime_secs(scenario).to_string();
+    json!({
+        "appSid": app_sid,
+        "widgetOrigin": origin_of(handler),
+        "status": typed_status(scenario),
+        "autoCloseMs": AUTO_CLOSE_MS,
+        "refreshNeverAnswers": scenario.refresh_never_answers,
+        // Opened by GET: the frame is navigated to the handler, no form is posted.
+        "openByGet": scenario.opened_by_get.then_some(handler),
+        "initData": {
+            "LANG": lang, "DOMAIN": sb.portal_domain, "PROTOCOL": 0, "PATH": "/rest",
+            "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,
+            "MEMBER_ID": sb.member_id, "FIRST_RUN": scenario.install, "IS_ADMIN": scenario.admin, "INSTALL": scenario.install,
+            "USER_OPTIONS": [], "APP_OPTIONS": [],
+            "PLACEMENT": scenario.placement, "PLACEMENT_OPTIONS": options_value(scenario),
+        }
+    })
+}
+
+/// The app's iframe and the hidden form that POSTs the launch fields into it.
+fn app_frame(scenario: &Scenario, handler: &str, frame_name: &str, (auth_id, refresh_id): (&str, &str), member_id: &str, lifetime: u64) -> String {
+    let lifetime = lifetime.to_string();
+    let form_fields = [
+        ("AUTH_ID", auth_id),
+        ("AUTH_EXPIRES", lifetime.as_str()),
+        ("REFRESH_ID", refresh_id),
+        ("member_id", member_id),
+        ("status", "L"),
+        ("PLACEMENT", scenario.placement),
+        ("PLACEMENT_OPTIONS", &options_text(scenario)),
+    ];
+    let inputs: String = form_fields
+        .iter()
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v)))
+        .collect();
+    format!(
+        r#"<iframe id="app-frame" name="{frame_name}" title="App" src="about:blank"></iframe>
+    <div id="portal-status" class="portal-status" data-testid="portal-status" role="status"></div>
+    <form id="app-form" method="POST" action="{handler}" target="{frame_name}">{inputs}</form>"#,
+        frame_name = esc(frame_name),
+        handler = esc(handler),
+    )
+}
+
+/// The call card: the call panel, its controls, and below them `app` (the tabs).
+fn call_card(scenario: &Scenario, app: &str) -> String {
+    let number = scenario
+        .field("PHONE_NUMBER")
+        .map(|n| format!("+{n}"))
+        .unwrap_or_else(|| "Number withheld".to_string());
+    let line = scenario.field("LINE_NAME").unwrap_or("");
+    format!(
+        r#"<section class="callcard" aria-label="Call card">
     <div class="call-panel">
       <div class="direction">{direction}</div>
       <div class="number" data-testid="portal-number">{number}</div>
@@ -142,24 +232,8 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
       <button type="button" data-testid="portal-next-client" data-event="CallCard::EntityChanged" data-payload="{next_client}">Next client</button>
       <button type="button" data-testid="portal-close" data-event="CallCard::BeforeClose" data-payload="null">Close card</button>
     </div>
-    <nav class="tabs"><span>Call</span><span class="active">Caller context</span></nav>
-    <iframe id="app-frame" name="{frame_name}" title="Caller context" src="about:blank"></iframe>
-    <div id="portal-status" class="portal-status" data-testid="portal-status" role="status"></div>
-    <form id="app-form" method="POST" action="{handler}" target="{frame_name}">{inputs}</form>
-  </section>
-  <aside class="scenarios">
-    <h2>Scenarios</h2>
-    <p>Each opens the call card anew, with fresh tokens and a new APP_SID. Add <code>&amp;lang=de</code> (or <code>ru</code>) for the portal's language and <code>&amp;latency=200</code> to slow every REST reply by that many milliseconds.</p>
-    <ul>{picker}</ul>
-  </aside>
-</main>
-<script id="portal-config" type="application/json">{config}</script>
-<script src="/portal.js"></script>
-</body>
-</html>"#,
-        sid = esc(&app_sid),
-        scenario_name = esc(scenario.name),
-        domain_esc = esc(domain),
+    {app}
+  </section>"#,
         direction = direction_label(scenario),
         number = esc(&number),
         line = esc(line),
@@ -169,9 +243,17 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
             "CRM_ENTITY_TYPE": scenario.next_client.1,
             "CRM_ENTITY_ID": scenario.next_client.2,
         }).to_string()),
-        frame_name = esc(&format!("{domain}|0|{app_sid}")),
-        handler = esc(&handler),
-        config = callcard_handler::script_json(&config),
+    )
+}
+
+/// The app's own page, as the app menu (or the installation) opens it.
+fn app_page(scenario: &Scenario, title: &str, frame: &str) -> String {
+    let heading = if scenario.install { format!("Installing {}", esc(title)) } else { esc(title) };
+    format!(
+        r#"<section class="app-page" aria-label="Application">
+    <h1 class="app-title">Applications › {heading}</h1>
+    {frame}
+  </section>"#
     )
 }
 
@@ -193,6 +275,10 @@ body { margin: 0; font: 14px/1.45 system-ui, sans-serif; background: #eef2f4; co
 .bar span { font-weight: 400; opacity: .8; }
 .bar code { float: right; font-weight: 400; opacity: .8; }
 .layout { display: flex; gap: 18px; padding: 18px; align-items: flex-start; }
+.app-page { width: 720px; background: #fff; border-radius: 10px; box-shadow: 0 4px 18px rgba(0,0,0,.12); overflow: hidden; }
+.app-title { font-size: 16px; margin: 0; padding: 12px 16px; border-bottom: 1px solid #e5e7eb; }
+.no-tab { padding: 16px 20px; color: #6b7280; }
+.scenarios form { margin: 0 0 12px; }
 .callcard { width: 560px; background: #fff; border-radius: 10px; box-shadow: 0 4px 18px rgba(0,0,0,.12); overflow: hidden; }
 .call-panel { background: #2fc6f6; color: #fff; padding: 16px 20px; }
 .direction { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; opacity: .9; }

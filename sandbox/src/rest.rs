@@ -56,20 +56,25 @@ pub enum Fault {
     Hang { secs: u64 },
 }
 
-/// What a call may do: the scenario's faults and the app's scopes.
+/// What a call may do: the scenario's faults, the app's scopes and the user's rights.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Policy<'a> {
     pub faults: &'a [Fault],
-    /// `None`: every scope.
+    /// `None`: the scopes the app asks for ([`APP_SCOPES`]).
     pub scopes: Option<&'a [&'a str]>,
+    /// The user is a portal administrator (placement methods need one).
+    pub admin: bool,
 }
+
+/// The scopes the sandbox's app is installed with unless a scenario says otherwise.
+pub const APP_SCOPES: &[&str] = &["crm", "placement", "telephony", "user_brief"];
 
 /// The scope a method needs.
 fn scope_of(method: &str) -> Option<&'static str> {
     let family = method.split('.').next().unwrap_or_default();
     match family {
         "crm" => Some("crm"),
-        "user" if method != "user.current" => Some("user"),
+        "user" if method != "user.current" && method != "user.admin" => Some("user"),
         "placement" => Some("placement"),
         "telephony" => Some("telephony"),
         _ => None,
@@ -95,6 +100,9 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
             return Err(Fail::new(403, "insufficient_scope", "The request requires higher privileges than provided by the access token"));
         }
     }
+    if lower.starts_with("placement.") && !policy.admin {
+        return Err(Fail::new(403, "ACCESS_DENIED", "Access denied! Admin permissions required"));
+    }
     match lower.as_str() {
         "crm.duplicate.findbycomm" => find_by_comm(crm, params),
         "crm.contact.get" => get(crm, Kind::Contact, params),
@@ -116,6 +124,9 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         "placement.bind" => writes::bind(crm, params),
         "placement.unbind" => writes::unbind(crm, params),
         "placement.get" => writes::placements(crm),
+        // Scopes and rights need none themselves.
+        "scope" => Ok(Answer::of(json!(policy.scopes.unwrap_or(APP_SCOPES)))),
+        "user.admin" => Ok(Answer::of(json!(policy.admin))),
         "telephony.externalcall.searchcrmentities" => writes::search_crm_entities(crm, params),
         "user.current" => crm
             .get(Kind::User, 1)
@@ -501,7 +512,7 @@ mod tests {
     #[test]
     fn placements_bind_list_and_unbind() {
         let mut crm = crm();
-        let p = Policy::default();
+        let p = Policy { admin: true, ..Policy::default() };
         let bind = "PLACEMENT=CALL_CARD&HANDLER=https%3A%2F%2Fapp.example%2F&TITLE=Caller&LANG_ALL[de][TITLE]=Anrufer";
         assert_eq!(call(&mut crm, "placement.bind", &parse_query(bind), p).unwrap().result, json!(true));
         assert_eq!(call(&mut crm, "placement.bind", &parse_query(bind), p).unwrap_err().description, "Handler already binded");
@@ -513,9 +524,24 @@ mod tests {
     }
 
     #[test]
+    fn only_administrators_manage_placements_and_anyone_reads_scopes() {
+        let mut crm = crm();
+        let user = Policy::default();
+        let bind = parse_query("PLACEMENT=CALL_CARD&HANDLER=https%3A%2F%2Fapp.example%2F");
+        for method in ["placement.bind", "placement.unbind", "placement.get"] {
+            let fail = call(&mut crm, method, &bind, user).unwrap_err();
+            assert_eq!((fail.status, fail.code.as_str()), (403, "ACCESS_DENIED"), "{method}");
+        }
+        assert_eq!(call(&mut crm, "user.admin", &Param::default(), user).unwrap().result, json!(false));
+        assert_eq!(call(&mut crm, "scope", &Param::default(), user).unwrap().result, json!(APP_SCOPES));
+        let no_crm = Policy { scopes: Some(&["placement"]), ..user };
+        assert_eq!(call(&mut crm, "scope", &Param::default(), no_crm).unwrap().result, json!(["placement"]));
+    }
+
+    #[test]
     fn scopes_and_faults_apply_inside_batches_too() {
         let mut crm = crm();
-        let no_crm = Policy { faults: &[], scopes: Some(&["placement", "telephony", "user_brief"]) };
+        let no_crm = Policy { scopes: Some(&["placement", "telephony", "user_brief"]), ..Policy::default() };
         let fail = call(&mut crm, "crm.contact.get", &parse_query("id=1"), no_crm).unwrap_err();
         assert_eq!((fail.status, fail.code.as_str()), (403, "insufficient_scope"));
         assert!(call(&mut crm, "user.get", &parse_query("ID=1"), no_crm).is_ok());
@@ -523,7 +549,7 @@ mod tests {
         assert_eq!(r["result_error"]["a"]["error"], "insufficient_scope");
         assert_eq!(r["result"]["b"]["ID"], "1");
         let faults = [Fault::Error { method: "crm.activity.list", status: 500, code: "INTERNAL_SERVER_ERROR", description: "boom" }];
-        let broken = Policy { faults: &faults, scopes: None };
+        let broken = Policy { faults: &faults, ..Policy::default() };
         assert_eq!(call(&mut crm, "crm.activity.list", &Param::default(), broken).unwrap_err().status, 500);
     }
 

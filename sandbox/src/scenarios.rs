@@ -38,6 +38,10 @@ pub struct Scenario {
     /// The portal opens the app by GET with no form, as it opens apps hosted by Bitrix24 itself
     /// (an uploaded static archive): all launch data then comes from `getInitData`.
     pub opened_by_get: bool,
+    /// The user who opened it is a portal administrator (`IS_ADMIN`).
+    pub admin: bool,
+    /// The portal opens the app as its installation step (`INSTALL`).
+    pub install: bool,
 }
 
 impl Scenario {
@@ -66,7 +70,14 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
         time_budget_ms: None,
         latency_ms: 0,
         opened_by_get: false,
+        admin: true,
+        install: false,
     }
+}
+
+/// The app's own page (`PLACEMENT=DEFAULT`), as the portal opens it from the app menu.
+const fn app_page(name: &'static str, summary: &'static str) -> Scenario {
+    Scenario { placement: "DEFAULT", ..call(name, summary, &[]) }
 }
 
 pub const DEFAULT: &str = "known-contact";
@@ -243,8 +254,17 @@ pub const ALL: &[Scenario] = &[
         )
     },
     Scenario {
-        placement: "DEFAULT",
-        ..call("other-placement", "The app is opened as its own page (PLACEMENT=DEFAULT), not in a call card.", &[("any", "1")])
+        install: true,
+        ..app_page("install", "The portal installs the app: its page opens with INSTALL, binds the call card tab and finishes the installation.")
+    },
+    app_page("app-home", "The app's own page opened from the app menu by an administrator: the installation's status and controls."),
+    Scenario {
+        admin: false,
+        ..app_page("app-home-user", "The app's own page opened by a user who is not an administrator.")
+    },
+    Scenario {
+        placement: "CRM_DEAL_DETAIL_TAB",
+        ..call("other-placement", "The app is opened in a placement it does not serve (a deal's tab), not in a call card.", &[("ID", "5")])
     },
 ];
 

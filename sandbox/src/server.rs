@@ -31,8 +31,16 @@ pub struct Config {
     pub portal: SocketAddr,
     /// The widget handler's address; port 0 picks a free one.
     pub widget: SocketAddr,
+    /// The address of a plain static host (GET only, no handler), where the app lives as a
+    /// Bitrix24-hosted static archive would; port 0 picks a free one.
+    pub static_host: SocketAddr,
     /// The built widget (`dist/`).
     pub dist: PathBuf,
+    /// What the static host serves: the unpacked static archive (default: `dist`).
+    pub static_dist: PathBuf,
+    /// The app starts installed, its call card tab bound to the widget handler. `false`: a
+    /// fresh portal, where the app must be installed (scenario `install`) before the tab shows.
+    pub installed: bool,
     /// The CRM data set.
     pub data: PathBuf,
     /// How long an issued access token lives.
@@ -47,10 +55,14 @@ pub struct Config {
 
 impl Config {
     pub fn new(dist: impl Into<PathBuf>, data: impl Into<PathBuf>) -> Config {
+        let dist = dist.into();
         Config {
             portal: ([127, 0, 0, 1], 8080).into(),
             widget: ([127, 0, 0, 1], 8081).into(),
-            dist: dist.into(),
+            static_host: ([127, 0, 0, 1], 8082).into(),
+            static_dist: dist.clone(),
+            dist,
+            installed: true,
             data: data.into(),
             token_lifetime: Duration::from_secs(3600),
             rate_burst: 50,
@@ -67,6 +79,8 @@ pub struct Running {
     pub portal_url: String,
     /// e.g. `http://127.0.0.1:8081`
     pub widget_url: String,
+    /// e.g. `http://127.0.0.1:8082`
+    pub static_url: String,
 }
 
 /// One opening of the widget: what the portal page issued it and what is queued for it.
@@ -127,8 +141,21 @@ pub(crate) struct Sandbox {
     config: Config,
     pub(crate) portal_domain: String,
     pub(crate) widget_origin: String,
+    pub(crate) static_origin: String,
     pub(crate) member_id: String,
+    /// The app's installation is finished (`setInstallFinish` on its install page).
+    installed: std::sync::atomic::AtomicBool,
 }
+
+/// The call card's tab of the app: where the portal opens it and what it is called.
+pub(crate) struct Tab {
+    pub handler: String,
+    pub title: String,
+}
+
+/// The tab's title as the app binds it (`placement.bind` `TITLE`, `LANG_ALL`).
+const APP_TITLE: &str = "Caller card";
+const APP_TITLES: &[(&str, &str)] = &[("ru", "Карточка клиента"), ("de", "Anruferkarte")];
 
 /// A poisoned lock only means another request panicked; the data is still usable.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -150,6 +177,44 @@ pub(crate) fn random_hex(len: usize) -> String {
 }
 
 impl Sandbox {
+    /// The app's handler URL as its settings name it (the install page and the app menu open it).
+    pub(crate) fn app_handler(&self) -> String {
+        format!("{}/", self.widget_origin)
+    }
+
+    /// The app's tab in call cards: there once the installation finished and while `CALL_CARD`
+    /// is bound (the first binding, as the portal shows one tab per handler), titled in `lang`.
+    pub(crate) fn call_card_tab(&self, lang: &str) -> Result<Tab, &'static str> {
+        if !self.installed.load(Ordering::SeqCst) {
+            return Err("the app's installation is not finished");
+        }
+        let crm = lock(&self.crm);
+        let bound = crm.all(crate::crm::Kind::Placement);
+        let binding = bound
+            .iter()
+            .find(|p| p.get("placement").and_then(Value::as_str) == Some("CALL_CARD"))
+            .ok_or("the app has no CALL_CARD binding")?;
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        let title = text(binding.pointer(&format!("/langAll/{lang}/TITLE")))
+            .or_else(|| text(binding.get("title")))
+            .unwrap_or_else(|| "Application".into());
+        let handler = text(binding.get("handler")).ok_or("the binding has no handler")?;
+        Ok(Tab { handler, title })
+    }
+
+    /// Installs the app as a finished installation leaves it: `CALL_CARD` bound to the widget.
+    fn preinstall(&self) -> Result<(), String> {
+        let titles: serde_json::Map<String, Value> =
+            APP_TITLES.iter().map(|(lang, title)| (lang.to_string(), json!({ "TITLE": title }))).collect();
+        let params = Param::from_json(&json!({
+            "PLACEMENT": "CALL_CARD", "HANDLER": self.app_handler(), "TITLE": APP_TITLE, "LANG_ALL": titles,
+        }));
+        let admin = Policy { admin: true, ..Policy::default() };
+        rest::call(&mut lock(&self.crm), "placement.bind", &params, admin).map_err(|f| f.description)?;
+        self.installed.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
     fn elapsed_ms(&self) -> u64 {
         self.started.elapsed().as_millis() as u64
     }
@@ -259,8 +324,12 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let widget_listener = tokio::net::TcpListener::bind(config.widget)
         .await
         .map_err(|e| format!("cannot listen on {} for the widget: {e}", config.widget))?;
+    let static_listener = tokio::net::TcpListener::bind(config.static_host)
+        .await
+        .map_err(|e| format!("cannot listen on {} for the static host: {e}", config.static_host))?;
     let portal_addr = portal_listener.local_addr().map_err(|e| e.to_string())?;
     let widget_addr = widget_listener.local_addr().map_err(|e| e.to_string())?;
+    let static_addr = static_listener.local_addr().map_err(|e| e.to_string())?;
     // The real handler, allowing only this portal to frame the widget, as a deployment would.
     let handler_config = callcard_handler::Config {
         portals: vec![format!("http://{portal_addr}")],
@@ -284,11 +353,20 @@ pub async fn start(config: Config) -> Result<Running, String> {
         config: config.clone(),
         portal_domain: portal_addr.to_string(),
         widget_origin: format!("http://{widget_addr}"),
+        static_origin: format!("http://{static_addr}"),
         member_id: format!("sandbox{}", &random_hex(24)),
+        installed: std::sync::atomic::AtomicBool::new(false),
     });
+    if config.installed {
+        sandbox.preinstall()?;
+    }
+    // A plain static host: files by GET, 405 for a POST, as Bitrix24 serves an uploaded archive.
+    let static_router = Router::new().fallback_service(tower_http::services::ServeDir::new(&config.static_dist));
     let portal_router = Router::new()
         .route("/", get(portal_page))
         .route("/portal.js", get(portal_js))
+        .route("/portal/install-finished", post(install_finished))
+        .route("/portal/uninstall", post(uninstall))
         .route("/rest/{method}", any(rest_endpoint))
         .route("/__sandbox/requests", get(requests_log))
         .route("/__sandbox/frame", get(frame_log).post(record_frame))
@@ -306,7 +384,14 @@ pub async fn start(config: Config) -> Result<Running, String> {
     tokio::spawn(async move {
         let _ = axum::serve(widget_listener, widget_router).await;
     });
-    Ok(Running { portal_url: format!("http://{portal_addr}"), widget_url: format!("http://{widget_addr}") })
+    tokio::spawn(async move {
+        let _ = axum::serve(static_listener, static_router).await;
+    });
+    Ok(Running {
+        portal_url: format!("http://{portal_addr}"),
+        widget_url: format!("http://{widget_addr}"),
+        static_url: format!("http://{static_addr}"),
+    })
 }
 
 #[derive(Deserialize)]
@@ -328,6 +413,24 @@ async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>)
         }
         None => (StatusCode::NOT_FOUND, Html(portal::unknown_scenario(name))).into_response(),
     }
+}
+
+/// The install page's `setInstallFinish`: the installation is finished and the app's tabs show.
+/// Only an opening made as the installation step can finish it.
+async fn install_finished(State(sb): State<Arc<Sandbox>>, Query(q): Query<SessionQuery>) -> StatusCode {
+    let installing = lock(&sb.sessions).get(&q.session).is_some_and(|s| s.scenario.install);
+    if !installing {
+        return StatusCode::CONFLICT;
+    }
+    sb.installed.store(true, Ordering::SeqCst);
+    StatusCode::NO_CONTENT
+}
+
+/// The portal's "uninstall": the app's bindings go and the installation is undone.
+async fn uninstall(State(sb): State<Arc<Sandbox>>) -> Response {
+    lock(&sb.crm).remove(crate::crm::Kind::Placement, |_| true);
+    sb.installed.store(false, Ordering::SeqCst);
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/?scenario=install")]).into_response()
 }
 
 async fn portal_js() -> Response {
@@ -373,7 +476,7 @@ async fn rest_endpoint(
         }
     }
     let sid = session.as_ref().map(|s| s.app_sid.clone());
-    let policy = session.as_ref().map(|s| Policy { faults: s.scenario.faults, scopes: s.scenario.scopes }).unwrap_or_default();
+    let policy = session.as_ref().map(|s| Policy { faults: s.scenario.faults, scopes: s.scenario.scopes, admin: s.scenario.admin }).unwrap_or_default();
     // A proxy in front of the portal fails before the portal sees anything.
     for fault in policy.faults {
         match *fault {

@@ -2,6 +2,7 @@
 //! always inserted as text nodes, never as HTML.
 
 mod actions;
+mod app_page;
 mod card;
 mod composer;
 mod create;
@@ -65,6 +66,8 @@ pub struct Handlers {
     pub back: Callback<()>,
     /// Load this record's card again (after a section failed).
     pub reload: Callback<EntityRef>,
+    /// Do something on the app's own page (bind the tab, check again…).
+    pub app_action: Callback<crate::install::Action>,
 }
 
 /// The widget's root. `data-state` tells tests and the benchmark when the card is ready.
@@ -87,6 +90,7 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
                     <CallSummary call=call.clone()/>
                     <CallerView caller=caller call=call has_others=!others.is_empty()/>
                 }.into_any(),
+                Screen::AppPage(page) => view! { <app_page::AppPageView page=page act=handlers.app_action/> }.into_any(),
                 Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
                 Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
             }}

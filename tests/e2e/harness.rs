@@ -52,13 +52,31 @@ pub fn judge_sandbox() -> &'static callcard_sandbox::Running {
     })
 }
 
-/// Starts a sandbox serving `dist` on a runtime of its own: each test has its own runtime,
-/// which would stop the servers when the test ends.
+/// A sandbox of its own where the app is not installed yet: each call starts a new one, so that
+/// tests that install and uninstall do not change what other tests see.
+pub fn fresh_sandbox() -> callcard_sandbox::Running {
+    let mut config = config(root().join("dist"));
+    config.installed = false;
+    run_sandbox(config)
+}
+
+fn config(dist: PathBuf) -> callcard_sandbox::Config {
+    let mut config = callcard_sandbox::Config::new(dist, root().join("sandbox/data"));
+    config.portal = ([127, 0, 0, 1], 0).into();
+    config.widget = ([127, 0, 0, 1], 0).into();
+    config.static_host = ([127, 0, 0, 1], 0).into();
+    config
+}
+
+/// Starts a sandbox serving `dist`.
 fn start_sandbox(dist: PathBuf) -> callcard_sandbox::Running {
+    run_sandbox(config(dist))
+}
+
+/// Starts a sandbox on a runtime of its own: each test has its own runtime, which would stop
+/// the servers when the test ends.
+pub fn run_sandbox(config: callcard_sandbox::Config) -> callcard_sandbox::Running {
     {
-        let mut config = callcard_sandbox::Config::new(dist, root().join("sandbox/data"));
-        config.portal = ([127, 0, 0, 1], 0).into();
-        config.widget = ([127, 0, 0, 1], 0).into();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Runtime::new().expect("sandbox runtime");
@@ -166,16 +184,26 @@ impl Agent {
 
     /// Like [`Agent::open`], on another sandbox.
     pub async fn open_on(sandbox: &callcard_sandbox::Running, scenario: &str) -> Agent {
-        let (client, driver, profile) = Agent::launch().await;
-        let portal = sandbox.portal_url.clone();
-        let mut agent = Agent { client, portal, session: String::new(), _driver: driver, _profile: profile };
+        let mut agent = Agent::browser_on(sandbox).await;
         agent.reopen(scenario).await;
         agent
+    }
+
+    /// A browser for `sandbox`'s portal that has opened nothing yet ([`Agent::visit`] opens).
+    pub async fn browser_on(sandbox: &callcard_sandbox::Running) -> Agent {
+        let (client, driver, profile) = Agent::launch().await;
+        Agent { client, portal: sandbox.portal_url.clone(), session: String::new(), _driver: driver, _profile: profile }
     }
 
     /// Opens the call card again in this browser tab (the portal renders it anew: new tokens,
     /// new APP_SID; the tab's session storage stays).
     pub async fn reopen(&mut self, scenario: &str) {
+        assert!(self.visit(scenario).await, "the portal page has no tab of the app ({scenario})");
+    }
+
+    /// Opens the portal's page for `scenario`; when it has the app's tab, enters it and waits
+    /// until it settled. Whether the page has the app's tab.
+    pub async fn visit(&mut self, scenario: &str) -> bool {
         self.client.enter_parent_frame().await.unwrap();
         self.client.goto(&format!("{}/?scenario={scenario}", self.portal)).await.unwrap();
         self.session = self
@@ -186,10 +214,12 @@ impl Agent {
             .as_str()
             .expect("the portal page names its session")
             .to_string();
-        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
+        let Ok(frame) = self.client.find(Locator::Css("#app-frame")).await else { return false };
         frame.enter_frame().await.unwrap();
         self.wait_settled().await;
+        true
     }
+
 
     /// Clicks the first element matching `css` and waits for the tab to settle again.
     pub async fn click(&self, css: &str) {

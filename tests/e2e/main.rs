@@ -4,6 +4,7 @@
 
 mod during_call;
 mod harness;
+mod install;
 mod portal;
 
 use harness::{sandbox, Agent};
@@ -238,7 +239,7 @@ async fn another_placement_gets_a_clear_not_supported_screen() {
     let agent = Agent::open("other-placement").await;
     assert_eq!(agent.state().await, "ready");
     let text = agent.text("[data-testid=not-supported]").await.unwrap();
-    assert!(text.contains("CALL_CARD") && text.contains("DEFAULT"), "{text}");
+    assert!(text.contains("CRM_DEAL_DETAIL_TAB"), "{text}");
     assert!(agent.rest_requests().is_empty());
     agent.close().await;
 }

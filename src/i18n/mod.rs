@@ -1,6 +1,10 @@
 //! The interface's languages: words, dates, amounts and country names in English, Russian and
 //! German, picked by the portal's `LANG`. Anything else falls back to English.
 
+mod app_page;
+
+pub use app_page::AppPageTexts;
+
 /// A supported interface language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {

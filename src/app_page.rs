@@ -1,0 +1,154 @@
+//! The app's own page in the browser (`PLACEMENT=DEFAULT`): reads the installation, runs an
+//! administrator's changes and the installation step, and keeps what the page shows in the
+//! screen signal. The decisions are [`crate::install`]'s; this module only talks to the portal.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use crate::frame::client::FrameClient;
+use crate::i18n::Lang;
+use crate::install::{self, Action, ActionOutcome, AppPage, InstallStep, Reading};
+use crate::rest::batch::Outcome;
+use crate::rest::client::RestClient;
+use crate::screen::{Problem, Screen};
+
+/// What the page needs to act.
+#[derive(Clone)]
+pub struct Session {
+    pub rest: RestClient,
+    pub frame: Option<FrameClient>,
+    /// This deployment's handler URL, which `placement.bind` registers.
+    pub handler: String,
+    /// `IS_ADMIN` as the frame told it.
+    pub told_admin: Option<bool>,
+}
+
+/// This page's address as a handler URL (the portal's query left out).
+pub fn own_handler() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .and_then(|href| install::handler_url(&href))
+        .unwrap_or_default()
+}
+
+/// The action the page starts with: the installation step, or a look at the installation.
+pub fn first_action(page: &AppPage) -> Action {
+    if page.install {
+        Action::Install
+    } else {
+        Action::Check
+    }
+}
+
+/// Runs `action` and shows its progress and outcome on `screen`. An action asked for while
+/// another runs is ignored (the page offers none then).
+pub fn run(session: Session, action: Action, screen: RwSignal<Screen>, lang: RwSignal<Lang>) {
+    let mut started = false;
+    update(screen, |page| {
+        if page.busy.is_none() {
+            page.busy = Some(action);
+            page.outcome = None;
+            started = true;
+        }
+    });
+    if !started {
+        return;
+    }
+    spawn_local(async move {
+        let t = lang.get_untracked().texts();
+        let outcome = match action {
+            Action::Check => None,
+            Action::Install => Some(install_step(&session, screen, lang).await),
+            Action::Bind => Some(change(action, session.rest.call("placement.bind", &install::bind_params(&session.handler)).await.map(|_| ()), t)),
+            Action::Unbind => Some(change(action, session.rest.call("placement.unbind", &install::unbind_params()).await.map(|_| ()), t)),
+            Action::Rebind => Some(rebind(&session, t).await),
+        };
+        // During the installation step, a tab just bound or moved here finishes it.
+        let finishing = matches!(outcome, Some(ActionOutcome::Done(Action::Bind | Action::Rebind)))
+            && screen.with_untracked(|s| matches!(s, Screen::AppPage(p) if p.install));
+        let outcome = if finishing { Some(finish(&session, lang)) } else { outcome };
+        let reading = read(&session, lang).await;
+        update(screen, |page| {
+            page.reading = reading;
+            page.busy = None;
+            page.outcome = outcome;
+        });
+    });
+}
+
+fn update(screen: RwSignal<Screen>, f: impl FnOnce(&mut AppPage)) {
+    screen.update(|s| {
+        if let Screen::AppPage(page) = s {
+            f(page);
+        }
+    });
+}
+
+/// One batch: the app's scopes, the user's rights, the tabs.
+async fn read(session: &Session, lang: RwSignal<Lang>) -> Reading {
+    match session.rest.batch(&install::status_batch(), None).await {
+        Ok(reply) => Reading::Known(install::read_status(&reply, session.told_admin)),
+        Err(e) => Reading::Failed(Problem::rest(lang.get_untracked().texts(), &e)),
+    }
+}
+
+/// The installation step: look, bind when needed, finish; or stop and say why.
+async fn install_step(session: &Session, screen: RwSignal<Screen>, lang: RwSignal<Lang>) -> ActionOutcome {
+    let reading = read(session, lang).await;
+    let step = match &reading {
+        Reading::Known(installation) => installation.install_step(&session.handler),
+        // The portal could not be asked: binding tells whether it works, and why not.
+        _ => InstallStep::Bind,
+    };
+    update(screen, |page| page.reading = reading);
+    match step {
+        InstallStep::Blocked(why) => ActionOutcome::Blocked(why),
+        InstallStep::Finish => finish(session, lang),
+        InstallStep::Bind => {
+            let bound = session.rest.call("placement.bind", &install::bind_params(&session.handler)).await;
+            match bound {
+                Ok(_) => finish(session, lang),
+                Err(e) => ActionOutcome::Failed(Action::Install, Problem::rest(lang.get_untracked().texts(), &e)),
+            }
+        }
+    }
+}
+
+/// Tells the portal the installation is complete; it then shows the app's tabs.
+fn finish(session: &Session, lang: RwSignal<Lang>) -> ActionOutcome {
+    let sent = session.frame.as_ref().map(|f| f.send("setInstallFinish", &Value::Null).is_ok()).unwrap_or(false);
+    if sent {
+        ActionOutcome::Done(Action::Install)
+    } else {
+        let t = lang.get_untracked();
+        let problem = Problem {
+            code: "launch",
+            title: t.app_page().install_failed.into(),
+            detail: t.app_page().no_frame.into(),
+            retry: false,
+        };
+        ActionOutcome::Failed(Action::Install, problem)
+    }
+}
+
+fn change(action: Action, result: Result<(), crate::rest::envelope::RestError>, t: &crate::i18n::Texts) -> ActionOutcome {
+    match result {
+        Ok(()) => ActionOutcome::Done(action),
+        Err(e) => ActionOutcome::Failed(action, Problem::rest(t, &e)),
+    }
+}
+
+/// Every old tab goes and ours is bound, in one batch that stops at the first failure.
+async fn rebind(session: &Session, t: &crate::i18n::Texts) -> ActionOutcome {
+    let reply = match session.rest.batch(&install::rebind_batch(&session.handler), None).await {
+        Ok(reply) => reply,
+        Err(e) => return ActionOutcome::Failed(Action::Rebind, Problem::rest(t, &e)),
+    };
+    for key in ["unbind", "bind"] {
+        if let Outcome::Failed(error) = reply.outcome(key) {
+            return ActionOutcome::Failed(Action::Rebind, Problem::api(t, error));
+        }
+    }
+    ActionOutcome::Done(Action::Rebind)
+}

@@ -1,0 +1,141 @@
+//! The app's own page: is the call card tab bound, and to this deployment; the app's scopes;
+//! the administrator's controls; the installation step's progress.
+
+use leptos::prelude::*;
+
+use super::status::ActionError;
+use super::{lang, texts};
+use crate::install::{Action, ActionOutcome, AppPage, Blocker, Installation, Reading, TabState, NEEDED_SCOPES};
+
+#[component]
+pub fn AppPageView(page: AppPage, act: Callback<Action>) -> impl IntoView {
+    let a = lang().app_page();
+    let heading = if page.install { a.install_title } else { a.title };
+    let offered = page.offered();
+    let buttons = offered
+        .into_iter()
+        .map(|action| {
+            let (label, testid, primary) = match action {
+                Action::Install => (a.install, "app-install", true),
+                Action::Bind => (a.bind, "app-bind", true),
+                Action::Rebind => (a.rebind, "app-rebind", true),
+                Action::Unbind => (a.unbind, "app-unbind", false),
+                Action::Check => (a.check, "app-check", false),
+            };
+            view! {
+                <button type="button" class:secondary=!primary data-testid=testid on:click=move |_| act.run(action)>{label}</button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="app-page" data-testid="app-page">
+            <h1>{heading}</h1>
+            <p class="muted">{a.intro}</p>
+            {page.outcome.clone().map(|o| view! { <OutcomeView outcome=o install=page.install/> })}
+            {match page.reading.clone() {
+                Reading::Pending => view! { <p class="status-loading" role="status">{a.checking}</p> }.into_any(),
+                Reading::Failed(problem) => view! {
+                    <ActionError testid="app-reading-error" headline=a.tab_unknown problem=problem/>
+                }.into_any(),
+                Reading::Known(installation) => view! { <InstallationView installation=installation handler=page.handler.clone()/> }.into_any(),
+            }}
+            <Show when=move || page.busy.is_some()>
+                <p class="status-loading" data-testid="app-working" role="status">{a.working}</p>
+            </Show>
+            <div class="app-actions">{buttons}</div>
+        </section>
+    }
+}
+
+#[component]
+fn InstallationView(installation: Installation, handler: String) -> impl IntoView {
+    let a = lang().app_page();
+    let (state, line) = match installation.tab(&handler) {
+        TabState::Here { .. } => ("here", a.bound_here),
+        TabState::Elsewhere(_) => ("elsewhere", a.bound_elsewhere),
+        TabState::Unbound => ("unbound", a.unbound),
+        TabState::Unknown(_) => ("unknown", a.tab_unknown),
+    };
+    let others = match installation.tab(&handler) {
+        TabState::Here { others } | TabState::Elsewhere(others) => others,
+        _ => Vec::new(),
+    };
+    let also = matches!(installation.tab(&handler), TabState::Here { .. });
+    let unknown_detail = match installation.tab(&handler) {
+        TabState::Unknown(e) => Some(format!("{} {}", e.code, e.description).trim().to_string()),
+        _ => None,
+    };
+    let scopes = match &installation.scopes {
+        Ok(_) => {
+            let missing = installation.missing_scopes();
+            let rows = NEEDED_SCOPES
+                .iter()
+                .map(|scope| {
+                    let granted = !missing.contains(scope);
+                    view! {
+                        <li data-scope=*scope data-granted=granted.to_string() class:missing=!granted>
+                            <code>{*scope}</code>" — "{if granted { a.scope_granted } else { a.scope_missing }}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <ul class="scopes" data-testid="scopes">{rows}</ul>
+                <Show when=move || !missing.is_empty()><p class="muted">{a.scopes_missing_hint}</p></Show>
+            }
+            .into_any()
+        }
+        Err(_) => view! { <p class="muted" data-testid="scopes">{a.scopes_unknown}</p> }.into_any(),
+    };
+    view! {
+        <h2>{a.tab_heading}</h2>
+        <p data-testid="tab-state" data-tab=state>{line}</p>
+        {unknown_detail.map(|d| view! { <p class="muted">{texts().details}": "{d}</p> })}
+        <ul class="handlers">
+            {others.into_iter().map(|h| view! { <li>{if also { a.also_bound } else { "" }}" "<code data-testid="other-handler">{h}</code></li> }).collect_view()}
+        </ul>
+        <p class="muted">{a.this_deployment}": "<code data-testid="this-handler">{handler}</code></p>
+        <Show when=move || !installation.is_admin><p data-testid="admin-only">{a.admin_only}</p></Show>
+        <h2>{a.scopes_heading}</h2>
+        {scopes}
+    }
+}
+
+#[component]
+fn OutcomeView(outcome: ActionOutcome, install: bool) -> impl IntoView {
+    let a = lang().app_page();
+    match outcome {
+        ActionOutcome::Done(action) => {
+            let (what, done) = match action {
+                Action::Install => ("installed", a.installed),
+                Action::Bind | Action::Rebind => ("bound", a.bound_done),
+                Action::Unbind => ("unbound", a.unbound_done),
+                Action::Check => return ().into_any(),
+            };
+            view! {
+                <div class="banner banner-ok" data-testid="app-outcome" data-outcome=what role="status">
+                    {done}" "{a.reload_hint}
+                </div>
+            }
+            .into_any()
+        }
+        ActionOutcome::Failed(_, problem) => {
+            let headline = if install { a.install_failed } else { a.action_failed };
+            view! { <ActionError testid="app-outcome" headline=headline problem=problem/> }.into_any()
+        }
+        ActionOutcome::Blocked(why) => {
+            let (what, text) = match &why {
+                Blocker::NotAdmin => ("not-admin", a.blocked_not_admin.to_string()),
+                Blocker::MissingScopes(missing) => ("scopes", format!("{} {}. {}", a.blocked_scopes, missing.join(", "), a.scopes_missing_hint)),
+                Blocker::BoundElsewhere(_) => ("elsewhere", a.blocked_elsewhere.to_string()),
+            };
+            view! {
+                <div class="section-error" data-testid="app-outcome" data-outcome=what role="alert">
+                    <p><strong>{a.install_failed}</strong></p>
+                    <p>{text}</p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
