@@ -11,21 +11,44 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # Browser tests leave Chromium profiles in TMPDIR: keep them inside target/.
 BROWSER_TMP := $(CURDIR)/target/browser-tmp
 
-.PHONY: setup build demo test test-unit test-browser test-e2e bench clean
+.PHONY: setup build dist zip demo test test-unit test-browser test-e2e bench clean
+
+# Where a CDN build's files will be served from (make dist PUBLIC_URL=https://cdn.example/callcard/).
+PUBLIC_URL ?= ./
+# The Bitrix24-hosted static app (make zip).
+ZIP := target/callcard-static.zip
 
 setup:
 	@scripts/setup.sh
 
-## The release build of the widget into dist/ (what users get and what the tests run).
+## The release build of the widget into dist/ (what users get and what the tests run): assets
+## next to the page, so it works on any path of one origin.
 build: setup
-	trunk build --release
+	trunk build --release --public-url ./
 
-## Sandbox portal on http://127.0.0.1:8080/ with the widget on http://127.0.0.1:8081/.
-demo: build
-	cargo run --release -q -p callcard-sandbox -- --dist dist
+## The release build for a static host or CDN into dist/: content-hashed assets with integrity
+## attributes, referenced at PUBLIC_URL; index.html stays small (README: cache headers).
+dist: setup
+	trunk build --release --public-url "$(PUBLIC_URL)"
+	@ls -l dist | awk 'NR > 1 { printf "  %9d  %s\n", $$5, $$9 }'
 
-## Every test: native unit tests, browser tests in headless Chromium, end-to-end tests.
-test: build
+## An archive to upload as a Bitrix24-hosted static app ("Static" local app): index.html at the
+## root, install.html (the same page, opened as the installation step) beside it.
+zip: build
+	rm -rf target/zip && mkdir -p target/zip
+	cp dist/index.html dist/*.js dist/*.wasm dist/*.css target/zip/
+	cp target/zip/index.html target/zip/install.html
+	rm -f $(ZIP) && cd target/zip && zip -q -X -r ../../$(ZIP) .
+	@echo "$(ZIP): $$(stat -c %s $(ZIP)) bytes"
+
+## Sandbox portal on http://127.0.0.1:8080/ with the widget's handler on http://127.0.0.1:8081/
+## and the static archive (make zip) on http://127.0.0.1:8082/.
+demo: zip
+	cargo run --release -q -p callcard-sandbox -- --dist dist --static-dist target/zip
+
+## Every test: native unit tests, browser tests in headless Chromium, end-to-end tests (which
+## also run the static archive, the nginx and the edge recipes).
+test: zip
 	$(MAKE) --no-print-directory test-unit test-browser test-e2e
 
 test-unit:

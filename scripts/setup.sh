@@ -7,7 +7,8 @@
 #   wasm-bindgen-cli = Cargo.lock's version (crates.io: ~4 min once)
 #   wasm-opt from binaryen 132              (npm, pinned in package-lock.json)
 #   @bitrix24/b24jssdk 2.2.0                (npm: the official SDK, the sandbox's judge)
-#   chromium, chromium-driver, brotli       (Debian packages)
+#   chromium, chromium-driver, brotli,      (Debian packages: the tests' browser, size
+#   nginx, zip, unzip                        measurements, the nginx recipe's test, make zip)
 #
 # Nothing else is downloaded, and Trunk is configured never to fetch tools itself.
 set -euo pipefail
@@ -28,11 +29,15 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Debian packages: the browser for the tests, brotli for size measurements.
+# 2. Debian packages: the browser for the tests, brotli for size measurements, nginx for the
+#    recipe's test (only its binary is used; the package's service is never started), zip.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v zip >/dev/null || missing+=(zip)
+command -v unzip >/dev/null || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   sudo_cmd=()

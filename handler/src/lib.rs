@@ -71,6 +71,36 @@ fn security_headers(portals: &[String]) -> Vec<(header::HeaderName, HeaderValue)
     headers
 }
 
+/// How long a browser or CDN may keep a file. Trunk names every asset after its content
+/// (`callcard-<hash>.js`), so such a name never changes meaning and is kept for a year; the
+/// page itself (`/`, `index.html`) names the current assets and is revalidated every time.
+pub fn cache_control(path: &str) -> &'static str {
+    if is_content_hashed(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// `name-<8+ hex digits>[_bg].ext`, as Trunk writes its outputs.
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    name.contains('.')
+        && stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Adds [`cache_control`] to files served by GET (a POSTed page says `no-store` itself).
+async fn cache_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(&path)));
+    }
+    response
+}
+
 /// The built page, split once at start-up where the launch fields go.
 struct Page {
     before: String,
@@ -115,6 +145,7 @@ pub fn router(config: &Config) -> Result<Router, StartError> {
         .route("/index.html", post(launch).fallback_service(files.clone()))
         .fallback_service(files)
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(axum::middleware::from_fn(cache_headers))
         .layer(axum::middleware::map_response(move |mut response: Response| {
             let headers = Arc::clone(&headers);
             async move {
@@ -191,6 +222,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), "<html><head><title>t</title></head><body></body></html>").unwrap();
         std::fs::write(dir.join("app.js"), "console.log(1)").unwrap();
+        std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), "\0asm").unwrap();
         dir
     }
 
@@ -275,6 +307,24 @@ mod tests {
         let res = app.oneshot(form_post("/", "AUTH_ID=t")).await.unwrap();
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
         assert_eq!(res.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    }
+
+    #[tokio::test]
+    async fn hashed_assets_are_kept_for_a_year_and_the_page_is_revalidated() {
+        for (path, expected) in [
+            ("/app-0123456789abcdef_bg.wasm", "public, max-age=31536000, immutable"),
+            ("/", "no-cache"),
+            ("/index.html", "no-cache"),
+            ("/app.js", "no-cache"),
+        ] {
+            let res = router(&Config::new(dist())).unwrap().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(res.headers()[header::CACHE_CONTROL], expected, "{path}");
+        }
+        assert_eq!(cache_control("/callcard-31d9579664420dc.js"), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control("/main-9c84c53b1eab014e.css"), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control("/deadbeef"), "no-cache");
+        assert_eq!(cache_control("/my-page.html"), "no-cache");
     }
 
     #[tokio::test]

@@ -5,10 +5,11 @@ use callcard_sandbox::{start, Config};
 use std::time::Duration;
 
 const USAGE: &str = "usage: callcard-sandbox [--portal 127.0.0.1:8080] [--widget 127.0.0.1:8081] \
-[--static 127.0.0.1:8082] [--dist dist] [--static-dist DIR] [--data sandbox/data] [--fresh] \
+[--static 127.0.0.1:8082] [--dist dist] [--static-dist DIR] [--data sandbox/data] [--fresh] [--app-handler URL] \
 [--token-lifetime SECONDS] [--rate-burst 50] [--rate-drain 2] [--time-budget SECONDS]\n\
 --fresh: the app is not installed yet (open the `install` scenario first); \
---static-dist: what the static host serves (an unpacked `make zip` archive; default: --dist)";
+--static-dist: what the static host serves (an unpacked `make zip` archive; default: --dist); \
+--app-handler: the app's handler URL if another server serves the widget (default: the widget handler)";
 
 fn main() {
     if let Err(e) = run() {
@@ -19,6 +20,7 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let mut config = Config::new("dist", concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
+    let mut static_dist = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
@@ -26,12 +28,10 @@ fn run() -> Result<(), String> {
             "--portal" => config.portal = value()?.parse().map_err(|e| format!("--portal: {e}"))?,
             "--widget" => config.widget = value()?.parse().map_err(|e| format!("--widget: {e}"))?,
             "--static" => config.static_host = value()?.parse().map_err(|e| format!("--static: {e}"))?,
-            "--dist" => {
-                config.dist = value()?.into();
-                config.static_dist = config.dist.clone();
-            }
-            "--static-dist" => config.static_dist = value()?.into(),
+            "--dist" => config.dist = value()?.into(),
+            "--static-dist" => static_dist = Some(value()?.into()),
             "--fresh" => config.installed = false,
+            "--app-handler" => config.app_handler = Some(value()?),
             "--data" => config.data = value()?.into(),
             "--rate-burst" => config.rate_burst = value()?.parse().map_err(|e| format!("--rate-burst: {e}"))?,
             "--rate-drain" => config.rate_drain = value()?.parse().map_err(|e| format!("--rate-drain: {e}"))?,
@@ -50,6 +50,7 @@ fn run() -> Result<(), String> {
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
+    config.static_dist = static_dist.unwrap_or_else(|| config.dist.clone());
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let running = start(config).await?;

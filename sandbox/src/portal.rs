@@ -81,9 +81,11 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
     } else {
         Ok(Tab { handler: sb.app_handler(), title: "Caller card".into() })
     };
-    let tab = tab.map(|tab| match scenario.opened_by_get {
-        true => Tab { handler: format!("{}/index.html", sb.static_origin), ..tab },
-        false => tab,
+    let tab = tab.map(|tab| match (scenario.opened_by_get, scenario.install) {
+        // An uploaded archive is installed through its install.html.
+        (true, true) => Tab { handler: format!("{}/install.html", sb.static_origin), ..tab },
+        (true, false) => Tab { handler: format!("{}/index.html", sb.static_origin), ..tab },
+        (false, _) => tab,
     });
     let picker: String = scenarios::ALL
         .iter()
@@ -107,7 +109,9 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
             let frame_name = format!("{domain}|0|{app_sid}");
             let sep = if tab.handler.contains('?') { '&' } else { '?' };
             let handler = format!("{}{sep}DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}", tab.handler, domain, lang, app_sid);
-            let config = portal_config(sb, scenario, lang, &handler, (&app_sid, &auth_id, &refresh_id));
+            // The portal opens apps it hosts itself by GET, without a form.
+            let by_get = scenario.opened_by_get || tab.handler.starts_with(&format!("{}/", sb.static_origin));
+            let config = portal_config(sb, scenario, lang, &handler, by_get, (&app_sid, &auth_id, &refresh_id));
             let frame = app_frame(scenario, &handler, &frame_name, (&auth_id, &refresh_id), &sb.member_id, sb.token_lifetime_secs(scenario));
             let main = if is_call_card {
                 let tabs = format!("<nav class=\"tabs\"><span>Call</span><span class=\"active\" data-testid=\"portal-tab\">{}</span></nav>", esc(&tab.title));
@@ -165,7 +169,7 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
 }
 
 /// The portal page's settings for `portal.js`, and `getInitData`'s answer.
-fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, (app_sid, auth_id, refresh_id): (&str, &str, &str)) -> Value {
+fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, by_get: bool, (app_sid, auth_id, refresh_id): (&str, &str, &str)) -> Value {
     let lifetime = sb.token_lifetime_secs(scenario).to_string();
     json!({
         "appSid": app_sid,
@@ -174,7 +178,7 @@ fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, (
         "autoCloseMs": AUTO_CLOSE_MS,
         "refreshNeverAnswers": scenario.refresh_never_answers,
         // Opened by GET: the frame is navigated to the handler, no form is posted.
-        "openByGet": scenario.opened_by_get.then_some(handler),
+        "openByGet": by_get.then_some(handler),
         "initData": {
             "LANG": lang, "DOMAIN": sb.portal_domain, "PROTOCOL": 0, "PATH": "/rest",
             "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,

@@ -257,6 +257,11 @@ pub const ALL: &[Scenario] = &[
         install: true,
         ..app_page("install", "The portal installs the app: its page opens with INSTALL, binds the call card tab and finishes the installation.")
     },
+    Scenario {
+        install: true,
+        opened_by_get: true,
+        ..app_page("static-install", "The portal installs the app uploaded as a static archive: it opens install.html by GET, with INSTALL.")
+    },
     app_page("app-home", "The app's own page opened from the app menu by an administrator: the installation's status and controls."),
     Scenario {
         admin: false,

@@ -38,9 +38,12 @@ pub struct Config {
     pub dist: PathBuf,
     /// What the static host serves: the unpacked static archive (default: `dist`).
     pub static_dist: PathBuf,
-    /// The app starts installed, its call card tab bound to the widget handler. `false`: a
+    /// The app starts installed, its call card tab bound to the app's handler. `false`: a
     /// fresh portal, where the app must be installed (scenario `install`) before the tab shows.
     pub installed: bool,
+    /// The app's handler URL, which its page and call card tab open (default: the widget
+    /// handler the sandbox runs, `http://WIDGET/`); another server, e.g. nginx, may serve it.
+    pub app_handler: Option<String>,
     /// The CRM data set.
     pub data: PathBuf,
     /// How long an issued access token lives.
@@ -63,6 +66,7 @@ impl Config {
             static_dist: dist.clone(),
             dist,
             installed: true,
+            app_handler: None,
             data: data.into(),
             token_lifetime: Duration::from_secs(3600),
             rate_burst: 50,
@@ -179,7 +183,7 @@ pub(crate) fn random_hex(len: usize) -> String {
 impl Sandbox {
     /// The app's handler URL as its settings name it (the install page and the app menu open it).
     pub(crate) fn app_handler(&self) -> String {
-        format!("{}/", self.widget_origin)
+        self.config.app_handler.clone().unwrap_or_else(|| format!("{}/", self.widget_origin))
     }
 
     /// The app's tab in call cards: there once the installation finished and while `CALL_CARD`

@@ -17,7 +17,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// request 15 s).
 const READY_TIMEOUT: Duration = Duration::from_secs(25);
 
-fn root() -> &'static Path {
+pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -60,7 +60,8 @@ pub fn fresh_sandbox() -> callcard_sandbox::Running {
     run_sandbox(config)
 }
 
-fn config(dist: PathBuf) -> callcard_sandbox::Config {
+/// The sandbox settings the tests start from: the test data, every port picked free.
+pub fn config(dist: PathBuf) -> callcard_sandbox::Config {
     let mut config = callcard_sandbox::Config::new(dist, root().join("sandbox/data"));
     config.portal = ([127, 0, 0, 1], 0).into();
     config.widget = ([127, 0, 0, 1], 0).into();
@@ -86,6 +87,30 @@ pub fn run_sandbox(config: callcard_sandbox::Config) -> callcard_sandbox::Runnin
             });
         });
         rx.recv().expect("sandbox thread").expect("sandbox starts")
+    }
+}
+
+/// A port nothing listens on (for servers that must be told their port before they start).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Waits until something listens on `port`.
+pub fn wait_listening(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// A child process, ended when dropped.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -535,9 +560,10 @@ pub fn raw_request(base: &str, method: &str, path: &str, content_type: &str, bod
         body.len()
     )
     .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
+    // Binary bodies (a wasm file) are read as text with replacement characters.
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    String::from_utf8_lossy(&response).into_owned()
 }
 
 /// Opens a scenario's portal page over plain HTTP (no browser) and returns the page's

@@ -1,0 +1,182 @@
+//! Deployments: the release build's files, the nginx and edge-function recipes (each answering
+//! the portal's POST with the page, then the widget working behind it in a browser), and the
+//! static archive Bitrix24 hosts itself (opened by GET).
+
+use base64::Engine;
+use sha2::{Digest, Sha384};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::harness::{config, free_port, raw_request, root, run_sandbox, wait_listening, Agent, Process};
+
+/// The headers of a raw response, lowercased names.
+fn header(response: &str, name: &str) -> Option<String> {
+    let head = response.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+fn status(response: &str) -> u16 {
+    response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+const LAUNCH_FORM: &str = "AUTH_ID=t0ken&AUTH_EXPIRES=3600&member_id=m1&PLACEMENT=CALL_CARD&PLACEMENT_OPTIONS=%7B%7D";
+
+/// A sandbox whose app is served by another server (nginx, the edge function) at `handler`.
+fn sandbox_with_handler(portal_port: u16, handler: &str) -> callcard_sandbox::Running {
+    let mut config = config(root().join("dist"));
+    config.portal = ([127, 0, 0, 1], portal_port).into();
+    config.app_handler = Some(handler.to_string());
+    run_sandbox(config)
+}
+
+/// Opens a known caller's card with the app served at `handler` and checks the agent sees it.
+async fn card_behind(sandbox: &callcard_sandbox::Running, handler: &str) {
+    let agent = Agent::open_on(sandbox, "known-contact").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    let page = agent.eval("return location.href;", vec![]).await;
+    assert!(page.as_str().unwrap_or_default().starts_with(handler), "served by {handler}: {page}");
+    agent.close().await;
+}
+
+#[test]
+fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
+    let dist = root().join("dist");
+    let page = std::fs::read_to_string(dist.join("index.html")).expect("a release build in dist/ (make build)");
+    assert!(page.len() < 2048, "index.html stays small: {} bytes", page.len());
+    let mut checked = 0;
+    for file in std::fs::read_dir(&dist).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()) {
+        if !(file.ends_with(".js") || file.ends_with(".wasm") || file.ends_with(".css")) {
+            continue;
+        }
+        assert_eq!(callcard_handler::cache_control(&format!("/{file}")), "public, max-age=31536000, immutable", "{file} is named by its content");
+        assert!(page.contains(&format!("./{file}")), "{file} is referenced next to the page");
+        let digest = Sha384::digest(std::fs::read(dist.join(&file)).unwrap());
+        let integrity = format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(digest));
+        assert!(page.contains(&integrity), "{file} carries its integrity {integrity}");
+        checked += 1;
+    }
+    assert_eq!(checked, 3, "the JS glue, the wasm module and the stylesheet");
+    // Cross-origin (a CDN) integrity checks need CORS requests: every asset is fetched so.
+    assert_eq!(page.matches("integrity=").count(), page.matches("crossorigin").count(), "{page}");
+}
+
+/// nginx from Debian with the recipe, its root, port and portal set; stopped when dropped.
+fn nginx(port: u16, portal: &str, dir: &Path) -> Process {
+    let recipe = std::fs::read_to_string(root().join("recipes/nginx/callcard.conf")).unwrap();
+    for placeholder in ["listen 80;", "root /var/www/callcard;", "https://your-company.bitrix24.com"] {
+        assert!(recipe.contains(placeholder), "the recipe names {placeholder}");
+    }
+    let server = recipe
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
+        .replace("root /var/www/callcard;", &format!("root {};", root().join("dist").display()))
+        .replace("https://your-company.bitrix24.com", portal);
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("callcard.conf"), server).unwrap();
+    let d = dir.display();
+    let main = format!(
+        "daemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  \
+         client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  \
+         uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  include {d}/callcard.conf;\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), main).unwrap();
+    let child = Command::new("/usr/sbin/nginx")
+        .args(["-e", &format!("{d}/error.log"), "-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx from Debian's package (scripts/setup.sh installs it)");
+    let process = Process(child);
+    wait_listening(port, "nginx");
+    process
+}
+
+fn scratch(name: &str) -> PathBuf {
+    root().join(format!("target/e2e-{name}-{}", std::process::id()))
+}
+
+#[tokio::test]
+async fn the_nginx_recipe_answers_the_portals_post_and_the_widget_works_behind_it() {
+    let (port, portal_port) = (free_port(), free_port());
+    let portal = format!("http://127.0.0.1:{portal_port}");
+    let _nginx = nginx(port, &portal, &scratch("nginx"));
+    let handler = format!("http://127.0.0.1:{port}");
+
+    let page = raw_request(&handler, "POST", "/?DOMAIN=p.example&PROTOCOL=1&APP_SID=s1", "application/x-www-form-urlencoded", LAUNCH_FORM);
+    assert_eq!(status(&page), 200, "{page}");
+    assert!(page.contains("callcard-") && page.contains("_bg.wasm"), "the widget's page: {page}");
+    assert_eq!(header(&page, "cache-control").as_deref(), Some("no-cache"));
+    assert_eq!(header(&page, "referrer-policy").as_deref(), Some("no-referrer"));
+    assert_eq!(header(&page, "x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(header(&page, "content-security-policy"), Some(format!("frame-ancestors 'self' {portal}")));
+    let wasm = std::fs::read_dir(root().join("dist")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).find(|f| f.ends_with(".wasm")).unwrap();
+    let file = raw_request(&handler, "GET", &format!("/{wasm}"), "text/plain", "");
+    assert_eq!(header(&file, "content-type").as_deref(), Some("application/wasm"));
+    assert_eq!(header(&file, "cache-control").as_deref(), Some("public, max-age=31536000, immutable"));
+
+    let sandbox = sandbox_with_handler(portal_port, &format!("{handler}/"));
+    card_behind(&sandbox, &handler).await;
+}
+
+#[tokio::test]
+async fn the_edge_recipe_passes_its_tests_under_node_and_the_widget_works_behind_it() {
+    let tests = Command::new("node").arg("--test").arg(root().join("recipes/edge")).output().expect("node");
+    assert!(tests.status.success(), "node --test recipes/edge:\n{}", String::from_utf8_lossy(&tests.stdout));
+
+    let (port, portal_port) = (free_port(), free_port());
+    let portal = format!("http://127.0.0.1:{portal_port}");
+    let child = Command::new("node")
+        .arg(root().join("recipes/edge/local.mjs"))
+        .args(["--dist", &root().join("dist").display().to_string(), "--listen", &format!("127.0.0.1:{port}"), "--portals", &portal])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("node");
+    let _edge = Process(child);
+    wait_listening(port, "the edge handler");
+    let handler = format!("http://127.0.0.1:{port}");
+    let page = raw_request(&handler, "POST", "/?DOMAIN=p.example&APP_SID=s1", "application/x-www-form-urlencoded", LAUNCH_FORM);
+    assert_eq!(status(&page), 200);
+    assert!(page.contains(r#"id="b24-launch">{"query":{"DOMAIN":"p.example""#), "{page}");
+    assert_eq!(header(&page, "cache-control").as_deref(), Some("no-store"));
+    assert_eq!(header(&page, "content-security-policy"), Some(format!("frame-ancestors 'self' {portal}")));
+
+    let sandbox = sandbox_with_handler(portal_port, &format!("{handler}/"));
+    card_behind(&sandbox, &handler).await;
+}
+
+#[tokio::test]
+async fn the_static_archive_installs_and_shows_a_card_opened_by_get() {
+    let zip = root().join("target/callcard-static.zip");
+    assert!(zip.exists(), "no {}: run make zip (make test makes it)", zip.display());
+    let unpacked = scratch("zip");
+    let _ = std::fs::remove_dir_all(&unpacked);
+    let unzip = Command::new("unzip").arg("-q").arg(&zip).arg("-d").arg(&unpacked).status().expect("unzip");
+    assert!(unzip.success());
+    for file in ["index.html", "install.html"] {
+        assert!(unpacked.join(file).exists(), "{file} at the archive's root");
+    }
+
+    let mut config = config(root().join("dist"));
+    config.static_dist = unpacked.clone();
+    config.installed = false;
+    let sandbox = run_sandbox(config);
+    // The host answers a POST with 405, like every plain static host: the portal opens by GET.
+    assert_eq!(status(&raw_request(&sandbox.static_url, "POST", "/index.html", "application/x-www-form-urlencoded", LAUNCH_FORM)), 405);
+
+    let mut agent = Agent::browser_on(&sandbox).await;
+    assert!(agent.visit("static-install").await);
+    agent.wait_for("[data-testid=app-outcome][data-outcome=installed]", Duration::from_secs(10)).await;
+    assert_eq!(agent.attr("[data-testid=app-outcome]", "data-outcome").await.as_deref(), Some("installed"));
+    let bound = agent.rest_requests().into_iter().find(|r| r["method"] == "placement.bind").expect("a bind");
+    assert_eq!(bound["params"]["HANDLER"], format!("{}/index.html", sandbox.static_url), "the tab opens index.html, not install.html");
+
+    assert!(agent.visit("known-contact").await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    assert!(!agent.exists("#b24-launch").await, "opened by GET: nothing inlined");
+    agent.close().await;
+    let _ = std::fs::remove_dir_all(&unpacked);
+}
