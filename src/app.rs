@@ -239,6 +239,11 @@ pub fn start() {
                     app_page::run(s, action, screen, lang);
                 }
             }),
+            test_call: Callback::new(move |number: String| {
+                if let Some(s) = page_session.get_value() {
+                    app_page::test_call(s, number, screen, lang);
+                }
+            }),
         };
         view! { <ui::Root screen=screen handlers=handlers/> }
     });

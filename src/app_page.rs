@@ -58,7 +58,7 @@ pub fn run(session: Session, action: Action, screen: RwSignal<Screen>, lang: RwS
     spawn_local(async move {
         let t = lang.get_untracked().texts();
         let outcome = match action {
-            Action::Check => None,
+            Action::Check | Action::TestCall => None,
             Action::Install => Some(install_step(&session, screen, lang).await),
             Action::Bind => Some(change(action, session.rest.call("placement.bind", &install::bind_params(&session.handler)).await.map(|_| ()), t)),
             Action::Unbind => Some(change(action, session.rest.call("placement.unbind", &install::unbind_params()).await.map(|_| ()), t)),
@@ -73,6 +73,39 @@ pub fn run(session: Session, action: Action, screen: RwSignal<Screen>, lang: RwS
             page.reading = reading;
             page.busy = None;
             page.outcome = outcome;
+        });
+    });
+}
+
+/// Asks the portal to show the user an incoming call from `number` in a call card.
+pub fn test_call(session: Session, number: String, screen: RwSignal<Screen>, lang: RwSignal<Lang>) {
+    let Some(user_id) = screen.with_untracked(|s| match s {
+        Screen::AppPage(page) => page.can_test_call(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let texts = lang.get_untracked().app_page();
+    let Some(params) = install::test_call_params(user_id, &number) else {
+        let problem = Problem { code: "rejected", title: texts.test_number_invalid.into(), detail: String::new(), retry: false };
+        update(screen, |page| page.outcome = Some(ActionOutcome::Failed(Action::TestCall, problem)));
+        return;
+    };
+    update(screen, |page| {
+        page.busy = Some(Action::TestCall);
+        page.outcome = None;
+    });
+    spawn_local(async move {
+        let outcome = match session.rest.call("telephony.externalCall.register", &params).await {
+            Ok(registered) => {
+                let call_id = registered.result.get("CALL_ID").and_then(Value::as_str).unwrap_or_default().to_string();
+                ActionOutcome::TestCallShown { call_id }
+            }
+            Err(e) => ActionOutcome::Failed(Action::TestCall, Problem::rest(lang.get_untracked().texts(), &e)),
+        };
+        update(screen, |page| {
+            page.busy = None;
+            page.outcome = Some(outcome);
         });
     });
 }

@@ -74,6 +74,8 @@ pub struct Binding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Installation {
     pub is_admin: bool,
+    /// The user's id (`user.current`), for a test call shown to them.
+    pub user_id: Option<u64>,
     /// The call card tabs; the portal's error when it would not tell (only administrators may).
     pub bindings: Result<Vec<Binding>, ApiError>,
     /// The app's scopes; the portal's error when it would not tell.
@@ -160,8 +162,24 @@ pub enum Blocker {
 /// The batch that reads the installation: one round trip.
 pub fn status_batch() -> Batch {
     let mut batch = Batch::default();
-    batch.push("scope", "scope", json!({})).push("admin", "user.admin", json!({})).push("tabs", "placement.get", json!({}));
     batch
+        .push("scope", "scope", json!({}))
+        .push("admin", "user.admin", json!({}))
+        .push("me", "user.current", json!({}))
+        .push("tabs", "placement.get", json!({}));
+    batch
+}
+
+/// `telephony.externalCall.register` parameters that show `user_id` an incoming call from
+/// `number` in a call card, without creating anything in the CRM or the chat: how to see the tab
+/// without a telephony provider. The number must have 5 to 15 digits; other characters
+/// (`+`, spaces, brackets) are left out.
+pub fn test_call_params(user_id: u64, number: &str) -> Option<Value> {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let well_formed = number.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    (well_formed && (5..=15).contains(&digits.len())).then(|| {
+        json!({ "USER_ID": user_id, "PHONE_NUMBER": digits, "TYPE": 2, "SHOW": 1, "CRM_CREATE": 0, "ADD_TO_CHAT": 0 })
+    })
 }
 
 /// The batch that moves the tab to this deployment: every old binding goes, then ours is made;
@@ -195,7 +213,11 @@ pub fn read_status(reply: &BatchReply, told_admin: Option<bool>) -> Installation
         Outcome::Failed(e) => Err(e.clone()),
         Outcome::Missing => Err(missing("placement.get")),
     };
-    Installation { is_admin: told_admin.unwrap_or(rest_admin), bindings, scopes }
+    let user_id = match reply.outcome("me") {
+        Outcome::Ok(me) => crate::launch::id(me.get("ID")),
+        _ => None,
+    };
+    Installation { is_admin: told_admin.unwrap_or(rest_admin), user_id, bindings, scopes }
 }
 
 /// A `placement.get` entry, if it is a call card tab with a handler.
@@ -216,6 +238,8 @@ pub enum Action {
     Unbind,
     /// The installation step: bind if needed, then tell the portal the installation finished.
     Install,
+    /// Show the user a test call card (the number comes with the request).
+    TestCall,
 }
 
 /// What the app page shows: the last reading of the installation and the last action's outcome.
@@ -242,6 +266,8 @@ pub enum Reading {
 pub enum ActionOutcome {
     /// Done; the portal page must be reloaded for the tab to appear or go.
     Done(Action),
+    /// The portal shows the user a call card for this call.
+    TestCallShown { call_id: String },
     Failed(Action, Problem),
     /// The installation step stopped to ask.
     Blocked(Blocker),
@@ -250,6 +276,15 @@ pub enum ActionOutcome {
 impl AppPage {
     pub fn new(handler: String, install: bool) -> AppPage {
         AppPage { handler, install, reading: Reading::Pending, busy: None, outcome: None }
+    }
+
+    /// A test call can be shown: the tab is bound here and the user is known.
+    pub fn can_test_call(&self) -> Option<u64> {
+        let installation = self.installation()?;
+        match installation.tab(&self.handler) {
+            TabState::Here { .. } if self.busy.is_none() => installation.user_id,
+            _ => None,
+        }
     }
 
     pub fn installation(&self) -> Option<&Installation> {
@@ -365,6 +400,17 @@ mod tests {
     }
 
     #[test]
+    fn a_test_call_is_an_incoming_call_that_creates_nothing() {
+        let p = test_call_params(7, "+49 (30) 123-4567").unwrap();
+        assert_eq!(p, json!({"USER_ID": 7, "PHONE_NUMBER": "49301234567", "TYPE": 2, "SHOW": 1, "CRM_CREATE": 0, "ADD_TO_CHAT": 0}));
+        for bad in ["", "1234", "+1 555 CALL NOW", "1234567890123456", "49;301234567"] {
+            assert_eq!(test_call_params(7, bad), None, "{bad}");
+        }
+        let r = reply(json!({"result": {"me": {"ID": "7", "NAME": "A"}, "tabs": []}}));
+        assert_eq!(read_status(&r, None).user_id, Some(7));
+    }
+
+    #[test]
     fn unreadable_answers_are_unknown_not_guesses() {
         let r = reply(json!({"result": {"scope": "crm", "tabs": 5}}));
         let i = read_status(&r, Some(true));
@@ -376,13 +422,15 @@ mod tests {
 
     #[test]
     fn only_administrators_are_offered_changes() {
-        let known = |is_admin, tabs: Vec<Binding>| Reading::Known(Installation { is_admin, bindings: Ok(tabs), scopes: Ok(vec![]) });
+        let known = |is_admin, tabs: Vec<Binding>| Reading::Known(Installation { is_admin, user_id: Some(1), bindings: Ok(tabs), scopes: Ok(vec![]) });
         let mut page = AppPage::new(OURS.into(), false);
         assert_eq!(page.offered(), vec![Action::Check]);
         page.reading = known(true, vec![]);
         assert_eq!(page.offered(), vec![Action::Bind, Action::Check]);
+        assert_eq!(page.can_test_call(), None, "no tab here: nothing to show");
         page.reading = known(true, vec![Binding { handler: OURS.into(), title: String::new() }]);
         assert_eq!(page.offered(), vec![Action::Unbind, Action::Check]);
+        assert_eq!(page.can_test_call(), Some(1));
         page.reading = known(true, vec![Binding { handler: "https://old.example/".into(), title: String::new() }]);
         assert_eq!(page.offered(), vec![Action::Rebind, Action::Unbind, Action::Check]);
         page.reading = known(false, vec![Binding { handler: OURS.into(), title: String::new() }]);

@@ -237,6 +237,27 @@
     if (result !== NO_REPLY) reply(e.source, m.callback, result);
   });
 
+  // A call the app registers with SHOW pops up as the portal's call card would: here, a link to
+  // the card (calls shown before this page opened are not offered again).
+  if (isDefault) {
+    const seen = new Set(config.shownCalls);
+    const popups = document.createElement("div");
+    popups.className = "shown-calls";
+    frame.before(popups);
+    setInterval(() => {
+      fetch("/portal/shown-calls").then((r) => r.json()).then((calls) => {
+        for (const call of calls.filter((c) => !seen.has(c.CALL_ID))) {
+          seen.add(call.CALL_ID);
+          const link = document.createElement("a");
+          link.href = "/?call=" + encodeURIComponent(call.CALL_ID);
+          link.dataset.testid = "portal-shown-call";
+          link.textContent = "Incoming call +" + call.PHONE_NUMBER + ": open the call card";
+          popups.append(link);
+        }
+      }).catch(() => {});
+    }, 300);
+  }
+
   if (config.openByGet) {
     frame.src = config.openByGet;
   } else {

@@ -19,12 +19,14 @@ pub enum Kind {
     Comment,
     /// The app's placement bindings (`placement.bind`); optional in a data directory.
     Placement,
+    /// Calls registered by the app (`telephony.externalCall.register`); optional too.
+    Call,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Contact, Kind::Company, Kind::Lead, Kind::Deal, Kind::User, Kind::Status, Kind::Activity, Kind::Comment,
-        Kind::Placement,
+        Kind::Placement, Kind::Call,
     ];
 
     fn file(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Activity => "activities.json",
             Kind::Comment => "comments.json",
             Kind::Placement => "placements.json",
+            Kind::Call => "calls.json",
         }
     }
 
@@ -53,6 +56,7 @@ impl Kind {
             Kind::Activity => "ACTIVITY",
             Kind::Comment => "COMMENT",
             Kind::Placement => "PLACEMENT",
+            Kind::Call => "CALL",
         }
     }
 }

@@ -177,6 +177,8 @@ fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, b
         "status": typed_status(scenario),
         "autoCloseMs": AUTO_CLOSE_MS,
         "refreshNeverAnswers": scenario.refresh_never_answers,
+        // Calls shown before this page opened: not offered again.
+        "shownCalls": sb.shown_calls().iter().map(|c| c["CALL_ID"].clone()).collect::<Vec<_>>(),
         // Opened by GET: the frame is navigated to the handler, no form is posted.
         "openByGet": by_get.then_some(handler),
         "initData": {
@@ -282,6 +284,7 @@ body { margin: 0; font: 14px/1.45 system-ui, sans-serif; background: #eef2f4; co
 .app-page { width: 720px; background: #fff; border-radius: 10px; box-shadow: 0 4px 18px rgba(0,0,0,.12); overflow: hidden; }
 .app-title { font-size: 16px; margin: 0; padding: 12px 16px; border-bottom: 1px solid #e5e7eb; }
 .no-tab { padding: 16px 20px; color: #6b7280; }
+.shown-calls a { display: block; margin: 8px 16px 0; padding: 8px 12px; border-radius: 6px; background: #2fc6f6; color: #fff; font-weight: 600; }
 .scenarios form { margin: 0 0 12px; }
 .callcard { width: 560px; background: #fff; border-radius: 10px; box-shadow: 0 4px 18px rgba(0,0,0,.12); overflow: hidden; }
 .call-panel { background: #2fc6f6; color: #fff; padding: 16px 20px; }

@@ -127,6 +127,7 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         // Scopes and rights need none themselves.
         "scope" => Ok(Answer::of(json!(policy.scopes.unwrap_or(APP_SCOPES)))),
         "user.admin" => Ok(Answer::of(json!(policy.admin))),
+        "telephony.externalcall.register" => writes::register_call(crm, params),
         "telephony.externalcall.searchcrmentities" => writes::search_crm_entities(crm, params),
         "user.current" => crm
             .get(Kind::User, 1)
@@ -551,6 +552,27 @@ mod tests {
         let faults = [Fault::Error { method: "crm.activity.list", status: 500, code: "INTERNAL_SERVER_ERROR", description: "boom" }];
         let broken = Policy { faults: &faults, ..Policy::default() };
         assert_eq!(call(&mut crm, "crm.activity.list", &Param::default(), broken).unwrap_err().status, 500);
+    }
+
+    #[test]
+    fn a_registered_call_is_kept_with_the_record_of_its_number() {
+        let mut crm = crm();
+        let p = Policy::default();
+        let shown = call(&mut crm, "telephony.externalCall.register", &parse_query("USER_ID=1&PHONE_NUMBER=%2B7+812+555-01-00&TYPE=2&SHOW=1"), p).unwrap().result;
+        assert!(shown["CALL_ID"].as_str().unwrap().starts_with("externalCall."));
+        assert_eq!(shown["CRM_ENTITY_TYPE"], "CONTACT", "{shown}");
+        assert_eq!(crm.all(Kind::Call)[0]["PHONE_NUMBER"], "78125550100");
+        // Compared as the portal compares: no country awareness, so a national 030 … is not found.
+        let national = call(&mut crm, "telephony.externalCall.register", &parse_query("USER_ID=1&PHONE_NUMBER=49301234567&TYPE=2"), p).unwrap().result;
+        assert_eq!(national["CRM_ENTITY_TYPE"], Value::Null);
+        for (query, why) in [
+            ("PHONE_NUMBER=4930&TYPE=2", "USER_ID or USER_PHONE_INNER should be set."),
+            ("USER_ID=1&PHONE_NUMBER=4930&TYPE=9", "Unknown TYPE."),
+            ("USER_ID=1&PHONE_NUMBER=abc&TYPE=2", "Unsupported phone number format."),
+            ("USER_ID=999&PHONE_NUMBER=4930&TYPE=2", "User is not found or is not active."),
+        ] {
+            assert_eq!(call(&mut crm, "telephony.externalCall.register", &parse_query(query), p).unwrap_err().description, why);
+        }
     }
 
     #[test]

@@ -75,6 +75,11 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
     }
 }
 
+/// The call card of a call the app registered (`telephony.externalCall.register` with `SHOW`).
+pub fn registered(name: &'static str, options: &'static [(&'static str, &'static str)]) -> Scenario {
+    call(name, "A call the app registered and asked the portal to show.", options)
+}
+
 /// The app's own page (`PLACEMENT=DEFAULT`), as the portal opens it from the app menu.
 const fn app_page(name: &'static str, summary: &'static str) -> Scenario {
     Scenario { placement: "DEFAULT", ..call(name, summary, &[]) }

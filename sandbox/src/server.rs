@@ -149,6 +149,8 @@ pub(crate) struct Sandbox {
     pub(crate) member_id: String,
     /// The app's installation is finished (`setInstallFinish` on its install page).
     installed: std::sync::atomic::AtomicBool,
+    /// The call cards of calls the app registered, by CALL_ID.
+    registered: Mutex<HashMap<String, &'static Scenario>>,
 }
 
 /// The call card's tab of the app: where the portal opens it and what it is called.
@@ -217,6 +219,51 @@ impl Sandbox {
         rest::call(&mut lock(&self.crm), "placement.bind", &params, admin).map_err(|f| f.description)?;
         self.installed.store(true, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// The call card of a call the app registered, as a scenario. Made once per call and kept
+    /// for the sandbox's life (sessions refer to their scenario), so its texts are leaked once.
+    fn registered_call(&self, call_id: &str) -> Option<&'static Scenario> {
+        if let Some(scenario) = lock(&self.registered).get(call_id) {
+            return Some(scenario);
+        }
+        let crm = lock(&self.crm);
+        let call = crm.all(crate::crm::Kind::Call).iter().find(|c| c.get("CALL_ID").and_then(Value::as_str) == Some(call_id))?;
+        let text = |key: &str| match call.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        let direction = match call.get("TYPE").and_then(Value::as_i64) {
+            Some(1) => "outgoing",
+            Some(4) => "callback",
+            _ => "incoming",
+        };
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let options: Vec<(&'static str, &'static str)> = vec![
+            ("CALL_ID", leak(call_id.to_string())),
+            ("PHONE_NUMBER", leak(text("PHONE_NUMBER"))),
+            ("LINE_NUMBER", leak(text("LINE_NUMBER"))),
+            ("CRM_ENTITY_TYPE", leak(text("CRM_ENTITY_TYPE"))),
+            ("CRM_ENTITY_ID", leak(text("CRM_ENTITY_ID").chars().filter(char::is_ascii_digit).collect())),
+            ("CALL_DIRECTION", direction),
+            ("CALL_STATE", "connecting"),
+            ("CALL_LIST_MODE", "false"),
+        ];
+        drop(crm);
+        let scenario: &'static Scenario = Box::leak(Box::new(scenarios::registered(leak(call_id.to_string()), Box::leak(options.into_boxed_slice()))));
+        lock(&self.registered).insert(call_id.to_string(), scenario);
+        Some(scenario)
+    }
+
+    /// `{CALL_ID, PHONE_NUMBER}` of every call the app asked to show.
+    pub(crate) fn shown_calls(&self) -> Vec<Value> {
+        lock(&self.crm)
+            .all(crate::crm::Kind::Call)
+            .iter()
+            .filter(|c| c.get("SHOW").and_then(Value::as_bool).unwrap_or(false))
+            .map(|c| json!({ "CALL_ID": c["CALL_ID"], "PHONE_NUMBER": c["PHONE_NUMBER"] }))
+            .collect()
     }
 
     fn elapsed_ms(&self) -> u64 {
@@ -360,6 +407,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         static_origin: format!("http://{static_addr}"),
         member_id: format!("sandbox{}", &random_hex(24)),
         installed: std::sync::atomic::AtomicBool::new(false),
+        registered: Mutex::new(HashMap::new()),
     });
     if config.installed {
         sandbox.preinstall()?;
@@ -371,6 +419,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .route("/portal.js", get(portal_js))
         .route("/portal/install-finished", post(install_finished))
         .route("/portal/uninstall", post(uninstall))
+        .route("/portal/shown-calls", get(shown_calls))
         .route("/rest/{method}", any(rest_endpoint))
         .route("/__sandbox/requests", get(requests_log))
         .route("/__sandbox/frame", get(frame_log).post(record_frame))
@@ -405,11 +454,17 @@ struct PageQuery {
     lang: Option<String>,
     /// Milliseconds added to every REST reply of this opening (at most a minute).
     latency: Option<u64>,
+    /// The call card of a call the app registered (its CALL_ID), instead of a scenario.
+    call: Option<String>,
 }
 
 async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>) -> Response {
     let name = q.scenario.as_deref().unwrap_or(scenarios::DEFAULT);
-    match scenarios::find(name) {
+    let found = match &q.call {
+        Some(call_id) => sb.registered_call(call_id),
+        None => scenarios::find(name),
+    };
+    match found {
         Some(scenario) => {
             let lang = q.lang.filter(|l| l.len() <= 5 && l.bytes().all(|b| b.is_ascii_alphabetic())).unwrap_or_else(|| scenario.lang.to_string());
             let latency = Duration::from_millis(q.latency.unwrap_or(scenario.latency_ms).min(60_000));
@@ -428,6 +483,11 @@ async fn install_finished(State(sb): State<Arc<Sandbox>>, Query(q): Query<Sessio
     }
     sb.installed.store(true, Ordering::SeqCst);
     StatusCode::NO_CONTENT
+}
+
+/// The calls the app asked the portal to show (`SHOW`), for the portal page to offer their cards.
+async fn shown_calls(State(sb): State<Arc<Sandbox>>) -> Json<Value> {
+    Json(Value::Array(sb.shown_calls()))
 }
 
 /// The portal's "uninstall": the app's bindings go and the installation is undone.

@@ -161,6 +161,56 @@ pub fn placements(crm: &Crm) -> Outcome {
     Ok(Answer { result: Value::Array(list), total: None, next: None })
 }
 
+/// `telephony.externalCall.register {USER_ID, PHONE_NUMBER, TYPE, SHOW…}` → the call's id and
+/// the record the number belongs to. The call is kept, so that the portal can show its card
+/// (`/?call=CALL_ID`).
+pub fn register_call(crm: &mut Crm, params: &Param) -> Outcome {
+    let core = |why: &str| Fail::new(400, "ERROR_CORE", why);
+    let user = params.get_ci("USER_ID").map(Param::intval).unwrap_or(0);
+    if user <= 0 && placement_param(params, "USER_PHONE_INNER").is_empty() {
+        return Err(core("USER_ID or USER_PHONE_INNER should be set."));
+    }
+    if user > 0 && crm.get(Kind::User, user).is_none() {
+        return Err(core("User is not found or is not active."));
+    }
+    let kind = params.get_ci("TYPE").map(Param::intval).unwrap_or(0);
+    if !(1..=5).contains(&kind) {
+        return Err(core("Unknown TYPE."));
+    }
+    let number: String = placement_param(params, "PHONE_NUMBER").chars().filter(char::is_ascii_digit).collect();
+    if number.is_empty() {
+        return Err(core("Unsupported phone number format."));
+    }
+    let found = [Kind::Contact, Kind::Company, Kind::Lead]
+        .into_iter()
+        .find_map(|k| crm.find_by_comm(k, "PHONE", std::slice::from_ref(&number)).first().map(|id| (k.symbol(), *id)));
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let call_id = format!("externalCall.{}.{seconds}", crate::server::random_hex(32));
+    let (entity_type, entity_id) = found.map_or((Value::Null, Value::Null), |(k, id)| (json!(k), json!(id)));
+    let mut record = Map::new();
+    for (key, value) in [
+        ("CALL_ID", json!(call_id)),
+        ("USER_ID", json!(user)),
+        ("PHONE_NUMBER", json!(number)),
+        ("TYPE", json!(kind)),
+        ("SHOW", json!(params.get_ci("SHOW").map(Param::intval).unwrap_or(1) != 0)),
+        ("LINE_NUMBER", json!(placement_param(params, "LINE_NUMBER"))),
+        ("CRM_ENTITY_TYPE", entity_type.clone()),
+        ("CRM_ENTITY_ID", entity_id.clone()),
+    ] {
+        record.insert(key.into(), value);
+    }
+    crm.insert(Kind::Call, record);
+    Ok(Answer {
+        result: json!({
+            "CALL_ID": call_id, "CRM_CREATED_LEAD": null, "CRM_CREATED_ENTITIES": [],
+            "CRM_ENTITY_TYPE": entity_type, "CRM_ENTITY_ID": entity_id,
+        }),
+        total: None,
+        next: None,
+    })
+}
+
 /// `telephony.externalCall.searchCrmEntities {PHONE_NUMBER}` → the records with that number.
 pub fn search_crm_entities(crm: &Crm, params: &Param) -> Outcome {
     let number = placement_param(params, "PHONE_NUMBER");
@@ -169,7 +219,7 @@ pub fn search_crm_entities(crm: &Crm, params: &Param) -> Outcome {
     }
     let mut found = Vec::new();
     for kind in [Kind::Contact, Kind::Company, Kind::Lead] {
-        for id in crm.find_by_comm(kind, "PHONE", &[number.clone()]) {
+        for id in crm.find_by_comm(kind, "PHONE", std::slice::from_ref(&number)) {
             let Some(r) = crm.get(kind, id) else { continue };
             let field = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
             let name = match kind {

@@ -37,6 +37,13 @@ pub struct AppPageTexts {
     pub blocked_scopes: &'static str,
     pub blocked_elsewhere: &'static str,
     pub no_frame: &'static str,
+    pub test_heading: &'static str,
+    pub test_hint: &'static str,
+    pub test_number: &'static str,
+    pub test_call: &'static str,
+    pub test_call_shown: &'static str,
+    pub test_call_failed: &'static str,
+    pub test_number_invalid: &'static str,
 }
 
 impl Lang {
@@ -83,6 +90,13 @@ pub static EN: AppPageTexts = AppPageTexts {
     blocked_scopes: "The app lacks permissions it needs:",
     blocked_elsewhere: "The call card tab is already bound to another address. Bind it to this deployment instead, or keep the other one and check again.",
     no_frame: "This page is not inside the portal, so the portal cannot be told that the installation finished. Open the app from the portal.",
+    test_heading: "Try it",
+    test_hint: "Shows you an incoming call from this number in a call card, as telephony would. Nothing is created in the CRM or the chat.",
+    test_number: "Caller's number",
+    test_call: "Show a test call",
+    test_call_shown: "The portal shows you the test call's card. No tab in it? Reload the portal page (F5) and try again.",
+    test_call_failed: "The test call was not shown.",
+    test_number_invalid: "Enter a phone number of 5 to 15 digits.",
 };
 
 pub static RU: AppPageTexts = AppPageTexts {
@@ -119,6 +133,13 @@ pub static RU: AppPageTexts = AppPageTexts {
     blocked_scopes: "Приложению не хватает прав:",
     blocked_elsewhere: "Вкладка карточки звонка уже привязана к другому адресу. Привяжите её к этому экземпляру или оставьте прежнюю и проверьте снова.",
     no_frame: "Страница открыта вне портала, поэтому портал не узнает о завершении установки. Откройте приложение из портала.",
+    test_heading: "Проверка",
+    test_hint: "Показывает вам входящий звонок с этого номера в карточке звонка, как это сделала бы телефония. В CRM и чате ничего не создаётся.",
+    test_number: "Номер звонящего",
+    test_call: "Показать тестовый звонок",
+    test_call_shown: "Портал показывает карточку тестового звонка. Нет вкладки? Обновите страницу портала (F5) и попробуйте снова.",
+    test_call_failed: "Тестовый звонок не показан.",
+    test_number_invalid: "Введите номер телефона из 5–15 цифр.",
 };
 
 pub static DE: AppPageTexts = AppPageTexts {
@@ -155,4 +176,11 @@ pub static DE: AppPageTexts = AppPageTexts {
     blocked_scopes: "Der App fehlen Berechtigungen:",
     blocked_elsewhere: "Der Tab der Anrufkarte ist schon an eine andere Adresse gebunden. Binden Sie ihn stattdessen an diese Installation oder behalten Sie die andere und prüfen Sie erneut.",
     no_frame: "Diese Seite ist nicht im Portal geöffnet, daher kann das Portal nicht erfahren, dass die Installation abgeschlossen ist. Öffnen Sie die App aus dem Portal.",
+    test_heading: "Ausprobieren",
+    test_hint: "Zeigt Ihnen einen eingehenden Anruf von dieser Nummer in einer Anrufkarte, wie es die Telefonie täte. Im CRM und im Chat wird nichts angelegt.",
+    test_number: "Nummer des Anrufers",
+    test_call: "Testanruf zeigen",
+    test_call_shown: "Das Portal zeigt Ihnen die Karte des Testanrufs. Kein Tab darin? Laden Sie die Portalseite neu (F5) und versuchen Sie es erneut.",
+    test_call_failed: "Der Testanruf wurde nicht gezeigt.",
+    test_number_invalid: "Geben Sie eine Telefonnummer mit 5 bis 15 Ziffern ein.",
 };

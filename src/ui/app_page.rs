@@ -8,7 +8,7 @@ use super::{lang, texts};
 use crate::install::{Action, ActionOutcome, AppPage, Blocker, Installation, Reading, TabState, NEEDED_SCOPES};
 
 #[component]
-pub fn AppPageView(page: AppPage, act: Callback<Action>) -> impl IntoView {
+pub fn AppPageView(page: AppPage, act: Callback<Action>, test_call: Callback<String>) -> impl IntoView {
     let a = lang().app_page();
     let heading = if page.install { a.install_title } else { a.title };
     let offered = page.offered();
@@ -21,6 +21,7 @@ pub fn AppPageView(page: AppPage, act: Callback<Action>) -> impl IntoView {
                 Action::Rebind => (a.rebind, "app-rebind", true),
                 Action::Unbind => (a.unbind, "app-unbind", false),
                 Action::Check => (a.check, "app-check", false),
+                Action::TestCall => (a.test_call, "app-test-call", true),
             };
             view! {
                 <button type="button" class:secondary=!primary data-testid=testid on:click=move |_| act.run(action)>{label}</button>
@@ -43,7 +44,29 @@ pub fn AppPageView(page: AppPage, act: Callback<Action>) -> impl IntoView {
                 <p class="status-loading" data-testid="app-working" role="status">{a.working}</p>
             </Show>
             <div class="app-actions">{buttons}</div>
+            {page.can_test_call().map(|_| view! { <TestCallForm test_call=test_call/> })}
         </section>
+    }
+}
+
+/// A test call: the number, and the button that asks the portal to show its call card.
+#[component]
+fn TestCallForm(test_call: Callback<String>) -> impl IntoView {
+    let a = lang().app_page();
+    let number = RwSignal::new(String::new());
+    view! {
+        <h2>{a.test_heading}</h2>
+        <p class="muted">{a.test_hint}</p>
+        <form class="app-test" on:submit=move |e: leptos::ev::SubmitEvent| {
+            e.prevent_default();
+            test_call.run(number.get_untracked());
+        }>
+            <label>{a.test_number}" "
+                <input type="tel" data-testid="test-number" placeholder="+49 30 1234567" autocomplete="off"
+                    prop:value=move || number.get() on:input=move |e| number.set(event_target_value(&e))/>
+            </label>
+            <button type="submit" data-testid="app-test-call">{a.test_call}</button>
+        </form>
     }
 }
 
@@ -110,7 +133,7 @@ fn OutcomeView(outcome: ActionOutcome, install: bool) -> impl IntoView {
                 Action::Install => ("installed", a.installed),
                 Action::Bind | Action::Rebind => ("bound", a.bound_done),
                 Action::Unbind => ("unbound", a.unbound_done),
-                Action::Check => return ().into_any(),
+                Action::Check | Action::TestCall => return ().into_any(),
             };
             view! {
                 <div class="banner banner-ok" data-testid="app-outcome" data-outcome=what role="status">
@@ -119,8 +142,18 @@ fn OutcomeView(outcome: ActionOutcome, install: bool) -> impl IntoView {
             }
             .into_any()
         }
-        ActionOutcome::Failed(_, problem) => {
-            let headline = if install { a.install_failed } else { a.action_failed };
+        ActionOutcome::TestCallShown { call_id } => view! {
+            <div class="banner banner-ok" data-testid="app-outcome" data-outcome="test-call" data-call-id=call_id role="status">
+                {a.test_call_shown}
+            </div>
+        }
+        .into_any(),
+        ActionOutcome::Failed(action, problem) => {
+            let headline = match action {
+                Action::TestCall => a.test_call_failed,
+                _ if install => a.install_failed,
+                _ => a.action_failed,
+            };
             view! { <ActionError testid="app-outcome" headline=headline problem=problem/> }.into_any()
         }
         ActionOutcome::Blocked(why) => {

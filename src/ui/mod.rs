@@ -68,6 +68,8 @@ pub struct Handlers {
     pub reload: Callback<EntityRef>,
     /// Do something on the app's own page (bind the tab, check again…).
     pub app_action: Callback<crate::install::Action>,
+    /// Show a test call from this number (the app's own page).
+    pub test_call: Callback<String>,
 }
 
 /// The widget's root. `data-state` tells tests and the benchmark when the card is ready.
@@ -90,7 +92,7 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
                     <CallSummary call=call.clone()/>
                     <CallerView caller=caller call=call has_others=!others.is_empty()/>
                 }.into_any(),
-                Screen::AppPage(page) => view! { <app_page::AppPageView page=page act=handlers.app_action/> }.into_any(),
+                Screen::AppPage(page) => view! { <app_page::AppPageView page=page act=handlers.app_action test_call=handlers.test_call/> }.into_any(),
                 Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
                 Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
             }}

@@ -46,7 +46,7 @@ pub fn ActionError(testid: &'static str, headline: &'static str, problem: Proble
     view! {
         <div class="section-error" data-testid=testid data-problem=problem.code role="alert">
             <p><strong>{headline}</strong></p>
-            <p class="muted">{problem.title}" — "{problem.detail}</p>
+            <p class="muted">{problem.title}{(!problem.detail.is_empty()).then(|| format!(" — {}", problem.detail))}</p>
         </div>
     }
 }

@@ -147,3 +147,37 @@ async fn an_install_over_a_tab_bound_elsewhere_explains_and_moves_it_on_request(
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
     agent.close().await;
 }
+
+#[tokio::test]
+async fn a_test_call_from_the_app_page_pops_up_a_call_card_with_the_tab() {
+    let portal = fresh_sandbox();
+    let mut agent = Agent::browser_on(&portal).await;
+    assert!(agent.visit("install").await);
+    assert_eq!(outcome(&agent).await.as_deref(), Some("installed"));
+    assert!(agent.visit("app-home").await);
+
+    agent.set_value("[data-testid=test-number]", "+7 (812) 555-01-00").await;
+    agent.click("[data-testid=app-test-call]").await;
+    assert_eq!(outcome(&agent).await.as_deref(), Some("test-call"));
+    let call_id = agent.attr("[data-testid=app-outcome]", "data-call-id").await.unwrap();
+    let register = agent.rest_requests().into_iter().filter(|r| r["method"] == "telephony.externalCall.register").last().unwrap();
+    assert_eq!(register["params"]["PHONE_NUMBER"], "78125550100");
+    assert_eq!((register["params"]["TYPE"].as_str(), register["params"]["SHOW"].as_str()), (Some("2"), Some("1")));
+    assert!(agent.portal_text("[data-testid=portal-shown-call]").await.contains("+78125550100"));
+
+    // The portal's card of that call has the app's tab: the registered call's record.
+    assert!(agent.visit(&format!("x&call={call_id}")).await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Екатерина Иванова"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_test_call_needs_a_phone_number() {
+    let agent = Agent::open("app-home").await;
+    agent.set_value("[data-testid=test-number]", "call me").await;
+    agent.click("[data-testid=app-test-call]").await;
+    agent.wait_for("[data-testid=app-outcome]", SETTLE).await;
+    assert!(agent.text("[data-testid=app-outcome]").await.unwrap().contains("5 to 15 digits"));
+    assert!(agent.rest_requests().iter().all(|r| r["method"] != "telephony.externalCall.register"));
+    agent.close().await;
+}
