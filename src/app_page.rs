@@ -128,6 +128,11 @@ async fn read(session: &Session, lang: RwSignal<Lang>) -> Reading {
 
 /// The installation step: look, bind when needed, finish; or stop and say why.
 async fn install_step(session: &Session, screen: RwSignal<Screen>, lang: RwSignal<Lang>) -> ActionOutcome {
+    // Tells the portal the app runs its own installation and will finish it, as the official
+    // SDK does when it starts in install mode.
+    if let Some(frame) = &session.frame {
+        let _ = frame.send("setInstall", &serde_json::json!({ "install": true }));
+    }
     let reading = read(session, lang).await;
     let step = match &reading {
         Reading::Known(installation) => installation.install_step(&session.handler),

@@ -148,6 +148,11 @@
       show("Calling user " + String(params && params.userId));
       return undefined;
     },
+    // The app says it runs its own installation (the official SDK sends this in install mode).
+    setInstall: (params) => {
+      if (config.initData.INSTALL && params && params.install) document.body.dataset.installing = "true";
+      return undefined;
+    },
     // Only the installation step finishes an installation; elsewhere it changes nothing.
     setInstallFinish: async () => {
       if (!config.initData.INSTALL) return undefined;

@@ -73,18 +73,20 @@ fn TestCallForm(test_call: Callback<String>) -> impl IntoView {
 #[component]
 fn InstallationView(installation: Installation, handler: String) -> impl IntoView {
     let a = lang().app_page();
-    let (state, line) = match installation.tab(&handler) {
+    let tab = installation.tab(&handler);
+    let (state, line) = match &tab {
         TabState::Here { .. } => ("here", a.bound_here),
         TabState::Elsewhere(_) => ("elsewhere", a.bound_elsewhere),
         TabState::Unbound => ("unbound", a.unbound),
         TabState::Unknown(_) => ("unknown", a.tab_unknown),
     };
-    let others = match installation.tab(&handler) {
-        TabState::Here { others } | TabState::Elsewhere(others) => others,
-        _ => Vec::new(),
+    // Bound here, the other addresses are "also bound"; bound elsewhere, they are the binding.
+    let (others, also) = match &tab {
+        TabState::Here { others } => (others.clone(), true),
+        TabState::Elsewhere(others) => (others.clone(), false),
+        _ => (Vec::new(), false),
     };
-    let also = matches!(installation.tab(&handler), TabState::Here { .. });
-    let unknown_detail = match installation.tab(&handler) {
+    let unknown_detail = match &tab {
         TabState::Unknown(e) => Some(format!("{} {}", e.code, e.description).trim().to_string()),
         _ => None,
     };

@@ -47,6 +47,7 @@ async fn a_fresh_install_binds_the_tab_finishes_and_then_call_cards_show_it() {
     assert_eq!(bind["PLACEMENT"], "CALL_CARD");
     assert_eq!(bind["HANDLER"], format!("{}/", portal.widget_url));
     assert_eq!(bind["LANG_ALL"]["de"]["TITLE"], "Anruferkarte");
+    assert_eq!(sent(&agent, "setInstall").await, 1, "the app says it runs its installation");
     assert_eq!(sent(&agent, "setInstallFinish").await, 1);
     assert_eq!(agent.portal_body_attr("data-installed", "true", SETTLE).await.as_deref(), Some("true"));
     assert_eq!(agent.attr("[data-testid=tab-state]", "data-tab").await.as_deref(), Some("here"));
