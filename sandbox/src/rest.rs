@@ -103,6 +103,11 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
     if lower.starts_with("placement.") && !policy.admin {
         return Err(Fail::new(403, "ACCESS_DENIED", "Access denied! Admin permissions required"));
     }
+    // A placement also needs the scope of the place it goes into: the call card, telephony.
+    let call_card = params.get_ci("PLACEMENT").and_then(Param::as_str).is_some_and(|p| p.eq_ignore_ascii_case("CALL_CARD"));
+    if matches!(lower.as_str(), "placement.bind" | "placement.unbind") && call_card && policy.scopes.is_some_and(|s| !s.contains(&"telephony")) {
+        return Err(Fail::new(403, "insufficient_scope", "The request requires higher privileges than provided by the access token"));
+    }
     match lower.as_str() {
         "crm.duplicate.findbycomm" => find_by_comm(crm, params),
         "crm.contact.get" => get(crm, Kind::Contact, params),
@@ -537,6 +542,8 @@ mod tests {
         assert_eq!(call(&mut crm, "scope", &Param::default(), user).unwrap().result, json!(APP_SCOPES));
         let no_crm = Policy { scopes: Some(&["placement"]), ..user };
         assert_eq!(call(&mut crm, "scope", &Param::default(), no_crm).unwrap().result, json!(["placement"]));
+        let admin_without_telephony = Policy { admin: true, ..no_crm };
+        assert_eq!(call(&mut crm, "placement.bind", &bind, admin_without_telephony).unwrap_err().code, "insufficient_scope");
     }
 
     #[test]

@@ -264,6 +264,16 @@ pub const ALL: &[Scenario] = &[
     },
     Scenario {
         install: true,
+        scopes: Some(&["crm", "placement", "user_brief"]),
+        ..app_page("install-missing-scope", "The installation step of an app whose settings lack the telephony scope.")
+    },
+    Scenario {
+        install: true,
+        admin: false,
+        ..app_page("install-not-admin", "The installation step opened by a user who is not an administrator.")
+    },
+    Scenario {
+        install: true,
         opened_by_get: true,
         ..app_page("static-install", "The portal installs the app uploaded as a static archive: it opens install.html by GET, with INSTALL.")
     },

@@ -182,3 +182,25 @@ async fn a_test_call_needs_a_phone_number() {
     assert!(agent.rest_requests().iter().all(|r| r["method"] != "telephony.externalCall.register"));
     agent.close().await;
 }
+
+#[tokio::test]
+async fn the_install_step_explains_missing_scopes_and_missing_rights_and_binds_nothing() {
+    let portal = fresh_sandbox();
+    let mut agent = Agent::browser_on(&portal).await;
+    assert!(agent.visit("install-missing-scope").await);
+    assert_eq!(outcome(&agent).await.as_deref(), Some("scopes"));
+    assert!(agent.text("[data-testid=app-outcome]").await.unwrap().contains("telephony"));
+    assert_eq!(agent.attr("[data-testid=scopes] li[data-scope=telephony]", "data-granted").await.as_deref(), Some("false"));
+    // Trying again is offered, and nothing was bound or finished.
+    assert!(agent.exists("[data-testid=app-install]").await);
+    assert_eq!(methods(&agent), ["batch", "batch"]);
+    assert_eq!(sent(&agent, "setInstallFinish").await, 0);
+
+    assert!(agent.visit("install-not-admin").await);
+    assert_eq!(outcome(&agent).await.as_deref(), Some("not-admin"));
+    assert!(agent.text("[data-testid=app-outcome]").await.unwrap().contains("Only a portal administrator can install"));
+    assert!(agent.exists("[data-testid=app-check]").await, "checking again is offered");
+    assert_eq!(sent(&agent, "setInstallFinish").await, 0);
+    assert!(!agent.visit("known-contact").await, "still not installed");
+    agent.close().await;
+}
