@@ -413,7 +413,15 @@ pub async fn start(config: Config) -> Result<Running, String> {
         sandbox.preinstall()?;
     }
     // A plain static host: files by GET, 405 for a POST, as Bitrix24 serves an uploaded archive.
-    let static_router = Router::new().fallback_service(tower_http::services::ServeDir::new(&config.static_dist));
+    // It allows any origin to read its files, as a CDN does, so that it can also stand in for
+    // the CDN of a `make dist PUBLIC_URL=…` build (the page checks its assets' integrity, which
+    // needs CORS).
+    let static_router = Router::new()
+        .fallback_service(tower_http::services::ServeDir::new(&config.static_dist))
+        .layer(axum::middleware::map_response(|mut response: Response| async move {
+            response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            response
+        }));
     let portal_router = Router::new()
         .route("/", get(portal_page))
         .route("/portal.js", get(portal_js))

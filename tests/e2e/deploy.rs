@@ -180,3 +180,41 @@ async fn the_static_archive_installs_and_shows_a_card_opened_by_get() {
     agent.close().await;
     let _ = std::fs::remove_dir_all(&unpacked);
 }
+
+#[tokio::test]
+async fn a_cdn_build_loads_its_assets_from_another_origin_and_checks_their_integrity() {
+    // What `make dist PUBLIC_URL=…` changes: the asset references in index.html get the CDN's
+    // address instead of `./`. The handler keeps serving index.html on its own origin; the
+    // sandbox's static host (CORS like a CDN) serves the assets.
+    let page = std::fs::read_to_string(root().join("dist/index.html")).unwrap();
+    let handler_dist = scratch("cdn");
+    std::fs::create_dir_all(&handler_dist).unwrap();
+    let cdn_port = free_port();
+    let cdn = format!("http://127.0.0.1:{cdn_port}/callcard/");
+    let references = page.matches("./").count();
+    assert!(references >= 5, "every asset is referenced next to the page: {page}");
+    std::fs::write(handler_dist.join("index.html"), page.replace("./", &cdn)).unwrap();
+    let assets = scratch("cdn-assets");
+    let _ = std::fs::remove_dir_all(&assets);
+    std::fs::create_dir_all(assets.join("callcard")).unwrap();
+    for file in std::fs::read_dir(root().join("dist")).unwrap().map(|e| e.unwrap().path()) {
+        std::fs::copy(&file, assets.join("callcard").join(file.file_name().unwrap())).unwrap();
+    }
+
+    let mut config = config(handler_dist.clone());
+    config.static_host = ([127, 0, 0, 1], cdn_port).into();
+    config.static_dist = assets.clone();
+    let sandbox = run_sandbox(config);
+    assert!(!handler_dist.join(".").read_dir().unwrap().any(|f| f.unwrap().file_name().to_string_lossy().ends_with(".wasm")), "no assets on the handler");
+    let agent = Agent::open_on(&sandbox, "known-contact").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    let loaded = agent.eval("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/callcard/'));", vec![]).await;
+    assert_eq!(loaded.as_array().map(Vec::len), Some(3), "JS, wasm and CSS from the CDN: {loaded}");
+    // The stylesheet passed its integrity check (a cross-origin one fetched without CORS would
+    // be blocked) and applies.
+    let rules = agent.eval("return Array.from(document.styleSheets).map(s => s.cssRules.length).reduce((a, b) => a + b, 0);", vec![]).await;
+    assert!(rules.as_u64().unwrap_or(0) > 10, "the stylesheet applies: {rules}");
+    agent.close().await;
+    let _ = std::fs::remove_dir_all(&handler_dist);
+    let _ = std::fs::remove_dir_all(&assets);
+}
