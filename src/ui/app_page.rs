@@ -1,5 +1,7 @@
 //! The app's own page: is the call card tab bound, and to this deployment; the app's scopes;
-//! the administrator's controls; the installation step's progress.
+//! the administrator's controls; the installation step's progress. The whole page is rendered
+//! anew when its state changes (it changes a few times per visit), so it needs no reactive
+//! parts but the test call's input: plain conditionals keep its code small.
 
 use leptos::prelude::*;
 
@@ -40,9 +42,7 @@ pub fn AppPageView(page: AppPage, act: Callback<Action>, test_call: Callback<Str
                 }.into_any(),
                 Reading::Known(installation) => view! { <InstallationView installation=installation handler=page.handler.clone()/> }.into_any(),
             }}
-            <Show when=move || page.busy.is_some()>
-                <p class="status-loading" data-testid="app-working" role="status">{a.working}</p>
-            </Show>
+            {page.busy.is_some().then(|| view! { <p class="status-loading" data-testid="app-working" role="status">{a.working}</p> })}
             <div class="app-actions">{buttons}</div>
             {page.can_test_call().map(|_| view! { <TestCallForm test_call=test_call/> })}
         </section>
@@ -106,7 +106,7 @@ fn InstallationView(installation: Installation, handler: String) -> impl IntoVie
                 .collect_view();
             view! {
                 <ul class="scopes" data-testid="scopes">{rows}</ul>
-                <Show when=move || !missing.is_empty()><p class="muted">{a.scopes_missing_hint}</p></Show>
+                {(!missing.is_empty()).then(|| view! { <p class="muted">{a.scopes_missing_hint}</p> })}
             }
             .into_any()
         }
@@ -120,7 +120,7 @@ fn InstallationView(installation: Installation, handler: String) -> impl IntoVie
             {others.into_iter().map(|h| view! { <li>{if also { a.also_bound } else { "" }}" "<code data-testid="other-handler">{h}</code></li> }).collect_view()}
         </ul>
         <p class="muted">{a.this_deployment}": "<code data-testid="this-handler">{handler}</code></p>
-        <Show when=move || !installation.is_admin><p data-testid="admin-only">{a.admin_only}</p></Show>
+        {(!installation.is_admin).then(|| view! { <p data-testid="admin-only">{a.admin_only}</p> })}
         <h2>{a.scopes_heading}</h2>
         {scopes}
     }
