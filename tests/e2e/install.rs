@@ -161,7 +161,7 @@ async fn a_test_call_from_the_app_page_pops_up_a_call_card_with_the_tab() {
     agent.click("[data-testid=app-test-call]").await;
     assert_eq!(outcome(&agent).await.as_deref(), Some("test-call"));
     let call_id = agent.attr("[data-testid=app-outcome]", "data-call-id").await.unwrap();
-    let register = agent.rest_requests().into_iter().filter(|r| r["method"] == "telephony.externalCall.register").last().unwrap();
+    let register = agent.rest_requests().into_iter().rfind(|r| r["method"] == "telephony.externalCall.register").unwrap();
     assert_eq!(register["params"]["PHONE_NUMBER"], "78125550100");
     assert_eq!((register["params"]["TYPE"].as_str(), register["params"]["SHOW"].as_str()), (Some("2"), Some("1")));
     assert!(agent.portal_text("[data-testid=portal-shown-call]").await.contains("+78125550100"));
