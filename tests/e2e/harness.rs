@@ -254,12 +254,16 @@ impl Agent {
     }
 
     /// Text the portal page itself shows (outside the app's frame), waiting up to two seconds
-    /// for it to be non-empty.
+    /// for the element to exist with some text.
     pub async fn portal_text(&self, css: &str) -> String {
         self.enter_portal().await;
         let deadline = Instant::now() + Duration::from_secs(2);
         let text = loop {
-            let text = self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap();
+            // The element may not be there yet (the page adds some as the portal reacts).
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
             if !text.is_empty() || Instant::now() > deadline {
                 break text;
             }
