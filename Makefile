@@ -66,4 +66,4 @@ bench: build
 	cargo bench -p callcard --bench card
 
 clean:
-	rm -rf dist target/browser-tmp target/screenshots
+	rm -rf dist target/browser-tmp target/screenshots target/zip $(ZIP) target/e2e-*
