@@ -65,7 +65,8 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
     assert_eq!(page.matches("integrity=").count(), page.matches("crossorigin").count(), "{page}");
 }
 
-/// nginx from Debian with the recipe, its root, port and portal set; stopped when dropped.
+/// nginx from Debian with the recipe, its root, port and portal set; stopped when dropped. One
+/// process (no master and workers), so that stopping it leaves nothing behind.
 fn nginx(port: u16, portal: &str, dir: &Path) -> Process {
     let recipe = std::fs::read_to_string(root().join("recipes/nginx/callcard.conf")).unwrap();
     for placeholder in ["listen 80;", "root /var/www/callcard;", "https://your-company.bitrix24.com"] {
@@ -79,7 +80,7 @@ fn nginx(port: u16, portal: &str, dir: &Path) -> Process {
     std::fs::write(dir.join("callcard.conf"), server).unwrap();
     let d = dir.display();
     let main = format!(
-        "daemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  \
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  \
          client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  \
          uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  include {d}/callcard.conf;\n}}\n"
     );
