@@ -366,18 +366,16 @@ impl Sandbox {
     }
 }
 
-/// Binds both origins and starts serving.
+async fn listen(addr: SocketAddr, what: &str) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} for {what}: {e}"))
+}
+
+/// Binds the three origins and starts serving.
 pub async fn start(config: Config) -> Result<Running, String> {
     let crm = Crm::load(&config.data)?;
-    let portal_listener = tokio::net::TcpListener::bind(config.portal)
-        .await
-        .map_err(|e| format!("cannot listen on {} for the portal: {e}", config.portal))?;
-    let widget_listener = tokio::net::TcpListener::bind(config.widget)
-        .await
-        .map_err(|e| format!("cannot listen on {} for the widget: {e}", config.widget))?;
-    let static_listener = tokio::net::TcpListener::bind(config.static_host)
-        .await
-        .map_err(|e| format!("cannot listen on {} for the static host: {e}", config.static_host))?;
+    let portal_listener = listen(config.portal, "the portal").await?;
+    let widget_listener = listen(config.widget, "the widget").await?;
+    let static_listener = listen(config.static_host, "the static host").await?;
     let portal_addr = portal_listener.local_addr().map_err(|e| e.to_string())?;
     let widget_addr = widget_listener.local_addr().map_err(|e| e.to_string())?;
     let static_addr = static_listener.local_addr().map_err(|e| e.to_string())?;
@@ -439,15 +437,11 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .route("/__sandbox/fail", post(arrange_failure))
         .with_state(sandbox);
 
-    tokio::spawn(async move {
-        let _ = axum::serve(portal_listener, portal_router).await;
-    });
-    tokio::spawn(async move {
-        let _ = axum::serve(widget_listener, widget_router).await;
-    });
-    tokio::spawn(async move {
-        let _ = axum::serve(static_listener, static_router).await;
-    });
+    for (listener, router) in [(portal_listener, portal_router), (widget_listener, widget_router), (static_listener, static_router)] {
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+    }
     Ok(Running {
         portal_url: format!("http://{portal_addr}"),
         widget_url: format!("http://{widget_addr}"),

@@ -17,14 +17,7 @@ pub fn AppPageView(page: AppPage, act: Callback<Action>, test_call: Callback<Str
     let buttons = offered
         .into_iter()
         .map(|action| {
-            let (label, testid, primary) = match action {
-                Action::Install => (a.install, "app-install", true),
-                Action::Bind => (a.bind, "app-bind", true),
-                Action::Rebind => (a.rebind, "app-rebind", true),
-                Action::Unbind => (a.unbind, "app-unbind", false),
-                Action::Check => (a.check, "app-check", false),
-                Action::TestCall => (a.test_call, "app-test-call", true),
-            };
+            let (label, testid, primary) = face(action);
             view! {
                 <button type="button" class:secondary=!primary data-testid=testid on:click=move |_| act.run(action)>{label}</button>
             }
@@ -49,10 +42,24 @@ pub fn AppPageView(page: AppPage, act: Callback<Action>, test_call: Callback<Str
     }
 }
 
+/// An action's button: its words, its test id, and whether it is the page's main one.
+fn face(action: Action) -> (&'static str, &'static str, bool) {
+    let a = lang().app_page();
+    match action {
+        Action::Install => (a.install, "app-install", true),
+        Action::Bind => (a.bind, "app-bind", true),
+        Action::Rebind => (a.rebind, "app-rebind", true),
+        Action::Unbind => (a.unbind, "app-unbind", false),
+        Action::Check => (a.check, "app-check", false),
+        Action::TestCall => (a.test_call, "app-test-call", true),
+    }
+}
+
 /// A test call: the number, and the button that asks the portal to show its call card.
 #[component]
 fn TestCallForm(test_call: Callback<String>) -> impl IntoView {
     let a = lang().app_page();
+    let (label, testid, _) = face(Action::TestCall);
     let number = RwSignal::new(String::new());
     view! {
         <h2>{a.test_heading}</h2>
@@ -65,7 +72,7 @@ fn TestCallForm(test_call: Callback<String>) -> impl IntoView {
                 <input type="tel" data-testid="test-number" placeholder="+49 30 1234567" autocomplete="off"
                     prop:value=move || number.get() on:input=move |e| number.set(event_target_value(&e))/>
             </label>
-            <button type="submit" data-testid="app-test-call">{a.test_call}</button>
+            <button type="submit" data-testid=testid>{label}</button>
         </form>
     }
 }

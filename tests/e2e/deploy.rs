@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::harness::{config, free_port, raw_request, root, run_sandbox, wait_listening, Agent, Process};
+use crate::harness::{config, free_port, raw_request, root, run_sandbox, status_of as status, wait_listening, Agent, Process};
 
 /// The headers of a raw response, lowercased names.
 fn header(response: &str, name: &str) -> Option<String> {
@@ -17,10 +17,6 @@ fn header(response: &str, name: &str) -> Option<String> {
         let (n, v) = line.split_once(':')?;
         n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
     })
-}
-
-fn status(response: &str) -> u16 {
-    response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
 
 const LAUNCH_FORM: &str = "AUTH_ID=t0ken&AUTH_EXPIRES=3600&member_id=m1&PLACEMENT=CALL_CARD&PLACEMENT_OPTIONS=%7B%7D";

@@ -555,9 +555,14 @@ pub fn sandbox_request(base: &str, method: &str, path: &str, body: &str) -> (u16
 /// A plain HTTP/1.0 request to a sandbox: `(status, body)`.
 pub fn sandbox_request_typed(base: &str, method: &str, path: &str, content_type: &str, body: &str) -> (u16, String) {
     let response = raw_request(base, method, path, content_type, body);
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = status_of(&response);
     let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
+}
+
+/// The status code of a raw response (0 if it has none).
+pub fn status_of(response: &str) -> u16 {
+    response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
 
 /// A plain HTTP/1.0 request to a sandbox: the whole response, status line and headers included.
