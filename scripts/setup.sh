@@ -3,7 +3,7 @@
 # there. Safe to run again and again; `make demo` and `make test` run it first.
 #
 #   Rust target wasm32-unknown-unknown      (rustup)
-#   trunk 0.22.1                            (crates.io, compiled from source: ~15 min once)
+#   trunk 0.22.1                            (crates.io, compiled from source as a debug build)
 #   wasm-bindgen-cli = Cargo.lock's version (crates.io: ~4 min once)
 #   wasm-opt from binaryen 132              (npm, pinned in package-lock.json)
 #   @bitrix24/b24jssdk 2.2.0                (npm: the official SDK, the sandbox's judge)
@@ -29,6 +29,18 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# Steps 2-5 are independent: they run side by side, each logging to target/setup/<step>.log,
+# and the script fails (showing that log) if any of them fails.
+logs=target/setup
+mkdir -p "$logs"
+pids=(); names=()
+step() { # step NAME COMMAND...: run in the background, remember it
+  local name=$1; shift
+  say "$name"
+  ( "$@" ) >"$logs/$name.log" 2>&1 &
+  pids+=($!); names+=("$name")
+}
+
 # 2. Debian packages: the browser for the tests, brotli for size measurements, nginx for the
 #    recipe's test (only its binary is used; the package's service is never started), zip.
 missing=()
@@ -38,43 +50,59 @@ command -v brotli >/dev/null || missing+=(brotli)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v zip >/dev/null || missing+=(zip)
 command -v unzip >/dev/null || missing+=(unzip)
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing Debian packages: ${missing[*]}"
-  sudo_cmd=()
+apt_install() {
+  local sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
-fi
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "$@"
+}
+[ ${#missing[@]} -eq 0 ] || step "debian-packages" apt_install "${missing[@]}"
 
-# 3. Trunk. Releases from 0.22.0-beta.2 on declare a newer rustc than they need; 0.22.1 builds
-#    and works on the stable toolchain here, hence --ignore-rust-version.
+# 3. Trunk, as a debug build: Trunk's own work here (run cargo and wasm-bindgen, minify a few KB,
+#    hash files) takes milliseconds either way, while its optimised, link-time-optimised release
+#    build takes four times as long to compile. Releases from 0.22.0-beta.2 on declare a newer
+#    rustc than they need; 0.22.1 builds and works on the stable toolchain here, hence
+#    --ignore-rust-version. No debug info: nobody debugs Trunk here, and it links faster.
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
-  say "installing trunk $TRUNK_VERSION (compiles from source, about 15 minutes)"
-  cargo install --locked trunk --version "$TRUNK_VERSION" --ignore-rust-version
+  step "trunk-$TRUNK_VERSION" env CARGO_PROFILE_DEV_DEBUG=0 \
+    cargo install --locked --debug trunk --version "$TRUNK_VERSION" --ignore-rust-version
 fi
 
 # 4. wasm-bindgen-cli at exactly the version the widget links against. Not --locked: its shipped
-#    lockfile pins a crate version the registry index no longer has.
+#    lockfile pins a crate version the registry index no longer has. A release build: it rewrites
+#    every wasm module the build and the browser tests produce, where optimised code is faster.
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ -z "$bindgen_version" ]; then
   echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1
 fi
-if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]; then
-  say "installing wasm-bindgen-cli $bindgen_version (about 4 minutes)"
-  cargo install wasm-bindgen-cli --version "$bindgen_version"
-fi
 if ! grep -q "wasm_bindgen = \"$bindgen_version\"" Trunk.toml; then
   echo "setup: Trunk.toml pins a wasm-bindgen other than Cargo.lock's $bindgen_version" >&2; exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]; then
+  step "wasm-bindgen-cli-$bindgen_version" env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_DEBUG=0 \
+    cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
 # 5. npm packages, as package-lock.json pins them: wasm-opt from binaryen (Debian's binaryen 108
 #    silently breaks the release module) and the official Bitrix24 JS SDK (it judges the sandbox).
-if ! cmp -s package-lock.json node_modules/.callcard-installed-lock \
-   || [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null || true)" != "wasm-opt version 132 (version_132)" ]; then
-  say "installing npm packages (binaryen, @bitrix24/b24jssdk)"
+npm_install() {
   npm ci --no-audit --no-fund --silent
   cp package-lock.json node_modules/.callcard-installed-lock
+}
+if ! cmp -s package-lock.json node_modules/.callcard-installed-lock \
+   || [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null || true)" != "wasm-opt version 132 (version_132)" ]; then
+  step "npm-packages" npm_install
 fi
+
+failed=0
+for i in "${!pids[@]}"; do
+  if ! wait "${pids[$i]}"; then
+    echo "setup: ${names[$i]} failed; its log ($logs/${names[$i]}.log) ends:" >&2
+    tail -n 30 "$logs/${names[$i]}.log" >&2
+    failed=1
+  fi
+done
+[ $failed -eq 0 ] || exit 1
 
 # 6. Crates, so that Trunk's offline build finds them.
 cargo fetch --locked -q

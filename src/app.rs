@@ -67,6 +67,14 @@ pub fn start() {
                 .unwrap_or(Lang::En),
         );
         provide_context(lang);
+        // The document speaks the portal's language (screen readers, hyphenation, fonts): the
+        // posted query tells it at once, getInitData later for a page opened by GET.
+        Effect::new(move |_| {
+            let code = lang.get().code();
+            if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("lang", code);
+            }
+        });
         let origin = inputs
             .frame_name
             .as_ref()

@@ -107,15 +107,44 @@
     /^\/workgroups\/group\/\d+\/?$/,
   ];
   const isDefault = config.initData.PLACEMENT === "DEFAULT";
+
+  // The portal's slider: a record opened by openPath covers the page until the agent closes it;
+  // only then does the app hear {result: 'close'}.
+  function openSlider(path) {
+    return new Promise((resolve) => {
+      const slider = document.createElement("div");
+      slider.className = "portal-slider";
+      slider.dataset.testid = "portal-slider";
+      slider.setAttribute("role", "dialog");
+      slider.setAttribute("aria-label", "Portal slider");
+      const title = document.createElement("p");
+      title.dataset.testid = "portal-slider-path";
+      title.textContent = path;
+      const close = document.createElement("button");
+      close.type = "button";
+      close.dataset.testid = "portal-slider-close";
+      close.textContent = "Close the slider";
+      close.addEventListener("click", () => {
+        slider.remove();
+        show("Closed " + path);
+        resolve({ result: "close" });
+      });
+      slider.append(title, close);
+      document.body.append(slider);
+      show("Opened " + path);
+    });
+  }
   const isCallCard = config.initData.PLACEMENT === "CALL_CARD";
   const NO_REPLY = Symbol("no reply");
 
   const commands = {
     getInitData: () => config.initData,
+    // applayout.js resizeWindow: sets the size, answers the frame's resulting {width, height}.
     resizeWindow: (params) => {
       const height = parseInt(params && params.height, 10);
       if (height > 0) frame.style.height = Math.min(height, 4000) + "px";
-      return undefined;
+      const box = frame.getBoundingClientRect();
+      return { width: box.width, height: box.height };
     },
     refreshAuth: async () => {
       if (config.refreshNeverAnswers) {
@@ -132,13 +161,15 @@
       Object.assign(config.initData, auth);
       return auth;
     },
+    // applayout.js BX.rest.AppLayout.openPath: a path it does not allow is refused at once; an
+    // allowed one opens in the portal's slider and is answered {result: 'close'} only when the
+    // slider closes (the slider's onClose event), however long the agent keeps it open.
     openPath: (params) => {
       const path = params && typeof params.path === "string" ? params.path : "";
       if (!openable.some((re) => re.test(path))) {
         return { result: "error", errorCode: "PATH_NOT_AVAILABLE" };
       }
-      show("Opened " + path);
-      return { result: "close" };
+      return openSlider(path);
     },
     imPhoneTo: (params) => {
       show("Calling " + String(params && params.phone));
@@ -149,9 +180,10 @@
       return undefined;
     },
     // The app says it runs its own installation (the official SDK sends this in install mode).
+    // applayout.js setInstall saves the flag and answers with the parameters it was given.
     setInstall: (params) => {
       if (config.initData.INSTALL && params && params.install) document.body.dataset.installing = "true";
-      return undefined;
+      return params || {};
     },
     // Only the installation step finishes an installation; elsewhere it changes nothing.
     setInstallFinish: async () => {
@@ -163,18 +195,25 @@
       }
       return undefined;
     },
+    // applayout.js getInterface: the commands of this placement's own interface (not the ones
+    // every placement has) and its events; the app's own page (DEFAULT) has none of either.
     getInterface: () => ({
-      command: Object.keys(commands),
-      placement: isCallCard ? ["getStatus", "disableAutoClose", "enableAutoClose"] : [],
+      command: isCallCard ? ["getStatus", "disableAutoClose", "enableAutoClose"] : [],
       event: isCallCard ? ["CallCard::EntityChanged", "CallCard::BeforeClose", "CallCard::CallStateChanged"] : [],
     }),
+    // applayout.js setAppOption: administrators only (others get no answer), one {name, value}
+    // saved through the portal's ajax; what that ajax answers is not in the public code: the
+    // sandbox answers true (a guess).
     setAppOption: (params) => {
-      Object.assign(config.initData.APP_OPTIONS, params && params.options ? params.options : {});
-      return undefined;
+      if (!config.initData.IS_ADMIN || !params || typeof params.name !== "string") return NO_REPLY;
+      config.initData.APP_OPTIONS[params.name] = params.value;
+      return true;
     },
+    // applayout.js setUserOption: one {name, value}, saved for this user, answered with the
+    // parameters themselves.
     setUserOption: (params) => {
-      Object.assign(config.initData.USER_OPTIONS, params && params.options ? params.options : {});
-      return undefined;
+      if (params && typeof params.name === "string") config.initData.USER_OPTIONS[params.name] = params.value;
+      return params || {};
     },
     openApplication: () => undefined,
     closeApplication: () => undefined,
@@ -186,18 +225,22 @@
     },
   };
   if (isCallCard) {
+    // getStatus: the call as the call card knows it (docs: widgets/ui-interaction/call-card/
+    // get-status.md). The status object itself is built by the sandbox's server (portal.rs).
     commands.getStatus = () => config.status;
     commands.disableAutoClose = () => {
       holdUntil = Date.now() + HOLD_MS;
       document.body.dataset.autoClose = "disabled";
       scheduleClose();
-      return undefined;
+      return [];
     };
+    // disableAutoClose and enableAutoClose answer an empty array (the call card's placement
+    // interface calls back with []).
     commands.enableAutoClose = () => {
       holdUntil = 0;
       document.body.dataset.autoClose = "enabled";
       scheduleClose();
-      return undefined;
+      return [];
     };
   }
   if (isDefault) {

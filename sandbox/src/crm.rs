@@ -155,22 +155,9 @@ fn normalise(field: &str, value: &str) -> String {
     }
 }
 
-/// The portal's phone comparison form: keep the digits; from ten digits on, drop one leading
-/// international prefix (`00`, `011`) or trunk `0`, and read a leading `8` as `7`. No country
-/// awareness, exactly like the portal.
+/// The portal's phone comparison form: the duplicate index's match code (see `crate::phone`).
 pub fn normalise_phone(value: &str) -> String {
-    let digits: String = value.chars().filter(|c| c.is_ascii_digit()).collect();
-    if digits.len() < 10 {
-        return digits;
-    }
-    let trimmed = ["00", "011", "0"]
-        .iter()
-        .find_map(|prefix| digits.strip_prefix(prefix))
-        .unwrap_or(&digits);
-    match trimmed.strip_prefix('8') {
-        Some(rest) => format!("7{rest}"),
-        None => trimmed.to_string(),
-    }
+    crate::phone::match_code(value)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod crm;
 pub mod limits;
 pub mod params;
+pub mod phone;
 mod portal;
 pub mod rest;
 pub mod scenarios;

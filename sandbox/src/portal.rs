@@ -43,21 +43,33 @@ fn direction_label(scenario: &Scenario) -> &'static str {
 /// portal's delay is a few seconds too; the sandbox keeps it short for the demo and the tests.
 const AUTO_CLOSE_MS: u64 = 3000;
 
-/// `getStatus`: the same keys as the options, but typed (numbers, booleans, parsed bindings).
+/// `getStatus`: the same keys as the options, but typed (numbers, booleans, parsed bindings), as
+/// the call card sends them: `CRM_ACTIVITY_ID` only when the call has an activity (it is left out
+/// when 0), `CRM_BINDINGS` always an array (empty when the call has none). Source: the issue's
+/// reading of voximplant's call view (`install/js/voximplant/phone-calls/src/view/view.js`) and
+/// the docs (`api-reference/widgets/ui-interaction/call-card/get-status.md`).
 fn typed_status(scenario: &Scenario) -> Value {
     let Options::Fields(fields) = scenario.options else { return json!({}) };
     let mut status: Map<String, Value> = fields
         .iter()
-        .map(|(k, v)| {
+        .filter_map(|(k, v)| {
             let typed = match *k {
-                "CRM_ENTITY_ID" | "CRM_ACTIVITY_ID" => json!(v.parse::<u64>().unwrap_or(0)),
+                "CRM_ACTIVITY_ID" => match v.parse::<u64>().unwrap_or(0) {
+                    0 => return None,
+                    id => json!(id),
+                },
+                "CRM_ENTITY_ID" => json!(v.parse::<u64>().unwrap_or(0)),
                 "CALL_LIST_MODE" => json!(*v == "true"),
-                "CRM_BINDINGS" => serde_json::from_str(v).unwrap_or(json!([])),
+                "CRM_BINDINGS" => match serde_json::from_str::<Value>(v) {
+                    Ok(list @ Value::Array(_)) => list,
+                    _ => json!([]),
+                },
                 _ => json!(v),
             };
-            (k.to_string(), typed)
+            Some((k.to_string(), typed))
         })
         .collect();
+    status.entry("CRM_BINDINGS").or_insert(json!([]));
     status.entry("CALL_STATE").or_insert(json!("idle"));
     Value::Object(status)
 }
@@ -298,6 +310,7 @@ body { margin: 0; font: 14px/1.45 system-ui, sans-serif; background: #eef2f4; co
 #app-form { display: none; }
 .controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 8px 16px; font-size: 12px; border-bottom: 1px solid #e5e7eb; }
 .controls button { font: inherit; padding: 2px 8px; border: 1px solid #cbd5e1; border-radius: 4px; background: #f8fafc; cursor: pointer; }
+.portal-slider { position: fixed; inset: 0 0 0 30%; background: #fff; box-shadow: -4px 0 16px rgba(0,0,0,.2); padding: 16px; z-index: 10; }
 .portal-status { min-height: 1.4em; padding: 6px 16px; font-size: 12px; color: #6b7280; border-top: 1px solid #e5e7eb; }
 .scenarios { flex: 1; max-width: 520px; }
 .scenarios h2 { font-size: 15px; margin: 0 0 6px; }

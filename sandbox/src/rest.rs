@@ -30,11 +30,25 @@ pub struct Fail {
     pub status: u16,
     pub code: String,
     pub description: String,
+    /// An uncaught PHP error (a `TypeError` on PHP 8): no JSON envelope, no per-command error
+    /// inside a batch; the whole request ends with the portal's generic error page.
+    pub fatal: bool,
 }
+
+/// What the portal prints for an uncaught error with debugging off (main's
+/// `lib/diag/exceptionhandleroutput.php`, `renderExceptionMessage`), with HTTP 500.
+pub const FATAL_PAGE: &str =
+    "A error occurred during execution of this script. You can turn on extended error reporting in .settings.php file.";
 
 impl Fail {
     pub fn new(status: u16, code: &str, description: &str) -> Fail {
-        Fail { status, code: code.into(), description: description.into() }
+        Fail { status, code: code.into(), description: description.into(), fatal: false }
+    }
+
+    /// PHP 8 throws a `TypeError` where the portal's code hands an array to a function that takes
+    /// a string; `CRestServer::process()` catches exceptions, not errors, so the request dies.
+    pub fn php_type_error(what: &str) -> Fail {
+        Fail { status: 500, code: String::new(), description: format!("TypeError: {what}"), fatal: true }
     }
 
     pub fn body(&self) -> Value {
@@ -118,7 +132,7 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         "crm.company.list" => list(crm, Kind::Company, params),
         "crm.lead.list" => list(crm, Kind::Lead, params),
         "crm.deal.list" => list(crm, Kind::Deal, params),
-        "crm.status.list" => list(crm, Kind::Status, params),
+        "crm.status.list" => status_list(crm, params),
         "crm.activity.list" => list(crm, Kind::Activity, params),
         "crm.timeline.comment.list" => list(crm, Kind::Comment, params),
         "user.get" => user_get(crm, params),
@@ -141,6 +155,69 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         "batch" => Err(Fail::new(400, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage")),
         _ => Err(Fail::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")),
     }
+}
+
+/// `crm.status.list {filter, order}` as `CCrmStatusRestProxy::innerGetList` and
+/// `CCrmStatus::GetList` (crm's `classes/general/restservice.php`, `classes/general/crm_status.php`)
+/// answer it: every status of every directory unless filtered, never paged (`navigation` is not
+/// supported, docs `crm/status/crm-status-list`); filter keys compared for equality only (no
+/// operators: a key with one is not in the switch and is ignored, as is any unknown key); empty
+/// values skipped; `ID`, `ENTITY_ID`, `STATUS_ID`, `SORT`, `SEMANTICS` go through `ForSql`
+/// (`mysqli_real_escape_string`), so an array there is a PHP 8 `TypeError`: HTTP 500 for the
+/// whole request, batch included. `CATEGORY_ID` is cast with `(int)`. Default order `SORT` ASC.
+fn status_list(crm: &Crm, params: &Param) -> Outcome {
+    let mut conditions: Vec<(String, String)> = Vec::new();
+    if let Some(Param::Map(filter)) = params.get_ci("filter") {
+        for (key, value) in filter {
+            let upper = key.to_ascii_uppercase();
+            let scalar = match value {
+                Param::Str(s) => s.clone(),
+                Param::Map(_) => "Array".to_string(),
+            };
+            if scalar.is_empty() || scalar == "NOT_REF" {
+                continue;
+            }
+            match upper.as_str() {
+                "ID" | "ENTITY_ID" | "STATUS_ID" | "SORT" | "SEMANTICS" | "NAME" => {
+                    if matches!(value, Param::Map(_)) {
+                        return Err(Fail::php_type_error(&format!(
+                            "mysqli_real_escape_string(): Argument #2 ($string) must be of type string, array given (filter {upper})"
+                        )));
+                    }
+                    conditions.push((upper, scalar));
+                }
+                "CATEGORY_ID" => conditions.push((upper, value.intval().to_string())),
+                "SYSTEM" => conditions.push((upper, if scalar == "Y" { "Y".into() } else { "N".into() })),
+                _ => {}
+            }
+        }
+    }
+    let mut rows: Vec<&Value> = crm
+        .all(Kind::Status)
+        .iter()
+        .filter(|r| conditions.iter().all(|(field, wanted)| compare(&field_text(r, field), wanted).is_eq()))
+        .collect();
+    let order: Vec<(String, bool)> = match params.get_ci("order") {
+        Some(Param::Map(items)) if !items.is_empty() => items
+            .iter()
+            .map(|(k, v)| (k.to_ascii_uppercase(), v.as_str().is_some_and(|d| d.eq_ignore_ascii_case("ASC"))))
+            .collect(),
+        _ => vec![("SORT".into(), true)],
+    };
+    rows.sort_by(|a, b| {
+        order
+            .iter()
+            .map(|(field, asc)| {
+                let o = compare(&field_text(a, field), &field_text(b, field));
+                if *asc { o } else { o.reverse() }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let total = rows.len() as u64;
+    // The REST layer counts what it fetched (`setNavData`); there is never a next page. The total
+    // itself is a guess: the proxy's CDBResult was never NavStart-ed.
+    Ok(Answer { result: Value::Array(rows.into_iter().cloned().collect()), total: Some(total), next: None })
 }
 
 /// `crm.*.get {id}`: the id goes through PHP's `intval`, so an array id reads as 1.
@@ -193,7 +270,11 @@ const MULTIFIELDS: &[&str] = &["PHONE", "EMAIL", "WEB", "IM"];
 /// mean "any of", keys may carry an operator (`=`, `!`, `@`, `>`, `>=`, `<`, `<=`), pages of 50
 /// with `total` and `next`, and `start=-1` for one page without counting.
 fn list(crm: &Crm, kind: Kind, params: &Param) -> Outcome {
-    let mut rows: Vec<&Value> = crm.all(kind).iter().filter(|r| matches_filter(r, params.get_ci("filter"))).collect();
+    let all = crm.all(kind);
+    let known = |field: &str| {
+        all.iter().any(|r| r.as_object().is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case(field))))
+    };
+    let mut rows: Vec<&Value> = all.iter().filter(|r| matches_filter(r, params.get_ci("filter"), &known)).collect();
     if let Some(Param::Map(order)) = params.get_ci("order") {
         if let Some((field, dir)) = order.first() {
             let desc = dir.as_str().is_some_and(|d| d.eq_ignore_ascii_case("DESC"));
@@ -234,13 +315,28 @@ fn compare(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-fn matches_filter(record: &Value, filter: Option<&Param>) -> bool {
+/// A filter key names a field the records of the list have; the portal's list builders ignore
+/// keys they do not know (CCrmEntityListBuilder passes only known fields to `CSQLWhere`), so the
+/// sandbox ignores a key no record of the collection carries.
+fn matches_filter(record: &Value, filter: Option<&Param>, known: &dyn Fn(&str) -> bool) -> bool {
     let Some(Param::Map(conditions)) = filter else { return true };
     conditions.iter().all(|(raw_key, wanted)| {
         let op_len = raw_key.find(|c: char| c.is_ascii_alphanumeric() || c == '_').unwrap_or(raw_key.len());
         let (op, field) = raw_key.split_at(op_len);
+        if !known(field) {
+            return true;
+        }
         let have = field_text(record, field);
-        let any_equal = || wanted.values().into_iter().filter_map(Param::as_str).any(|w| compare(&have, w).is_eq());
+        // CSQLWhere (main's `classes/general/sqlwhere.php`): an array is "any of", each element
+        // `intval`-ed for a number field, so a nested array (an unresolved `$result`
+        // reference) reads as 1, or 0 when empty; an empty array is `1=0`.
+        let any_equal = || match wanted {
+            Param::Str(w) => compare(&have, w).is_eq(),
+            Param::Map(items) => items.iter().any(|(_, v)| match v {
+                Param::Str(w) => compare(&have, w).is_eq(),
+                Param::Map(_) => compare(&have, &v.intval().to_string()).is_eq(),
+            }),
+        };
         let first = || wanted.values().into_iter().find_map(Param::as_str).unwrap_or_default().to_string();
         match op {
             "" | "=" | "@" => any_equal(),
@@ -274,11 +370,17 @@ fn select(record: &Value, wanted: Option<&Param>) -> Value {
     )
 }
 
+/// `user.get {ID}` or `{FILTER: {ID}}` (rest's `classes/general/rest_user.php`, `userGet`). The
+/// value is read as a scalar: `intval`, so `"5 "` is user 5 and a text is nobody. An array (an
+/// unresolved `$result` reference) reaches `CUser::GetList`'s `GetFilterQuery("U.ID", $val)` (main's
+/// `classes/mysql/user.php`), which string-processes it: a PHP 8 `TypeError` (inferred: the
+/// newer ORM path's handling of nested arrays is not known either), so HTTP 500 here.
 fn user_get(crm: &Crm, params: &Param) -> Outcome {
-    let wanted = params
-        .get_ci("ID")
-        .or_else(|| params.get_ci("FILTER").and_then(|f| f.get_ci("ID")))
-        .map(|p| p.values().into_iter().map(Param::intval).collect::<Vec<_>>());
+    let id = params.get_ci("ID").or_else(|| params.get_ci("FILTER").and_then(|f| f.get_ci("ID")));
+    if let Some(Param::Map(_)) = id {
+        return Err(Fail::php_type_error("GetFilterQuery(): an array given for the user ID filter"));
+    }
+    let wanted = id.map(|p| vec![p.intval()]);
     let users: Vec<Value> = crm
         .all(Kind::User)
         .iter()
@@ -309,6 +411,11 @@ pub fn batch(crm: &mut Crm, params: &Param, policy: Policy) -> Outcome {
             let resolved = resolve_references(&parse_query(query), &sections_view(&sections));
             call(crm, method, &resolved, policy)
         };
+        if let Err(fail) = &outcome {
+            if fail.fatal {
+                return Err(fail.clone());
+            }
+        }
         let failed = outcome.is_err();
         match outcome {
             Ok(answer) => {
@@ -354,9 +461,11 @@ fn resolve_references(params: &Param, results: &Map<String, Value>) -> Param {
     }
 }
 
-/// One value: `$name[seg][seg]…` up to the next whitespace. The walk stops at the first segment
-/// that does not exist, keeping what it reached. A reference that is the whole value is replaced
-/// by that value itself (an array stays an array); inside a longer string, by its text.
+/// One value: `$name[seg][seg]…` up to the next whitespace (rest's `classes/general/rest_util.php`,
+/// `processBatchElement`). The walk stops at the first segment that does not exist, keeping what
+/// it reached. A reference that is the whole value is replaced by that value itself (an array
+/// stays an array); inside a longer string, by its text when it reached a string or a number, and
+/// not at all otherwise (an array, `true`: the reference stays in the text as it was written).
 fn resolve_string(s: &str, results: &Map<String, Value>) -> Param {
     let mut out = s.to_string();
     let mut search_from = 0;
@@ -400,9 +509,10 @@ fn resolve_string(s: &str, results: &Map<String, Value>) -> Param {
         let text = match &reached {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
-            Value::Bool(true) => "1".into(),
-            Value::Array(_) | Value::Object(_) => "Array".into(),
-            _ => String::new(),
+            _ => {
+                search_from = end;
+                continue;
+            }
         };
         out.replace_range(start..end, &text);
         search_from = start + text.len();
@@ -473,9 +583,9 @@ mod tests {
         // An array filter value is "any of"; multifields are not selected by default.
         let a = q("filter[CONTACT_ID][0]=1&filter[CONTACT_ID][1]=4&filter[STAGE_SEMANTIC_ID]=P&order[OPPORTUNITY]=DESC&select[]=ID&select[]=TITLE");
         let titles: Vec<_> = a.result.as_array().unwrap().iter().map(|d| d["TITLE"].as_str().unwrap().to_string()).collect();
-        assert_eq!(titles, ["Поставка оборудования", "Warehouse expansion", "Annual logistics contract", "Pilot order"]);
+        assert_eq!(titles, ["Поставка оборудования", "Warehouse expansion", "Annual logistics contract", "Forklift maintenance 2027", "Pilot order"]);
         assert!(a.result[0].get("OPPORTUNITY").is_none());
-        assert_eq!(a.total, Some(4));
+        assert_eq!(a.total, Some(5));
         assert_eq!(a.next, None);
         // Operators.
         let b = q("filter[!STAGE_SEMANTIC_ID]=P&filter[%3E%3DOPPORTUNITY]=100000");
@@ -592,6 +702,72 @@ mod tests {
     }
 
     #[test]
+    fn status_lists_take_scalars_only_as_php_8_does() {
+        let mut crm = crm();
+        let p = Policy::default();
+        // An array ENTITY_ID reaches mysqli_real_escape_string: a TypeError, HTTP 500.
+        let fail = call(&mut crm, "crm.status.list", &parse_query("filter[ENTITY_ID][0]=DEAL_STAGE&filter[ENTITY_ID][1]=STATUS"), p).unwrap_err();
+        assert!(fail.fatal && fail.status == 500, "{fail:?}");
+        // Inside a batch it takes the whole request down: no per-command error, no results.
+        let whole = batch(
+            &mut crm,
+            &parse_query("cmd[me]=user.current&cmd[stages]=crm.status.list%3Ffilter%5BENTITY_ID%5D%5B0%5D%3DSTATUS"),
+            p,
+        )
+        .unwrap_err();
+        assert!(whole.fatal);
+        // Scalars filter; no filter lists every directory, unpaged, by SORT.
+        let lead = call(&mut crm, "crm.status.list", &parse_query("filter[ENTITY_ID]=STATUS"), p).unwrap().result;
+        assert!(lead.as_array().unwrap().iter().all(|s| s["ENTITY_ID"] == "STATUS"));
+        let all = call(&mut crm, "crm.status.list", &Param::default(), p).unwrap();
+        let rows = all.result.as_array().unwrap();
+        assert!(rows.len() > 50 || all.next.is_none(), "never paged");
+        let entities: std::collections::BTreeSet<_> = rows.iter().map(|s| s["ENTITY_ID"].as_str().unwrap()).collect();
+        assert!(entities.contains("DEAL_STAGE") && entities.contains("DEAL_STAGE_1") && entities.contains("STATUS"), "{entities:?}");
+        let sorts: Vec<i64> = rows.iter().map(|s| s["SORT"].as_str().unwrap().parse().unwrap()).collect();
+        assert!(sorts.windows(2).all(|w| w[0] <= w[1]), "{sorts:?}");
+        // Operators are not supported: such a key is ignored, like any unknown one.
+        let ignored = call(&mut crm, "crm.status.list", &parse_query("filter[!ENTITY_ID]=STATUS&filter[COLOUR]=x"), p).unwrap().result;
+        assert_eq!(ignored.as_array().unwrap().len(), rows.len());
+    }
+
+    #[test]
+    fn user_get_reads_a_scalar_id_and_dies_on_an_array() {
+        let mut crm = crm();
+        let p = Policy::default();
+        let one = call(&mut crm, "user.get", &parse_query("ID=2+"), p).unwrap().result;
+        assert_eq!(one.as_array().unwrap().len(), 1);
+        assert_eq!(one[0]["ID"], "2");
+        let nobody = call(&mut crm, "user.get", &parse_query("ID=%24result%5Bcontacts%5D%5B2%5D%5BASSIGNED_BY_ID%5D+"), p).unwrap().result;
+        assert_eq!(nobody, json!([]));
+        let fail = call(&mut crm, "user.get", &parse_query("ID[0][ID]=1&ID[0][NAME]=x"), p).unwrap_err();
+        assert!(fail.fatal, "{fail:?}");
+    }
+
+    #[test]
+    fn array_filters_read_as_the_portals_sql_where() {
+        let crm = crm();
+        // Nothing found at all: the reference is `[]`, which is `1=0`.
+        let none = list(&crm, Kind::Contact, &parse_query("filter[ID]=")).unwrap();
+        assert_eq!(none.result, json!([]), "an empty value compares as empty");
+        let mut empty = Param::default();
+        empty.merge(Param::Map(vec![("filter".into(), Param::Map(vec![("ID".into(), Param::Map(vec![]))]))]));
+        assert_eq!(list(&crm, Kind::Contact, &empty).unwrap().result, json!([]));
+        // Another kind matched: `{COMPANY: [2]}` reaches the contact filter, and its element
+        // [2] is intval-ed to 1: contact #1 comes back, which the widget must not show.
+        let other = list(&crm, Kind::Contact, &parse_query("filter[ID][COMPANY][0]=2&select[]=ID")).unwrap().result;
+        assert_eq!(other, json!([{"ID": "1"}]));
+    }
+
+    #[test]
+    fn unknown_list_filter_keys_are_ignored() {
+        let crm = crm();
+        let all = list(&crm, Kind::Contact, &parse_query("start=-1")).unwrap().result;
+        let with_unknown = list(&crm, Kind::Contact, &parse_query("start=-1&filter[NO_SUCH_FIELD]=1")).unwrap().result;
+        assert_eq!(all, with_unknown);
+    }
+
+    #[test]
     fn unknown_methods_and_nesting_are_refused() {
         assert_eq!(call(&mut crm(), "crm.nothing", &Param::default(), Policy::default()).unwrap_err().status, 404);
         let r = run_batch("cmd[x]=batch%3Fcmd%5By%5D%3Duser.current");
@@ -604,7 +780,11 @@ mod tests {
         results.insert("result".into(), json!({"a": {"ID": "7", "L": [1, 2]}}));
         assert_eq!(resolve_string("id-$result[a][ID] x", &results), Param::Str("id-7 x".into()));
         assert_eq!(resolve_string("$result[a][L]", &results).to_json(), json!(["1", "2"]));
-        assert_eq!(resolve_string("x $result[a][L]", &results), Param::Str("x Array".into()));
+        // An array inside a longer string is left as written (newer rest_util.php; older ones
+        // printed "Array"): either way the value is text, never an array.
+        assert_eq!(resolve_string("x $result[a][L]", &results), Param::Str("x $result[a][L]".into()));
+        assert_eq!(resolve_string("$result[a][ID] ", &results), Param::Str("7 ".into()));
+        assert_eq!(resolve_string("$result[a][9][ID] ", &results), Param::Str("$result[a][9][ID] ".into()));
         // The match runs to the next blank, so a trailing mark is part of it, as in PHP.
         assert_eq!(resolve_string("$result[a][L]-", &results).to_json(), json!(["1", "2"]));
         assert_eq!(resolve_string("cost $5", &results), Param::Str("cost $5".into()));

@@ -570,6 +570,11 @@ async fn rest_endpoint(
             budget.charge(&name.to_ascii_lowercase(), started.elapsed(), Instant::now());
         }
     }
+    if let Err(fail) = &outcome {
+        if fail.fatal {
+            return fatal_failure(&sb, &name, sid, &params);
+        }
+    }
     let (status, body) = match outcome {
         Ok(answer) => {
             let mut body = json!({ "result": answer.result, "time": time::envelope_time(0.001) });
@@ -604,6 +609,19 @@ fn html_failure(sb: &Sandbox, name: &str, session: Option<String>, status: u16) 
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     let page = format!("<html><head><title>{code}</title></head><body><h1>{code}</h1><hr>nginx</body></html>");
     let mut response = (code, Html(page)).into_response();
+    response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    response
+}
+
+/// An uncaught PHP error: HTTP 500 with the portal's generic text instead of a JSON envelope.
+/// The web server still adds the REST endpoint's CORS header, so the browser lets the app see it.
+fn fatal_failure(sb: &Sandbox, name: &str, session: Option<String>, params: &Param) -> Response {
+    let mut logged = params.to_json();
+    if let Some(obj) = logged.as_object_mut() {
+        obj.remove("auth");
+    }
+    lock(&sb.requests).push(LoggedRequest { session, method: name.to_string(), params: logged, at_ms: sb.elapsed_ms(), status: 500 });
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Html(rest::FATAL_PAGE)).into_response();
     response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response
 }

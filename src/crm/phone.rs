@@ -1,9 +1,11 @@
 //! Phone numbers as the portal matches them.
 //!
-//! The portal compares normalised digit strings with no country awareness: for ten digits or
-//! more it drops a leading `00`, `011` or `0` and turns a leading `8` into `7`. So `030 1234567`
-//! (stored nationally) never matches `+49 30 1234567` (dialled internationally). The widget
-//! searches every likely spelling of the caller's number in one call instead.
+//! The portal compares match codes with no country awareness (crm's duplicate index,
+//! `DuplicateCommunicationCriterion::normalizePhone`, over main's `NormalizePhone`): from ten
+//! characters on it drops one leading `00`, `011` or `0`, or reads a leading `8` as `7`, except
+//! for numbers starting `80`, `81`, `82`, which it keeps. So `030 1234567` (stored nationally)
+//! never matches `+49 30 1234567` (dialled internationally). The widget searches every likely
+//! spelling of the caller's number in one call instead.
 
 /// The portal's limit on values in one `crm.duplicate.findbycomm` call.
 pub const MAX_VARIANTS: usize = 20;
@@ -13,24 +15,33 @@ pub fn digits(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// The portal's own normalisation of a stored or searched number.
+/// The portal's match code of a stored or searched number, rule for rule:
+/// 1. written `+8…` and ten characters or more: an international number, `+` read as `00`;
+/// 2. digits, `#` and `*` kept;
+/// 3. ten characters or more: `80…`, `81…`, `82…` kept as they are; otherwise the first rule that
+///    applies, and only that one: drop `00`; drop `011`; `8` becomes `7`; drop `0`;
+/// 4. an extension (`#` and what follows the digits) cut off.
 pub fn portal_normal(raw: &str) -> String {
-    let d = digits(raw);
-    if d.len() < 10 {
-        return d;
+    let mut kept: String = raw.chars().filter(|c| c.is_ascii_digit() || *c == '#' || *c == '*').collect();
+    if raw.len() >= 10 && raw.starts_with("+8") {
+        kept.insert_str(0, "00");
     }
-    let d = if let Some(rest) = d.strip_prefix("00") {
-        rest.to_string()
-    } else if let Some(rest) = d.strip_prefix("011") {
-        rest.to_string()
-    } else if let Some(rest) = d.strip_prefix('0') {
-        rest.to_string()
-    } else {
-        d
-    };
-    match d.strip_prefix('8') {
-        Some(rest) => format!("7{rest}"),
-        None => d,
+    if kept.len() >= 10 && !["80", "81", "82"].iter().any(|p| kept.starts_with(p)) {
+        kept = if let Some(rest) = kept.strip_prefix("00") {
+            rest.to_string()
+        } else if let Some(rest) = kept.strip_prefix("011") {
+            rest.to_string()
+        } else if let Some(rest) = kept.strip_prefix('8') {
+            format!("7{rest}")
+        } else if let Some(rest) = kept.strip_prefix('0') {
+            rest.to_string()
+        } else {
+            kept
+        };
+    }
+    match kept.find('#') {
+        Some(at) if kept[..at].ends_with(|c: char| c.is_ascii_digit()) => kept[..at].to_string(),
+        _ => kept,
     }
 }
 
@@ -130,6 +141,26 @@ mod tests {
         assert_eq!(portal_normal("030 1234567"), "301234567");
         assert_eq!(portal_normal("0049301234567"), "49301234567");
         assert_eq!(portal_normal("12345"), "12345");
+        // One rule only: a trunk 0 is dropped, and the 8 after it stays.
+        assert_eq!(portal_normal("0800 1234567"), "8001234567");
+        // 80, 81, 82 are kept; a written +8… is international (+ read as 00, then dropped).
+        assert_eq!(portal_normal("+81 3 1234 5678"), "81312345678");
+        assert_eq!(portal_normal("81312345678"), "81312345678");
+        assert_eq!(portal_normal("8 029 123-45-67"), "80291234567");
+        // An extension is not part of the number.
+        assert_eq!(portal_normal("+49 89 4567 8900#214"), "498945678900");
+        assert_eq!(portal_normal("#21"), "#21");
+    }
+
+    #[test]
+    fn the_marked_number_is_the_one_the_portal_matched() {
+        // The switchboard matches a number stored with an extension.
+        assert!(matches_any("+49 89 4567 8900#214", &search_variants("+49 89 4567 8900")));
+        // A Tokyo number is a Tokyo number, whatever its 8.
+        let v = search_variants("+81 3 1234 5678");
+        assert!(matches_any("81312345678", &v));
+        assert!(matches_any("03-1234-5678", &v));
+        assert!(!matches_any("+7 (313) 123-45-67", &v));
     }
 
     #[test]

@@ -145,7 +145,11 @@ impl Lookup {
         for kind in self.kinds() {
             self.push_kind(&mut b, kind);
         }
-        b.push(keys::STAGES, "crm.status.list", json!({ "filter": { "ENTITY_ID": ["DEAL_STAGE", "STATUS"] } }));
+        // Every status of every directory: deal stages of every pipeline (`DEAL_STAGE`,
+        // `DEAL_STAGE_<category>`) and lead statuses in one command. The list takes no array
+        // filter (`CCrmStatus::GetList` compares ENTITY_ID with one escaped string: an array is a
+        // PHP 8 TypeError that fails the whole batch) and is never paged.
+        b.push(keys::STAGES, "crm.status.list", json!({ "order": { "SORT": "ASC" } }));
         if let Some(deal) = self.deal() {
             b.push(keys::BOUND_DEAL, "crm.deal.get", json!({ "id": deal }));
         }
@@ -165,7 +169,8 @@ impl Lookup {
             b.push(
                 &keys::responsible(kind, i),
                 "user.get",
-                json!({ "ID": Batch::reference(records, &[&index, "ASSIGNED_BY_ID"]) }),
+                // A scalar always: an unresolved reference would hand user.get an array.
+                json!({ "ID": Batch::scalar_reference(records, &[&index, "ASSIGNED_BY_ID"]) }),
             );
             if kind == EntityKind::Contact {
                 b.push(
@@ -201,7 +206,7 @@ impl Lookup {
         );
         let first_id = match self {
             Lookup::Bound { entity, .. } => json!(entity.id),
-            _ => Batch::reference(records, &["0", "ID"]),
+            _ => Batch::scalar_reference(records, &["0", "ID"]),
         };
         b.push(
             &keys::comments(kind),
@@ -261,6 +266,12 @@ mod tests {
         assert_eq!(contacts.params["filter"]["ID"], "$result[match][CONTACT]");
         let company = b.commands.iter().find(|c| c.key == "contact_company_1").unwrap();
         assert_eq!(company.params["id"], "$result[contacts][1][COMPANY_ID]");
+        // Parameters read as one value get their reference as text.
+        let responsible = b.commands.iter().find(|c| c.key == "responsible_contacts_2").unwrap();
+        assert_eq!(responsible.params["ID"], "$result[contacts][2][ASSIGNED_BY_ID] ");
+        // Statuses are asked without an array filter.
+        let stages = b.commands.iter().find(|c| c.key == "stages").unwrap();
+        assert!(stages.params.get("filter").is_none(), "{}", stages.params);
         // Every reference points at an earlier command.
         for (i, c) in b.commands.iter().enumerate() {
             let text = c.params.to_string();

@@ -44,6 +44,19 @@ impl Batch {
         Value::String(s)
     }
 
+    /// A reference that always arrives as text, for a parameter the portal reads as one value (an
+    /// id): the blank after it makes the reference part of a longer string, and the portal
+    /// (rest's `rest_util.php`, `processBatchElement`) then substitutes only a string or number,
+    /// leaving an unresolved reference as written. So a missing row gives a non-numeric text
+    /// (`intval` 0: nothing found) instead of the array the path stopped at, which some methods
+    /// cannot take (a PHP `TypeError`, HTTP 500 for the whole batch).
+    pub fn scalar_reference(key: &str, path: &[&str]) -> Value {
+        match Batch::reference(key, path) {
+            Value::String(s) => Value::String(s + " "),
+            other => other,
+        }
+    }
+
     /// The form body of the `batch` call. Each command is `method?query`, its query form-encoded
     /// inside the (again encoded) `cmd[key]` value, as the portal expects. Commands keep their
     /// order: the portal runs them in body order, and a reference only sees earlier results.

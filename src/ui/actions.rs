@@ -8,8 +8,10 @@ use serde_json::json;
 
 use crate::frame::client::FrameClient;
 
-/// How long the portal gets to confirm `openPath` before the link opens in a new tab instead.
-const OPEN_PATH_TIMEOUT_MS: i32 = 3_000;
+/// How long a record may stay open in the portal's slider. The portal answers `openPath` when the
+/// slider closes (rest's `applayout.js`, `openPath`: `{result: 'close'}` from the slider's onClose),
+/// so the wait only bounds how long the pending callback is kept: a day.
+const SLIDER_OPEN_MS: i32 = 24 * 60 * 60 * 1000;
 
 #[derive(Clone)]
 pub struct Actions {
@@ -41,9 +43,11 @@ impl Actions {
             event.prevent_default();
             let path = path.clone();
             spawn_local(async move {
-                let opened = frame.call("openPath", &json!({ "path": path }), OPEN_PATH_TIMEOUT_MS).await;
-                let closed = matches!(&opened, Ok(v) if v.get("result").and_then(|r| r.as_str()) == Some("close"));
-                if !closed {
+                let answer = frame.call("openPath", &json!({ "path": path }), SLIDER_OPEN_MS).await;
+                // The portal answers at once only to refuse (PATH_NOT_AVAILABLE, or
+                // METHOD_NOT_SUPPORTED_ON_DEVICE in the mobile app): then, and only then, the
+                // record opens as a link. Silence means the slider is open.
+                if answer.is_ok_and(|v| open_path_refused(&v)) {
                     if let Some(w) = web_sys::window() {
                         let _ = w.open_with_url_and_target_and_features(&format!("{origin}{path}"), "_blank", "noopener,noreferrer");
                     }
@@ -62,4 +66,10 @@ impl Actions {
             }
         }
     }
+}
+
+/// Whether the portal's answer to `openPath` refuses to open the path (`{result: 'error',
+/// errorCode}`), as opposed to reporting that the slider was closed.
+fn open_path_refused(answer: &serde_json::Value) -> bool {
+    answer.get("result").and_then(|r| r.as_str()) == Some("error")
 }

@@ -78,8 +78,10 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
     provide_context(handlers);
     let live = use_context::<Live>();
     let t = texts();
+    // Tracked: a page opened by GET learns its language from getInitData, after this renders.
+    let language = use_context::<RwSignal<Lang>>();
     view! {
-        <main class="callcard" lang=move || lang().code() data-testid="callcard" data-state=move || screen.with(|s| s.data_state())>
+        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || screen.with(|s| s.data_state())>
             {live.map(|live| view! {
                 <Show when=move || live.retrying.get()>
                     <div class="banner" data-testid="retrying" role="status">{t.retrying}</div>
