@@ -315,6 +315,19 @@ fn compare(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// One filter value against a record's field as the portal's SQL compares them: a number field
+/// (an id) takes the value's `intval` (CSQLWhere's `addIntFilter`; the ORM's `IntegerField`), so
+/// `"5 "` is 5, a text 0 and an array 1 (0 when empty); other fields compare as text with
+/// trailing blanks ignored (MySQL's PAD SPACE collations), numbers as numbers.
+fn equal_as_sql(have: &str, wanted: &Param) -> bool {
+    let is_integer = !have.is_empty() && have.bytes().all(|b| b.is_ascii_digit());
+    match wanted {
+        _ if is_integer => have.parse::<i64>().is_ok_and(|h| h == wanted.intval()),
+        Param::Str(w) => compare(have, w.trim_end()).is_eq(),
+        Param::Map(_) => false,
+    }
+}
+
 /// A filter key names a field the records of the list have; the portal's list builders ignore
 /// keys they do not know (CCrmEntityListBuilder passes only known fields to `CSQLWhere`), so the
 /// sandbox ignores a key no record of the collection carries.
@@ -331,11 +344,8 @@ fn matches_filter(record: &Value, filter: Option<&Param>, known: &dyn Fn(&str) -
         // `intval`-ed for a number field, so a nested array (an unresolved `$result`
         // reference) reads as 1, or 0 when empty; an empty array is `1=0`.
         let any_equal = || match wanted {
-            Param::Str(w) => compare(&have, w).is_eq(),
-            Param::Map(items) => items.iter().any(|(_, v)| match v {
-                Param::Str(w) => compare(&have, w).is_eq(),
-                Param::Map(_) => compare(&have, &v.intval().to_string()).is_eq(),
-            }),
+            Param::Str(_) => equal_as_sql(&have, wanted),
+            Param::Map(items) => items.iter().any(|(_, v)| equal_as_sql(&have, v)),
         };
         let first = || wanted.values().into_iter().find_map(Param::as_str).unwrap_or_default().to_string();
         match op {
