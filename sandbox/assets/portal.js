@@ -165,6 +165,7 @@
     // allowed one opens in the portal's slider and is answered {result: 'close'} only when the
     // slider closes (the slider's onClose event), however long the agent keeps it open.
     openPath: (params) => {
+      if (config.mobile) return { result: "error", errorCode: "METHOD_NOT_SUPPORTED_ON_DEVICE" };
       const path = params && typeof params.path === "string" ? params.path : "";
       if (!openable.some((re) => re.test(path))) {
         return { result: "error", errorCode: "PATH_NOT_AVAILABLE" };

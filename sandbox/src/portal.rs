@@ -188,6 +188,7 @@ fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, b
         "widgetOrigin": origin_of(handler),
         "status": typed_status(scenario),
         "autoCloseMs": AUTO_CLOSE_MS,
+        "mobile": scenario.mobile,
         "refreshNeverAnswers": scenario.refresh_never_answers,
         // Calls shown before this page opened: not offered again.
         "shownCalls": sb.shown_calls().iter().map(|c| c["CALL_ID"].clone()).collect::<Vec<_>>(),

@@ -42,6 +42,9 @@ pub struct Scenario {
     pub admin: bool,
     /// The portal opens the app as its installation step (`INSTALL`).
     pub install: bool,
+    /// The card is shown in the portal's mobile app, which has no slider: `openPath` answers
+    /// `METHOD_NOT_SUPPORTED_ON_DEVICE` (rest's `applayout.js`).
+    pub mobile: bool,
 }
 
 impl Scenario {
@@ -72,6 +75,7 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
         opened_by_get: false,
         admin: true,
         install: false,
+        mobile: false,
     }
 }
 
@@ -236,6 +240,21 @@ pub const ALL: &[Scenario] = &[
           ("LINE_NAME", "Санкт-Петербург"), ("CRM_ENTITY_TYPE", "CONTACT"), ("CRM_ENTITY_ID", "4"),
           ("CRM_ACTIVITY_ID", "311"), ("CRM_BINDINGS", r#"[{"ENTITY_TYPE":"CONTACT","ENTITY_ID":"4"},{"ENTITY_TYPE":"DEAL","ENTITY_ID":"5"}]"#),
           ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+    ),
+    Scenario {
+        mobile: true,
+        ..call(
+            "mobile-app",
+            "The agent takes the call in the portal's mobile app: records cannot open in a slider there, so they open as links.",
+            &[("CALL_ID", "externalCall.m0b1"), ("PHONE_NUMBER", "49301234567"), ("LINE_NUMBER", "4930555000"),
+              ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    call(
+        "extension-number",
+        "The switchboard of a Munich office calls; the contact's office number is stored with her extension (#214).",
+        &[("CALL_ID", "externalCall.e214"), ("PHONE_NUMBER", "498945678900"), ("LINE_NUMBER", "4930555000"),
+          ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
     ),
     call(
         "outgoing",

@@ -394,6 +394,11 @@ impl Agent {
         }
     }
 
+    /// How many browser windows and tabs are open (a record opened as a link adds one).
+    pub async fn window_count(&self) -> usize {
+        self.client.windows().await.map(|w| w.len()).unwrap_or(0)
+    }
+
     /// Runs `script` on the portal page itself and returns its value.
     pub async fn portal_eval(&self, script: &str) -> Value {
         self.enter_portal().await;

@@ -61,9 +61,35 @@ async fn the_frame_protocol_answers_as_the_portal_does() {
         status(agent.frame_exchange(json!(refused), &cb("g"), 600).await),
         Some(json!({"result": "error", "errorCode": "PATH_NOT_AVAILABLE"}))
     );
+    // An allowed path opens in the slider and is answered only when the slider closes.
+    agent
+        .eval(
+            "window.__answers = []; window.addEventListener('message', (e) => { if (typeof e.data === 'string') window.__answers.push(e.data); }); return true;",
+            vec![],
+        )
+        .await;
     let allowed = format!(r#"openPath:{{"path":"/crm/deal/details/5/"}}:{}:{{sid}}"#, cb("h"));
-    assert_eq!(status(agent.frame_exchange(json!(allowed), &cb("h"), 600).await), Some(json!({"result": "close"})));
+    assert_eq!(agent.frame_exchange(json!(allowed), &cb("h"), 1500).await, None, "no answer while the slider is open");
     assert_eq!(agent.portal_text("#portal-status").await, "Opened /crm/deal/details/5/");
+    agent.click_portal("[data-testid=portal-slider-close]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answers = agent.eval("return window.__answers;", vec![]).await;
+    assert!(answers.as_array().unwrap().contains(&json!(format!(r#"{}:{{"result":"close"}}"#, cb("h")))), "{answers}");
+    // Reply shapes as the portal's own (applayout.js and the call card's interface).
+    let typed = status(agent.frame_exchange(json!(format!("getStatus::{}:{{sid}}", cb("i"))), &cb("i"), 600).await).unwrap();
+    assert!(typed.get("CRM_ACTIVITY_ID").is_none(), "left out when 0: {typed}");
+    assert_eq!(typed["CRM_BINDINGS"], json!([]));
+    let size = status(agent.frame_exchange(json!(format!(r#"resizeWindow:{{"height":300}}:{}:{{sid}}"#, cb("j"))), &cb("j"), 600).await).unwrap();
+    assert!(size["width"].as_f64().is_some_and(|w| w > 0.0) && size["height"].as_f64().is_some_and(|h| h >= 300.0), "{size}");
+    let hold = status(agent.frame_exchange(json!(format!("disableAutoClose::{}:{{sid}}", cb("k"))), &cb("k"), 600).await);
+    assert_eq!(hold, Some(json!([])));
+    let release = status(agent.frame_exchange(json!(format!("enableAutoClose::{}:{{sid}}", cb("l"))), &cb("l"), 600).await);
+    assert_eq!(release, Some(json!([])));
+    let interface = status(agent.frame_exchange(json!(format!("getInterface::{}:{{sid}}", cb("m"))), &cb("m"), 600).await).unwrap();
+    assert_eq!(interface["command"], json!(["getStatus", "disableAutoClose", "enableAutoClose"]));
+    assert_eq!(interface["event"].as_array().map(Vec::len), Some(3));
+    let install = status(agent.frame_exchange(json!(format!(r#"setInstall:{{"install":false}}:{}:{{sid}}"#, cb("n"))), &cb("n"), 600).await);
+    assert_eq!(install, Some(json!({"install": false})), "setInstall echoes its parameters");
     // Everything the portal received is on record, the refused commands included.
     let log = agent.frame_commands("setTitle").await;
     assert!(log.iter().any(|r| r["command"] == "setTitle"), "{log:?}");
