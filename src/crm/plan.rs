@@ -176,7 +176,9 @@ impl Lookup {
                 b.push(
                     &keys::contact_company(i),
                     "crm.company.get",
-                    json!({ "id": Batch::reference(records, &[&index, "COMPANY_ID"]) }),
+                    // As text: a missing row reads as no id (an error for this command only), not
+                    // as the array the path stopped at, which `intval` would read as company #1.
+                    json!({ "id": Batch::scalar_reference(records, &[&index, "COMPANY_ID"]) }),
                 );
             }
         }
@@ -265,7 +267,7 @@ mod tests {
         let contacts = b.commands.iter().find(|c| c.key == "contacts").unwrap();
         assert_eq!(contacts.params["filter"]["ID"], "$result[match][CONTACT]");
         let company = b.commands.iter().find(|c| c.key == "contact_company_1").unwrap();
-        assert_eq!(company.params["id"], "$result[contacts][1][COMPANY_ID]");
+        assert_eq!(company.params["id"], "$result[contacts][1][COMPANY_ID] ");
         // Parameters read as one value get their reference as text.
         let responsible = b.commands.iter().find(|c| c.key == "responsible_contacts_2").unwrap();
         assert_eq!(responsible.params["ID"], "$result[contacts][2][ASSIGNED_BY_ID] ");
