@@ -7,6 +7,7 @@
 #   wasm-bindgen-cli = Cargo.lock's version (crates.io: ~4 min once)
 #   wasm-opt from binaryen 132              (npm, pinned in package-lock.json)
 #   @bitrix24/b24jssdk 2.2.0                (npm: the official SDK, the sandbox's judge)
+#   axe-core 4.14.1                         (npm: the accessibility audit of the tests)
 #   chromium, chromium-driver, brotli,      (Debian packages: the tests' browser, size
 #   nginx, zip, unzip                        measurements, the nginx recipe's test, make zip)
 #

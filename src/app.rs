@@ -11,6 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::appearance;
 use crate::crm::card::{self, Candidate, Caller};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::plan::Lookup;
@@ -19,6 +20,7 @@ use crate::i18n::Lang;
 use crate::launch::{self, CallCardOptions, FrameName, Launch, LaunchError, LaunchFields, Placement};
 use crate::rest::client::RestClient;
 use crate::screen::{Problem, Screen};
+use crate::theme::Theme;
 use crate::crm::new_client::NewClient;
 use crate::live::AutoCloseHold;
 use crate::ui::{self, Actions, Backend, Handlers, Live};
@@ -67,6 +69,7 @@ pub fn start() {
                 .unwrap_or(Lang::En),
         );
         provide_context(lang);
+        let theme = appearance::provide();
         // The document speaks the portal's language (screen readers, hyphenation, fonts): the
         // posted query tells it at once, getInitData later for a page opened by GET.
         Effect::new(move |_| {
@@ -92,6 +95,7 @@ pub fn start() {
         let live = Live { state: RwSignal::new(None), retrying: RwSignal::new(false), notice: RwSignal::new(None) };
         provide_context(live);
         let frame = inputs.frame.clone();
+        let theme_frame = StoredValue::new_local(frame.clone());
         let kept = StoredValue::new_local(inputs);
         // Each load of a card gets a generation: an answer for an older one is dropped, and its
         // request aborted, when the card has moved on (the next client of a call list).
@@ -111,7 +115,7 @@ pub fn start() {
             let inputs = kept.get_value();
             let (gen, _) = begin();
             spawn_local(async move {
-                let (next, launched) = load(inputs, lang).await;
+                let (next, launched) = load(inputs, lang, theme).await;
                 if generation.get_value() != gen {
                     return;
                 }
@@ -242,6 +246,10 @@ pub fn start() {
                 };
                 show(entity, others);
             }),
+            choose_theme: Callback::new(move |chosen: Theme| {
+                theme.set(chosen);
+                theme_frame.with_value(|frame| appearance::save(frame.as_ref(), chosen));
+            }),
             app_action: Callback::new(move |action: install::Action| {
                 if let Some(s) = page_session.get_value() {
                     app_page::run(s, action, screen, lang);
@@ -273,7 +281,7 @@ fn seed_origin(inlined: Option<&str>) -> Option<String> {
     Launch::resolve(&fields, None, None).ok().map(|l| l.portal.origin())
 }
 
-async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<Launched>) {
+async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> (Screen, Option<Launched>) {
     let t = lang.get_untracked().texts();
     let seed = match inputs.inlined.as_deref().map(LaunchFields::from_inlined).transpose() {
         Ok(seed) => seed,
@@ -293,6 +301,7 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<Launched>
             Ok(init) => match Launch::resolve(&init, Some(name), None) {
                 Ok(launch) => {
                     lang.set(Lang::from_code(&launch.lang));
+                    appearance::adopt(theme, launch.theme);
                     show(&launch, lang, Some(frame.clone())).await
                 }
                 Err(e) => failed(e),
@@ -308,14 +317,20 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>) -> (Screen, Option<Launched>
             if launch.placement == Placement::AppPage {
                 // The app page needs INSTALL and IS_ADMIN, which only getInitData tells.
                 return match init_data(frame).await.and_then(|init| Launch::resolve(&seed, Some(name), Some(&init))) {
-                    Ok(launch) => show(&launch, lang, Some(frame.clone())).await,
+                    Ok(launch) => {
+                        appearance::adopt(theme, launch.theme);
+                        show(&launch, lang, Some(frame.clone())).await
+                    }
                     Err(e) => failed(e),
                 };
             }
             let (init, shown) = futures::join!(init_data(frame), show(&launch, lang, Some(frame.clone())));
             match init {
                 Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
-                    Ok(_) => shown,
+                    Ok(confirmed) => {
+                        appearance::adopt(theme, confirmed.theme);
+                        shown
+                    }
                     Err(e) => failed(e),
                 },
                 // A silent portal leaves the posted data unconfirmed but valid: its token

@@ -11,6 +11,7 @@ use std::fmt;
 
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::rest::AccessToken;
+use crate::theme::Theme;
 
 /// The portal the widget talks to: `protocol://domain`, with the domain validated as a host name
 /// with an optional port, so that it can be put into URLs and `postMessage` target origins.
@@ -83,6 +84,8 @@ pub struct Launch {
     pub install: bool,
     /// The user is a portal administrator (`IS_ADMIN`, from `getInitData`); `None`: not told.
     pub is_admin: Option<bool>,
+    /// The agent's light or dark choice (`USER_OPTIONS`, from `getInitData`); `None`: not told.
+    pub theme: Option<Theme>,
 }
 
 /// Why the widget cannot start. Each variant names the problem so the error screen can say it.
@@ -146,6 +149,8 @@ pub struct LaunchFields {
     /// `INSTALL` and `IS_ADMIN`: only `getInitData` has them.
     pub install: Option<Value>,
     pub is_admin: Option<Value>,
+    /// `USER_OPTIONS`: only `getInitData` has them.
+    pub user_options: Option<Value>,
 }
 
 impl LaunchFields {
@@ -181,6 +186,7 @@ impl LaunchFields {
             placement_options: get("PLACEMENT_OPTIONS"),
             install: None,
             is_admin: None,
+            user_options: None,
         })
     }
 
@@ -203,6 +209,7 @@ impl LaunchFields {
             placement_options: get("PLACEMENT_OPTIONS"),
             install: get("INSTALL"),
             is_admin: get("IS_ADMIN"),
+            user_options: get("USER_OPTIONS"),
         })
     }
 }
@@ -412,6 +419,7 @@ impl Launch {
             placement,
             install: flag(told.install.as_ref()),
             is_admin: told.is_admin.as_ref().map(|v| flag(Some(v))),
+            theme: Theme::from_user_options(told.user_options.as_ref()),
         })
     }
 }
@@ -664,6 +672,10 @@ mod tests {
         .unwrap();
         let confirmed = Launch::resolve(&posted, None, Some(&init)).unwrap();
         assert_eq!((confirmed.install, confirmed.is_admin), (true, Some(false)));
+        assert_eq!(confirmed.theme, None);
+        let mut chosen = init.clone();
+        chosen.user_options = Some(json!({"theme": "dark"}));
+        assert_eq!(Launch::resolve(&posted, None, Some(&chosen)).unwrap().theme, Some(crate::theme::Theme::Dark));
         let by_get = Launch::resolve(&init, None, None).unwrap();
         assert_eq!((by_get.install, by_get.is_admin), (true, Some(false)));
     }

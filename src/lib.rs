@@ -11,11 +11,14 @@ pub mod install;
 pub mod launch;
 pub mod rest;
 pub mod screen;
+pub mod theme;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod app_page;
+#[cfg(target_arch = "wasm32")]
+pub mod appearance;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 #[cfg(target_arch = "wasm32")]

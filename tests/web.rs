@@ -114,6 +114,7 @@ async fn an_error_screen_explains_and_retries() {
         reload: Callback::new(|_| {}),
         app_action: Callback::new(|_| {}),
         test_call: Callback::new(|_| {}),
+        choose_theme: Callback::new(|_| {}),
     };
     let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=screen handlers=handlers/> });
     leptos::task::tick().await;

@@ -213,7 +213,15 @@
     // applayout.js setUserOption: one {name, value}, saved for this user, answered with the
     // parameters themselves.
     setUserOption: (params) => {
-      if (params && typeof params.name === "string") config.initData.USER_OPTIONS[params.name] = params.value;
+      if (params && typeof params.name === "string") {
+        if (Array.isArray(config.initData.USER_OPTIONS)) config.initData.USER_OPTIONS = {};
+        config.initData.USER_OPTIONS[params.name] = params.value;
+        fetch("/portal/user-option", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ name: params.name, value: params.value }),
+        }).catch(() => {});
+      }
       return params || {};
     },
     openApplication: () => undefined,

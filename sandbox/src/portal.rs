@@ -198,7 +198,7 @@ fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, b
             "LANG": lang, "DOMAIN": sb.portal_domain, "PROTOCOL": 0, "PATH": "/rest",
             "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,
             "MEMBER_ID": sb.member_id, "FIRST_RUN": scenario.install, "IS_ADMIN": scenario.admin, "INSTALL": scenario.install,
-            "USER_OPTIONS": [], "APP_OPTIONS": [],
+            "USER_OPTIONS": sb.user_options(), "APP_OPTIONS": [],
             "PLACEMENT": scenario.placement, "PLACEMENT_OPTIONS": options_value(scenario),
         }
     })

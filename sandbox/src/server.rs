@@ -151,6 +151,9 @@ pub(crate) struct Sandbox {
     installed: std::sync::atomic::AtomicBool,
     /// The call cards of calls the app registered, by CALL_ID.
     registered: Mutex<HashMap<String, &'static Scenario>>,
+    /// The agent's options for the app (`setUserOption`), kept across openings as the portal
+    /// keeps them per user (`CUserOptions`, applayout.js `setUserOption`).
+    user_options: Mutex<serde_json::Map<String, Value>>,
 }
 
 /// The call card's tab of the app: where the portal opens it and what it is called.
@@ -406,6 +409,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         member_id: format!("sandbox{}", &random_hex(24)),
         installed: std::sync::atomic::AtomicBool::new(false),
         registered: Mutex::new(HashMap::new()),
+        user_options: Mutex::new(serde_json::Map::new()),
     });
     if config.installed {
         sandbox.preinstall()?;
@@ -426,6 +430,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .route("/portal/install-finished", post(install_finished))
         .route("/portal/uninstall", post(uninstall))
         .route("/portal/shown-calls", get(shown_calls))
+        .route("/portal/user-option", post(save_user_option))
         .route("/rest/{method}", any(rest_endpoint))
         .route("/__sandbox/requests", get(requests_log))
         .route("/__sandbox/frame", get(frame_log).post(record_frame))
@@ -485,6 +490,26 @@ async fn install_finished(State(sb): State<Arc<Sandbox>>, Query(q): Query<Sessio
     }
     sb.installed.store(true, Ordering::SeqCst);
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct UserOption {
+    name: String,
+    value: Value,
+}
+
+/// `setUserOption` saves the option for the user: every later opening's `USER_OPTIONS` has it.
+async fn save_user_option(State(sb): State<Arc<Sandbox>>, Json(option): Json<UserOption>) -> StatusCode {
+    lock(&sb.user_options).insert(option.name, option.value);
+    StatusCode::NO_CONTENT
+}
+
+impl Sandbox {
+    /// `USER_OPTIONS` as getInitData gives it: an object, or PHP's empty array when there are none.
+    pub(crate) fn user_options(&self) -> Value {
+        let options = lock(&self.user_options);
+        if options.is_empty() { json!([]) } else { Value::Object(options.clone()) }
+    }
 }
 
 /// The calls the app asked the portal to show (`SHOW`), for the portal page to offer their cards.

@@ -49,6 +49,35 @@ pub struct Stage {
     pub color: Option<String>,
 }
 
+impl Stage {
+    /// The text colour that reads best on the stage's own colour: black or white, whichever has
+    /// the higher WCAG contrast with it. `None` without a colour (the chip keeps the theme's).
+    pub fn text_color(&self) -> Option<&'static str> {
+        let rgb = self.color.as_deref().and_then(hex_rgb)?;
+        let l = relative_luminance(rgb);
+        // Contrast with black is (l + 0.05) / 0.05, with white 1.05 / (l + 0.05).
+        Some(if (l + 0.05) * (l + 0.05) >= 0.05 * 1.05 { "#000000" } else { "#ffffff" })
+    }
+}
+
+/// `#RRGGBB` → its channels.
+fn hex_rgb(c: &str) -> Option<[u8; 3]> {
+    if !is_hex_color(c) {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(c.get(i..i + 2)?, 16).ok();
+    Some([channel(1)?, channel(3)?, channel(5)?])
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+fn relative_luminance([r, g, b]: [u8; 3]) -> f64 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DealLine {
     pub id: u64,
@@ -555,6 +584,19 @@ pub fn unix_time(iso: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_on_a_stage_colour_is_black_or_white_whichever_reads_better() {
+        let on = |c: &str| Stage { name: "x".into(), color: Some(c.into()) }.text_color();
+        // The portal's default stage colours are light: black text on all of them.
+        for light in ["#39A8EF", "#2FC6F6", "#55D0E0", "#47E4C2", "#FFA900", "#7BD500", "#FF5752"] {
+            assert_eq!(on(light), Some("#000000"), "{light}");
+        }
+        // A dark stage colour chosen by an administrator gets white text.
+        assert_eq!(on("#1f2937"), Some("#ffffff"));
+        assert_eq!(on("#0154c8"), Some("#ffffff"));
+        assert_eq!(Stage { name: "x".into(), color: None }.text_color(), None);
+    }
     use crate::launch::CallCardOptions;
     use serde_json::json;
 

@@ -44,6 +44,11 @@ pub struct AppPageTexts {
     pub test_call_shown: &'static str,
     pub test_call_failed: &'static str,
     pub test_number_invalid: &'static str,
+    pub theme_heading: &'static str,
+    pub theme_hint: &'static str,
+    pub theme_light: &'static str,
+    pub theme_dark: &'static str,
+    pub theme_auto: &'static str,
 }
 
 impl Lang {
@@ -97,6 +102,11 @@ pub static EN: AppPageTexts = AppPageTexts {
     test_call_shown: "The portal shows you the test call's card. No tab in it? Reload the portal page (F5) and try again.",
     test_call_failed: "The test call was not shown.",
     test_number_invalid: "Enter a phone number of 5 to 15 digits.",
+    theme_heading: "Appearance",
+    theme_hint: "Your choice follows you to every call card, on every device.",
+    theme_light: "Light",
+    theme_dark: "Dark",
+    theme_auto: "As the system",
 };
 
 pub static RU: AppPageTexts = AppPageTexts {
@@ -140,6 +150,11 @@ pub static RU: AppPageTexts = AppPageTexts {
     test_call_shown: "Портал показывает карточку тестового звонка. Нет вкладки? Обновите страницу портала (F5) и попробуйте снова.",
     test_call_failed: "Тестовый звонок не показан.",
     test_number_invalid: "Введите номер телефона из 5–15 цифр.",
+    theme_heading: "Оформление",
+    theme_hint: "Ваш выбор действует во всех карточках звонка, на любом устройстве.",
+    theme_light: "Светлое",
+    theme_dark: "Тёмное",
+    theme_auto: "Как в системе",
 };
 
 pub static DE: AppPageTexts = AppPageTexts {
@@ -183,4 +198,9 @@ pub static DE: AppPageTexts = AppPageTexts {
     test_call_shown: "Das Portal zeigt Ihnen die Karte des Testanrufs. Kein Tab darin? Laden Sie die Portalseite neu (F5) und versuchen Sie es erneut.",
     test_call_failed: "Der Testanruf wurde nicht gezeigt.",
     test_number_invalid: "Geben Sie eine Telefonnummer mit 5 bis 15 Ziffern ein.",
+    theme_heading: "Darstellung",
+    theme_hint: "Ihre Wahl gilt in jeder Anrufkarte, auf jedem Gerät.",
+    theme_light: "Hell",
+    theme_dark: "Dunkel",
+    theme_auto: "Wie das System",
 };

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::status::ActionError;
 use super::{lang, texts};
 use crate::install::{Action, ActionOutcome, AppPage, Blocker, Installation, Reading, TabState, NEEDED_SCOPES};
+use crate::theme::Theme;
 
 #[component]
 pub fn AppPageView(page: AppPage, act: Callback<Action>, test_call: Callback<String>) -> impl IntoView {
@@ -38,6 +39,7 @@ pub fn AppPageView(page: AppPage, act: Callback<Action>, test_call: Callback<Str
             {page.busy.is_some().then(|| view! { <p class="status-loading" data-testid="app-working" role="status">{a.working}</p> })}
             <div class="app-actions">{buttons}</div>
             {page.can_test_call().map(|_| view! { <TestCallForm test_call=test_call/> })}
+            <ThemeChoice/>
         </section>
     }
 }
@@ -52,6 +54,36 @@ fn face(action: Action) -> (&'static str, &'static str, bool) {
         Action::Unbind => (a.unbind, "app-unbind", false),
         Action::Check => (a.check, "app-check", false),
         Action::TestCall => (a.test_call, "app-test-call", true),
+    }
+}
+
+/// Light, dark or as the system: applied at once, and kept with the portal's user options.
+#[component]
+fn ThemeChoice() -> impl IntoView {
+    let a = lang().app_page();
+    let chosen = use_context::<RwSignal<Theme>>();
+    let choose = use_context::<super::Handlers>().map(|h| h.choose_theme);
+    let options = Theme::ALL.map(|theme| {
+        let label = match theme {
+            Theme::Light => a.theme_light,
+            Theme::Dark => a.theme_dark,
+            Theme::Auto => a.theme_auto,
+        };
+        view! {
+            <label>
+                <input type="radio" name="theme" value=theme.code() data-testid=format!("theme-{}", theme.code())
+                    prop:checked=move || chosen.map(|c| c.get()) == Some(theme)
+                    on:change=move |_| { if let Some(choose) = choose { choose.run(theme) } }/>
+                {label}
+            </label>
+        }
+    });
+    view! {
+        <fieldset class="theme-choice" data-testid="theme-choice">
+            <legend><h2>{a.theme_heading}</h2></legend>
+            <p class="muted">{a.theme_hint}</p>
+            {options.into_iter().collect_view()}
+        </fieldset>
     }
 }
 

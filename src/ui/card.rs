@@ -171,9 +171,12 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
                 <div class="avatar" aria-hidden="true">{initials(&card.name)}</div>
                 <div class="client-title">
                     <span class="client-kind" data-testid="client-kind">{kind_label(t, entity.kind)}</span>
-                    {card.status.map(|s| view! {
-                        <span class="chip chip-stage" data-testid="client-status" style:border-color=s.color.clone()
-                            style:background-color=s.color.clone()>{s.name}</span>
+                    {card.status.map(|s| {
+                        let ink = s.text_color();
+                        view! {
+                            <span class="chip chip-stage" data-testid="client-status" style:color=ink style:border-color=s.color.clone()
+                                style:background-color=s.color>{s.name}</span>
+                        }
                     })}
                     <h1 class="client-name">
                         <a data-testid="client-name" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"

@@ -70,6 +70,8 @@ pub struct Handlers {
     pub app_action: Callback<crate::install::Action>,
     /// Show a test call from this number (the app's own page).
     pub test_call: Callback<String>,
+    /// The agent chose light, dark or automatic (the app's own page).
+    pub choose_theme: Callback<crate::theme::Theme>,
 }
 
 /// The widget's root. `data-state` tells tests and the benchmark when the card is ready.

@@ -88,12 +88,13 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
                     {deals.open.into_iter().map(|d| {
                         let path = EntityRef { kind: EntityKind::Deal, id: d.id }.detail_path();
                         let amount = d.amount.as_deref().and_then(|a| format_money(lang, a, &d.currency));
+                        let ink = d.stage.text_color();
                         view! {
                             <li data-testid="deal" data-bound=d.bound.to_string()>
                                 <a class="deal-title" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
                                     on:click=Actions::open_path(path.clone())>{d.title}</a>
                                 {d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> })}
-                                <span class="chip chip-stage" data-testid="deal-stage" style:border-color=d.stage.color.clone()
+                                <span class="chip chip-stage" data-testid="deal-stage" style:color=ink style:border-color=d.stage.color.clone()
                                     style:background-color=d.stage.color.clone()>{d.stage.name}</span>
                                 {amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> })}
                             </li>

@@ -183,21 +183,25 @@ pub struct Agent {
 
 impl Agent {
     async fn launch() -> (Client, Driver, Profile) {
+        Agent::launch_with(&[]).await
+    }
+
+    /// A browser with extra Chromium switches (`--force-dark-mode`: the system theme is dark).
+    async fn launch_with(extra: &[&str]) -> (Client, Driver, Profile) {
         let driver = Driver::start();
         let profile = Profile::new();
+        let mut args: Vec<String> = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--window-size=1200,1300",
+        ]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .map(String::from)
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.0.display()));
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1200,1300",
-                    format!("--user-data-dir={}", profile.0.display()),
-                ]
-            }),
-        );
+        caps.insert("goog:chromeOptions".into(), json!({ "binary": CHROMIUM, "args": args }));
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
             .capabilities(caps)
@@ -211,6 +215,14 @@ impl Agent {
     /// and waits until the app's tab has settled (`data-state` is no longer `loading`).
     pub async fn open(scenario: &str) -> Agent {
         Agent::open_on(sandbox(), scenario).await
+    }
+
+    /// Like [`Agent::open`], in a browser whose system theme is dark.
+    pub async fn open_in_dark_system(scenario: &str) -> Agent {
+        let (client, driver, profile) = Agent::launch_with(&["--force-dark-mode"]).await;
+        let mut agent = Agent { client, portal: sandbox().portal_url.clone(), session: String::new(), _driver: driver, _profile: profile };
+        agent.reopen(scenario).await;
+        agent
     }
 
     /// Like [`Agent::open`], on another sandbox.
@@ -541,6 +553,18 @@ impl Agent {
     /// Saves what the agent sees (the whole portal page) as `target/screenshots/NAME.png`.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.unwrap();
+        let dir = root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// A picture of the app's tab alone (the frame, as the portal shows it), in
+    /// `target/screenshots/NAME.png`.
+    pub async fn tab_screenshot(&self, name: &str) {
+        self.enter_portal().await;
+        let frame = self.client.find(Locator::Css("#app-frame")).await.unwrap();
+        let png = frame.screenshot().await.unwrap();
+        self.enter_app().await;
         let dir = root().join("target/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();

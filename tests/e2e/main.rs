@@ -2,6 +2,7 @@
 //! exactly as Bitrix24 opens it, checked as an agent sees it.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod a11y;
 mod deploy;
 mod during_call;
 mod fidelity;
