@@ -92,7 +92,12 @@ pub fn start() {
         let screen = RwSignal::new(Screen::Loading);
         let session = StoredValue::new_local(None::<CardSession>);
         let page_session = StoredValue::new_local(None::<app_page::Session>);
-        let live = Live { state: RwSignal::new(None), retrying: RwSignal::new(false), notice: RwSignal::new(None) };
+        let live = Live {
+            state: RwSignal::new(None),
+            retrying: RwSignal::new(false),
+            notice: RwSignal::new(None),
+            focus_heading: RwSignal::new(false),
+        };
         provide_context(live);
         let frame = inputs.frame.clone();
         let theme_frame = StoredValue::new_local(frame.clone());
@@ -213,6 +218,7 @@ pub fn start() {
                     let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest(t, &e))?;
                     let id = launch::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &card::CardError::Shape("no id for the new record".into())))?;
                     live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
+                    live.focus_heading.set(true);
                     show(EntityRef { kind, id }, Vec::new());
                     Ok(())
                 })
@@ -231,11 +237,13 @@ pub fn start() {
                 if let Some(s) = session.get_value() {
                     remember_pick(&s.options, Some(entity));
                 }
+                live.focus_heading.set(true);
                 show(entity, others);
             }),
             back: Callback::new(move |_| {
                 if let Screen::Card { call, others, .. } = screen.get_untracked() {
                     remember_pick(&call, None);
+                    live.focus_heading.set(true);
                     screen.set(Screen::Card { call, caller: Caller::Several(others), others: Vec::new() });
                 }
             }),

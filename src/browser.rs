@@ -9,6 +9,16 @@ pub fn now_ms() -> f64 {
     Date::now()
 }
 
+/// A moment as a date and time in the agent's own time zone and the page's language, by the
+/// browser's `Intl` (medium date, short time): `Nov 27, 2026, 9:30 AM`, `27.11.2026, 09:30`.
+pub fn local_date_time(unix_secs: i64, locale: &str) -> String {
+    let date = Date::new(&wasm_bindgen::JsValue::from_f64(unix_secs as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(locale, &options).into()
+}
+
 /// A number in `[0, 1)`.
 pub fn random() -> f64 {
     Math::random()

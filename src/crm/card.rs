@@ -114,8 +114,12 @@ pub struct ActivityLine {
     /// `Some(true)` incoming, `Some(false)` outgoing, `None` when it has no direction.
     pub incoming: Option<bool>,
     pub subject: String,
-    /// ISO date as the portal wrote it.
-    pub date: String,
+    /// When it is due (unix seconds), for an open activity.
+    pub due: Option<i64>,
+    /// When it ended (unix seconds), for a completed one: its end, else its deadline.
+    pub ended: Option<i64>,
+    /// A completed call's length in whole minutes (at least 1), when its times say.
+    pub minutes: Option<i64>,
     pub open: bool,
     /// Open and past its deadline.
     pub overdue: bool,
@@ -125,7 +129,10 @@ pub struct ActivityLine {
 pub struct CommentLine {
     pub id: u64,
     pub text: String,
+    /// ISO time as the portal wrote it.
     pub date: String,
+    /// Who wrote it, when the portal told.
+    pub author: Option<String>,
 }
 
 /// A part of the card that loads on its own.
@@ -135,8 +142,9 @@ pub enum Section<T> {
     Failed(ApiError),
 }
 
-/// How many of each list the card shows.
-pub const SHOWN_ACTIVITIES: usize = 5;
+/// How many of each list the card shows: what is due, then what happened last.
+pub const SHOWN_OPEN_ACTIVITIES: usize = 5;
+pub const SHOWN_DONE_ACTIVITIES: usize = 3;
 pub const SHOWN_COMMENTS: usize = 3;
 
 /// The client as the card shows it.
@@ -329,6 +337,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The name of user `user_id` from a `user.get` command's answer; `None` when it failed or
+    /// answered someone else (a comment's author is a detail: it never fails a section).
+    fn user_name(&self, key: &str, user_id: u64) -> Option<String> {
+        let users = self.section_rows(key).ok()?;
+        let user = users.iter().find(|u| id(u.get("ID")) == Some(user_id))?;
+        let name = [field(user, "NAME"), field(user, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        (!name.is_empty()).then_some(name)
+    }
+
     fn responsible(&self, f: &Found) -> Section<Option<Person>> {
         let Some(user_id) = id(f.record.get("ASSIGNED_BY_ID")) else { return Section::Ready(None) };
         if f.index >= SUMMARISED {
@@ -403,56 +420,68 @@ impl<'a> Reader<'a> {
         Some(Section::Ready(Deals { open: lines, won: count("S"), lost: count("F") }))
     }
 
-    fn activity_rows(&self, f: &Found) -> Result<Vec<&'a Value>, ApiError> {
+    /// A record's activities in one of the two lists, as lines, in the list's order.
+    fn activity_lines(&self, f: &Found, key: &str) -> Result<Vec<ActivityLine>, ApiError> {
         Ok(self
-            .section_rows(&keys::activities(f.entity.kind))?
+            .section_rows(key)?
             .iter()
             .filter(|a| {
                 id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind))
             })
+            .filter_map(|a| self.activity_line(a))
             .collect())
     }
 
+    fn activity_line(&self, a: &Value) -> Option<ActivityLine> {
+        let kind = match id(a.get("TYPE_ID")) {
+            Some(1) => ActivityKind::Meeting,
+            Some(2) => ActivityKind::Call,
+            Some(3) => ActivityKind::Task,
+            Some(4) => ActivityKind::Email,
+            _ => ActivityKind::Other,
+        };
+        let open = field(a, "COMPLETED").as_deref() != Some("Y");
+        let time = |name: &str| field(a, name).and_then(|t| unix_time(&t));
+        let (start, end, deadline) = (time("START_TIME"), time("END_TIME"), time("DEADLINE"));
+        let minutes = match (kind, open, start, end) {
+            (ActivityKind::Call, false, Some(s), Some(e)) if e > s => Some(((e - s + 59) / 60).max(1)),
+            _ => None,
+        };
+        Some(ActivityLine {
+            id: id(a.get("ID"))?,
+            kind,
+            incoming: match id(a.get("DIRECTION")) {
+                Some(1) => Some(true),
+                Some(2) => Some(false),
+                _ => None,
+            },
+            subject: field(a, "SUBJECT").unwrap_or_default(),
+            due: if open { deadline } else { None },
+            ended: if open { None } else { end.or(deadline) },
+            minutes,
+            open,
+            overdue: open && deadline.is_some_and(|d| d < self.now),
+        })
+    }
+
+    /// What is due, soonest first (overdue ones come first by their deadline; open ones with
+    /// no deadline last), then what happened last, newest first.
     fn activities(&self, f: &Found) -> Section<Vec<ActivityLine>> {
-        let list = match self.activity_rows(f) {
-            Ok(list) => list,
+        let lists = self
+            .activity_lines(f, &keys::open_activities(f.entity.kind))
+            .and_then(|open| Ok((open, self.activity_lines(f, &keys::done_activities(f.entity.kind))?)));
+        let (mut open, mut done) = match lists {
+            Ok(lists) => lists,
             Err(e) => return Section::Failed(e),
         };
-        let mut lines: Vec<ActivityLine> = list
-            .into_iter()
-            .filter_map(|a| {
-                let kind = match id(a.get("TYPE_ID")) {
-                    Some(1) => ActivityKind::Meeting,
-                    Some(2) => ActivityKind::Call,
-                    Some(3) => ActivityKind::Task,
-                    Some(4) => ActivityKind::Email,
-                    _ => ActivityKind::Other,
-                };
-                let open = field(a, "COMPLETED").as_deref() != Some("Y");
-                let deadline = field(a, "DEADLINE").and_then(|d| unix_time(&d));
-                Some(ActivityLine {
-                    id: id(a.get("ID"))?,
-                    kind,
-                    incoming: match id(a.get("DIRECTION")) {
-                        Some(1) => Some(true),
-                        Some(2) => Some(false),
-                        _ => None,
-                    },
-                    subject: field(a, "SUBJECT").unwrap_or_default(),
-                    date: field(a, "CREATED").unwrap_or_default(),
-                    open,
-                    overdue: open && deadline.is_some_and(|d| d < self.now),
-                })
-            })
-            .collect();
-        // Previous calls first, then the rest; newest first within each.
-        lines.sort_by(|a, b| {
-            (b.kind == ActivityKind::Call)
-                .cmp(&(a.kind == ActivityKind::Call))
-                .then_with(|| unix_time(&b.date).cmp(&unix_time(&a.date)))
-        });
-        lines.truncate(SHOWN_ACTIVITIES);
-        Section::Ready(lines)
+        open.retain(|a| a.open);
+        done.retain(|a| !a.open);
+        open.sort_by_key(|a| (a.due.is_none(), a.due));
+        done.sort_by_key(|a| std::cmp::Reverse(a.ended));
+        open.truncate(SHOWN_OPEN_ACTIVITIES);
+        done.truncate(SHOWN_DONE_ACTIVITIES);
+        open.extend(done);
+        Section::Ready(open)
     }
 
     fn comments(&self, f: &Found) -> Section<Vec<CommentLine>> {
@@ -461,13 +490,16 @@ impl<'a> Reader<'a> {
                 list.iter()
                     .filter(|c| id(c.get("ENTITY_ID")) == Some(f.entity.id))
                     .filter_map(|c| {
-                        Some(CommentLine {
-                            id: id(c.get("ID"))?,
-                            text: field(c, "COMMENT")?,
-                            date: field(c, "CREATED").unwrap_or_default(),
-                        })
+                        Some((id(c.get("ID"))?, field(c, "COMMENT")?, field(c, "CREATED").unwrap_or_default(), id(c.get("AUTHOR_ID"))))
                     })
                     .take(SHOWN_COMMENTS)
+                    .enumerate()
+                    .map(|(i, (id, text, date, author_id))| CommentLine {
+                        id,
+                        text,
+                        date,
+                        author: author_id.and_then(|a| self.user_name(&keys::comment_author(f.entity.kind, i), a)),
+                    })
                     .collect(),
             ),
             Err(e) => Section::Failed(e),
@@ -526,10 +558,11 @@ impl<'a> Reader<'a> {
                 .map(|c| c.value)
                 .collect(),
             open_deals,
-            last_activity: self
-                .activity_rows(f)
-                .unwrap_or_default()
-                .into_iter()
+            last_activity: [keys::open_activities(f.entity.kind), keys::done_activities(f.entity.kind)]
+                .iter()
+                .filter_map(|key| self.section_rows(key).ok())
+                .flatten()
+                .filter(|a| id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind)))
                 .filter_map(|a| field(a, "CREATED"))
                 .max_by_key(|d| unix_time(d)),
         }
@@ -634,11 +667,20 @@ mod tests {
                     {"ID": "8", "TITLE": "Other client's", "CONTACT_ID": "99", "STAGE_ID": "NEW", "CATEGORY_ID": "0"},
                     {"ID": "1", "TITLE": "Contract", "CONTACT_ID": "12", "STAGE_ID": "EXECUTING", "CATEGORY_ID": "0", "OPPORTUNITY": "48000.00", "CURRENCY_ID": "EUR"}],
                 "closed_deals_contacts": [{"ID": "3", "CONTACT_ID": "12", "STAGE_SEMANTIC_ID": "S"}, {"ID": "4", "CONTACT_ID": "12", "STAGE_SEMANTIC_ID": "F"}, {"ID": "5", "CONTACT_ID": "12", "STAGE_SEMANTIC_ID": "S"}],
-                "activities_contacts": [
+                "open_activities_contacts": [
                     {"ID": "1", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "3", "SUBJECT": "Send offer", "CREATED": "2026-11-20T10:00:00+00:00", "DEADLINE": "2026-11-21T10:00:00+00:00", "COMPLETED": "N"},
-                    {"ID": "2", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "2", "DIRECTION": "1", "SUBJECT": "Incoming call", "CREATED": "2026-10-01T10:00:00+00:00", "COMPLETED": "Y"},
+                    {"ID": "4", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "1", "SUBJECT": "Visit", "CREATED": "2026-11-20T10:00:00+00:00", "DEADLINE": "2026-12-01T10:00:00+00:00", "COMPLETED": "N"},
+                    {"ID": "5", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "3", "SUBJECT": "Someday", "CREATED": "2026-11-20T10:00:00+00:00", "COMPLETED": "N"},
                     {"ID": "3", "OWNER_ID": "12", "OWNER_TYPE_ID": "4", "TYPE_ID": "2", "SUBJECT": "Company's, not hers", "CREATED": "2026-11-01T10:00:00+00:00"}],
-                "comments_contacts": [{"ID": "7", "ENTITY_ID": "12", "COMMENT": "Prefers calls after 2 pm.", "CREATED": "2026-11-02T10:00:00+00:00"}],
+                "done_activities_contacts": [
+                    {"ID": "2", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "2", "DIRECTION": "1", "SUBJECT": "Incoming call", "CREATED": "2026-10-01T10:00:00+00:00",
+                     "START_TIME": "2026-10-01T10:00:00+00:00", "END_TIME": "2026-10-01T10:05:30+00:00", "COMPLETED": "Y"},
+                    {"ID": "6", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "4", "SUBJECT": "Offer sent", "CREATED": "2026-10-05T10:00:00+00:00",
+                     "START_TIME": "2026-10-05T10:00:00+00:00", "END_TIME": "2026-10-05T10:00:00+00:00", "COMPLETED": "Y"}],
+                "comments_contacts": [{"ID": "7", "ENTITY_ID": "12", "COMMENT": "Prefers calls after 2 pm.", "CREATED": "2026-11-02T10:00:00+00:00", "AUTHOR_ID": "6"},
+                                      {"ID": "8", "ENTITY_ID": "12", "COMMENT": "Wants a call back.", "CREATED": "2026-11-01T10:00:00+00:00", "AUTHOR_ID": "9"}],
+                "comment_author_contacts_0": [{"ID": "6", "NAME": "Claire", "LAST_NAME": "Dubois"}],
+                "comment_author_contacts_1": [{"ID": "2", "NAME": "Someone", "LAST_NAME": "Else"}],
                 "stages": [{"ENTITY_ID": "DEAL_STAGE", "STATUS_ID": "EXECUTING", "NAME": "In progress", "COLOR": "#47E4C2"}]
             }
         }));
@@ -653,12 +695,19 @@ mod tests {
         assert_eq!(deals.open[0].stage, Stage { name: "In progress".into(), color: Some("#47E4C2".into()) });
         assert_eq!((deals.won, deals.lost), (2, 1));
         let Section::Ready(acts) = &card.activities else { panic!() };
-        assert_eq!(acts.len(), 2);
-        assert_eq!(acts[0].kind, ActivityKind::Call, "previous calls first");
-        assert_eq!(acts[0].incoming, Some(true));
-        assert!(acts[1].overdue);
+        let subjects: Vec<_> = acts.iter().map(|a| a.subject.as_str()).collect();
+        // Due first, soonest (here overdue) first, no deadline last; then the last completed.
+        assert_eq!(subjects, ["Send offer", "Visit", "Someday", "Offer sent", "Incoming call"]);
+        assert!(acts[0].overdue && acts[0].open && !acts[1].overdue);
+        assert_eq!(acts[0].due, unix_time("2026-11-21T10:00:00+00:00"));
+        let call = &acts[4];
+        assert_eq!((call.kind, call.incoming, call.minutes, call.open), (ActivityKind::Call, Some(true), Some(6), false));
+        assert_eq!(call.ended, unix_time("2026-10-01T10:05:30+00:00"));
+        assert_eq!(acts[3].minutes, None, "only calls have a length");
         let Section::Ready(comments) = &card.comments else { panic!() };
         assert_eq!(comments[0].text, "Prefers calls after 2 pm.");
+        assert_eq!(comments[0].author.as_deref(), Some("Claire Dubois"));
+        assert_eq!(comments[1].author, None, "the answer names someone else: no author rather than a wrong one");
     }
 
     #[test]
@@ -666,7 +715,7 @@ mod tests {
         let r = reply(json!({
             "result": {"match": {"COMPANY": [2]}, "companies": [{"ID": "2", "TITLE": "Nordwind"}], "comments_companies": []},
             "result_error": {
-                "activities_companies": {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"},
+                "open_activities_companies": {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"},
                 "open_deals_companies": {"error": "ACCESS_DENIED", "error_description": "Access denied"}
             }
         }));
@@ -705,7 +754,7 @@ mod tests {
                 "companies": [{"ID": "3", "TITLE": "Severny Veter", "ASSIGNED_BY_ID": "5"}],
                 "responsible_companies_0": [{"ID": "5", "NAME": "Dmitry", "LAST_NAME": "Volkov"}],
                 "open_deals_companies": [{"ID": "5", "COMPANY_ID": "3", "TITLE": "Supply"}],
-                "activities_contacts": [{"ID": "9", "OWNER_ID": "29", "OWNER_TYPE_ID": "3", "CREATED": "2026-11-10T10:00:00+00:00"},
+                "done_activities_contacts": [{"ID": "9", "OWNER_ID": "29", "OWNER_TYPE_ID": "3", "CREATED": "2026-11-10T10:00:00+00:00"},
                                         {"ID": "8", "OWNER_ID": "5", "OWNER_TYPE_ID": "3", "CREATED": "2026-10-10T10:00:00+00:00"}]
             }
         }));
@@ -726,7 +775,7 @@ mod tests {
 
     #[test]
     fn a_bound_lead_shows_its_status_and_the_calls_deal_leads_deals() {
-        let lookup = Lookup::Bound { entity: EntityRef { kind: EntityKind::Contact, id: 4 }, deal: Some(5) };
+        let lookup = Lookup::Bound { entity: EntityRef { kind: EntityKind::Contact, id: 4 }, deal: Some(5), variants: Vec::new() };
         let r = reply(json!({
             "result": {
                 "contacts": [{"ID": "4", "NAME": "Ivan"}],
@@ -739,7 +788,7 @@ mod tests {
         let titles: Vec<_> = deals.open.iter().map(|d| (d.title.as_str(), d.bound)).collect();
         assert_eq!(titles, [("Equipment", true), ("Service", false)]);
 
-        let lead = Lookup::Bound { entity: EntityRef { kind: EntityKind::Lead, id: 3 }, deal: None };
+        let lead = Lookup::Bound { entity: EntityRef { kind: EntityKind::Lead, id: 3 }, deal: None, variants: Vec::new() };
         let r = reply(json!({"result": {
             "leads": [{"ID": "3", "TITLE": "Website enquiry", "COMPANY_TITLE": "Acme", "STATUS_ID": "NEW"}],
             "stages": [{"ENTITY_ID": "STATUS", "STATUS_ID": "NEW", "NAME": "Unassigned", "COLOR": "javascript:x"}]
@@ -757,7 +806,9 @@ mod tests {
             json!({"result": {"match": {"CONTACT": [null, {}, -1, "x"]}}}),
             json!({"result": {"match": {"CONTACT": [5]}, "contacts": {"ID": "5"}}}),
             json!({"result": {"match": {"CONTACT": [5]}, "contacts": [{"ID": "5", "PHONE": "x", "EMAIL": [1, {"VALUE": {}}]}],
-                   "activities_contacts": [{"ID": "1", "OWNER_ID": "5", "OWNER_TYPE_ID": "3", "DEADLINE": "9999-99-99T99:99:99+99:99"}],
+                   "open_activities_contacts": [{"ID": "1", "OWNER_ID": "5", "OWNER_TYPE_ID": "3", "DEADLINE": "9999-99-99T99:99:99+99:99"}],
+                   "done_activities_contacts": [{"ID": "2", "OWNER_ID": "5", "OWNER_TYPE_ID": "3", "TYPE_ID": "2", "COMPLETED": "Y", "START_TIME": "2026-01-01T00:00:00Z", "END_TIME": "1970-01-01T00:00:00Z"}],
+                   "comment_author_contacts_0": {"ID": "x"},
                    "stages": "nope", "open_deals_contacts": [{"CONTACT_ID": "5"}]}}),
             json!({"result": {"match": 5}}),
         ] {

@@ -57,8 +57,19 @@ pub mod keys {
         format!("closed_deals_{}", records(kind))
     }
 
-    pub fn activities(kind: EntityKind) -> String {
-        format!("activities_{}", records(kind))
+    /// Open activities, soonest deadline first.
+    pub fn open_activities(kind: EntityKind) -> String {
+        format!("open_activities_{}", records(kind))
+    }
+
+    /// Completed activities, the last finished first.
+    pub fn done_activities(kind: EntityKind) -> String {
+        format!("done_activities_{}", records(kind))
+    }
+
+    /// The author of the first record's `index`-th comment.
+    pub fn comment_author(kind: EntityKind, index: usize) -> String {
+        format!("comment_author_{}_{index}", records(kind))
     }
 
     pub fn comments(kind: EntityKind) -> String {
@@ -69,8 +80,9 @@ pub mod keys {
 /// How the card finds its client.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lookup {
-    /// The call names its CRM record (or the agent picked one): fetch that one.
-    Bound { entity: EntityRef, deal: Option<u64> },
+    /// The call names its CRM record (or the agent picked or created one): fetch that one. The
+    /// caller's number spellings stay, so the card still marks the number that called.
+    Bound { entity: EntityRef, deal: Option<u64>, variants: Vec<String> },
     /// Search the caller's number in all the spellings the portal might have stored.
     ByPhone { variants: Vec<String>, deal: Option<u64> },
     /// No number and no record: nothing to ask the portal.
@@ -84,10 +96,10 @@ impl Lookup {
             .filter(|e| e.kind == EntityKind::Deal)
             .or_else(|| options.bindings.iter().copied().find(|b| b.kind == EntityKind::Deal))
             .map(|d| d.id);
-        if let Some(entity) = options.entity.filter(|e| e.kind != EntityKind::Deal) {
-            return Lookup::Bound { entity, deal };
-        }
         let variants = options.phone_number.as_deref().map(phone::search_variants).unwrap_or_default();
+        if let Some(entity) = options.entity.filter(|e| e.kind != EntityKind::Deal) {
+            return Lookup::Bound { entity, deal, variants };
+        }
         if variants.is_empty() {
             Lookup::Nothing
         } else {
@@ -97,7 +109,7 @@ impl Lookup {
 
     /// A lookup for one record the agent picked, keeping the call's deal.
     pub fn picked(&self, entity: EntityRef) -> Lookup {
-        Lookup::Bound { entity, deal: self.deal() }
+        Lookup::Bound { entity, deal: self.deal(), variants: self.variants().to_vec() }
     }
 
     pub fn deal(&self) -> Option<u64> {
@@ -107,11 +119,11 @@ impl Lookup {
         }
     }
 
-    /// The number spellings searched (empty for a bound record).
+    /// The spellings of the caller's number (empty when the call has none).
     pub fn variants(&self) -> &[String] {
         match self {
-            Lookup::ByPhone { variants, .. } => variants,
-            _ => &[],
+            Lookup::ByPhone { variants, .. } | Lookup::Bound { variants, .. } => variants,
+            Lookup::Nothing => &[],
         }
     }
 
@@ -195,14 +207,26 @@ impl Lookup {
                 json!({ "filter": { owner_field: ids, "STAGE_SEMANTIC_ID": ["S", "F"] }, "select": ["ID", "STAGE_SEMANTIC_ID", "CONTACT_ID", "COMPANY_ID"] }),
             );
         }
+        // What is due (open, by deadline) and what happened last (completed, newest first): two
+        // lists, so that neither crowds the other out of its one page. Uncounted (`start=-1`).
+        let select = ["ID", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID", "DIRECTION", "SUBJECT", "CREATED", "START_TIME", "END_TIME", "DEADLINE", "COMPLETED"];
         b.push(
-            &keys::activities(kind),
+            &keys::open_activities(kind),
             "crm.activity.list",
             json!({
-                "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids },
-                "order": { "CREATED": "DESC" },
-                "select": ["ID", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID", "DIRECTION", "SUBJECT", "CREATED", "DEADLINE", "COMPLETED"],
-                // One page, uncounted: the card shows the last few.
+                "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids, "COMPLETED": "N" },
+                "order": { "DEADLINE": "ASC" },
+                "select": select,
+                "start": -1
+            }),
+        );
+        b.push(
+            &keys::done_activities(kind),
+            "crm.activity.list",
+            json!({
+                "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids, "COMPLETED": "Y" },
+                "order": { "END_TIME": "DESC" },
+                "select": select,
                 "start": -1
             }),
         );
@@ -219,6 +243,15 @@ impl Lookup {
                 "select": ["ID", "ENTITY_ID", "ENTITY_TYPE", "CREATED", "COMMENT", "AUTHOR_ID"]
             }),
         );
+        // Who wrote the comments the card shows: one id each, as text (see `user.get` above).
+        let comments = keys::comments(kind);
+        for i in 0..crate::crm::card::SHOWN_COMMENTS {
+            b.push(
+                &keys::comment_author(kind, i),
+                "user.get",
+                json!({ "ID": Batch::scalar_reference(&comments, &[&i.to_string(), "AUTHOR_ID"]) }),
+            );
+        }
     }
 }
 
@@ -292,7 +325,7 @@ mod tests {
         let mut o = options(Some("74951234567"), Some(e));
         o.bindings = vec![EntityRef { kind: EntityKind::Deal, id: 5 }];
         let lookup = Lookup::for_call(&o);
-        assert_eq!(lookup, Lookup::Bound { entity: e, deal: Some(5) });
+        assert_eq!(lookup, Lookup::Bound { entity: e, deal: Some(5), variants: phone::search_variants("74951234567") });
         let b = lookup.batch().unwrap();
         assert!(!b.commands.iter().any(|c| c.key == "match" || c.key == "contacts"));
         let leads = b.commands.iter().find(|c| c.key == "leads").unwrap();

@@ -117,9 +117,11 @@ fn UnknownCaller(number: String) -> impl IntoView {
 fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
     let t = texts();
     let handlers = use_context::<Handlers>();
+    let heading = NodeRef::<leptos::html::H1>::new();
+    super::focus_when_asked(heading);
     view! {
         <section class="chooser" data-testid="chooser">
-            <h1>{t.several_matches}</h1>
+            <h1 tabindex="-1" node_ref=heading data-testid="chooser-heading">{t.several_matches}</h1>
             <p class="muted">{t.several_matches_hint}</p>
             <ul>
                 {candidates.into_iter().map(|c| {
@@ -161,6 +163,8 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
         _ => None,
     };
     let path = entity.detail_path();
+    let heading = NodeRef::<leptos::html::H1>::new();
+    super::focus_when_asked(heading);
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {has_others.then(|| view! {
@@ -178,7 +182,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
                                 style:background-color=s.color>{s.name}</span>
                         }
                     })}
-                    <h1 class="client-name">
+                    <h1 class="client-name" tabindex="-1" node_ref=heading data-testid="client-heading">
                         <a data-testid="client-name" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
                             title=full_name on:click=Actions::open_path(path.clone())>{name}</a>
                     </h1>

@@ -48,7 +48,7 @@ pub fn Composer(
             match saving.await {
                 Ok(id) => {
                     let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-                    on_saved.run(CommentLine { id, text: body.trim().to_string(), date });
+                    on_saved.run(CommentLine { id, text: body.trim().to_string(), date, author: None });
                     text.set(String::new());
                     drafts.with_value(|d| d.set("comment", entity, ""));
                     hold(false);
@@ -74,7 +74,7 @@ pub fn Composer(
                     </label>
                 }
             })}
-            <textarea data-testid="comment-text" rows="2" placeholder=t.comment_placeholder aria-label=t.comment_save
+            <textarea data-testid="comment-text" rows="2" placeholder=t.comment_placeholder aria-label=t.comment_label
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     let value = event_target_value(&ev);

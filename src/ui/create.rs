@@ -29,8 +29,22 @@ pub fn CreateCaller(number: String) -> impl IntoView {
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<Problem>);
     let problems = move || if tried.get() { form.with(NewClient::problems) } else { Vec::new() };
+    // Each check's message has an id its fields point at (aria-describedby), so a screen reader
+    // reads the problem with the field.
+    let error_id = |p: FieldProblem| match p {
+        FieldProblem::NameMissing => "create-error-name",
+        FieldProblem::EmailInvalid => "create-error-email",
+        FieldProblem::PhoneInvalid => "create-error-phone",
+    };
     let problem_of = move |p: FieldProblem| move || problems().contains(&p).then(|| view! {
-        <span class="field-error" data-testid="field-error">{explain(t, p)}</span>
+        <span class="field-error" data-testid="field-error" id=error_id(p)>{explain(t, p)}</span>
+    });
+    // Opening the form puts the cursor in its first field.
+    let first_field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (Some(_), Some(input)) = (kind.get(), first_field.get()) {
+            let _ = input.focus();
+        }
     });
 
     let submit = move || {
@@ -50,11 +64,14 @@ pub fn CreateCaller(number: String) -> impl IntoView {
         });
     };
 
-    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String)| {
+    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem| {
+        let failing = move || problems().contains(&check);
         view! {
             <label class="field">
                 <span>{label}</span>
                 <input data-testid=testid prop:value=move || form.with(get)
+                    aria-invalid=move || failing().then_some("true")
+                    aria-describedby=move || failing().then(|| error_id(check))
                     on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
             </label>
         }
@@ -64,22 +81,30 @@ pub fn CreateCaller(number: String) -> impl IntoView {
         <div class="create" data-testid="create-caller">
             <div class="create-choice">
                 <button type="button" data-testid="new-contact" class:active=move || kind.get() == Some(EntityKind::Contact)
+                    aria-pressed=move || (kind.get() == Some(EntityKind::Contact)).to_string()
                     on:click=move |_| kind.set(Some(EntityKind::Contact))>{t.new_contact}</button>
                 <button type="button" data-testid="new-lead" class:active=move || kind.get() == Some(EntityKind::Lead)
+                    aria-pressed=move || (kind.get() == Some(EntityKind::Lead)).to_string()
                     on:click=move |_| kind.set(Some(EntityKind::Lead))>{t.new_lead}</button>
             </div>
             <Show when=move || kind.get().is_some()>
                 <form class="create-form" data-testid="create-form" novalidate=true
                     on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                    {field(t.first_name, "first-name", |f| f.first_name.clone(), |f, v| f.first_name = v)}
-                    {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v)}
+                    <label class="field">
+                        <span>{t.first_name}</span>
+                        <input data-testid="first-name" node_ref=first_field prop:value=move || form.with(|f| f.first_name.clone())
+                            aria-invalid=move || problems().contains(&FieldProblem::NameMissing).then_some("true")
+                            aria-describedby=move || problems().contains(&FieldProblem::NameMissing).then(|| error_id(FieldProblem::NameMissing))
+                            on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.first_name = v); } />
+                    </label>
+                    {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing)}
                     {problem_of(FieldProblem::NameMissing)}
                     <Show when=move || kind.get() == Some(EntityKind::Lead)>
-                        {field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v)}
+                        {field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v, FieldProblem::NameMissing)}
                     </Show>
-                    {field(t.email, "email", |f| f.email.clone(), |f, v| f.email = v)}
+                    {field(t.email, "email", |f| f.email.clone(), |f, v| f.email = v, FieldProblem::EmailInvalid)}
                     {problem_of(FieldProblem::EmailInvalid)}
-                    {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v)}
+                    {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid)}
                     {problem_of(FieldProblem::PhoneInvalid)}
                     <div class="composer-actions">
                         <button type="button" class="link-button" on:click=move |_| kind.set(None)>{t.cancel}</button>

@@ -53,6 +53,22 @@ pub struct Live {
     pub retrying: RwSignal<bool>,
     /// A short confirmation (a record was created).
     pub notice: RwSignal<Option<&'static str>>,
+    /// The next screen's heading takes the keyboard focus (after a pick, "other matches", a
+    /// creation), so that a keyboard or screen reader user lands on what changed.
+    pub focus_heading: RwSignal<bool>,
+}
+
+/// Focuses `heading` once it is mounted, if the change that showed it asked for that.
+pub(crate) fn focus_when_asked(heading: NodeRef<leptos::html::H1>) {
+    let Some(live) = use_context::<Live>() else { return };
+    Effect::new(move |_| {
+        if let Some(element) = heading.get() {
+            if live.focus_heading.get_untracked() {
+                live.focus_heading.set(false);
+                let _ = element.focus();
+            }
+        }
+    });
 }
 
 /// What the agent can ask of the card; the app decides what it costs.

@@ -7,7 +7,8 @@ use super::actions::Actions;
 use super::card::initials;
 use super::composer::Composer;
 use super::{lang, texts, Handlers};
-use crate::crm::card::{ActivityKind, ActivityLine, CommentLine, Deals, Person, Section};
+use crate::browser::local_date_time;
+use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CommentLine, Deals, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::i18n::{format_date, format_money, Texts};
 use crate::screen::Problem;
@@ -126,13 +127,24 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
             }
             view! {
                 <ul class="activities">
-                    {list.into_iter().map(|a| view! {
-                        <li data-testid="activity" class:overdue=a.overdue data-overdue=a.overdue.to_string()>
-                            <span class="activity-kind">{activity_label(t, &a)}</span>
-                            <span class="activity-subject">{a.subject.clone()}</span>
-                            <span class="muted">{format_date(lang, &a.date)}</span>
-                            {a.overdue.then(|| view! { <span class="chip chip-danger">{t.overdue}</span> })}
-                        </li>
+                    {list.into_iter().map(|a| {
+                        // Open: when it is due; completed: when it ended (and a call, how long).
+                        let when = match (a.open, a.due, a.ended) {
+                            (true, Some(due), _) => Some(("activity-due", format!("{} {}", t.due, local_date_time(due, lang.code())))),
+                            (false, _, Some(ended)) => Some(("activity-done", format!("{} {}", t.done, local_date_time(ended, lang.code())))),
+                            _ => None,
+                        };
+                        let length = a.minutes.map(|m| format!("{m} {}", t.minutes));
+                        view! {
+                            <li data-testid="activity" class:overdue=a.overdue class:done=!a.open
+                                data-overdue=a.overdue.to_string() data-open=a.open.to_string()>
+                                <span class="activity-kind">{activity_label(t, &a)}</span>
+                                <span class="activity-subject">{a.subject.clone()}</span>
+                                {when.map(|(testid, text)| view! { <span class="muted activity-when" data-testid=testid>{text}</span> })}
+                                {length.map(|l| view! { <span class="muted" data-testid="activity-length">{l}</span> })}
+                                {a.overdue.then(|| view! { <span class="chip chip-danger">{t.overdue}</span> })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             }.into_any()
@@ -140,10 +152,15 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
 }
 
 fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
+    let t = lang.texts();
+    let when = unix_time(&c.date).map(|at| local_date_time(at, lang.code())).unwrap_or_else(|| format_date(lang, &c.date));
     view! {
         <li data-testid="comment">
             <p class="comment-text" title=c.text.clone()>{c.text.clone()}</p>
-            <span class="muted">{format_date(lang, &c.date)}</span>
+            <span class="muted">
+                {c.author.map(|name| view! { <span data-testid="comment-author">{format!("{} {name}", t.written_by)}</span>" · " })}
+                <span data-testid="comment-time">{when}</span>
+            </span>
         </li>
     }
 }

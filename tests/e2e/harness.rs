@@ -353,6 +353,14 @@ impl Agent {
         }
     }
 
+    /// An attribute of every element matching `css`, in document order (missing ones as "").
+    pub async fn attr_all(&self, css: &str, name: &str) -> Vec<String> {
+        let found = self
+            .eval("return [...document.querySelectorAll(arguments[0])].map((e) => e.getAttribute(arguments[1]) || '');", vec![json!(css), json!(name)])
+            .await;
+        serde_json::from_value(found).unwrap_or_default()
+    }
+
     pub async fn exists(&self, css: &str) -> bool {
         self.client.find(Locator::Css(css)).await.is_ok()
     }

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod a11y;
+mod card_complete;
 mod deploy;
 mod during_call;
 mod fidelity;
@@ -42,8 +43,8 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     assert_eq!(deals.len(), 4, "{deals:?}");
     assert!(deals.iter().any(|d| d.contains("Annual logistics contract") && d.contains("In progress") && d.contains("€48,000.00")), "{deals:?}");
     let activities = agent.texts("[data-testid=activity]").await;
-    assert!(!activities.is_empty() && activities.len() <= 5, "{activities:?}");
-    assert!(activities[0].contains("call"), "previous calls first: {activities:?}");
+    assert!(!activities.is_empty() && activities.len() <= 8, "{activities:?}");
+    assert!(activities[0].contains("Contract draft"), "what is due first, the overdue first: {activities:?}");
     assert!(agent.exists("[data-testid=activity][data-overdue=true]").await, "an overdue task is highlighted");
     assert!(!agent.texts("[data-testid=comment]").await.is_empty());
     assert_one_batch(&agent);
@@ -76,8 +77,9 @@ async fn the_card_speaks_the_portals_language() {
     assert_eq!(agent.text("[data-testid=responsible] h2").await.as_deref(), Some("VERANTWORTLICH"));
     let deals = agent.texts("[data-testid=deal-amount]").await;
     assert!(deals.contains(&"48.000,00 €".to_string()), "{deals:?}");
-    let dates = agent.texts("[data-testid=comment] .muted").await;
-    assert!(dates.iter().all(|d| d.len() == 10 && d.as_bytes()[2] == b'.'), "{dates:?}");
+    // German dates and times: 02.11.2026, 15:10.
+    let dates = agent.texts("[data-testid=comment-time]").await;
+    assert!(dates.iter().all(|d| d.len() == 17 && d.as_bytes()[2] == b'.' && &d[10..12] == ", "), "{dates:?}");
     agent.screenshot("known-contact-de").await;
     agent.close().await;
 }
