@@ -69,6 +69,12 @@ fn a_shared_switchboard_number_offers_a_choice() {
 fn a_company_number_never_shows_the_contact_the_portal_substituted() {
     let Caller::Known(card) = run(&call("49405556677")) else { panic!() };
     assert_eq!(card.entity, EntityRef { kind: EntityKind::Company, id: 2 });
+    // Its people, most recently active first, five of seven.
+    let Some(Section::Ready(people)) = card.people else { panic!("a company lists its people") };
+    let names: Vec<_> = people.shown.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Svenja Krüger", "Finn Jensen", "Lukas Hoffmann", "Ole Petersen", "Thomas Schneider"]);
+    assert_eq!(people.total, 7);
+    assert_eq!(people.shown[0].phone.as_deref(), Some("+49 40 5556690"));
 }
 
 #[test]

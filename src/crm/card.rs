@@ -163,7 +163,29 @@ pub struct ClientCard {
     pub deals: Option<Section<Deals>>,
     pub activities: Section<Vec<ActivityLine>>,
     pub comments: Section<Vec<CommentLine>>,
+    /// A company's people; `None` for contacts and leads.
+    pub people: Option<Section<People>>,
 }
+
+/// One of a company's people, as the card lists them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonLine {
+    pub id: u64,
+    pub name: String,
+    pub post: Option<String>,
+    /// Their first phone number, as stored.
+    pub phone: Option<String>,
+}
+
+/// A company's people: the most recently active few, and how many there are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct People {
+    pub shown: Vec<PersonLine>,
+    pub total: usize,
+}
+
+/// How many of a company's people the card lists.
+pub const SHOWN_PEOPLE: usize = 5;
 
 /// One of several records with the caller's number, as the chooser lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -335,6 +357,31 @@ impl<'a> Reader<'a> {
             EntityKind::Lead => field(f.record, "COMPANY_TITLE").map(|title| CompanyLink { entity: None, title }),
             _ => None,
         }
+    }
+
+    /// The company's people, from the contacts listed by company (the list is ordered by last
+    /// activity). The count is the list's total when the list is this company's alone.
+    fn people(&self, f: &Found) -> Section<People> {
+        let rows = match self.section_rows(keys::COMPANY_CONTACTS) {
+            Ok(rows) => rows,
+            Err(e) => return Section::Failed(e),
+        };
+        let theirs: Vec<&Value> = rows.iter().filter(|c| id(c.get("COMPANY_ID")) == Some(f.entity.id)).collect();
+        let total = if theirs.len() == rows.len() {
+            self.reply.totals.get(keys::COMPANY_CONTACTS).map_or(theirs.len(), |t| usize::try_from(*t).unwrap_or(usize::MAX)).max(theirs.len())
+        } else {
+            theirs.len()
+        };
+        let shown = theirs
+            .into_iter()
+            .filter_map(|c| {
+                let name = [field(c, "NAME"), field(c, "SECOND_NAME"), field(c, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let phone = c.get("PHONE").and_then(Value::as_array).and_then(|l| l.iter().find_map(|p| text(p.get("VALUE"))));
+                Some(PersonLine { id: id(c.get("ID"))?, name, post: field(c, "POST"), phone })
+            })
+            .take(SHOWN_PEOPLE)
+            .collect();
+        Section::Ready(People { shown, total })
     }
 
     /// The name of user `user_id` from a `user.get` command's answer; `None` when it failed or
@@ -535,6 +582,7 @@ impl<'a> Reader<'a> {
             deals: self.deals(f),
             activities: self.activities(f),
             comments: self.comments(f),
+            people: (f.entity.kind == EntityKind::Company).then(|| self.people(f)),
         }
     }
 

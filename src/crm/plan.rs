@@ -30,6 +30,8 @@ pub mod keys {
     pub const MATCH: &str = "match";
     pub const STAGES: &str = "stages";
     pub const BOUND_DEAL: &str = "bound_deal";
+    /// A company's people (contacts), most recently active first.
+    pub const COMPANY_CONTACTS: &str = "company_contacts";
 
     /// The list of records of a kind: `contacts`, `companies`, `leads`.
     pub fn records(kind: EntityKind) -> &'static str {
@@ -193,6 +195,17 @@ impl Lookup {
                     json!({ "id": Batch::scalar_reference(records, &[&index, "COMPANY_ID"]) }),
                 );
             }
+        }
+        if kind == EntityKind::Company {
+            b.push(
+                keys::COMPANY_CONTACTS,
+                "crm.contact.list",
+                json!({
+                    "filter": { "COMPANY_ID": ids },
+                    "order": { "LAST_ACTIVITY_TIME": "DESC" },
+                    "select": ["ID", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_ID", "PHONE", "LAST_ACTIVITY_TIME"]
+                }),
+            );
         }
         if let Some(owner_field) = deal_owner_field(kind) {
             let select = ["ID", "TITLE", "STAGE_ID", "STAGE_SEMANTIC_ID", "CATEGORY_ID", "OPPORTUNITY", "CURRENCY_ID", "CONTACT_ID", "COMPANY_ID"];

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::create::CreateCaller;
-use super::sections::{ActivitySection, CommentSection, DealSection, ResponsibleSection};
+use super::sections::{ActivitySection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{lang, texts, Handlers, Live};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityKind;
@@ -201,6 +201,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
             <Channels items=card.phones testid="client-phones" phones=true/>
             <Channels items=card.emails testid="client-emails" phones=false/>
             <ResponsibleSection section=card.responsible entity=entity/>
+            {card.people.map(|people| view! { <PeopleSection section=people entity=entity/> })}
             {card.deals.map(|deals| view! { <DealSection section=deals entity=entity/> })}
             <ActivitySection section=card.activities entity=entity/>
             <CommentSection section=card.comments entity=entity call_id=call_id deal=bound_deal/>

@@ -8,7 +8,7 @@ use super::card::initials;
 use super::composer::Composer;
 use super::{lang, texts, Handlers};
 use crate::browser::local_date_time;
-use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CommentLine, Deals, Person, Section};
+use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::i18n::{format_date, format_money, Texts};
 use crate::screen::Problem;
@@ -69,6 +69,44 @@ pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -
             })
             .into_any()
         })
+    })
+}
+
+/// A company's people: the most recently active few, each opening their record, and "all N"
+/// opening the company when there are more.
+#[component]
+pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoView {
+    let t = texts();
+    section_frame("people", t.people, section, entity, None, move |people: People| {
+        if people.shown.is_empty() {
+            return view! { <p class="muted">{t.no_people}</p> }.into_any();
+        }
+        let more = (people.total > people.shown.len()).then(|| {
+            let path = entity.detail_path();
+            view! {
+                <a class="link" data-testid="company-contacts-all" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                    on:click=Actions::open_path(path.clone())>{t.all_people.replace("{n}", &people.total.to_string())}</a>
+            }
+        });
+        view! {
+            <ul class="people" data-testid="company-contacts">
+                {people.shown.into_iter().map(|p| {
+                    let path = EntityRef { kind: EntityKind::Contact, id: p.id }.detail_path();
+                    let name = if p.name.is_empty() { t.unnamed.to_string() } else { p.name };
+                    view! {
+                        <li data-testid="company-contact">
+                            <a href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                                on:click=Actions::open_path(path.clone())>{name}</a>
+                            {p.post.map(|post| view! { <span class="muted">{post}</span> })}
+                            {p.phone.map(|number| view! {
+                                <a class="channel-value" href=format!("tel:{number}") on:click=Actions::phone_to(number.clone())>{number.clone()}</a>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {more}
+        }.into_any()
     })
 }
 

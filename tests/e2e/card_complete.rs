@@ -127,3 +127,26 @@ async fn at_320_pixels_an_activity_keeps_a_readable_subject() {
     agent.tab_screenshot("card-320").await;
     agent.close().await;
 }
+
+#[tokio::test]
+async fn a_company_card_lists_its_people_most_recently_active_first() {
+    let agent = Agent::open("known-company").await;
+    let people = agent.texts("[data-testid=company-contacts] [data-testid=company-contact]").await;
+    assert_eq!(people.len(), 5, "{people:?}");
+    assert!(people[0].starts_with("Svenja Krüger") && people[0].contains("Einkauf") && people[0].contains("+49 40 5556690"), "{people:?}");
+    assert!(people[1].starts_with("Finn Jensen"), "{people:?}");
+    assert_eq!(agent.text("[data-testid=company-contacts-all]").await.as_deref(), Some("All 7"));
+    // Each opens its record in the portal; "all" opens the company.
+    agent.click("[data-testid=company-contact]:first-child a").await;
+    let path = agent.portal_text("[data-testid=portal-slider-path]").await;
+    assert!(path.starts_with("/crm/contact/details/"), "{path}");
+    agent.click_portal("[data-testid=portal-slider-close]").await;
+    agent.click("[data-testid=company-contacts-all]").await;
+    assert_eq!(agent.portal_text("[data-testid=portal-slider-path]").await, "/crm/company/details/2/");
+    agent.click_portal("[data-testid=portal-slider-close]").await;
+    agent.close().await;
+    // A contact's card has no such list.
+    let agent = Agent::open("known-contact").await;
+    assert!(!agent.exists("[data-testid=company-contacts]").await);
+    agent.close().await;
+}
