@@ -205,7 +205,7 @@ pub fn start() {
                     let t = lang.get_untracked().texts();
                     let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
                     let fields = json!({ "fields": { "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text } });
-                    let saved = s.rest.call("crm.timeline.comment.add", &fields).await.map_err(|e| Problem::rest(t, &e))?;
+                    let saved = s.rest.call("crm.timeline.comment.add", &fields).await.map_err(|e| Problem::rest_for(t, &e, "crm.timeline.comment.add"))?;
                     Ok(launch::id(Some(&saved.result)).unwrap_or(0))
                 })
             }),
@@ -215,7 +215,7 @@ pub fn start() {
                     let t = lang.get_untracked().texts();
                     let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
                     let method = format!("crm.{}.add", kind.method_name());
-                    let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest(t, &e))?;
+                    let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
                     let id = launch::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &card::CardError::Shape("no id for the new record".into())))?;
                     live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
                     live.focus_heading.set(true);

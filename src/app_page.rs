@@ -60,8 +60,8 @@ pub fn run(session: Session, action: Action, screen: RwSignal<Screen>, lang: RwS
         let outcome = match action {
             Action::Check | Action::TestCall => None,
             Action::Install => Some(install_step(&session, screen, lang).await),
-            Action::Bind => Some(change(action, session.rest.call("placement.bind", &install::bind_params(&session.handler)).await.map(|_| ()), t)),
-            Action::Unbind => Some(change(action, session.rest.call("placement.unbind", &install::unbind_params()).await.map(|_| ()), t)),
+            Action::Bind => Some(change(action, "placement.bind", session.rest.call("placement.bind", &install::bind_params(&session.handler)).await.map(|_| ()), t)),
+            Action::Unbind => Some(change(action, "placement.unbind", session.rest.call("placement.unbind", &install::unbind_params()).await.map(|_| ()), t)),
             Action::Rebind => Some(rebind(&session, t).await),
         };
         // During the installation step, a tab just bound or moved here finishes it.
@@ -87,7 +87,7 @@ pub fn test_call(session: Session, number: String, screen: RwSignal<Screen>, lan
     };
     let texts = lang.get_untracked().app_page();
     let Some(params) = install::test_call_params(user_id, &number) else {
-        let problem = Problem { code: "rejected", title: texts.test_number_invalid.into(), detail: String::new(), retry: false };
+        let problem = Problem { code: "rejected", title: texts.test_number_invalid.into(), advice: String::new(), technical: String::new(), retry: false };
         update(screen, |page| page.outcome = Some(ActionOutcome::Failed(Action::TestCall, problem)));
         return;
     };
@@ -101,7 +101,7 @@ pub fn test_call(session: Session, number: String, screen: RwSignal<Screen>, lan
                 let call_id = registered.result.get("CALL_ID").and_then(Value::as_str).unwrap_or_default().to_string();
                 ActionOutcome::TestCallShown { call_id }
             }
-            Err(e) => ActionOutcome::Failed(Action::TestCall, Problem::rest(lang.get_untracked().texts(), &e)),
+            Err(e) => ActionOutcome::Failed(Action::TestCall, Problem::rest_for(lang.get_untracked().texts(), &e, "telephony.externalCall.register")),
         };
         update(screen, |page| {
             page.busy = None;
@@ -147,7 +147,7 @@ async fn install_step(session: &Session, screen: RwSignal<Screen>, lang: RwSigna
             let bound = session.rest.call("placement.bind", &install::bind_params(&session.handler)).await;
             match bound {
                 Ok(_) => finish(session, lang),
-                Err(e) => ActionOutcome::Failed(Action::Install, Problem::rest(lang.get_untracked().texts(), &e)),
+                Err(e) => ActionOutcome::Failed(Action::Install, Problem::rest_for(lang.get_untracked().texts(), &e, "placement.bind")),
             }
         }
     }
@@ -163,17 +163,18 @@ fn finish(session: &Session, lang: RwSignal<Lang>) -> ActionOutcome {
         let problem = Problem {
             code: "launch",
             title: t.app_page().install_failed.into(),
-            detail: t.app_page().no_frame.into(),
+            advice: t.app_page().no_frame.into(),
+            technical: String::new(),
             retry: false,
         };
         ActionOutcome::Failed(Action::Install, problem)
     }
 }
 
-fn change(action: Action, result: Result<(), crate::rest::envelope::RestError>, t: &crate::i18n::Texts) -> ActionOutcome {
+fn change(action: Action, method: &str, result: Result<(), crate::rest::envelope::RestError>, t: &crate::i18n::Texts) -> ActionOutcome {
     match result {
         Ok(()) => ActionOutcome::Done(action),
-        Err(e) => ActionOutcome::Failed(action, Problem::rest(t, &e)),
+        Err(e) => ActionOutcome::Failed(action, Problem::rest_for(t, &e, method)),
     }
 }
 
@@ -181,11 +182,11 @@ fn change(action: Action, result: Result<(), crate::rest::envelope::RestError>, 
 async fn rebind(session: &Session, t: &crate::i18n::Texts) -> ActionOutcome {
     let reply = match session.rest.batch(&install::rebind_batch(&session.handler), None).await {
         Ok(reply) => reply,
-        Err(e) => return ActionOutcome::Failed(Action::Rebind, Problem::rest(t, &e)),
+        Err(e) => return ActionOutcome::Failed(Action::Rebind, Problem::rest_for(t, &e, "placement.bind")),
     };
     for key in ["unbind", "bind"] {
         if let Outcome::Failed(error) = reply.outcome(key) {
-            return ActionOutcome::Failed(Action::Rebind, Problem::api(t, error));
+            return ActionOutcome::Failed(Action::Rebind, Problem::api_for(t, error, Some(if key == "bind" { "placement.bind" } else { "placement.unbind" })));
         }
     }
     ActionOutcome::Done(Action::Rebind)

@@ -68,6 +68,9 @@ pub enum Fault {
     Html { status: u16 },
     /// Every REST request hangs this many seconds before an HTML 504.
     Hang { secs: u64 },
+    /// The first REST request of an opening gets its status and headers at once and its body
+    /// this many seconds later (a portal or network under load); later ones are normal.
+    SlowBodyOnce { secs: u64 },
 }
 
 /// What a call may do: the scenario's faults, the app's scopes and the user's rights.

@@ -250,6 +250,15 @@ pub const ALL: &[Scenario] = &[
               ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
         )
     },
+    Scenario {
+        faults: &[Fault::SlowBodyOnce { secs: 17 }],
+        ..call(
+            "slow-reply",
+            "The portal starts its first reply at once but sends the card's data 17 s later: the widget times out, says nothing, and asks once more.",
+            &[("CALL_ID", "externalCall.510w"), ("PHONE_NUMBER", "49301234567"), ("LINE_NUMBER", "4930555000"),
+              ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
     call(
         "extension-number",
         "The switchboard of a Munich office calls; the contact's office number is stored with her extension (#214).",
@@ -297,6 +306,10 @@ pub const ALL: &[Scenario] = &[
         ..app_page("static-install", "The portal installs the app uploaded as a static archive: it opens install.html by GET, with INSTALL.")
     },
     app_page("app-home", "The app's own page opened from the app menu by an administrator: the installation's status and controls."),
+    Scenario {
+        scopes: Some(&["crm", "placement", "user_brief"]),
+        ..app_page("app-home-no-telephony", "The app's own page of an app whose settings lost the telephony scope: a test call is refused.")
+    },
     Scenario {
         admin: false,
         ..app_page("app-home-user", "The app's own page opened by a user who is not an administrator.")

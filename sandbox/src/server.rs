@@ -154,6 +154,8 @@ pub(crate) struct Sandbox {
     /// The agent's options for the app (`setUserOption`), kept across openings as the portal
     /// keeps them per user (`CUserOptions`, applayout.js `setUserOption`).
     user_options: Mutex<serde_json::Map<String, Value>>,
+    /// Openings whose first reply already came late (`Fault::SlowBodyOnce`).
+    slowed: Mutex<std::collections::HashSet<String>>,
 }
 
 /// The call card's tab of the app: where the portal opens it and what it is called.
@@ -410,6 +412,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         installed: std::sync::atomic::AtomicBool::new(false),
         registered: Mutex::new(HashMap::new()),
         user_options: Mutex::new(serde_json::Map::new()),
+        slowed: Mutex::new(std::collections::HashSet::new()),
     });
     if config.installed {
         sandbox.preinstall()?;
@@ -576,7 +579,7 @@ async fn rest_endpoint(
                 tokio::time::sleep(Duration::from_secs(secs)).await;
                 return html_failure(&sb, &name, sid, 504);
             }
-            Fault::Error { .. } => {}
+            Fault::Error { .. } | Fault::SlowBodyOnce { .. } => {}
         }
     }
     let limited = allowed
@@ -625,7 +628,31 @@ async fn rest_endpoint(
         at_ms: sb.elapsed_ms(),
         status,
     });
-    with_cors(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body)
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let slow = policy.faults.iter().find_map(|f| match f {
+        Fault::SlowBodyOnce { secs } => Some(*secs),
+        _ => None,
+    });
+    if let (Some(secs), Some(sid)) = (slow, &sid) {
+        if lock(&sb.slowed).insert(sid.clone()) {
+            return late_body(status, body, Duration::from_secs(secs));
+        }
+    }
+    with_cors(status, body)
+}
+
+/// A reply whose status and headers go out at once and whose body follows `delay` later.
+fn late_body(status: StatusCode, body: Value, delay: Duration) -> Response {
+    let text = body.to_string();
+    let stream = futures_util::stream::once(async move {
+        tokio::time::sleep(delay).await;
+        Ok::<_, std::convert::Infallible>(Bytes::from(text))
+    });
+    let mut response = (status, axum::body::Body::from_stream(stream)).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    response
 }
 
 /// An HTML error page instead of the portal's JSON, logged like any request.

@@ -193,7 +193,10 @@ impl RestClient {
             }
         })?;
         let status = response.status();
-        let text = response.text().await.map_err(|_| RestError::Malformed { status })?;
+        let text = response
+            .text()
+            .await
+            .map_err(|_| if timeout.expired() { RestError::Late } else { RestError::Malformed { status } })?;
         envelope::parse(status, &text)
     }
 }

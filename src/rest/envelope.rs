@@ -28,8 +28,11 @@ pub enum ErrorKind {
     Forbidden,
     /// Rate or time limit: back off and retry.
     Limit,
-    /// The portal or the network failed: a retry may help.
+    /// No answer: the network, or a gateway in front of the portal (502, 503, 504): a retry may
+    /// help.
     Unavailable,
+    /// The portal answered, with a server error (500): it failed; a retry may help.
+    Failed,
     /// The request itself was wrong (unknown method, bad parameters).
     Rejected,
 }
@@ -46,13 +49,18 @@ pub enum RestError {
     /// The access token expired and the portal did not renew it (`refreshAuth` failed or was
     /// never answered).
     Renewal,
+    /// The reply began (its status arrived) but its body was still coming at the deadline.
+    Late,
 }
 
 impl RestError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            RestError::Network(_) => ErrorKind::Unavailable,
-            RestError::Malformed { .. } => ErrorKind::Unavailable,
+            RestError::Network(_) | RestError::Late => ErrorKind::Unavailable,
+            // An HTML page from a gateway (502–504) means nobody answered behind it; anything
+            // else unreadable is the portal failing.
+            RestError::Malformed { status: 502..=504 } => ErrorKind::Unavailable,
+            RestError::Malformed { .. } => ErrorKind::Failed,
             RestError::Renewal => ErrorKind::Auth,
             RestError::Api { status, error } => classify(*status, &error.code),
         }
@@ -66,12 +74,13 @@ pub fn classify(status: u16, code: &str) -> ErrorKind {
         "insufficient_scope" | "ACCESS_DENIED" | "INVALID_CREDENTIALS" | "user_access_error"
         | "PAYMENT_REQUIRED" => ErrorKind::Forbidden,
         "QUERY_LIMIT_EXCEEDED" | "OPERATION_TIME_LIMIT" | "OVERLOAD_LIMIT" => ErrorKind::Limit,
-        "INTERNAL_SERVER_ERROR" | "ERROR_UNEXPECTED_ANSWER" => ErrorKind::Unavailable,
+        "INTERNAL_SERVER_ERROR" | "ERROR_UNEXPECTED_ANSWER" => ErrorKind::Failed,
         _ => match status {
             401 => ErrorKind::Auth,
             403 => ErrorKind::Forbidden,
             429 => ErrorKind::Limit,
-            500..=599 => ErrorKind::Unavailable,
+            502..=504 => ErrorKind::Unavailable,
+            500..=599 => ErrorKind::Failed,
             _ => ErrorKind::Rejected,
         },
     }
@@ -93,6 +102,7 @@ impl fmt::Display for RestError {
                 write!(f, "the portal's reply could not be read (HTTP {status})")
             }
             RestError::Renewal => f.write_str("the access expired and the portal did not renew it"),
+            RestError::Late => f.write_str("the portal's reply did not arrive in time"),
         }
     }
 }
@@ -159,8 +169,12 @@ mod tests {
         let e = parse(403, r#"{"error":"insufficient_scope","error_description":""}"#).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Forbidden);
         // `error` may be empty: the status decides.
+        // A 500 is the portal failing; 502–504 nobody behind the gateway answering.
         let e = parse(500, r#"{"error":"","error_description":"boom"}"#).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Unavailable);
+        assert_eq!(e.kind(), ErrorKind::Failed);
+        assert_eq!(parse(503, r#"{"error":"","error_description":"down"}"#).unwrap_err().kind(), ErrorKind::Unavailable);
+        assert_eq!(RestError::Malformed { status: 502 }.kind(), ErrorKind::Unavailable);
+        assert_eq!(RestError::Malformed { status: 200 }.kind(), ErrorKind::Failed);
     }
 
     #[test]

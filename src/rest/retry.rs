@@ -29,6 +29,8 @@ pub fn decide(error: &RestError, attempt: u32, refreshed: bool, jitter: f64) -> 
             let spread = 0.75 + 0.5 * jitter.clamp(0.0, 1.0);
             Decision::Retry { delay_ms: (base * spread) as u32 }
         }
+        // A reply that started but came too slowly (a busy portal or machine): once more.
+        ErrorKind::Unavailable if *error == RestError::Late && attempt == 0 => Decision::Retry { delay_ms: BASE_DELAY_MS },
         _ => Decision::GiveUp,
     }
 }
@@ -65,5 +67,12 @@ mod tests {
         assert_eq!(decide(&api(403, "insufficient_scope"), 0, false, 0.5), Decision::GiveUp);
         assert_eq!(decide(&RestError::Malformed { status: 502 }, 0, false, 0.5), Decision::GiveUp);
         assert_eq!(decide(&api(500, "INTERNAL_SERVER_ERROR"), 0, false, 0.5), Decision::GiveUp);
+        assert_eq!(decide(&RestError::Network("no answer within 15 seconds".into()), 0, false, 0.5), Decision::GiveUp);
+    }
+
+    #[test]
+    fn a_reply_that_came_too_slowly_is_asked_once_more() {
+        assert_eq!(decide(&RestError::Late, 0, false, 0.5), Decision::Retry { delay_ms: BASE_DELAY_MS });
+        assert_eq!(decide(&RestError::Late, 1, false, 0.5), Decision::GiveUp);
     }
 }

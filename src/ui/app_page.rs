@@ -5,9 +5,10 @@
 
 use leptos::prelude::*;
 
-use super::status::ActionError;
+use super::status::{ActionError, Technical};
 use super::{lang, texts};
 use crate::install::{Action, ActionOutcome, AppPage, Blocker, Installation, Reading, TabState, NEEDED_SCOPES};
+use crate::screen::Problem;
 use crate::theme::Theme;
 
 #[component]
@@ -125,8 +126,9 @@ fn InstallationView(installation: Installation, handler: String) -> impl IntoVie
         TabState::Elsewhere(others) => (others.clone(), false),
         _ => (Vec::new(), false),
     };
+    // Why the portal would not tell: in plain words, its own answer folded away.
     let unknown_detail = match &tab {
-        TabState::Unknown(e) => Some(format!("{} {}", e.code, e.description).trim().to_string()),
+        TabState::Unknown(e) => Some(Problem::api_for(texts(), e, Some("placement.get"))),
         _ => None,
     };
     let scopes = match &installation.scopes {
@@ -154,7 +156,10 @@ fn InstallationView(installation: Installation, handler: String) -> impl IntoVie
     view! {
         <h2>{a.tab_heading}</h2>
         <p data-testid="tab-state" data-tab=state>{line}</p>
-        {unknown_detail.map(|d| view! { <p class="muted">{texts().details}": "{d}</p> })}
+        {unknown_detail.map(|p| view! {
+            <p class="muted" data-testid="tab-unknown-why">{p.advice}</p>
+            <Technical text=p.technical/>
+        })}
         <ul class="handlers">
             {others.into_iter().map(|h| view! { <li>{if also { a.also_bound } else { "" }}" "<code data-testid="other-handler">{h}</code></li> }).collect_view()}
         </ul>

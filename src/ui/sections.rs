@@ -30,11 +30,14 @@ fn section_frame<T>(
             {match section {
                 Section::Ready(value) => render(value),
                 Section::Failed(error) => {
-                    let problem = Problem::api(t, &error);
+                    // The responsible person comes from the users, every other section from the CRM.
+                    let method = if name == "responsible" { "user.get" } else { "crm" };
+                    let problem = Problem::api_for(t, &error, Some(method));
                     view! {
                         <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code role="alert">
                             <p><strong>{t.section_failed}</strong>" — "{problem.title}</p>
-                            <p class="muted">{problem.detail}</p>
+                            <p class="muted">{problem.advice}</p>
+                            <super::status::Technical text=problem.technical/>
                             <button type="button" data-testid="section-retry"
                                 on:click=move |_| if let Some(h) = handlers { h.reload.run(entity) }>{t.retry}</button>
                         </div>

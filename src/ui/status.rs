@@ -21,7 +21,8 @@ pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
     view! {
         <div class="status status-error" data-testid="error" data-problem=problem.code role="alert">
             <h1 data-testid="error-title">{problem.title}</h1>
-            <p data-testid="error-detail">{problem.detail}</p>
+            <p data-testid="error-detail">{problem.advice}</p>
+            <Technical text=problem.technical/>
             <Show when=move || can_retry>
                 <button type="button" data-testid="retry" on:click=move |_| retry.run(())>{texts().retry}</button>
             </Show>
@@ -46,7 +47,20 @@ pub fn ActionError(testid: &'static str, headline: &'static str, problem: Proble
     view! {
         <div class="section-error" data-testid=testid data-problem=problem.code role="alert">
             <p><strong>{headline}</strong></p>
-            <p class="muted">{problem.title}{(!problem.detail.is_empty()).then(|| format!(" — {}", problem.detail))}</p>
+            <p class="muted">{problem.title}{(!problem.advice.is_empty()).then(|| format!(" — {}", problem.advice))}</p>
+            <Technical text=problem.technical/>
         </div>
     }
+}
+
+/// The technical cause of a problem, folded away: for an administrator or support, not in the
+/// agent's way.
+#[component]
+pub fn Technical(text: String) -> impl IntoView {
+    (!text.is_empty()).then(|| view! {
+        <details class="technical" data-testid="error-technical">
+            <summary>{texts().technical_details}</summary>
+            <p>{text}</p>
+        </details>
+    })
 }

@@ -150,3 +150,36 @@ async fn a_company_card_lists_its_people_most_recently_active_first() {
     assert!(!agent.exists("[data-testid=company-contacts]").await);
     agent.close().await;
 }
+
+#[tokio::test]
+async fn errors_say_what_happened_in_plain_words() {
+    // A refused test call names the permission the app lacks: telephony, not crm.
+    let agent = Agent::open("app-home-no-telephony").await;
+    assert!(agent.wait_for("[data-testid=test-number]", Duration::from_secs(5)).await);
+    agent.type_into("[data-testid=test-number]", "+49 30 1234567").await;
+    agent.click("[data-testid=app-test-call]").await;
+    assert!(agent.wait_for("[data-testid=app-outcome][data-problem]", Duration::from_secs(5)).await);
+    assert_eq!(agent.attr("[data-testid=app-outcome][data-problem]", "data-problem").await.as_deref(), Some("scope"));
+    let said = agent.text("[data-testid=app-outcome][data-problem]").await.unwrap();
+    assert!(said.contains("telephony") && !said.contains("crm"), "{said}");
+    agent.close().await;
+
+    // The card of an app without the crm permission names that one.
+    let agent = Agent::open("insufficient-scope").await;
+    assert_eq!(agent.attr("[data-testid=error]", "data-problem").await.as_deref(), Some("scope"));
+    assert!(agent.text("[data-testid=error-detail]").await.unwrap().contains("“crm”"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_reply_that_arrives_after_the_deadline_is_asked_for_once_more() {
+    // The first reply's status arrives at once and its body 17 s later, past the widget's
+    // 15 s: it says nothing of "unreadable", asks again, and the card shows.
+    let agent = Agent::open("slow-reply").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    let batches = agent.rest_requests().iter().filter(|r| r["method"] == "batch").count();
+    assert_eq!(batches, 2, "timed out once, asked once more");
+    assert!(!agent.exists("[data-testid=error]").await);
+    agent.close().await;
+}

@@ -37,7 +37,7 @@ async fn a_failed_save_keeps_the_text_and_a_retry_saves_it() {
     agent.type_into("[data-testid=comment-text]", "Offer 5% discount").await;
     agent.click("[data-testid=comment-save]").await;
     assert!(agent.wait_for("[data-testid=comment-error]", Duration::from_secs(3)).await);
-    assert_eq!(agent.attr("[data-testid=comment-error]", "data-problem").await.as_deref(), Some("unavailable"));
+    assert_eq!(agent.attr("[data-testid=comment-error]", "data-problem").await.as_deref(), Some("server"));
     assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some("Offer 5% discount"));
     agent.click("[data-testid=comment-save]").await;
     assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "Offer 5% discount", Duration::from_secs(3)).await);
@@ -205,7 +205,9 @@ async fn a_portal_that_never_renews_gets_a_clear_message_not_a_hang() {
     assert!(agent.wait_for("[data-testid=comment-error]", Duration::from_secs(14)).await, "no answer after the renewal timed out");
     assert_eq!(agent.attr("[data-testid=comment-error]", "data-problem").await.as_deref(), Some("auth"));
     let said = agent.text("[data-testid=comment-error]").await.unwrap();
-    assert!(said.contains("did not renew"), "{said}");
+    assert!(said.contains("Reopen the call card"), "{said}");
+    let technical = agent.text_content("[data-testid=comment-error] [data-testid=error-technical]").await.unwrap();
+    assert!(technical.contains("did not renew"), "{technical}");
     assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some("Unsaved but kept"));
     agent.close().await;
 }

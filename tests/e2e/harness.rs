@@ -353,6 +353,15 @@ impl Agent {
         }
     }
 
+    /// The whole text of the first element matching `css`, folded parts included (a closed
+    /// `<details>` hides its text from [`Agent::text`]).
+    pub async fn text_content(&self, css: &str) -> Option<String> {
+        self.eval("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", vec![json!(css)])
+            .await
+            .as_str()
+            .map(String::from)
+    }
+
     /// An attribute of every element matching `css`, in document order (missing ones as "").
     pub async fn attr_all(&self, css: &str, name: &str) -> Vec<String> {
         let found = self

@@ -109,7 +109,11 @@ async fn a_user_who_is_not_an_administrator_cannot_unbind() {
     assert!(!agent.exists("[data-testid=app-bind]").await);
     // The portal would not tell a user the bindings, and says why.
     assert_eq!(agent.attr("[data-testid=tab-state]", "data-tab").await.as_deref(), Some("unknown"));
-    assert!(agent.text("[data-testid=app-page]").await.unwrap().contains("ACCESS_DENIED"));
+    let page = agent.text("[data-testid=app-page]").await.unwrap();
+    assert!(!page.contains("ACCESS_DENIED") && !page.contains("Admin permissions required"), "no raw portal error: {page}");
+    assert!(agent.text("[data-testid=tab-unknown-why]").await.unwrap().contains("only they can see"));
+    let technical = agent.text_content("[data-testid=error-technical]").await.unwrap();
+    assert!(technical.contains("ACCESS_DENIED"), "kept, folded, for an administrator: {technical}");
     agent.close().await;
 
     // Nor would the portal let the user's token unbind it.

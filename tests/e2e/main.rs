@@ -91,9 +91,12 @@ async fn a_failing_section_leaves_the_rest_of_the_card_standing() {
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
     assert_eq!(agent.texts("[data-testid=deal]").await.len(), 4);
     assert_eq!(agent.attr("[data-testid=section-error]", "data-section").await.as_deref(), Some("activities"));
-    assert_eq!(agent.attr("[data-testid=section-error]", "data-problem").await.as_deref(), Some("unavailable"));
+    // The portal answered with a 500: it failed; it is not out of reach.
+    assert_eq!(agent.attr("[data-testid=section-error]", "data-problem").await.as_deref(), Some("server"));
     let said = agent.text("[data-testid=section-error]").await.unwrap();
-    assert!(said.contains("Internal server error"), "{said}");
+    assert!(said.contains("could not complete the request") && !said.contains("cannot be reached"), "{said}");
+    let technical = agent.text_content("[data-testid=section-error] [data-testid=error-technical]").await.unwrap();
+    assert!(technical.contains("Internal server error"), "{technical}");
     assert_one_batch(&agent);
     agent.screenshot("failing-section").await;
     // Retry asks again (and here the portal still fails).
@@ -168,8 +171,12 @@ async fn malformed_options_are_explained_not_blank() {
     assert_eq!(agent.state().await, "error");
     assert_eq!(agent.attr("[data-testid=error]", "data-problem").await.as_deref(), Some("launch"));
     assert_eq!(agent.text("[data-testid=error-title]").await.as_deref(), Some("The widget cannot start"));
+    // Plain words for the agent; the field and the reason folded away for an administrator.
     let detail = agent.text("[data-testid=error-detail]").await.unwrap();
-    assert!(detail.contains("PLACEMENT_OPTIONS") && detail.contains("not valid JSON"), "{detail}");
+    assert!(detail.contains("open it again from the call card") && !detail.contains("PLACEMENT_OPTIONS"), "{detail}");
+    assert_eq!(agent.text("[data-testid=error-technical] p").await.as_deref(), Some(""), "folded");
+    let technical = agent.text_content("[data-testid=error-technical]").await.unwrap();
+    assert!(technical.contains("PLACEMENT_OPTIONS") && technical.contains("not valid JSON"), "{technical}");
     assert!(agent.rest_requests().is_empty(), "nothing is asked of the portal with broken launch data");
     agent.screenshot("malformed-options").await;
     agent.close().await;
@@ -256,7 +263,7 @@ async fn a_portal_that_never_answers_gets_an_error_not_an_endless_spinner() {
     let agent = Agent::open("portal-hangs").await;
     assert_eq!(agent.state().await, "error");
     assert_eq!(agent.attr("[data-testid=error]", "data-problem").await.as_deref(), Some("unavailable"));
-    let detail = agent.text("[data-testid=error-detail]").await.unwrap();
+    let detail = agent.text_content("[data-testid=error-technical]").await.unwrap();
     assert!(detail.contains("no answer within 15 seconds"), "{detail}");
     assert!(agent.exists("[data-testid=retry]").await);
     agent.close().await;
@@ -279,7 +286,7 @@ async fn opened_by_get_the_widget_learns_everything_from_the_frame() {
 async fn opened_outside_bitrix24_the_page_explains_itself() {
     let agent = Agent::open_direct(&format!("{}/", sandbox().widget_url)).await;
     assert_eq!(agent.state().await, "error");
-    let detail = agent.text("[data-testid=error-detail]").await.unwrap();
+    let detail = agent.text_content("[data-testid=error-technical]").await.unwrap();
     assert!(detail.contains("outside Bitrix24"), "{detail}");
     agent.close().await;
 }
