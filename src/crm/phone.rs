@@ -112,16 +112,79 @@ pub fn search_variants(raw: &str) -> Vec<String> {
     out
 }
 
-/// A number for reading. A number written with spaces or dashes is shown as written; a bare
-/// string of digits that looks international (telephony's form) gets its `+`.
+/// A number for reading aloud. A number written with spaces, dashes or brackets is shown as
+/// written (someone formatted it); a bare string of digits (telephony's form) gets its `+` when
+/// it is international and is grouped as its country writes numbers (`+49 30 1234567`,
+/// `+7 495 123-45-67`, `+1 202 555 0123`).
 pub fn display(raw: &str) -> String {
+    display_near(raw, None)
+}
+
+/// Like [`display`], for a number seen beside another one of calling code `near` (a call's line
+/// beside its caller): ten bare digits starting with that code are read as international too.
+pub fn display_near(raw: &str, near: Option<&str>) -> String {
     let raw = raw.trim();
     let bare = raw.strip_prefix('+').unwrap_or(raw);
-    if !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit()) && (raw.starts_with('+') || (bare.len() >= 11 && !bare.starts_with('0'))) {
-        format!("+{bare}")
-    } else {
-        raw.to_string()
+    if bare.is_empty() || !bare.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.to_string();
     }
+    let international = raw.starts_with('+')
+        || (bare.len() >= 11 && !bare.starts_with('0'))
+        || (bare.len() == 10 && near.is_some_and(|code| code.len() >= 2 && bare.starts_with(code)));
+    if !international {
+        return raw.to_string();
+    }
+    match split_calling_code(bare) {
+        Some((code, national)) => format!("+{code} {}", group(national, template(code, national))),
+        None => format!("+{bare}"),
+    }
+}
+
+/// How a country groups its national numbers: `x` is a digit, anything else a separator written
+/// only when digits follow; digits past the template follow without grouping. Common formats
+/// of each country (landline area codes of the big cities, mobile prefixes); others get 3 3 4.
+fn template(code: &str, national: &str) -> &'static str {
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| national.starts_with(p));
+    match code {
+        "1" => "xxx xxx xxxx",
+        "7" => "xxx xxx-xx-xx",
+        "49" if starts(&["30", "40", "69", "89"]) => "xx ",
+        "49" => "xxx ",
+        "44" if starts(&["20"]) => "xx xxxx xxxx",
+        "44" => "xxxx xxxxxx",
+        "33" => "x xx xx xx xx",
+        "34" | "48" | "420" => "xxx xxx xxx",
+        "39" if starts(&["3"]) => "xxx xxx xxxx",
+        "39" => "xx xxxx xxxx",
+        "31" if starts(&["6"]) => "x xxxxxxxx",
+        "31" => "xx xxx xxxx",
+        "41" | "43" | "46" | "375" | "380" | "998" => "xx xxx xx xx",
+        "55" => "xx xxxxx-xxxx",
+        "81" if starts(&["3", "6"]) => "x-xxxx-xxxx",
+        "81" => "xx-xxxx-xxxx",
+        "86" if starts(&["1"]) => "xxx xxxx xxxx",
+        "86" => "xx xxxx xxxx",
+        "90" => "xxx xxx xx xx",
+        "971" => "x xxx xxxx",
+        _ => "xxx xxx xxxx",
+    }
+}
+
+/// Lays `digits` into `template`.
+fn group(digits: &str, template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = digits.chars().peekable();
+    for t in template.chars() {
+        if rest.peek().is_none() {
+            break;
+        }
+        match t {
+            'x' => out.extend(rest.next()),
+            sep => out.push(sep),
+        }
+    }
+    out.extend(rest);
+    out
 }
 
 /// Whether a stored number is one of the searched spellings, as the portal would judge it.
@@ -196,11 +259,28 @@ mod tests {
 
     #[test]
     fn numbers_for_reading() {
+        // Formatted by someone: as written.
         assert_eq!(display("+49 170 5550101"), "+49 170 5550101");
-        assert_eq!(display("49301234567"), "+49301234567");
         assert_eq!(display(" 0301234567 "), "0301234567");
+        assert_eq!(display("8 (495) 123-45-67"), "8 (495) 123-45-67");
+        // Telephony's bare digits: international, grouped as the country writes them.
+        assert_eq!(display("49301234567"), "+49 30 1234567");
+        assert_eq!(display("491705550101"), "+49 170 5550101");
+        assert_eq!(display("12025550123"), "+1 202 555 0123");
+        assert_eq!(display("74951234567"), "+7 495 123-45-67");
+        assert_eq!(display("+442079460000"), "+44 20 7946 0000");
+        assert_eq!(display("+33123456789"), "+33 1 23 45 67 89");
+        assert_eq!(display("81312345678"), "+81 3-1234-5678");
+        assert_eq!(display("380441234567"), "+380 44 123 45 67");
+        assert_eq!(display("9715551234567"), "+971 5 551 234567");
+        // Short, national or not a number: untouched.
         assert_eq!(display("101"), "101");
         assert_eq!(display("+"), "+");
+        assert_eq!(display("anonymous"), "anonymous");
+        // A line beside a German caller.
+        assert_eq!(display("4930555000"), "4930555000");
+        assert_eq!(display_near("4930555000", Some("49")), "+49 30 555000");
+        assert_eq!(display_near("2025550123", Some("49")), "2025550123");
     }
 
     #[test]

@@ -51,7 +51,11 @@ pub(crate) fn initials(name: &str) -> String {
 #[component]
 pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
     let t = texts();
-    let line = match (call.line_name, call.line_number) {
+    // The line is read beside the caller: a line of the caller's country shows as international.
+    let caller_digits = call.phone_number.as_deref().map(phone::digits).unwrap_or_default();
+    let caller_code = phone::split_calling_code(&caller_digits).map(|(code, _)| code.to_string());
+    let line_number = call.line_number.as_deref().map(|n| phone::display_near(n, caller_code.as_deref()));
+    let line = match (call.line_name, line_number) {
         (Some(name), Some(number)) => Some(format!("{name} · {number}")),
         (name, number) => name.or(number),
     };

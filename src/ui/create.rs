@@ -24,7 +24,8 @@ pub fn CreateCaller(number: String) -> impl IntoView {
     let t = texts();
     let backend = Backend::context();
     let kind = RwSignal::new(None::<EntityKind>);
-    let form = RwSignal::new(NewClient { phone: number, ..NewClient::default() });
+    // The caller's number, written for reading (with its `+` when international).
+    let form = RwSignal::new(NewClient { phone: crate::crm::phone::display(&number), ..NewClient::default() });
     let tried = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<Problem>);

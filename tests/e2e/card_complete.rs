@@ -183,3 +183,23 @@ async fn a_reply_that_arrives_after_the_deadline_is_asked_for_once_more() {
     assert!(!agent.exists("[data-testid=error]").await);
     agent.close().await;
 }
+
+#[tokio::test]
+async fn numbers_are_grouped_for_reading_aloud() {
+    // Telephony's bare digits, grouped as Germany writes them; the line beside the caller too.
+    let agent = Agent::open("known-contact").await;
+    assert_eq!(agent.text("[data-testid=call-number]").await.as_deref(), Some("+49 30 1234567"));
+    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Sales Berlin · +49 30 555000"));
+    // Numbers someone formatted stay as they wrote them.
+    let phones = agent.texts("[data-testid=client-phones] li").await;
+    assert!(phones[0].starts_with("030 1234567") && phones[1].starts_with("+49 170 5550101"), "{phones:?}");
+    agent.close().await;
+    // A Russian caller, as Russia writes numbers; a form prefilled with the number's `+`.
+    let agent = Agent::open("known-lead").await;
+    assert_eq!(agent.text("[data-testid=call-number]").await.as_deref(), Some("+7 495 123-45-67"));
+    agent.close().await;
+    let agent = Agent::open("unknown-number").await;
+    agent.click("[data-testid=new-lead]").await;
+    assert_eq!(agent.value("[data-testid=phone]").await.as_deref(), Some("+1 202 555 0123"));
+    agent.close().await;
+}

@@ -106,7 +106,7 @@ async fn a_double_click_saves_once_and_ctrl_enter_saves() {
 async fn an_unknown_caller_becomes_a_contact_or_a_lead() {
     let agent = Agent::open("unknown-number").await;
     agent.click("[data-testid=new-contact]").await;
-    assert_eq!(agent.value("[data-testid=phone]").await.as_deref(), Some("12025550123"));
+    assert_eq!(agent.value("[data-testid=phone]").await.as_deref(), Some("+1 202 555 0123"), "prefilled with its +, grouped");
     // Nothing typed: said inline, nothing sent.
     agent.click("[data-testid=create-submit]").await;
     assert_eq!(agent.text("[data-testid=field-error]").await.as_deref(), Some("Enter a first or last name."));

@@ -35,7 +35,7 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     assert_eq!(phones.len(), 2);
     assert!(phones[1].contains("+49 170 5550101"), "stored formatting is kept: {phones:?}");
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Incoming call"));
-    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Sales Berlin · 4930555000"));
+    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Sales Berlin · +49 30 555000"));
     // The rest of the client's context, from the same single request.
     assert_eq!(agent.text("[data-testid=responsible-name]").await.as_deref(), Some("Thomas Becker"));
     assert_eq!(agent.text("[data-testid=responsible-position]").await.as_deref(), Some("Account Manager"));
@@ -155,8 +155,8 @@ async fn unknown_number_says_so_after_one_search() {
     let agent = Agent::open("unknown-number").await;
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=unknown-caller] h1").await.as_deref(), Some("Unknown caller"));
-    assert_eq!(agent.text("[data-testid=call-number]").await.as_deref(), Some("+12025550123"));
-    assert_eq!(agent.text("[data-testid=unknown-number]").await.as_deref(), Some("+12025550123"));
+    assert_eq!(agent.text("[data-testid=call-number]").await.as_deref(), Some("+1 202 555 0123"));
+    assert_eq!(agent.text("[data-testid=unknown-number]").await.as_deref(), Some("+1 202 555 0123"));
     assert_eq!(agent.text("[data-testid=caller-country]").await.as_deref(), Some("Calling from USA or Canada (+1)"));
     assert!(!agent.exists("[data-testid=client]").await);
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("US support · 12125550000"));
