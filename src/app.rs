@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use crate::appearance;
 use crate::crm::card::{self, Candidate, Caller};
 use crate::crm::entity::{EntityKind, EntityRef};
+use crate::crm::link;
 use crate::crm::plan::Lookup;
 use crate::frame::client::{FrameClient, FrameError};
 use crate::i18n::Lang;
@@ -220,6 +221,32 @@ pub fn start() {
                     live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
                     live.focus_heading.set(true);
                     show(EntityRef { kind, id }, Vec::new());
+                    Ok(())
+                })
+            }),
+            search: std::rc::Rc::new(move |query: String| {
+                let s = session.get_value();
+                Box::pin(async move {
+                    let t = lang.get_untracked().texts();
+                    let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
+                    let Some(batch) = link::search_batch(&query) else { return Ok(Vec::new()) };
+                    let reply = s.rest.batch(&batch, None).await.map_err(|e| Problem::rest_for(t, &e, "crm"))?;
+                    Ok(link::read_hits(&query, &reply))
+                })
+            }),
+            link: std::rc::Rc::new(move |entity: EntityRef, add_number: bool| {
+                let s = session.get_value();
+                Box::pin(async move {
+                    let t = lang.get_untracked().texts();
+                    let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
+                    let number = s.options.phone_number.clone().filter(|_| add_number);
+                    if let Some(number) = number {
+                        let (method, params) = link::add_phone(entity, &number);
+                        s.rest.call(&method, &params).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
+                        live.notice.set(Some(t.number_added));
+                    }
+                    live.focus_heading.set(true);
+                    show(entity, Vec::new());
                     Ok(())
                 })
             }),

@@ -111,6 +111,11 @@ impl Crm {
         id
     }
 
+    /// The record of `kind` with `id`, to change in place.
+    pub fn get_mut(&mut self, kind: Kind, id: i64) -> Option<&mut Value> {
+        self.records.get_mut(&kind)?.iter_mut().find(|r| id_of(r) == Some(id))
+    }
+
     /// Removes the records `matches` picks; how many went.
     pub fn remove(&mut self, kind: Kind, matches: impl Fn(&Value) -> bool) -> usize {
         let list = self.records.entry(kind).or_default();

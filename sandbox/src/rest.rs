@@ -142,6 +142,9 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         "crm.contact.add" => writes::add_record(crm, Kind::Contact, params),
         "crm.company.add" => writes::add_record(crm, Kind::Company, params),
         "crm.lead.add" => writes::add_record(crm, Kind::Lead, params),
+        "crm.contact.update" => writes::update_record(crm, Kind::Contact, params),
+        "crm.company.update" => writes::update_record(crm, Kind::Company, params),
+        "crm.lead.update" => writes::update_record(crm, Kind::Lead, params),
         "crm.timeline.comment.add" => writes::add_comment(crm, params),
         "placement.bind" => writes::bind(crm, params),
         "placement.unbind" => writes::unbind(crm, params),
@@ -353,6 +356,8 @@ fn matches_filter(record: &Value, filter: Option<&Param>, known: &dyn Fn(&str) -
         let first = || wanted.values().into_iter().find_map(Param::as_str).unwrap_or_default().to_string();
         match op {
             "" | "=" | "@" => any_equal(),
+            // CSQLWhere's `S`: a substring, case-insensitive (`upper(FIELD) like '%VALUE%'`).
+            "%" => have.to_lowercase().contains(&first().to_lowercase()),
             "!" | "!=" | "!@" => !any_equal(),
             ">" => compare(&have, &first()).is_gt(),
             ">=" => compare(&have, &first()).is_ge(),
@@ -770,6 +775,23 @@ mod tests {
         // [2] is intval-ed to 1: contact #1 comes back, which the widget must not show.
         let other = list(&crm, Kind::Contact, &parse_query("filter[ID][COMPANY][0]=2&select[]=ID")).unwrap().result;
         assert_eq!(other, json!([{"ID": "1"}]));
+    }
+
+    #[test]
+    fn a_number_is_added_to_a_record_keeping_its_others() {
+        let mut crm = crm();
+        let p = Policy::default();
+        let found = call(&mut crm, "crm.contact.list", &parse_query("filter[%25LAST_NAME]=schmi&select[]=ID"), p).unwrap().result;
+        assert_eq!(found, json!([{"ID": "1"}]), "a substring, any case");
+        let before = crm.get(Kind::Contact, 1).unwrap()["PHONE"].as_array().unwrap().len();
+        let r = call(&mut crm, "crm.contact.update", &parse_query("id=1&fields[PHONE][0][VALUE]=%2B1+202+555+0123&fields[PHONE][0][VALUE_TYPE]=WORK"), p).unwrap();
+        assert_eq!(r.result, json!(true));
+        let phones = crm.get(Kind::Contact, 1).unwrap()["PHONE"].as_array().unwrap().clone();
+        assert_eq!(phones.len(), before + 1);
+        assert_eq!(phones.last().unwrap()["VALUE"], "+1 202 555 0123");
+        let found = call(&mut crm, "crm.duplicate.findbycomm", &parse_query("type=PHONE&values[]=12025550123"), p).unwrap().result;
+        assert_eq!(found["CONTACT"], json!([1]), "found by the new number at once");
+        assert_eq!(call(&mut crm, "crm.contact.update", &parse_query("id=9999&fields[NAME]=x"), p).unwrap_err().description, "Not found");
     }
 
     #[test]

@@ -69,6 +69,57 @@ pub fn add_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
     Ok(Answer { result: json!(id), total: None, next: None })
 }
 
+/// `crm.contact/company/lead.update {id, fields}` → `true` (crm's `classes/general/restservice.php`:
+/// `update` checks the id, `internalizeFields` turns multifield items into the portal's FM data).
+/// A multifield item with an `ID` changes that value (an empty `VALUE` removes it); an item
+/// without one is a new value, and the record's other values stay. Plain fields are set.
+pub fn update_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
+    let id = params.get_ci("id").map(Param::intval).unwrap_or(0);
+    if id <= 0 {
+        return Err(Fail::new(400, "", "ID is not defined or invalid."));
+    }
+    let fields = match params.get_ci("fields").map(Param::to_json) {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let next_item = crm.next_id(kind, 1) * 100 + 90;
+    let Some(Value::Object(record)) = crm.get_mut(kind, id) else {
+        return Err(Fail::new(400, "", "Not found"));
+    };
+    for (name, value) in fields {
+        let upper = name.to_ascii_uppercase();
+        if upper == "ID" {
+            continue;
+        }
+        if upper == "PHONE" || upper == "EMAIL" {
+            let items: Vec<Value> = value.as_array().cloned().or_else(|| value.as_object().map(|o| o.values().cloned().collect())).unwrap_or_default();
+            let mut list = record.get(&upper).and_then(Value::as_array).cloned().unwrap_or_default();
+            for (n, item) in items.into_iter().enumerate() {
+                let value_text = item.get("VALUE").and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
+                match item.get("ID").and_then(|i| i.as_str().map(String::from).or_else(|| i.as_i64().map(|v| v.to_string()))) {
+                    Some(item_id) if value_text.is_empty() => list.retain(|v| v.get("ID").and_then(Value::as_str) != Some(item_id.as_str())),
+                    Some(item_id) => {
+                        for v in list.iter_mut().filter(|v| v.get("ID").and_then(Value::as_str) == Some(item_id.as_str())) {
+                            v["VALUE"] = json!(value_text);
+                        }
+                    }
+                    None if !value_text.is_empty() => list.push(json!({
+                        "ID": (next_item + n as i64).to_string(),
+                        "VALUE": value_text,
+                        "VALUE_TYPE": item.get("VALUE_TYPE").cloned().unwrap_or(json!("WORK")),
+                        "TYPE_ID": upper,
+                    })),
+                    None => {}
+                }
+            }
+            record.insert(upper, Value::Array(list));
+        } else {
+            record.insert(upper, value);
+        }
+    }
+    Ok(Answer { result: json!(true), total: None, next: None })
+}
+
 /// `crm.timeline.comment.add {fields: {ENTITY_ID, ENTITY_TYPE, COMMENT}}` → the new id.
 pub fn add_comment(crm: &mut Crm, params: &Param) -> Outcome {
     let fields = params.get_ci("fields");

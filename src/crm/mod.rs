@@ -3,6 +3,7 @@
 
 pub mod card;
 pub mod entity;
+pub mod link;
 pub mod new_client;
 pub mod phone;
 pub mod plan;

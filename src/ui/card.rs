@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::create::CreateCaller;
+use super::link::LinkExisting;
 use super::sections::{ActivitySection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{lang, texts, Handlers, Live};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
@@ -93,6 +94,7 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
             <section class="client client-unknown" data-testid="hidden-number">
                 <h1>{t.hidden_number}</h1>
                 <p>{t.hidden_number_hint}</p>
+                <LinkExisting number=None/>
             </section>
         }
         .into_any(),
@@ -112,6 +114,7 @@ fn UnknownCaller(number: String) -> impl IntoView {
             <p class="unknown-number" data-testid="unknown-number">{phone::display(&number)}</p>
             {country.map(|c| view! { <p data-testid="caller-country">{c}</p> })}
             <p class="muted">{t.unknown_caller_hint}</p>
+            <LinkExisting number=Some(number.clone())/>
             <CreateCaller number=number.clone()/>
         </section>
     }

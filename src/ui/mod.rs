@@ -6,6 +6,7 @@ mod app_page;
 mod card;
 mod composer;
 mod create;
+mod link;
 mod sections;
 mod status;
 
@@ -30,6 +31,11 @@ pub struct Backend {
     pub add_comment: Rc<dyn Fn(EntityRef, String) -> LocalBoxFuture<'static, Result<u64, Problem>>>,
     /// Creates the caller as a contact or lead and shows its card.
     pub create: Rc<dyn Fn(EntityKind, NewClient) -> LocalBoxFuture<'static, Result<(), Problem>>>,
+    /// Searches existing records by the agent's words or another number.
+    pub search: Rc<dyn Fn(String) -> LocalBoxFuture<'static, Result<Vec<crate::crm::link::Hit>, Problem>>>,
+    /// Links the call to a record: adds the calling number to its phones when asked (`true`),
+    /// then shows its card.
+    pub link: Rc<dyn Fn(EntityRef, bool) -> LocalBoxFuture<'static, Result<(), Problem>>>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
 }

@@ -49,7 +49,12 @@ async fn forms_errors_and_the_app_page_pass_the_audit_light_and_dark() {
     let agent = Agent::open("unknown-number").await;
     agent.click("[data-testid=new-contact]").await;
     assert!(agent.wait_for("[data-testid=create-form]", Duration::from_secs(3)).await);
-    audit_both(&agent, "unknown-number, create form").await;
+    // And the search for an existing record, with its results.
+    agent.click("[data-testid=link-existing]").await;
+    agent.type_into("[data-testid=link-search]", "schmidt").await;
+    agent.click("[data-testid=link-search-submit]").await;
+    assert!(agent.wait_for("[data-testid=link-results]", Duration::from_secs(5)).await);
+    audit_both(&agent, "unknown-number, create form and search").await;
     agent.close().await;
     // An error screen.
     let agent = Agent::open("portal-down").await;

@@ -203,3 +203,63 @@ async fn numbers_are_grouped_for_reading_aloud() {
     assert_eq!(agent.value("[data-testid=phone]").await.as_deref(), Some("+1 202 555 0123"));
     agent.close().await;
 }
+
+#[tokio::test]
+async fn an_unknown_caller_is_linked_to_an_existing_record_instead_of_duplicated() {
+    // A portal of its own: linking adds a number to a record.
+    let sandbox = run_sandbox(config(root().join("dist")));
+    let agent = Agent::open_on(&sandbox, "unknown-number").await;
+    agent.click("[data-testid=link-existing]").await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(focused(&agent).await, json!(["link-search", "INPUT"]));
+    // By name.
+    agent.type_into("[data-testid=link-search]", "schmidt").await;
+    agent.click("[data-testid=link-search-submit]").await;
+    assert!(agent.wait_for("[data-testid=link-results]", Duration::from_secs(5)).await);
+    let hits = agent.attr_all("[data-testid=link-hit]", "data-entity").await;
+    assert!(hits.contains(&"CONTACT:1".to_string()), "{hits:?}");
+    // Picking asks before the number is added: never silently.
+    agent.click("[data-testid=link-hit][data-entity='CONTACT:1']").await;
+    let asked = agent.text("[data-testid=link-confirm]").await.unwrap();
+    assert!(asked.contains("Add +1 202 555 0123 to the phones of Anna Schmidt?"), "{asked}");
+    assert!(!agent.rest_calls().iter().any(|(m, _)| m == "crm.contact.update"), "nothing changed before the answer");
+    agent.click("[data-testid=link-add-number]").await;
+    assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    assert_eq!(agent.text("[data-testid=notice]").await.as_deref(), Some("Number added."));
+    let matched = agent.texts("[data-testid=client-phones] li[data-matched=true]").await;
+    assert_eq!(matched.len(), 1, "{matched:?}");
+    assert!(matched[0].contains("+1 202 555 0123"), "{matched:?}");
+    let phones = agent.texts("[data-testid=client-phones] li").await;
+    assert_eq!(phones.len(), 3, "her two numbers stay: {phones:?}");
+    agent.close().await;
+
+    // The next call from that number finds her at once.
+    let agent = Agent::open_on(&sandbox, "unknown-number").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_hidden_caller_is_found_by_another_number_or_a_company_and_opened_without_changes() {
+    let agent = Agent::open("hidden-number").await;
+    agent.click("[data-testid=link-existing]").await;
+    // By another number, however it is written.
+    agent.type_into("[data-testid=link-search]", "+49 40 555 66 77").await;
+    agent.click("[data-testid=link-search-submit]").await;
+    assert!(agent.wait_for("[data-testid=link-results]", Duration::from_secs(5)).await);
+    assert_eq!(agent.attr_all("[data-testid=link-hit]", "data-entity").await, ["COMPANY:2"]);
+    // No number to add: the record opens as it is.
+    agent.click("[data-testid=link-hit]").await;
+    assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Nordwind Handels AG"));
+    assert!(!agent.rest_calls().iter().any(|(m, _)| m.ends_with(".update")));
+    agent.close().await;
+    // Nothing found is said so.
+    let agent = Agent::open("hidden-number").await;
+    agent.click("[data-testid=link-existing]").await;
+    agent.type_into("[data-testid=link-search]", "Zzyzx").await;
+    agent.click("[data-testid=link-search-submit]").await;
+    assert!(agent.wait_for("[data-testid=link-none]", Duration::from_secs(5)).await);
+    agent.close().await;
+}
