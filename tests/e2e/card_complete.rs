@@ -72,6 +72,9 @@ async fn the_number_that_called_stays_marked_after_a_pick_and_on_a_new_record() 
     assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await);
     let matched = agent.texts("[data-testid=client-phones] li[data-matched=true]").await;
     assert_eq!(matched.len(), 1, "{matched:?}");
+    // And the keyboard lands on the new record's heading.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(focused(&agent).await, json!(["client-heading", "H1"]));
     agent.close().await;
 }
 
