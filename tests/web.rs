@@ -54,7 +54,13 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
             lost: 1,
         })),
         activities: Section::Failed(ApiError { code: "INTERNAL_SERVER_ERROR".into(), description: "boom".into() }),
-        comments: Section::Ready(vec![CommentLine { id: 1, text: "<script>x</script>".into(), date: "2026-11-02T10:00:00+00:00".into() }]),
+        comments: Section::Ready(vec![CommentLine {
+            id: 1,
+            text: "<script>x</script>".into(),
+            date: "2026-11-02T10:00:00+00:00".into(),
+            author: Some("<img src=x onerror=alert(1)>".into()),
+        }]),
+        people: None,
     };
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         view! { <CallerView caller=Caller::Known(Box::new(card.clone())) call=CallCardOptions::default()/> }
@@ -68,6 +74,7 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
     assert_eq!(text(&root, "[data-testid=client-kind]").as_deref(), Some("Contact"));
     assert!(text(&root, "[data-testid=deal]").unwrap().contains("<i>deal</i>"));
     assert_eq!(text(&root, "[data-testid=deal-amount]").as_deref(), Some("€48,000.00"));
+    assert_eq!(text(&root, "[data-testid=comment-author]").as_deref(), Some("by <img src=x onerror=alert(1)>"));
     assert_eq!(text(&root, "[data-testid=deals-summary]").as_deref(), Some("2 won · 1 lost"));
     assert_eq!(text(&root, "[data-testid=comment] .comment-text").as_deref(), Some("<script>x</script>"));
     // A failed section explains itself and the others still show.
@@ -100,7 +107,8 @@ async fn an_error_screen_explains_and_retries() {
     let screen = RwSignal::new(Screen::Failed(Problem {
         code: "limit",
         title: "The portal is busy".into(),
-        detail: "Too many requests at once; try again in a few seconds.".into(),
+        advice: "Too many requests at once; try again in a few seconds.".into(),
+        technical: "QUERY_LIMIT_EXCEEDED".into(),
         retry: true,
     }));
     let retries = RwSignal::new(0);
