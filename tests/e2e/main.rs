@@ -207,7 +207,7 @@ async fn a_lead_stored_with_eight_is_found_from_plus_seven() {
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Входящий звонок"));
     assert!(!agent.exists("[data-testid=deals]").await, "leads have no deals");
     assert_eq!(agent.text("[data-testid=responsible-name]").await.as_deref(), Some("Дмитрий Волков"));
-    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Москва, продажи · 74955550000"));
+    assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Москва, продажи · +7 495 555-00-00"));
     assert_one_batch(&agent);
     agent.close().await;
 }
