@@ -223,26 +223,21 @@ impl Lookup {
         // What is due (open, by deadline) and what happened last (completed, newest first): two
         // lists, so that neither crowds the other out of its one page. Uncounted (`start=-1`).
         let select = ["ID", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID", "DIRECTION", "SUBJECT", "CREATED", "START_TIME", "END_TIME", "DEADLINE", "COMPLETED"];
-        b.push(
-            &keys::open_activities(kind),
-            "crm.activity.list",
-            json!({
-                "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids, "COMPLETED": "N" },
-                "order": { "DEADLINE": "ASC" },
-                "select": select,
-                "start": -1
-            }),
-        );
-        b.push(
-            &keys::done_activities(kind),
-            "crm.activity.list",
-            json!({
-                "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids, "COMPLETED": "Y" },
-                "order": { "END_TIME": "DESC" },
-                "select": select,
-                "start": -1
-            }),
-        );
+        for (key, completed, order) in [
+            (keys::open_activities(kind), "N", json!({ "DEADLINE": "ASC" })),
+            (keys::done_activities(kind), "Y", json!({ "END_TIME": "DESC" })),
+        ] {
+            b.push(
+                &key,
+                "crm.activity.list",
+                json!({
+                    "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids, "COMPLETED": completed },
+                    "order": order,
+                    "select": select,
+                    "start": -1
+                }),
+            );
+        }
         let first_id = match self {
             Lookup::Bound { entity, .. } => json!(entity.id),
             _ => Batch::scalar_reference(records, &["0", "ID"]),
