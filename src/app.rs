@@ -145,7 +145,7 @@ pub fn start() {
                     app_page::run(s, action, screen, lang);
                 }
                 mark_ready();
-                fill_from_status(session, screen, live).await;
+                fill_from_status(session, screen, live, move || generation.get_value() == gen).await;
             });
         };
         boot();
@@ -155,7 +155,7 @@ pub fn start() {
             screen.set(Screen::Loading);
             let (gen, controller) = begin();
             spawn_local(async move {
-                let next = record(&s, entity, others, controller.map(|c| c.signal()).as_ref()).await;
+                let next = record(&s, entity, others, lang, controller.map(|c| c.signal()).as_ref()).await;
                 if generation.get_value() == gen {
                     screen.set(next);
                 }
@@ -412,7 +412,7 @@ async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>)
     let screen = match run(&session, &session.lookup, None).await {
         Ok(Caller::Several(candidates)) => match recall_pick(&session.options, &candidates) {
             // The agent already picked during this call (before a reload): straight to it.
-            Some(entity) => record(&session, entity, candidates, None).await,
+            Some(entity) => record(&session, entity, candidates, lang, None).await,
             None => Screen::Card { call: session.options.clone(), caller: Caller::Several(candidates), others: Vec::new() },
         },
         Ok(caller) => Screen::Card { call: session.options.clone(), caller, others: Vec::new() },
@@ -423,7 +423,14 @@ async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>)
 
 /// `getStatus` fills what the launch fields lacked (a number, a bound record) and tells the
 /// call's state; a card missing either is loaded again with them.
-async fn fill_from_status(session: StoredValue<Option<CardSession>, LocalStorage>, screen: RwSignal<Screen>, live: Live) {
+/// `still_current` says whether the card is still the one this load began: a pick, a retry or
+/// the next client since then wins over what the status brings.
+async fn fill_from_status(
+    session: StoredValue<Option<CardSession>, LocalStorage>,
+    screen: RwSignal<Screen>,
+    live: Live,
+    still_current: impl Fn() -> bool,
+) {
     let Some(s) = session.get_value() else { return };
     let Some(frame) = s.frame.clone() else { return };
     let Ok(status) = frame.call("getStatus", &Value::Null, 3_000).await else { return };
@@ -443,13 +450,15 @@ async fn fill_from_status(session: StoredValue<Option<CardSession>, LocalStorage
         options.entity = typed.entity;
         learned = true;
     }
-    if !learned {
+    if !learned || !still_current() {
         return;
     }
     let s = CardSession { lookup: Lookup::for_call(&options), options, ..s };
     session.set_value(Some(s.clone()));
     if let Ok(caller) = run(&s, &s.lookup, None).await {
-        screen.set(Screen::Card { call: s.options.clone(), caller, others: Vec::new() });
+        if still_current() {
+            screen.set(Screen::Card { call: s.options.clone(), caller, others: Vec::new() });
+        }
     }
 }
 
@@ -482,11 +491,17 @@ async fn run(
 }
 
 /// The card of one record (picked among several, created, or reloaded): one more batch.
-async fn record(session: &CardSession, entity: EntityRef, others: Vec<Candidate>, abort: Option<&web_sys::AbortSignal>) -> Screen {
-    let t = use_context::<RwSignal<Lang>>().map(|l| l.get_untracked()).unwrap_or(Lang::En).texts();
+/// The language is handed in: this runs in a task, where no context reaches.
+async fn record(
+    session: &CardSession,
+    entity: EntityRef,
+    others: Vec<Candidate>,
+    lang: RwSignal<Lang>,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Screen {
     match run(session, &session.lookup.picked(entity), abort).await {
         Ok(caller) => Screen::Card { call: session.options.clone(), caller, others },
-        Err(problem) => Screen::Failed(problem(t)),
+        Err(problem) => Screen::Failed(problem(lang.get_untracked().texts())),
     }
 }
 

@@ -313,6 +313,16 @@ pub fn text(value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// A lifetime in whole seconds: `3600`, `"3600"` and a JSON float `3600.0` alike (a frame's
+/// JavaScript numbers have no integer type); negative, fractional or absurd values are none.
+fn seconds(text: &str) -> Option<u32> {
+    if let Ok(whole) = text.parse::<u32>() {
+        return Some(whole);
+    }
+    let value = text.parse::<f64>().ok()?;
+    (value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= f64::from(u32::MAX)).then_some(value as u32)
+}
+
 /// A positive integer id; `"0"` and anything non-numeric mean "none".
 pub fn id(value: Option<&Value>) -> Option<u64> {
     text(value)?.parse::<u64>().ok().filter(|n| *n > 0)
@@ -389,7 +399,7 @@ impl Launch {
         })?;
         let expires_in = match text(primary.auth_expires.as_ref()) {
             None => None,
-            Some(s) => Some(s.parse::<u32>().map_err(|_| LaunchError::InvalidField {
+            Some(s) => Some(seconds(&s).ok_or(LaunchError::InvalidField {
                 field: "AUTH_EXPIRES",
                 reason: "it is not a number of seconds".into(),
             })?),
@@ -646,6 +656,25 @@ mod tests {
             Launch::resolve(&inlined, None, Some(&other_member)),
             Err(LaunchError::Mismatch { field: "member_id" })
         );
+    }
+
+    #[test]
+    fn a_lifetime_is_read_however_the_number_is_written() {
+        let mut init = LaunchFields::from_init_data(&json!({
+            "DOMAIN": "portal.example", "MEMBER_ID": "m1", "AUTH_ID": "t", "PLACEMENT": "CALL_CARD"
+        }))
+        .unwrap();
+        for (given, read) in [(json!(3600), Some(3600)), (json!("3600"), Some(3600)), (json!(3600.0), Some(3600)), (json!("3600.0"), Some(3600)), (json!(null), None)] {
+            init.auth_expires = Some(given.clone());
+            assert_eq!(Launch::resolve(&init, None, None).map(|l| l.expires_in), Ok(read), "{given}");
+        }
+        for wrong in [json!(-1), json!(1.5), json!("soon"), json!(1e300), json!("NaN"), json!("inf")] {
+            init.auth_expires = Some(wrong.clone());
+            assert!(
+                matches!(Launch::resolve(&init, None, None), Err(LaunchError::InvalidField { field: "AUTH_EXPIRES", .. })),
+                "{wrong}"
+            );
+        }
     }
 
     #[test]

@@ -53,7 +53,11 @@ const TWO_DIGIT_CODES: &[&str] = &[
 ];
 
 /// Splits an international number (digits after `+`) into calling code and national number.
+/// Anything but ASCII digits is no international number (and never sliced mid-character).
 pub fn split_calling_code(intl: &str) -> Option<(&str, &str)> {
+    if !intl.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let len = match intl.as_bytes().first()? {
         b'1' | b'7' => 1,
         b'0' => return None,
@@ -289,5 +293,9 @@ mod tests {
         assert_eq!(split_calling_code("4930123456"), Some(("49", "30123456")));
         assert_eq!(split_calling_code("380441234567"), Some(("380", "441234567")));
         assert_eq!(split_calling_code("49"), None);
+        // Total on any text: no slice through a character.
+        for odd in ["\u{2029}", "99é123", "4é", "é", "+4930123456", "49 30 123456"] {
+            assert_eq!(split_calling_code(odd), None, "{odd:?}");
+        }
     }
 }

@@ -43,6 +43,34 @@ struct Inner {
     renewal: RefCell<Option<Renewal>>,
     /// Told `true` while requests wait to retry, `false` when they are done.
     on_retrying: RefCell<Option<Rc<dyn Fn(bool)>>>,
+    /// How many requests are waiting to retry: the notice stays while any is.
+    waiting: Cell<u32>,
+}
+
+/// One request's place among those waiting to retry, given up however the request ends
+/// (answered, failed, aborted, or its task dropped), so the notice never outlives them.
+struct Waiting(Rc<Inner>);
+
+impl Waiting {
+    fn begin(inner: &Rc<Inner>) -> Waiting {
+        inner.waiting.set(inner.waiting.get() + 1);
+        notify(inner);
+        Waiting(Rc::clone(inner))
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.waiting.set(self.0.waiting.get().saturating_sub(1));
+        notify(&self.0);
+    }
+}
+
+fn notify(inner: &Inner) {
+    let f = inner.on_retrying.borrow().clone();
+    if let Some(f) = f {
+        f(inner.waiting.get() > 0);
+    }
 }
 
 /// A REST client for one portal and one token.
@@ -62,6 +90,7 @@ impl RestClient {
                 frame,
                 renewal: RefCell::new(None),
                 on_retrying: RefCell::new(None),
+                waiting: Cell::new(0),
             }),
         }
     }
@@ -69,13 +98,6 @@ impl RestClient {
     /// Where to say that requests are waiting to retry.
     pub fn on_retrying(&self, f: impl Fn(bool) + 'static) {
         *self.inner.on_retrying.borrow_mut() = Some(Rc::new(f));
-    }
-
-    fn retrying(&self, waiting: bool) {
-        let f = self.inner.on_retrying.borrow().clone();
-        if let Some(f) = f {
-            f(waiting);
-        }
     }
 
     /// Calls one method.
@@ -135,17 +157,13 @@ impl RestClient {
     async fn post(&self, method: &str, body: String, abort: Option<&AbortSignal>) -> Result<Success, RestError> {
         let mut attempt = 0;
         let mut renewed = false;
+        let mut waiting: Option<Waiting> = None;
         self.renew_if_due().await;
         loop {
             let token = self.inner.token.borrow().clone();
             let outcome = self.send(method, &body, &token, abort).await;
             let error = match outcome {
-                Ok(success) => {
-                    if attempt > 0 {
-                        self.retrying(false);
-                    }
-                    return Ok(success);
-                }
+                Ok(success) => return Ok(success),
                 Err(e) => e,
             };
             if abort.is_some_and(AbortSignal::aborted) {
@@ -158,15 +176,10 @@ impl RestClient {
                 }
                 Decision::Retry { delay_ms } => {
                     attempt += 1;
-                    self.retrying(true);
+                    waiting.get_or_insert_with(|| Waiting::begin(&self.inner));
                     browser::sleep(delay_ms).await;
                 }
-                Decision::GiveUp => {
-                    if attempt > 0 {
-                        self.retrying(false);
-                    }
-                    return Err(error);
-                }
+                Decision::GiveUp => return Err(error),
             }
         }
     }

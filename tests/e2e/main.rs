@@ -4,6 +4,7 @@
 
 mod a11y;
 mod card_complete;
+mod core;
 mod deploy;
 mod during_call;
 mod fidelity;
