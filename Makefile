@@ -11,7 +11,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # Browser tests leave Chromium profiles in TMPDIR: keep them inside target/.
 BROWSER_TMP := $(CURDIR)/target/browser-tmp
 
-.PHONY: setup build dist zip demo test test-unit test-browser test-e2e bench clean
+.PHONY: setup build dist zip demo test lint test-unit test-browser test-e2e bench clean
 
 # Where a CDN build's files will be served from (make dist PUBLIC_URL=https://cdn.example/callcard/).
 PUBLIC_URL ?= ./
@@ -49,10 +49,16 @@ demo: zip
 ## Every test: native unit tests, browser tests in headless Chromium, end-to-end tests (which
 ## also run the static archive, the nginx and the edge recipes).
 test: zip
-	$(MAKE) --no-print-directory test-unit test-browser test-e2e
+	$(MAKE) --no-print-directory lint test-unit test-browser test-e2e
+
+## Clippy on every crate's own code, warnings as errors; `unwrap`/`expect` are denied outside
+## tests (each Cargo.toml's [lints]). The widget is checked as the browser builds it.
+lint:
+	cargo clippy -q -p callcard --target wasm32-unknown-unknown --lib -- -D warnings
+	cargo clippy -q --workspace --lib --bins -- -D warnings
 
 test-unit:
-	cargo test --workspace --lib --bins --test card_plan
+	cargo test --workspace --lib --bins --test card_plan --test no_panic
 
 # Built without debug info: a wasm stack trace says little, and the cold build is ~40 s faster.
 test-browser:

@@ -8,6 +8,7 @@
 //!   the median is over the warm ones, which is what an agent sees call after call.
 //!
 //! The table is printed and written to `target/bench/report.md`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a report tool: a failure stops it
 
 #[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]

@@ -3,6 +3,7 @@
 # there. Safe to run again and again; `make demo` and `make test` run it first.
 #
 #   Rust target wasm32-unknown-unknown      (rustup)
+#   clippy                                  (rustup component: make lint)
 #   trunk 0.22.1                            (crates.io, compiled from source as a debug build)
 #   wasm-bindgen-cli = Cargo.lock's version (crates.io: ~4 min once)
 #   wasm-opt from binaryen 132              (npm, pinned in package-lock.json)
@@ -28,6 +29,10 @@ command -v npm >/dev/null || { echo "setup: npm not found; install Node.js (with
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+if ! cargo clippy --version >/dev/null 2>&1; then
+  say "adding clippy"
+  rustup component add clippy
 fi
 
 # Steps 2-5 are independent: they run side by side, each logging to target/setup/<step>.log,

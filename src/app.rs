@@ -200,7 +200,7 @@ pub fn start() {
         renew_when_visible(session);
 
         Backend {
-            add_comment: std::rc::Rc::new(move |target: EntityRef, text: String| {
+            add_comment: std::rc::Rc::new(move |(target, text): (EntityRef, String)| {
                 let s = session.get_value();
                 Box::pin(async move {
                     let t = lang.get_untracked().texts();
@@ -210,7 +210,7 @@ pub fn start() {
                     Ok(launch::id(Some(&saved.result)).unwrap_or(0))
                 })
             }),
-            create: std::rc::Rc::new(move |kind: EntityKind, form: NewClient| {
+            create: std::rc::Rc::new(move |(kind, form): (EntityKind, NewClient)| {
                 let s = session.get_value();
                 Box::pin(async move {
                     let t = lang.get_untracked().texts();
@@ -234,7 +234,7 @@ pub fn start() {
                     Ok(link::read_hits(&query, &reply))
                 })
             }),
-            link: std::rc::Rc::new(move |entity: EntityRef, add_number: bool| {
+            link: std::rc::Rc::new(move |(entity, add_number): (EntityRef, bool)| {
                 let s = session.get_value();
                 Box::pin(async move {
                     let t = lang.get_untracked().texts();

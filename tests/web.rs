@@ -1,5 +1,6 @@
 //! Browser tests: components mounted in headless Chromium.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 use callcard::crm::card::{Caller, Channel, ClientCard, CommentLine, CompanyLink, Deals, DealLine, Section, Stage};
 use callcard::crm::entity::{EntityKind, EntityRef};

@@ -41,6 +41,9 @@ impl fmt::Display for FrameError {
     }
 }
 
+/// What runs each time the portal sends an event.
+type EventHandler = Rc<dyn Fn(Value)>;
+
 struct Shared {
     parent: Window,
     origin: String,
@@ -49,7 +52,7 @@ struct Shared {
     pending: RefCell<HashMap<String, Function>>,
     /// Event subscriptions: the portal answers every event on the same callback id, so these
     /// stay for the page's life (a handful, one per event).
-    subscriptions: RefCell<HashMap<String, Rc<dyn Fn(Value)>>>,
+    subscriptions: RefCell<HashMap<String, EventHandler>>,
 }
 
 /// A connection to the portal window. Dropping the last clone stops listening.

@@ -42,10 +42,13 @@ struct Inner {
     /// The renewal in flight, which every waiting request shares.
     renewal: RefCell<Option<Renewal>>,
     /// Told `true` while requests wait to retry, `false` when they are done.
-    on_retrying: RefCell<Option<Rc<dyn Fn(bool)>>>,
+    on_retrying: RefCell<Option<Listener>>,
     /// How many requests are waiting to retry: the notice stays while any is.
     waiting: Cell<u32>,
 }
+
+/// Where the client tells whether requests are waiting to retry.
+type Listener = Rc<dyn Fn(bool)>;
 
 /// One request's place among those waiting to retry, given up however the request ends
 /// (answered, failed, aborted, or its task dropped), so the notice never outlives them.

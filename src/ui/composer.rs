@@ -43,7 +43,7 @@ pub fn Composer(
         let Some(b) = backend else { return };
         pending.set(true);
         failure.set(None);
-        let saving = b.with_value(|b| (b.add_comment)(target.get_untracked(), body.trim().to_string()));
+        let saving = b.with_value(|b| (b.add_comment)((target.get_untracked(), body.trim().to_string())));
         spawn_local(async move {
             match saving.await {
                 Ok(id) => {

@@ -56,7 +56,7 @@ pub fn CreateCaller(number: String) -> impl IntoView {
         }
         pending.set(true);
         failure.set(None);
-        let creating = b.with_value(|b| (b.create)(k, form.get_untracked()));
+        let creating = b.with_value(|b| (b.create)((k, form.get_untracked())));
         spawn_local(async move {
             if let Err(problem) = creating.await {
                 failure.set(Some(problem));

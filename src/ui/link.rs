@@ -52,7 +52,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
         let (Some(b), false) = (backend, linking.get_untracked()) else { return };
         linking.set(true);
         failure.set(None);
-        let linked = b.with_value(|b| (b.link)(hit.entity, add_number));
+        let linked = b.with_value(|b| (b.link)((hit.entity, add_number)));
         spawn_local(async move {
             if let Err(problem) = linked.await {
                 failure.set(Some(problem));

@@ -24,18 +24,21 @@ use crate::i18n::Lang;
 use crate::live::AutoCloseHold;
 use crate::screen::{Problem, Screen};
 
+/// One request the views make of the portal: its input, then (later) its outcome.
+pub type Request<In, Out> = Rc<dyn Fn(In) -> LocalBoxFuture<'static, Result<Out, Problem>>>;
+
 /// What the views ask of the portal beyond the card itself; the app implements it.
 #[derive(Clone)]
 pub struct Backend {
     /// Saves a timeline comment on a record; the new comment's id.
-    pub add_comment: Rc<dyn Fn(EntityRef, String) -> LocalBoxFuture<'static, Result<u64, Problem>>>,
+    pub add_comment: Request<(EntityRef, String), u64>,
     /// Creates the caller as a contact or lead and shows its card.
-    pub create: Rc<dyn Fn(EntityKind, NewClient) -> LocalBoxFuture<'static, Result<(), Problem>>>,
+    pub create: Request<(EntityKind, NewClient), ()>,
     /// Searches existing records by the agent's words or another number.
-    pub search: Rc<dyn Fn(String) -> LocalBoxFuture<'static, Result<Vec<crate::crm::link::Hit>, Problem>>>,
+    pub search: Request<String, Vec<crate::crm::link::Hit>>,
     /// Links the call to a record: adds the calling number to its phones when asked (`true`),
     /// then shows its card.
-    pub link: Rc<dyn Fn(EntityRef, bool) -> LocalBoxFuture<'static, Result<(), Problem>>>,
+    pub link: Request<(EntityRef, bool), ()>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
 }
