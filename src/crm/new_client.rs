@@ -69,9 +69,48 @@ impl NewClient {
     }
 }
 
+/// A form the agent started, as kept between openings of the card: which record it makes and
+/// what was typed. `None` for a form that holds nothing of the agent's own (only the prefilled
+/// number), which is not worth keeping.
+pub fn draft(kind: EntityKind, form: &NewClient, prefilled: &NewClient) -> Option<String> {
+    (form != prefilled).then(|| {
+        json!({
+            "kind": kind.symbol(), "first": form.first_name, "last": form.last_name,
+            "company": form.company, "email": form.email, "phone": form.phone,
+        })
+        .to_string()
+    })
+}
+
+/// A kept form read back; anything unreadable is no draft (never a failure: it is the agent's
+/// own storage, but a page of another version may have written it).
+pub fn from_draft(text: &str) -> Option<(EntityKind, NewClient)> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    let kind = EntityKind::from_symbol(value.get("kind").and_then(Value::as_str))
+        .filter(|k| matches!(k, EntityKind::Contact | EntityKind::Lead))?;
+    let field = |name: &str| value.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+    Some((
+        kind,
+        NewClient { first_name: field("first"), last_name: field("last"), company: field("company"), email: field("email"), phone: field("phone") },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_started_form_is_kept_and_read_back_whole() {
+        let prefilled = NewClient { phone: "+1 202 555 0123".into(), ..NewClient::default() };
+        assert_eq!(draft(EntityKind::Lead, &prefilled, &prefilled), None, "nothing typed, nothing kept");
+        let typed = NewClient { first_name: "Olga".into(), company: "Nord \"AG\"".into(), ..prefilled.clone() };
+        let kept = draft(EntityKind::Lead, &typed, &prefilled).unwrap();
+        assert_eq!(from_draft(&kept), Some((EntityKind::Lead, typed)));
+        for broken in ["", "{", "null", r#"{"kind":"DEAL"}"#, r#"{"kind":7}"#, r#"[1]"#] {
+            assert_eq!(from_draft(broken), None, "{broken}");
+        }
+        assert_eq!(from_draft(r#"{"kind":"CONTACT","first":1}"#), Some((EntityKind::Contact, NewClient::default())));
+    }
 
     fn form() -> NewClient {
         NewClient { first_name: "Jane".into(), phone: "+1 202 555 0123".into(), ..Default::default() }

@@ -89,7 +89,7 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
     match caller {
         Caller::Known(card) => view! { <ClientView card=*card has_others=has_others call_id=call.call_id.clone()/> }.into_any(),
         Caller::Several(candidates) => view! { <Chooser candidates=candidates/> }.into_any(),
-        Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default()/> }.into_any(),
+        Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default() call_id=call.call_id.clone()/> }.into_any(),
         Caller::NoNumber => view! {
             <section class="client client-unknown" data-testid="hidden-number">
                 <h1>{t.hidden_number}</h1>
@@ -102,7 +102,7 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
 }
 
 #[component]
-fn UnknownCaller(number: String) -> impl IntoView {
+fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
     let digits = phone::digits(&number);
     let country = phone::split_calling_code(&digits)
@@ -115,7 +115,7 @@ fn UnknownCaller(number: String) -> impl IntoView {
             {country.map(|c| view! { <p data-testid="caller-country">{c}</p> })}
             <p class="muted">{t.unknown_caller_hint}</p>
             <LinkExisting number=Some(number.clone())/>
-            <CreateCaller number=number.clone()/>
+            <CreateCaller number=number.clone() call_id=call_id/>
         </section>
     }
 }

@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::entity::EntityKind;
-use crate::crm::new_client::{FieldProblem, NewClient};
+use crate::crm::new_client::{self, FieldProblem, NewClient};
+use crate::drafts::Drafts;
 use crate::i18n::Texts;
 use crate::screen::Problem;
 
@@ -19,13 +20,32 @@ fn explain(t: &Texts, p: FieldProblem) -> &'static str {
     }
 }
 
+/// Where the form is kept among the call's drafts, and its reason to hold the card open.
+const DRAFT: &str = "new-client";
+
 #[component]
-pub fn CreateCaller(number: String) -> impl IntoView {
+pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
     let backend = Backend::context();
-    let kind = RwSignal::new(None::<EntityKind>);
+    let drafts = Drafts::for_call(call_id.as_deref());
     // The caller's number, written for reading (with its `+` when international).
-    let form = RwSignal::new(NewClient { phone: crate::crm::phone::display(&number), ..NewClient::default() });
+    let prefilled = NewClient { phone: crate::crm::phone::display(&number), ..NewClient::default() };
+    // A form the agent started before the tab reloaded or the card closed comes back as it was.
+    let kept = new_client::from_draft(&drafts.get_for_call(DRAFT));
+    let kind = RwSignal::new(kept.as_ref().map(|(k, _)| *k));
+    let form = RwSignal::new(kept.map_or_else(|| prefilled.clone(), |(_, typed)| typed));
+    let hold = backend.map(|b| b.with_value(|b| b.hold.clone()));
+    // Kept at every change, and the card held open while the form holds anything typed.
+    let keeper = drafts.clone();
+    let keep_hold = hold.clone();
+    Effect::new(move |_| {
+        let draft = kind.get().and_then(|k| form.with(|f| new_client::draft(k, f, &prefilled)));
+        keeper.set_for_call(DRAFT, draft.as_deref().unwrap_or_default());
+        if let Some(h) = &keep_hold {
+            h.set(DRAFT, draft.is_some());
+        }
+    });
+    let keeping = StoredValue::new_local((drafts, hold));
     let tried = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<Problem>);
@@ -57,9 +77,18 @@ pub fn CreateCaller(number: String) -> impl IntoView {
         pending.set(true);
         failure.set(None);
         let creating = b.with_value(|b| (b.create)((k, form.get_untracked())));
+        // The card of the new record replaces this form before the answer is read here: what
+        // runs after the save touches no state of the form's own.
+        let (drafts, hold) = keeping.get_value();
         spawn_local(async move {
-            if let Err(problem) = creating.await {
-                failure.set(Some(problem));
+            match creating.await {
+                Ok(()) => {
+                    drafts.set_for_call(DRAFT, "");
+                    if let Some(h) = &hold {
+                        h.set(DRAFT, false);
+                    }
+                }
+                Err(problem) => failure.set(Some(problem)),
             }
             pending.set(false);
         });
