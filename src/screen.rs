@@ -117,6 +117,10 @@ impl Problem {
                 ("admin-only", t.problem_admin_only, t.problem_admin_only_advice.to_string(), false)
             }
             ErrorKind::Forbidden => ("forbidden", t.problem_forbidden, t.problem_forbidden_advice.to_string(), false),
+            // The method time budget: ten minutes' window, not seconds (rest/retry.rs).
+            ErrorKind::Limit if portal_code == "OPERATION_TIME_LIMIT" => {
+                ("time-limit", t.problem_time_limit, t.problem_time_limit_advice.to_string(), true)
+            }
             ErrorKind::Limit => ("limit", t.problem_limit, t.problem_limit_advice.to_string(), true),
             ErrorKind::Unavailable => ("unavailable", t.problem_unavailable, t.problem_unavailable_advice.to_string(), true),
             ErrorKind::Failed => ("server", t.problem_failed, t.problem_failed_advice.to_string(), true),

@@ -236,7 +236,10 @@
   if (isCallCard) {
     // getStatus: the call as the call card knows it (docs: widgets/ui-interaction/call-card/
     // get-status.md). The status object itself is built by the sandbox's server (portal.rs).
-    commands.getStatus = () => config.status;
+    commands.getStatus = async () => {
+      if (config.statusDelayMs > 0) await new Promise((done) => setTimeout(done, config.statusDelayMs));
+      return config.status;
+    };
     commands.disableAutoClose = () => {
       holdUntil = Date.now() + HOLD_MS;
       document.body.dataset.autoClose = "disabled";

@@ -69,6 +69,10 @@ fn typed_status(scenario: &Scenario) -> Value {
             Some((k.to_string(), typed))
         })
         .collect();
+    if let Some((kind, id)) = scenario.status_bound {
+        status.insert("CRM_ENTITY_TYPE".into(), json!(kind));
+        status.insert("CRM_ENTITY_ID".into(), json!(id.parse::<u64>().unwrap_or(0)));
+    }
     status.entry("CRM_BINDINGS").or_insert(json!([]));
     status.entry("CALL_STATE").or_insert(json!("idle"));
     Value::Object(status)
@@ -187,6 +191,7 @@ fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, b
         "appSid": app_sid,
         "widgetOrigin": origin_of(handler),
         "status": typed_status(scenario),
+        "statusDelayMs": scenario.status_delay_ms,
         "autoCloseMs": AUTO_CLOSE_MS,
         "mobile": scenario.mobile,
         "refreshNeverAnswers": scenario.refresh_never_answers,

@@ -45,6 +45,12 @@ pub struct Scenario {
     /// The card is shown in the portal's mobile app, which has no slider: `openPath` answers
     /// `METHOD_NOT_SUPPORTED_ON_DEVICE` (rest's `applayout.js`).
     pub mobile: bool,
+    /// The portal bound the call to this record after the tab opened: `getStatus` names it
+    /// though the posted options did not (`CRM_ENTITY_TYPE`, `CRM_ENTITY_ID`).
+    pub status_bound: Option<(&'static str, &'static str)>,
+    /// Milliseconds before the portal answers `getStatus`. A test knob, not a portal figure: the
+    /// call card's page answers from its own state, but a busy page answers late.
+    pub status_delay_ms: u64,
 }
 
 impl Scenario {
@@ -76,6 +82,8 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
         admin: true,
         install: false,
         mobile: false,
+        status_bound: None,
+        status_delay_ms: 0,
     }
 }
 
@@ -123,6 +131,17 @@ pub const ALL: &[Scenario] = &[
           ("LINE_NAME", "Санкт-Петербург"), ("CRM_ENTITY_TYPE", ""), ("CRM_ENTITY_ID", "0"), ("CALL_DIRECTION", "incoming"),
           ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
     ),
+    Scenario {
+        status_bound: Some(("COMPANY", "3")),
+        status_delay_ms: 1500,
+        ..call(
+            "bound-while-opening",
+            "The shared switchboard number again; the portal binds the call to the company while the tab opens, and says so in getStatus 1.5 s later.",
+            &[("CALL_ID", "externalCall.5eb2"), ("PHONE_NUMBER", "78125550100"), ("LINE_NUMBER", "78125550000"),
+              ("LINE_NAME", "Санкт-Петербург"), ("CRM_ENTITY_TYPE", ""), ("CRM_ENTITY_ID", "0"), ("CALL_DIRECTION", "incoming"),
+              ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
     Scenario {
         faults: &[Fault::Error { method: "crm.activity.list", status: 500, code: "INTERNAL_SERVER_ERROR", description: "Internal server error" }],
         ..call(

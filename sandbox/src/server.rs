@@ -98,8 +98,9 @@ struct Session {
     refresh_id: String,
     /// Call events waiting for the portal page to fire them (`/__sandbox/event`).
     events: Vec<Value>,
-    /// Methods that fail the next N times they are called directly (`/__sandbox/fail`).
-    transient: Vec<(String, u32)>,
+    /// Methods that fail the next N times they are called directly (`/__sandbox/fail`), and
+    /// whether as an uncaught PHP error (the HTML page) rather than the JSON envelope.
+    transient: Vec<(String, u32, bool)>,
 }
 
 /// An issued access token.
@@ -328,10 +329,14 @@ impl Sandbox {
     fn transient_failure(&self, app_sid: &str, method: &str) -> Result<(), Fail> {
         let mut sessions = lock(&self.sessions);
         let Some(session) = sessions.get_mut(app_sid) else { return Ok(()) };
-        match session.transient.iter_mut().find(|(m, left)| m.eq_ignore_ascii_case(method) && *left > 0) {
-            Some((_, left)) => {
+        match session.transient.iter_mut().find(|(m, left, _)| m.eq_ignore_ascii_case(method) && *left > 0) {
+            Some((_, left, page)) => {
                 *left -= 1;
-                Err(Fail::new(500, "INTERNAL_SERVER_ERROR", "Internal server error"))
+                Err(if *page {
+                    Fail::php_type_error("a failure arranged by a test")
+                } else {
+                    Fail::new(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+                })
             }
             None => Ok(()),
         }
@@ -762,17 +767,22 @@ struct FailQuery {
     method: String,
     #[serde(default = "one")]
     times: u32,
+    /// Fail as an uncaught PHP error does (HTTP 500 with the portal's HTML page), which a
+    /// passing fault such as a lost database connection also produces.
+    #[serde(default)]
+    page: bool,
 }
 
 fn one() -> u32 {
     1
 }
 
-/// For tests: the session's next `times` direct calls of `method` answer 500.
+/// For tests: the session's next `times` direct calls of `method` answer 500 (`page`: the
+/// HTML error page instead of the JSON envelope).
 async fn arrange_failure(State(sb): State<Arc<Sandbox>>, Query(q): Query<FailQuery>) -> StatusCode {
     match lock(&sb.sessions).get_mut(&q.session) {
         Some(s) => {
-            s.transient.push((q.method, q.times));
+            s.transient.push((q.method, q.times, q.page));
             StatusCode::NO_CONTENT
         }
         None => StatusCode::NOT_FOUND,

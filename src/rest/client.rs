@@ -28,7 +28,8 @@ const REFRESH_TIMEOUT_MS: i32 = 10_000;
 const REFRESH_AHEAD_MS: f64 = 60_000.0;
 /// A request the portal has not answered in this long is given up: the agent gets an error
 /// and a retry instead of a card that loads forever.
-const REQUEST_TIMEOUT_MS: i32 = 15_000;
+const REQUEST_TIMEOUT_S: u32 = 15;
+const REQUEST_TIMEOUT_MS: i32 = REQUEST_TIMEOUT_S as i32 * 1000;
 
 type Renewal = Shared<LocalBoxFuture<'static, Result<(), RestError>>>;
 
@@ -105,13 +106,14 @@ impl RestClient {
 
     /// Calls one method.
     pub async fn call(&self, method: &str, params: &Value) -> Result<Success, RestError> {
-        self.post(method, form::encode(params), None).await
+        self.post(method, form::encode(params), retry::is_read(method), None).await
     }
 
     /// Runs a batch: one request, whatever the number of commands. `abort` drops it when the
     /// answer no longer matters (the card moved on to another client).
     pub async fn batch(&self, batch: &Batch, abort: Option<&AbortSignal>) -> Result<BatchReply, RestError> {
-        let reply = self.post("batch", batch.form_body(), abort).await?;
+        let read = batch.commands.iter().all(|c| retry::is_read(&c.method));
+        let reply = self.post("batch", batch.form_body(), read, abort).await?;
         BatchReply::parse(&reply.result).map_err(|_| RestError::Malformed { status: 200 })
     }
 
@@ -157,7 +159,8 @@ impl RestClient {
     }
 
     /// POSTs a form body with the token appended, renewing and retrying as the policy says.
-    async fn post(&self, method: &str, body: String, abort: Option<&AbortSignal>) -> Result<Success, RestError> {
+    /// `read`: the request changes nothing, so sending it again after a lost reply is safe.
+    async fn post(&self, method: &str, body: String, read: bool, abort: Option<&AbortSignal>) -> Result<Success, RestError> {
         let mut attempt = 0;
         let mut renewed = false;
         let mut waiting: Option<Waiting> = None;
@@ -172,7 +175,7 @@ impl RestClient {
             if abort.is_some_and(AbortSignal::aborted) {
                 return Err(error);
             }
-            match retry::decide(&error, attempt, renewed, browser::random()) {
+            match retry::decide(&error, attempt, renewed, read, browser::random()) {
                 Decision::Refresh => {
                     renewed = true;
                     self.renew().await?;
@@ -203,7 +206,7 @@ impl RestClient {
             .map_err(|e| RestError::Network(e.to_string()))?;
         let response = request.send().await.map_err(|e| {
             if timeout.expired() {
-                RestError::Network(format!("no answer within {} seconds", REQUEST_TIMEOUT_MS / 1000))
+                RestError::Timeout { seconds: REQUEST_TIMEOUT_S }
             } else {
                 RestError::Network(e.to_string())
             }

@@ -40,8 +40,10 @@ pub enum ErrorKind {
 /// Why a REST call failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RestError {
-    /// No HTTP reply at all: offline, blocked, aborted or timed out.
+    /// No HTTP reply at all: offline, blocked or aborted.
     Network(String),
+    /// No reply within the request's deadline (in seconds).
+    Timeout { seconds: u32 },
     /// The portal answered with its error envelope.
     Api { status: u16, error: ApiError },
     /// The reply was not a REST envelope (an HTML error page, truncated JSON…).
@@ -56,7 +58,7 @@ pub enum RestError {
 impl RestError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            RestError::Network(_) | RestError::Late => ErrorKind::Unavailable,
+            RestError::Network(_) | RestError::Timeout { .. } | RestError::Late => ErrorKind::Unavailable,
             // An HTML page from a gateway (502–504) means nobody answered behind it; anything
             // else unreadable is the portal failing.
             RestError::Malformed { status: 502..=504 } => ErrorKind::Unavailable,
@@ -90,6 +92,7 @@ impl fmt::Display for RestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RestError::Network(why) => write!(f, "the portal could not be reached ({why})"),
+            RestError::Timeout { seconds } => write!(f, "the portal could not be reached (no answer within {seconds} seconds)"),
             RestError::Api { status, error } if error.description.is_empty() => {
                 write!(f, "the portal answered {} (HTTP {status})", error.code)
             }

@@ -53,3 +53,65 @@ async fn a_started_creation_survives_a_reload_and_holds_the_card_open() {
     assert!(!agent.exists("[data-testid=create-form]").await, "a saved form does not come back");
     agent.close().await;
 }
+
+#[tokio::test]
+async fn the_method_time_limit_is_explained_at_once_not_waited_for() {
+    let agent = Agent::open("time-limited").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    // The next client's card is a second `batch`: over this method's budget for ten minutes.
+    let asked = std::time::Instant::now();
+    agent.click_portal("[data-testid=portal-next-client]").await;
+    assert!(agent.wait_for("[data-testid=error]", Duration::from_secs(5)).await, "no error screen");
+    assert!(asked.elapsed() < Duration::from_secs(3), "waited {:?}", asked.elapsed());
+    assert_eq!(agent.attr("[data-testid=error]", "data-problem").await.as_deref(), Some("time-limit"));
+    let advice = agent.text("[data-testid=error-detail]").await.unwrap_or_default();
+    assert!(advice.contains("within ten minutes"), "{advice}");
+    let calls = agent.rest_calls();
+    assert_eq!(calls, [("batch".to_string(), 200), ("batch".to_string(), 429)], "asked once, not retried");
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_read_whose_reply_was_lost_is_asked_again_a_write_is_not() {
+    let agent = Agent::open("several-matches").await;
+    assert!(agent.exists("[data-testid=chooser]").await);
+    // The pick's batch meets the portal's HTML error page once (a passing fault): asked again.
+    assert_eq!(agent.sandbox_post("fail&method=batch&page=true", ""), 204);
+    agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
+    assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await, "the card did not come");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    let calls = agent.rest_calls();
+    assert_eq!(calls[1..], [("batch".to_string(), 500), ("batch".to_string(), 200)], "{calls:?}");
+    assert!(!agent.exists("[data-testid=retrying]").await, "the notice goes once it worked");
+
+    // A comment is a write: the same fault is shown, never sent a second time.
+    assert_eq!(agent.sandbox_post("fail&method=crm.timeline.comment.add&page=true", ""), 204);
+    agent.type_into("[data-testid=comment-text]", "Sent once").await;
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for("[data-testid=comment-error]", Duration::from_secs(5)).await);
+    let adds = agent.rest_calls().into_iter().filter(|(m, _)| m == "crm.timeline.comment.add").count();
+    assert_eq!(adds, 1);
+    assert_eq!(agent.value("[data-testid=comment-text]").await.as_deref(), Some("Sent once"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_late_status_never_overwrites_the_agents_pick() {
+    let agent = Agent::open("bound-while-opening").await;
+    assert!(agent.exists("[data-testid=chooser]").await);
+    // The agent picks before the portal's getStatus (1.5 s late) names the company.
+    agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(agent.attr("[data-testid=client]", "data-entity").await.as_deref(), Some("CONTACT:29"));
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_late_status_moves_an_untouched_card_to_the_bound_record() {
+    let agent = Agent::open("bound-while-opening").await;
+    assert!(agent.exists("[data-testid=chooser]").await);
+    assert!(agent.wait_for("[data-testid=client][data-entity='COMPANY:3']", Duration::from_secs(5)).await, "the card did not follow the portal's binding");
+    agent.close().await;
+}

@@ -215,3 +215,30 @@ async fn a_cdn_build_loads_its_assets_from_another_origin_and_checks_their_integ
     let _ = std::fs::remove_dir_all(&handler_dist);
     let _ = std::fs::remove_dir_all(&assets);
 }
+
+/// What the call card may weigh on the wire: every release file, brotli at quality 11, summed.
+/// Raised only with a measured reason in the change that needs it (README, "Bundle budget").
+const BUNDLE_BUDGET_BROTLI: u64 = 232_000;
+
+#[test]
+fn the_release_bundle_stays_within_its_budget() {
+    let dist = root().join("dist");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
+        .expect("dist/ exists: run `make build`")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    let mut total = 0;
+    let mut each = Vec::new();
+    for path in &files {
+        let out = Command::new("brotli").args(["-q", "11", "-c"]).arg(path).output().expect("brotli (Debian's, installed by make setup)");
+        assert!(out.status.success(), "brotli failed on {}", path.display());
+        total += out.stdout.len() as u64;
+        each.push(format!("{}: {}", path.file_name().unwrap_or_default().to_string_lossy(), out.stdout.len()));
+    }
+    assert!(files.iter().any(|p| p.extension().is_some_and(|e| e == "wasm")), "no wasm in dist/");
+    println!("release bundle, brotli-11: {total} B of {BUNDLE_BUDGET_BROTLI} ({})", each.join(", "));
+    assert!(total <= BUNDLE_BUDGET_BROTLI, "the release bundle is {total} B brotli-11, over its budget of {BUNDLE_BUDGET_BROTLI} B: {each:?}");
+}
