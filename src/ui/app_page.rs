@@ -1,7 +1,7 @@
 //! The app's own page: is the call card tab bound, and to this deployment; the app's scopes;
-//! the administrator's controls; the installation step's progress. The whole page is rendered
-//! anew when its state changes (it changes a few times per visit), so it needs no reactive
-//! parts but the test call's input: plain conditionals keep its code small.
+//! the administrator's controls; the installation step's progress. The page stays mounted
+//! while its state changes: each part follows the state, and what the administrator typed (the
+//! test call's number) and where the keyboard focus is survive every update.
 
 use leptos::prelude::*;
 
@@ -12,34 +12,43 @@ use crate::screen::Problem;
 use crate::theme::Theme;
 
 #[component]
-pub fn AppPageView(page: AppPage, act: Callback<Action>, test_call: Callback<String>) -> impl IntoView {
+pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Callback<String>) -> impl IntoView {
     let a = lang().app_page();
-    let heading = if page.install { a.install_title } else { a.title };
-    let offered = page.offered();
-    let buttons = offered
-        .into_iter()
-        .map(|action| {
-            let (label, testid, primary) = face(action);
-            view! {
-                <button type="button" class:secondary=!primary data-testid=testid on:click=move |_| act.run(action)>{label}</button>
-            }
-        })
-        .collect_view();
+    let heading = move || if page.with(|p| p.install) { a.install_title } else { a.title };
+    let buttons = move || {
+        page.with(AppPage::offered)
+            .into_iter()
+            .map(|action| {
+                let (label, testid, primary) = face(action);
+                view! {
+                    <button type="button" class:secondary=!primary data-testid=testid on:click=move |_| act.run(action)>{label}</button>
+                }
+            })
+            .collect_view()
+    };
+    // Each part re-renders only when its own piece of the state changes.
+    let outcome = Memo::new(move |_| page.with(|p| (p.outcome.clone(), p.install)));
+    let reading = Memo::new(move |_| page.with(|p| (p.reading.clone(), p.handler.clone())));
+    let can_test_call = Memo::new(move |_| page.with(|p| p.can_test_call().is_some()));
+    // Kept here, not in the form: the form goes while the page checks the tab again.
+    let test_number = RwSignal::new(String::new());
     view! {
         <section class="app-page" data-testid="app-page">
             <h1>{heading}</h1>
             <p class="muted">{a.intro}</p>
-            {page.outcome.clone().map(|o| view! { <OutcomeView outcome=o install=page.install/> })}
-            {match page.reading.clone() {
-                Reading::Pending => view! { <p class="status-loading" role="status">{a.checking}</p> }.into_any(),
-                Reading::Failed(problem) => view! {
+            {move || { let (o, install) = outcome.get(); o.map(|o| view! { <OutcomeView outcome=o install=install/> }) }}
+            {move || match reading.get() {
+                (Reading::Pending, _) => view! { <p class="status-loading" role="status">{a.checking}</p> }.into_any(),
+                (Reading::Failed(problem), _) => view! {
                     <ActionError testid="app-reading-error" headline=a.tab_unknown problem=problem/>
                 }.into_any(),
-                Reading::Known(installation) => view! { <InstallationView installation=installation handler=page.handler.clone()/> }.into_any(),
+                (Reading::Known(installation), handler) => view! { <InstallationView installation=installation handler=handler/> }.into_any(),
             }}
-            {page.busy.is_some().then(|| view! { <p class="status-loading" data-testid="app-working" role="status">{a.working}</p> })}
+            {move || page.with(|p| p.busy.is_some()).then(|| view! { <p class="status-loading" data-testid="app-working" role="status">{a.working}</p> })}
             <div class="app-actions">{buttons}</div>
-            {page.can_test_call().map(|_| view! { <TestCallForm test_call=test_call/> })}
+            <Show when=move || can_test_call.get()>
+                <TestCallForm test_call=test_call number=test_number/>
+            </Show>
             <ThemeChoice/>
         </section>
     }
@@ -90,10 +99,9 @@ fn ThemeChoice() -> impl IntoView {
 
 /// A test call: the number, and the button that asks the portal to show its call card.
 #[component]
-fn TestCallForm(test_call: Callback<String>) -> impl IntoView {
+fn TestCallForm(test_call: Callback<String>, number: RwSignal<String>) -> impl IntoView {
     let a = lang().app_page();
     let (label, testid, _) = face(Action::TestCall);
-    let number = RwSignal::new(String::new());
     view! {
         <h2>{a.test_heading}</h2>
         <p class="muted">{a.test_hint}</p>

@@ -107,6 +107,20 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
     let t = texts();
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
     let language = use_context::<RwSignal<Lang>>();
+    // Which view is mounted: the app page stays mounted through its own updates and follows
+    // them itself; every other change of screen mounts the view anew.
+    let mounted = Memo::new(move |_| {
+        screen.with(|s| match s {
+            Screen::AppPage(_) => Screen::AppPage(crate::install::AppPage::new(String::new(), false)),
+            other => other.clone(),
+        })
+    });
+    let app_page = Signal::derive(move || {
+        screen.with(|s| match s {
+            Screen::AppPage(page) => page.clone(),
+            _ => crate::install::AppPage::new(String::new(), false),
+        })
+    });
     view! {
         <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || screen.with(|s| s.data_state())>
             {live.map(|live| view! {
@@ -115,13 +129,13 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
                 </Show>
                 {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" role="status">{n}</div> })}
             })}
-            {move || match screen.get() {
+            {move || match mounted.get() {
                 Screen::Loading => view! { <Loading/> }.into_any(),
                 Screen::Card { call, caller, others } => view! {
                     <CallSummary call=call.clone()/>
                     <CallerView caller=caller call=call has_others=!others.is_empty()/>
                 }.into_any(),
-                Screen::AppPage(page) => view! { <app_page::AppPageView page=page act=handlers.app_action test_call=handlers.test_call/> }.into_any(),
+                Screen::AppPage(_) => view! { <app_page::AppPageView page=app_page act=handlers.app_action test_call=handlers.test_call/> }.into_any(),
                 Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
                 Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
             }}

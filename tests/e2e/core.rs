@@ -115,3 +115,23 @@ async fn a_late_status_moves_an_untouched_card_to_the_bound_record() {
     assert!(agent.wait_for("[data-testid=client][data-entity='COMPANY:3']", Duration::from_secs(5)).await, "the card did not follow the portal's binding");
     agent.close().await;
 }
+
+#[tokio::test]
+async fn the_app_page_updates_in_place_and_keeps_what_was_typed() {
+    let agent = Agent::open("app-home").await;
+    assert!(agent.wait_for("[data-testid=test-number]", Duration::from_secs(5)).await);
+    agent.set_value("[data-testid=test-number]", "12").await;
+    agent.eval("document.querySelector('[data-testid=test-number]').dataset.mark = 'kept'; return true;", vec![]).await;
+    agent.click("[data-testid=app-test-call]").await;
+    assert!(agent.wait_for("[data-testid=app-outcome]", Duration::from_secs(3)).await);
+    assert!(agent.text("[data-testid=app-outcome]").await.unwrap_or_default().contains("5 to 15 digits"));
+    // The number is still there to be corrected, in the same field: updated in place.
+    assert_eq!(agent.value("[data-testid=test-number]").await.as_deref(), Some("12"));
+    assert_eq!(agent.attr("[data-testid=test-number]", "data-mark").await.as_deref(), Some("kept"));
+    // Checking the tab again hides the test call while the user is unknown; the number stays.
+    agent.click("[data-testid=app-check]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(agent.wait_for("[data-testid=test-number]", Duration::from_secs(3)).await);
+    assert_eq!(agent.value("[data-testid=test-number]").await.as_deref(), Some("12"));
+    agent.close().await;
+}
