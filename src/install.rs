@@ -228,7 +228,7 @@ fn binding(entry: &Value) -> Option<Binding> {
 }
 
 /// Something the app page can be asked to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Read the installation again.
     Check,

@@ -15,16 +15,29 @@ use crate::theme::Theme;
 pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Callback<String>) -> impl IntoView {
     let a = lang().app_page();
     let heading = move || if page.with(|p| p.install) { a.install_title } else { a.title };
+    // While an action runs, the buttons stay where they were, marked unavailable (not removed,
+    // not `disabled`: either would drop the keyboard focus to the page); a button that stays
+    // offered after it keeps its element, and so the focus.
+    let busy = Memo::new(move |_| page.with(|p| p.busy.is_some()));
+    let offered = Memo::new(move |previous: Option<&Vec<Action>>| {
+        match (busy.get(), previous) {
+            (true, Some(previous)) => previous.clone(),
+            _ => page.with(AppPage::offered),
+        }
+    });
     let buttons = move || {
-        page.with(AppPage::offered)
-            .into_iter()
-            .map(|action| {
-                let (label, testid, primary) = face(action);
-                view! {
-                    <button type="button" class:secondary=!primary data-testid=testid on:click=move |_| act.run(action)>{label}</button>
+        view! {
+            <For each=move || offered.get() key=|action| *action let:action>
+                {
+                    let (label, testid, primary) = face(action);
+                    view! {
+                        <button type="button" class:secondary=!primary data-testid=testid
+                            aria-disabled=move || busy.get().then_some("true")
+                            on:click=move |_| if !busy.get_untracked() { act.run(action) }>{label}</button>
+                    }
                 }
-            })
-            .collect_view()
+            </For>
+        }
     };
     // Each part re-renders only when its own piece of the state changes.
     let outcome = Memo::new(move |_| page.with(|p| (p.outcome.clone(), p.install)));
@@ -44,7 +57,7 @@ pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Call
                 }.into_any(),
                 (Reading::Known(installation), handler) => view! { <InstallationView installation=installation handler=handler/> }.into_any(),
             }}
-            {move || page.with(|p| p.busy.is_some()).then(|| view! { <p class="status-loading" data-testid="app-working" role="status">{a.working}</p> })}
+            {move || busy.get().then(|| view! { <p class="status-loading" data-testid="app-working" role="status">{a.working}</p> })}
             <div class="app-actions">{buttons}</div>
             <Show when=move || can_test_call.get()>
                 <TestCallForm test_call=test_call number=test_number/>

@@ -135,3 +135,21 @@ async fn the_app_page_updates_in_place_and_keeps_what_was_typed() {
     assert_eq!(agent.value("[data-testid=test-number]").await.as_deref(), Some("12"));
     agent.close().await;
 }
+
+#[tokio::test]
+async fn the_app_pages_buttons_keep_the_keyboard_focus_through_an_action() {
+    let agent = Agent::open("app-home&latency=400").await;
+    assert!(agent.wait_for("[data-testid=app-check]", Duration::from_secs(5)).await);
+    agent.eval("document.querySelector('[data-testid=app-check]').focus(); return true;", vec![]).await;
+    agent.eval("document.querySelector('[data-testid=app-check]').click(); return true;", vec![]).await;
+    // While the check runs the button stays, marked unavailable, and keeps the focus.
+    assert!(agent.wait_for("[data-testid=app-working]", Duration::from_secs(2)).await);
+    assert_eq!(agent.attr("[data-testid=app-check]", "aria-disabled").await.as_deref(), Some("true"));
+    let focused = "return document.activeElement && document.activeElement.dataset.testid || null;";
+    assert_eq!(agent.eval(focused, vec![]).await, serde_json::json!("app-check"));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!agent.exists("[data-testid=app-working]").await);
+    assert_eq!(agent.attr("[data-testid=app-check]", "aria-disabled").await, None);
+    assert_eq!(agent.eval(focused, vec![]).await, serde_json::json!("app-check"));
+    agent.close().await;
+}
