@@ -98,6 +98,7 @@ pub fn start() {
             retrying: RwSignal::new(false),
             notice: RwSignal::new(None),
             focus_heading: RwSignal::new(false),
+            loading_next: RwSignal::new(false),
         };
         provide_context(live);
         let frame = inputs.frame.clone();
@@ -109,6 +110,8 @@ pub fn start() {
         let aborter = StoredValue::new_local(None::<web_sys::AbortController>);
         let begin = move || {
             generation.update_value(|g| *g += 1);
+            // Whatever was loading is dropped: only the newest load says it is under way.
+            live.loading_next.set(false);
             if let Some(old) = aborter.get_value() {
                 old.abort();
             }
@@ -150,14 +153,16 @@ pub fn start() {
         };
         boot();
 
+        // The card on screen stays while the next one loads, so nothing blanks or jumps.
         let show = move |entity: EntityRef, others: Vec<Candidate>| {
             let Some(s) = session.get_value() else { return };
-            screen.set(Screen::Loading);
             let (gen, controller) = begin();
+            live.loading_next.set(true);
             spawn_local(async move {
                 let next = record(&s, entity, others, lang, controller.map(|c| c.signal()).as_ref()).await;
                 if generation.get_value() == gen {
                     screen.set(next);
+                    live.loading_next.set(false);
                 }
             });
         };

@@ -45,6 +45,7 @@ impl Lang {
 #[derive(Debug)]
 pub struct Texts {
     pub loading: &'static str,
+    pub loading_record: &'static str,
     pub incoming: &'static str,
     pub outgoing: &'static str,
     pub callback: &'static str,
@@ -172,6 +173,7 @@ pub struct Texts {
 
 pub static EN: Texts = Texts {
     loading: "Looking up the caller…",
+    loading_record: "Loading the record…",
     incoming: "Incoming call",
     outgoing: "Outgoing call",
     callback: "Callback",
@@ -288,6 +290,7 @@ pub static EN: Texts = Texts {
 
 pub static RU: Texts = Texts {
     loading: "Ищем звонящего…",
+    loading_record: "Загружаем запись…",
     incoming: "Входящий звонок",
     outgoing: "Исходящий звонок",
     callback: "Обратный звонок",
@@ -404,6 +407,7 @@ pub static RU: Texts = Texts {
 
 pub static DE: Texts = Texts {
     loading: "Anrufer wird gesucht…",
+    loading_record: "Datensatz wird geladen…",
     incoming: "Eingehender Anruf",
     outgoing: "Ausgehender Anruf",
     callback: "Rückruf",

@@ -16,8 +16,9 @@ pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Call
     let a = lang().app_page();
     let heading = move || if page.with(|p| p.install) { a.install_title } else { a.title };
     // While an action runs, the buttons stay where they were, marked unavailable (not removed,
-    // not `disabled`: either would drop the keyboard focus to the page); a button that stays
-    // offered after it keeps its element, and so the focus.
+    // not `disabled`: either would drop the keyboard focus to the page). The memo re-renders
+    // them only when the set of actions changes, so after an action that leaves it as it was
+    // (a check) the focused button is still the same element.
     let busy = Memo::new(move |_| page.with(|p| p.busy.is_some()));
     let offered = Memo::new(move |previous: Option<&Vec<Action>>| {
         match (busy.get(), previous) {
@@ -26,22 +27,23 @@ pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Call
         }
     });
     let buttons = move || {
-        view! {
-            <For each=move || offered.get() key=|action| *action let:action>
-                {
-                    let (label, testid, primary) = face(action);
-                    view! {
-                        <button type="button" class:secondary=!primary data-testid=testid
-                            aria-disabled=move || busy.get().then_some("true")
-                            on:click=move |_| if !busy.get_untracked() { act.run(action) }>{label}</button>
-                    }
+        offered
+            .get()
+            .into_iter()
+            .map(|action| {
+                let (label, testid, primary) = face(action);
+                view! {
+                    <button type="button" class:secondary=!primary data-testid=testid
+                        aria-disabled=move || busy.get().then_some("true")
+                        on:click=move |_| if !busy.get_untracked() { act.run(action) }>{label}</button>
                 }
-            </For>
-        }
+            })
+            .collect_view()
     };
-    // Each part re-renders only when its own piece of the state changes.
-    let outcome = Memo::new(move |_| page.with(|p| (p.outcome.clone(), p.install)));
-    let reading = Memo::new(move |_| page.with(|p| (p.reading.clone(), p.handler.clone())));
+    // The outcome and the reading hold nothing the administrator typed or focuses: they are
+    // simply drawn again with the page.
+    let outcome = move || page.with(|p| (p.outcome.clone(), p.install));
+    let reading = move || page.with(|p| (p.reading.clone(), p.handler.clone()));
     let can_test_call = Memo::new(move |_| page.with(|p| p.can_test_call().is_some()));
     // Kept here, not in the form: the form goes while the page checks the tab again.
     let test_number = RwSignal::new(String::new());
@@ -49,8 +51,8 @@ pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Call
         <section class="app-page" data-testid="app-page">
             <h1>{heading}</h1>
             <p class="muted">{a.intro}</p>
-            {move || { let (o, install) = outcome.get(); o.map(|o| view! { <OutcomeView outcome=o install=install/> }) }}
-            {move || match reading.get() {
+            {move || { let (o, install) = outcome(); o.map(|o| view! { <OutcomeView outcome=o install=install/> }) }}
+            {move || match reading() {
                 (Reading::Pending, _) => view! { <p class="status-loading" role="status">{a.checking}</p> }.into_any(),
                 (Reading::Failed(problem), _) => view! {
                     <ActionError testid="app-reading-error" headline=a.tab_unknown problem=problem/>

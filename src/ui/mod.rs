@@ -65,6 +65,9 @@ pub struct Live {
     /// The next screen's heading takes the keyboard focus (after a pick, "other matches", a
     /// creation), so that a keyboard or screen reader user lands on what changed.
     pub focus_heading: RwSignal<bool>,
+    /// The next card is loading while the current one stays on screen (a pick, a reload, a
+    /// creation): shown as a line above it, and in `data-state`.
+    pub loading_next: RwSignal<bool>,
 }
 
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
@@ -109,12 +112,7 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
     let language = use_context::<RwSignal<Lang>>();
     // Which view is mounted: the app page stays mounted through its own updates and follows
     // them itself; every other change of screen mounts the view anew.
-    let mounted = Memo::new(move |_| {
-        screen.with(|s| match s {
-            Screen::AppPage(_) => Screen::AppPage(crate::install::AppPage::new(String::new(), false)),
-            other => other.clone(),
-        })
-    });
+    let on_app_page = Memo::new(move |_| screen.with(|s| matches!(s, Screen::AppPage(_))));
     let app_page = Signal::derive(move || {
         screen.with(|s| match s {
             Screen::AppPage(page) => page.clone(),
@@ -122,23 +120,29 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
         })
     });
     view! {
-        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || screen.with(|s| s.data_state())>
+        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get()) { "loading" } else { screen.with(|s| s.data_state()) }
+            aria-busy=move || live.is_some_and(|l| l.loading_next.get()).then_some("true")>
             {live.map(|live| view! {
+                <Show when=move || live.loading_next.get()>
+                    <div class="banner" data-testid="loading-next" role="status">{t.loading_record}</div>
+                </Show>
                 <Show when=move || live.retrying.get()>
                     <div class="banner" data-testid="retrying" role="status">{t.retrying}</div>
                 </Show>
                 {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" role="status">{n}</div> })}
             })}
-            {move || match mounted.get() {
+            {move || if on_app_page.get() {
+                view! { <app_page::AppPageView page=app_page act=handlers.app_action test_call=handlers.test_call/> }.into_any()
+            } else { match screen.get() {
                 Screen::Loading => view! { <Loading/> }.into_any(),
                 Screen::Card { call, caller, others } => view! {
                     <CallSummary call=call.clone()/>
                     <CallerView caller=caller call=call has_others=!others.is_empty()/>
                 }.into_any(),
-                Screen::AppPage(_) => view! { <app_page::AppPageView page=app_page act=handlers.app_action test_call=handlers.test_call/> }.into_any(),
+                Screen::AppPage(_) => ().into_any(),
                 Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
                 Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
-            }}
+            }}}
         </main>
     }
 }

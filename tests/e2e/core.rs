@@ -153,3 +153,21 @@ async fn the_app_pages_buttons_keep_the_keyboard_focus_through_an_action() {
     assert_eq!(agent.eval(focused, vec![]).await, serde_json::json!("app-check"));
     agent.close().await;
 }
+
+#[tokio::test]
+async fn a_pick_keeps_the_current_screen_until_the_record_is_there() {
+    let agent = Agent::open("several-matches&latency=800").await;
+    assert!(agent.exists("[data-testid=chooser]").await);
+    agent.eval("document.querySelector(\"[data-testid=candidate][data-entity='CONTACT:29']\").click(); return true;", vec![]).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Not blanked to a spinner: the list stays, with a line saying the record is coming.
+    assert!(agent.exists("[data-testid=chooser]").await, "the screen was blanked");
+    assert!(!agent.exists("[data-testid=loading]").await);
+    assert!(agent.exists("[data-testid=loading-next]").await);
+    assert_eq!(agent.attr("[data-testid=callcard]", "aria-busy").await.as_deref(), Some("true"));
+    assert!(agent.wait_for("[data-testid=client]", Duration::from_secs(5)).await);
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    assert!(!agent.exists("[data-testid=loading-next]").await);
+    assert_eq!(agent.attr("[data-testid=callcard]", "aria-busy").await, None);
+    agent.close().await;
+}
