@@ -43,14 +43,7 @@ fn compressed(program: &str, args: &[&str], path: &Path) -> u64 {
 }
 
 fn sizes() -> String {
-    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
-    let mut files: Vec<_> = std::fs::read_dir(&dist)
-        .expect("dist/ exists: run `make build`")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-        .collect();
-    files.sort();
+    let files = harness::release_files();
     let mut s = String::from("## Release bundle\n\n| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n");
     let mut total = (0, 0, 0);
     for path in files {

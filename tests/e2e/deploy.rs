@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::harness::{config, free_port, raw_request, root, run_sandbox, status_of as status, wait_listening, Agent, Process};
+use crate::harness::{config, free_port, raw_request, release_files, root, run_sandbox, status_of as status, wait_listening, Agent, Process};
 
 /// The headers of a raw response, lowercased names.
 fn header(response: &str, name: &str) -> Option<String> {
@@ -222,14 +222,7 @@ const BUNDLE_BUDGET_BROTLI: u64 = 234_000;
 
 #[test]
 fn the_release_bundle_stays_within_its_budget() {
-    let dist = root().join("dist");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
-        .expect("dist/ exists: run `make build`")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-        .collect();
-    files.sort();
+    let files = release_files();
     let mut total = 0;
     let mut each = Vec::new();
     for path in &files {

@@ -22,6 +22,18 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The release build's files (`dist/`, built by `make build`), in name order.
+pub fn release_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("dist"))
+        .expect("dist/ exists: run `make build`")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    files
+}
+
 /// The sandbox serving the widget, started once for the whole test binary.
 pub fn sandbox() -> &'static callcard_sandbox::Running {
     static RUNNING: OnceLock<callcard_sandbox::Running> = OnceLock::new();
