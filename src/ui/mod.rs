@@ -139,6 +139,7 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
                     <CallSummary call=call.clone()/>
                     <CallerView caller=caller call=call has_others=!others.is_empty()/>
                 }.into_any(),
+                // Drawn by the branch above, which keeps it mounted.
                 Screen::AppPage(_) => ().into_any(),
                 Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
                 Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
