@@ -9,6 +9,7 @@ use super::{texts, Backend};
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
 use crate::drafts::Drafts;
+use crate::live::AutoCloseHold;
 use crate::i18n::Texts;
 use crate::screen::Problem;
 
@@ -23,6 +24,15 @@ fn explain(t: &Texts, p: FieldProblem) -> &'static str {
 /// Where the form is kept among the call's drafts, and its reason to hold the card open.
 const DRAFT: &str = "new-client";
 
+/// Keeps the form's draft (`None`: nothing worth keeping, so none) and holds the card open
+/// while there is one.
+fn keep(drafts: &Drafts, hold: Option<&AutoCloseHold>, draft: Option<&str>) {
+    drafts.set_for_call(DRAFT, draft.unwrap_or_default());
+    if let Some(hold) = hold {
+        hold.set(DRAFT, draft.is_some());
+    }
+}
+
 #[component]
 pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
@@ -35,17 +45,13 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let kind = RwSignal::new(kept.as_ref().map(|(k, _)| *k));
     let form = RwSignal::new(kept.map_or_else(|| prefilled.clone(), |(_, typed)| typed));
     let hold = backend.map(|b| b.with_value(|b| b.hold.clone()));
+    // A plain value, not state of the form's: a save replaces the form before its answer is read.
+    let keeping = StoredValue::new_local((drafts, hold));
     // Kept at every change, and the card held open while the form holds anything typed.
-    let keeper = drafts.clone();
-    let keep_hold = hold.clone();
     Effect::new(move |_| {
         let draft = kind.get().and_then(|k| form.with(|f| new_client::draft(k, f, &prefilled)));
-        keeper.set_for_call(DRAFT, draft.as_deref().unwrap_or_default());
-        if let Some(h) = &keep_hold {
-            h.set(DRAFT, draft.is_some());
-        }
+        keeping.with_value(|(drafts, hold)| keep(drafts, hold.as_ref(), draft.as_deref()));
     });
-    let keeping = StoredValue::new_local((drafts, hold));
     let tried = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<Problem>);
@@ -82,12 +88,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         let (drafts, hold) = keeping.get_value();
         spawn_local(async move {
             match creating.await {
-                Ok(()) => {
-                    drafts.set_for_call(DRAFT, "");
-                    if let Some(h) = &hold {
-                        h.set(DRAFT, false);
-                    }
-                }
+                Ok(()) => keep(&drafts, hold.as_ref(), None),
                 Err(problem) => failure.set(Some(problem)),
             }
             pending.set(false);
