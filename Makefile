@@ -21,15 +21,21 @@ ZIP := target/callcard-static.zip
 setup:
 	@scripts/setup.sh
 
+# Release builds name no path of the build machine in the wasm (panic locations): the crate
+# registry's folder and the checkout become fixed short names, so every machine builds the same
+# file. RUSTFLAGS replaces .cargo/config.toml's rustflags, so the cfg there is repeated here.
+CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+RELEASE_RUSTFLAGS := --cfg erase_components --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates --remap-path-prefix=$(CURDIR)=.
+
 ## The release build of the widget into dist/ (what users get and what the tests run): assets
 ## next to the page, so it works on any path of one origin.
 build: setup
-	trunk build --release --public-url ./
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --public-url ./
 
 ## The release build for a static host or CDN into dist/: content-hashed assets with integrity
 ## attributes, referenced at PUBLIC_URL; index.html stays small (README: cache headers).
 dist: setup
-	trunk build --release --public-url "$(PUBLIC_URL)"
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --public-url "$(PUBLIC_URL)"
 	@ls -l dist | awk 'NR > 1 { printf "  %9d  %s\n", $$5, $$9 }'
 
 ## An archive to upload as a Bitrix24-hosted static app ("Static" local app): index.html at the

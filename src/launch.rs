@@ -315,12 +315,13 @@ pub fn text(value: Option<&Value>) -> Option<String> {
 
 /// A lifetime in whole seconds: `3600`, `"3600"` and a JSON float `3600.0` alike (a frame's
 /// JavaScript numbers have no integer type); negative, fractional or absurd values are none.
-fn seconds(text: &str) -> Option<u32> {
-    if let Ok(whole) = text.parse::<u32>() {
-        return Some(whole);
+/// Read as decimal text, never as a float (a float parser would cost the module ~12 KB).
+pub fn seconds(text: &str) -> Option<u32> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b == b'0') {
+        return None;
     }
-    let value = text.parse::<f64>().ok()?;
-    (value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= f64::from(u32::MAX)).then_some(value as u32)
+    whole.parse::<u32>().ok()
 }
 
 /// A positive integer id; `"0"` and anything non-numeric mean "none".

@@ -544,27 +544,27 @@ pub fn format_date(lang: Lang, iso: &str) -> String {
 }
 
 /// An amount in its currency, grouped and placed as each language writes money:
-/// `€48,000.00`, `48.000,00 €`, `48 000,00 ₽`. Unknown currencies keep their code.
+/// `€48,000.00`, `48.000,00 €`, `48 000,00 ₽`, `-€5.00`; yen and other currencies without minor
+/// units get none. The portal's decimal text is read exactly, whatever its size (no float: a
+/// float would round large amounts and costs the module a float parser).
 pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> {
-    let value: f64 = amount.trim().parse().ok().filter(|v: &f64| v.is_finite())?;
-    let cents = (value.abs() * 100.0).round() as u64;
-    let (whole, frac) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
+    let code = currency.trim().to_ascii_uppercase();
+    let decimals = if matches!(code.as_str(), "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "PYG") { 0 } else { 2 };
+    let (negative, whole, frac) = rounded_decimal(amount.trim(), decimals)?;
     let (group, decimal) = match lang {
         Lang::En => (",", "."),
         Lang::De => (".", ","),
         Lang::Ru => ("\u{a0}", ","),
     };
     let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
             grouped.push_str(group);
         }
         grouped.push(c);
     }
-    let sign = if value < 0.0 { "-" } else { "" };
-    let number = format!("{sign}{grouped}{decimal}{frac:02}");
-    let code = currency.trim().to_ascii_uppercase();
+    let sign = if negative { "-" } else { "" };
+    let unsigned = if frac.is_empty() { grouped } else { format!("{grouped}{decimal}{frac}") };
     let symbol = match code.as_str() {
         "EUR" => Some("€"),
         "USD" => Some("$"),
@@ -576,11 +576,54 @@ pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> 
         _ => None,
     };
     Some(match (lang, symbol) {
-        (Lang::En, Some(s)) if s.chars().count() == 1 => format!("{s}{number}"),
-        (_, Some(s)) => format!("{number}\u{a0}{s}"),
-        (_, None) if code.is_empty() => number,
-        (_, None) => format!("{number}\u{a0}{code}"),
+        (Lang::En, Some(s)) if s.chars().count() == 1 => format!("{sign}{s}{unsigned}"),
+        (_, Some(s)) => format!("{sign}{unsigned}\u{a0}{s}"),
+        (_, None) if code.is_empty() => format!("{sign}{unsigned}"),
+        (_, None) => format!("{sign}{unsigned}\u{a0}{code}"),
     })
+}
+
+/// A decimal text (`-1234.5`, `+7`, `.5`, `12.`) rounded half up to `decimals` places: its
+/// sign, whole digits without leading zeros and exactly `decimals` fraction digits. Exponents,
+/// blanks inside and anything else are not amounts. A zero is never negative.
+fn rounded_decimal(text: &str, decimals: usize) -> Option<(bool, String, String)> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !all_digits(whole) || !all_digits(frac) {
+        return None;
+    }
+    // Whole and kept fraction digits as one number, most significant first.
+    let mut number: Vec<u8> = whole.bytes().chain(frac.bytes().chain(std::iter::repeat(b'0')).take(decimals)).map(|b| b - b'0').collect();
+    if frac.as_bytes().get(decimals).is_some_and(|b| *b >= b'5') {
+        let mut i = number.len();
+        loop {
+            if i == 0 {
+                number.insert(0, 1);
+                break;
+            }
+            i -= 1;
+            if number[i] == 9 {
+                number[i] = 0;
+            } else {
+                number[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = number.len() - decimals;
+    let whole: String = number[..split].iter().map(|d| char::from(b'0' + d)).collect();
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0".to_string(),
+        w => w.to_string(),
+    };
+    let frac: String = number[split..].iter().map(|d| char::from(b'0' + d)).collect();
+    let zero = whole == "0" && frac.bytes().all(|b| b == b'0');
+    Some((negative && !zero, whole, frac))
 }
 
 /// The country of a calling code, for the unknown-caller panel.
@@ -647,6 +690,17 @@ mod tests {
         assert_eq!(format_money(Lang::En, "5", "CHF").as_deref(), Some("5.00\u{a0}CHF"));
         assert_eq!(format_money(Lang::En, "x", "EUR"), None);
         assert_eq!(format_money(Lang::En, "NaN", "EUR"), None);
+        // Exactly as stored, whatever the size or sign; rounded half up; yen without decimals.
+        assert_eq!(format_money(Lang::En, "184467440737095516150.994", "EUR").as_deref(), Some("€184,467,440,737,095,516,150.99"));
+        assert_eq!(format_money(Lang::En, "-5", "EUR").as_deref(), Some("-€5.00"));
+        assert_eq!(format_money(Lang::De, "-5", "EUR").as_deref(), Some("-5,00\u{a0}€"));
+        assert_eq!(format_money(Lang::En, "9.995", "USD").as_deref(), Some("$10.00"));
+        assert_eq!(format_money(Lang::En, "-0.001", "USD").as_deref(), Some("$0.00"));
+        assert_eq!(format_money(Lang::En, "1500.5", "JPY").as_deref(), Some("¥1,501"));
+        assert_eq!(format_money(Lang::En, ".5", "").as_deref(), Some("0.50"));
+        for bad in ["", "-", ".", "1e5", "1 000", "--1", "1.2.3", "١٢"] {
+            assert_eq!(format_money(Lang::En, bad, "EUR"), None, "{bad}");
+        }
     }
 
     #[test]

@@ -139,7 +139,7 @@ impl RestClient {
                         Some(token) => {
                             *inner.token.borrow_mut() = token;
                             let seconds = reply.get("AUTH_EXPIRES").and_then(|v| {
-                                v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                                v.as_f64().or_else(|| v.as_str().and_then(crate::launch::seconds).map(f64::from))
                             });
                             inner.expires_at_ms.set(seconds.map_or(f64::INFINITY, |s| browser::now_ms() + s * 1000.0));
                             Ok(())
