@@ -12,6 +12,7 @@ mod portal;
 pub mod rest;
 pub mod scenarios;
 mod server;
+pub mod server_time;
 pub mod time;
 mod writes;
 

@@ -67,6 +67,16 @@ impl TimeBudget {
     }
 
     /// Counts `spent` against `method`.
+    /// What `method` has used of its budget, in seconds, and the seconds until that renews.
+    pub fn report(&self, method: &str, now: Instant) -> (f64, f64) {
+        match self.used.get(method) {
+            Some((start, spent)) => {
+                (spent.as_secs_f64(), (*start + self.window).saturating_duration_since(now).as_secs_f64())
+            }
+            None => (0.0, self.window.as_secs_f64()),
+        }
+    }
+
     pub fn charge(&mut self, method: &str, spent: Duration, now: Instant) {
         let entry = self.used.entry(method.to_string()).or_insert((now, Duration::ZERO));
         entry.1 += spent;

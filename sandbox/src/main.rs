@@ -1,12 +1,14 @@
 //! `callcard-sandbox`: the emulated portal, the widget's handler and a plain static host, on
 //! three local origins.
 
+use callcard_sandbox::server_time::ServerTime;
 use callcard_sandbox::{start, Config};
 use std::time::Duration;
 
 const USAGE: &str = "usage: callcard-sandbox [--portal 127.0.0.1:8080] [--widget 127.0.0.1:8081] \
 [--static 127.0.0.1:8082] [--dist dist] [--static-dist DIR] [--data sandbox/data] [--fresh] [--app-handler URL] \
-[--token-lifetime SECONDS] [--rate-burst 50] [--rate-drain 2] [--time-budget SECONDS]\n\
+[--token-lifetime SECONDS] [--rate-burst 50] [--rate-drain 2] [--time-budget SECONDS] [--instant]\n\
+--instant: REST replies come at once instead of taking the portal's own time (the docs' figures: sandbox/README.md); \
 --fresh: the app is not installed yet (open the `install` scenario first); \
 --static-dist: what the static host serves (an unpacked `make zip` archive; default: --dist); \
 --app-handler: the app's handler URL if another server serves the widget (default: the widget handler)";
@@ -20,6 +22,8 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let mut config = Config::new("dist", concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
+    // The demo is as slow as a real portal unless told otherwise.
+    config.server_time = ServerTime::Docs;
     let mut static_dist = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -31,6 +35,7 @@ fn run() -> Result<(), String> {
             "--dist" => config.dist = value()?.into(),
             "--static-dist" => static_dist = Some(value()?.into()),
             "--fresh" => config.installed = false,
+            "--instant" => config.server_time = ServerTime::Instant,
             "--app-handler" => config.app_handler = Some(value()?),
             "--data" => config.data = value()?.into(),
             "--rate-burst" => config.rate_burst = value()?.parse().map_err(|e| format!("--rate-burst: {e}"))?,

@@ -88,7 +88,7 @@ fn origin_of(url: &str) -> &str {
 }
 
 /// The page for one opening of the widget in `scenario`.
-pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std::time::Duration) -> String {
+pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, pace: crate::server::Pace) -> String {
     let is_call_card = scenario.placement == "CALL_CARD";
     // A call card shows the app's tab only once the app is installed and bound; other
     // placements open the app's own handler. A Bitrix24-hosted app lives on the static host.
@@ -121,7 +121,7 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, latency: std:
     let domain = &sb.portal_domain;
     let (main, config) = match &tab {
         Ok(tab) => {
-            let (app_sid, auth_id, refresh_id) = sb.open_session(scenario, latency);
+            let (app_sid, auth_id, refresh_id) = sb.open_session(scenario, pace);
             let frame_name = format!("{domain}|0|{app_sid}");
             let sep = if tab.handler.contains('?') { '&' } else { '?' };
             let handler = format!("{}{sep}DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}", tab.handler, domain, lang, app_sid);

@@ -16,11 +16,13 @@ pub struct Answer {
     pub result: Value,
     pub total: Option<u64>,
     pub next: Option<u64>,
+    /// Seconds the portal worked on it (a batch: all its commands).
+    pub processing: f64,
 }
 
 impl Answer {
     fn of(result: Value) -> Answer {
-        Answer { result, total: None, next: None }
+        Answer { result, total: None, next: None, processing: 0.0 }
     }
 }
 
@@ -81,6 +83,8 @@ pub struct Policy<'a> {
     pub scopes: Option<&'a [&'a str]>,
     /// The user is a portal administrator (placement methods need one).
     pub admin: bool,
+    /// How long the portal takes over each method.
+    pub server_time: crate::server_time::ServerTime,
 }
 
 /// The scopes the sandbox's app is installed with unless a scenario says otherwise.
@@ -223,7 +227,7 @@ fn status_list(crm: &Crm, params: &Param) -> Outcome {
     let total = rows.len() as u64;
     // The REST layer counts what it fetched (`setNavData`); there is never a next page. The total
     // itself is a guess: the proxy's CDBResult was never NavStart-ed.
-    Ok(Answer { result: Value::Array(rows.into_iter().cloned().collect()), total: Some(total), next: None })
+    Ok(Answer { result: Value::Array(rows.into_iter().cloned().collect()), total: Some(total), next: None, processing: 0.0 })
 }
 
 /// `crm.*.get {id}`: the id goes through PHP's `intval`, so an array id reads as 1.
@@ -298,6 +302,7 @@ fn list(crm: &Crm, kind: Kind, params: &Param) -> Outcome {
         result: Value::Array(page),
         total: counted.then_some(total as u64),
         next: (counted && offset + PAGE < total).then_some((offset + PAGE) as u64),
+        processing: 0.0,
     })
 }
 
@@ -406,7 +411,7 @@ fn user_get(crm: &Crm, params: &Param) -> Outcome {
         .cloned()
         .collect();
     let total = users.len() as u64;
-    Ok(Answer { result: Value::Array(users), total: Some(total), next: None })
+    Ok(Answer { result: Value::Array(users), total: Some(total), next: None, processing: 0.0 })
 }
 
 /// `batch {halt, cmd: {key: "method?query"}}`. Commands run in order; each may refer to earlier
@@ -419,6 +424,10 @@ pub fn batch(crm: &mut Crm, params: &Param, policy: Policy) -> Outcome {
     };
     let mut sections: [(&str, Map<String, Value>); 5] =
         [("result", Map::new()), ("next", Map::new()), ("total", Map::new()), ("time", Map::new()), ("error", Map::new())];
+    // Commands run one after the other after the request's own start-up: each one's `time`
+    // starts where the previous one finished.
+    let mut clock = crate::time::now() + policy.server_time.request_secs();
+    let mut processing = 0.0;
 
     for (index, (key, command)) in commands.into_iter().enumerate() {
         let outcome = if index >= BATCH_MAX_LENGTH {
@@ -427,7 +436,10 @@ pub fn batch(crm: &mut Crm, params: &Param, policy: Policy) -> Outcome {
             let text = command.as_str().unwrap_or_default();
             let (method, query) = text.split_once('?').unwrap_or((text, ""));
             let resolved = resolve_references(&parse_query(query), &sections_view(&sections));
-            call(crm, method, &resolved, policy)
+            let spent = policy.server_time.processing_secs(method);
+            processing += spent;
+            clock += spent;
+            call(crm, method, &resolved, policy).map(|answer| Answer { processing: spent, ..answer })
         };
         if let Err(fail) = &outcome {
             if fail.fatal {
@@ -444,7 +456,8 @@ pub fn batch(crm: &mut Crm, params: &Param, policy: Policy) -> Outcome {
                 if let Some(total) = answer.total {
                     sections[2].1.insert(key.clone(), json!(total));
                 }
-                sections[3].1.insert(key.clone(), crate::time::envelope_time(0.0));
+                let spent = answer.processing;
+                sections[3].1.insert(key.clone(), crate::server_time::block(clock - spent, spent, spent, 0.0, clock as i64 + 600));
             }
             Err(fail) => {
                 sections[4].1.insert(key.clone(), fail.body());
@@ -456,13 +469,14 @@ pub fn batch(crm: &mut Crm, params: &Param, policy: Policy) -> Outcome {
     }
 
     let section = |m: &Map<String, Value>| if m.is_empty() { json!([]) } else { Value::Object(m.clone()) };
-    Ok(Answer::of(json!({
+    let answer = Answer::of(json!({
         "result": section(&sections[0].1),
         "result_error": section(&sections[4].1),
         "result_total": section(&sections[2].1),
         "result_next": section(&sections[1].1),
         "result_time": section(&sections[3].1),
-    })))
+    }));
+    Ok(Answer { processing, ..answer })
 }
 
 fn sections_view(sections: &[(&str, Map<String, Value>); 5]) -> Map<String, Value> {

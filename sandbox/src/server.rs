@@ -21,6 +21,7 @@ use crate::crm::Crm;
 use crate::params::{parse_json, parse_query, Param};
 use crate::limits::{LeakyBucket, TimeBudget};
 use crate::rest::{self, Fail, Fault, Policy};
+use crate::server_time::{self, ServerTime};
 use crate::scenarios::{self, Scenario};
 use crate::{portal, time};
 
@@ -54,6 +55,8 @@ pub struct Config {
     pub rate_drain: f64,
     /// Execution time each method may use in ten minutes (429 `OPERATION_TIME_LIMIT` beyond).
     pub time_budget: Duration,
+    /// Whether REST replies take the portal's own time (a page's `&server_time=` overrides it).
+    pub server_time: ServerTime,
 }
 
 impl Config {
@@ -72,6 +75,7 @@ impl Config {
             rate_burst: 50,
             rate_drain: 2.0,
             time_budget: Duration::from_secs(480),
+            server_time: ServerTime::Instant,
         }
     }
 }
@@ -92,8 +96,8 @@ pub struct Running {
 struct Session {
     app_sid: String,
     scenario: &'static Scenario,
-    /// Added to every REST reply of this opening (`?latency=MS`).
-    latency: Duration,
+    /// How fast this opening's REST replies come (`?latency=MS`, `?server_time=`).
+    pace: Pace,
     /// The refresh token `refreshAuth` must present.
     refresh_id: String,
     /// Call events waiting for the portal page to fire them (`/__sandbox/event`).
@@ -101,6 +105,15 @@ struct Session {
     /// Methods that fail the next N times they are called directly (`/__sandbox/fail`), and
     /// whether as an uncaught PHP error (the HTML page) rather than the JSON envelope.
     transient: Vec<(String, u32, bool)>,
+}
+
+/// How fast one opening's REST replies come.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pace {
+    /// The network: added to every reply.
+    pub latency: Duration,
+    /// The portal's own time.
+    pub server: ServerTime,
 }
 
 /// An issued access token.
@@ -277,7 +290,7 @@ impl Sandbox {
     }
 
     /// Issues the tokens for one opening of the widget: `(app_sid, auth_id, refresh_id)`.
-    pub(crate) fn open_session(&self, scenario: &'static Scenario, latency: Duration) -> (String, String, String) {
+    pub(crate) fn open_session(&self, scenario: &'static Scenario, pace: Pace) -> (String, String, String) {
         let app_sid = random_hex(32);
         let refresh_id = random_hex(64);
         let auth_id = self.issue_token(&app_sid, scenario);
@@ -291,7 +304,7 @@ impl Sandbox {
             Session {
                 app_sid: app_sid.clone(),
                 scenario,
-                latency,
+                pace,
                 refresh_id: refresh_id.clone(),
                 events: Vec::new(),
                 transient: Vec::new(),
@@ -469,6 +482,9 @@ struct PageQuery {
     lang: Option<String>,
     /// Milliseconds added to every REST reply of this opening (at most a minute).
     latency: Option<u64>,
+    /// `docs`: REST replies take the portal's own time; `instant`: they do not (default: the
+    /// sandbox's setting).
+    server_time: Option<String>,
     /// The call card of a call the app registered (its CALL_ID), instead of a scenario.
     call: Option<String>,
 }
@@ -483,7 +499,8 @@ async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>)
         Some(scenario) => {
             let lang = q.lang.filter(|l| l.len() <= 5 && l.bytes().all(|b| b.is_ascii_alphabetic())).unwrap_or_else(|| scenario.lang.to_string());
             let latency = Duration::from_millis(q.latency.unwrap_or(scenario.latency_ms).min(60_000));
-            Html(portal::page(&sb, scenario, &lang, latency)).into_response()
+            let server = q.server_time.as_deref().and_then(ServerTime::parse).unwrap_or(sb.config.server_time);
+            Html(portal::page(&sb, scenario, &lang, Pace { latency, server })).into_response()
         }
         None => (StatusCode::NOT_FOUND, Html(portal::unknown_scenario(name))).into_response(),
     }
@@ -567,15 +584,21 @@ async fn rest_endpoint(
     };
     params.merge(body_params);
 
-    let started = Instant::now();
     let (session, allowed) = sb.authorise(&params);
     if let Some(s) = &session {
-        if !s.latency.is_zero() {
-            tokio::time::sleep(s.latency).await;
+        if !s.pace.latency.is_zero() {
+            tokio::time::sleep(s.pace.latency).await;
         }
     }
+    // The portal's own time runs from here: the network's share is spent.
+    let started = Instant::now();
+    let started_unix = time::now();
     let sid = session.as_ref().map(|s| s.app_sid.clone());
-    let policy = session.as_ref().map(|s| Policy { faults: s.scenario.faults, scopes: s.scenario.scopes, admin: s.scenario.admin }).unwrap_or_default();
+    let server = session.as_ref().map_or(ServerTime::Instant, |s| s.pace.server);
+    let policy = session
+        .as_ref()
+        .map(|s| Policy { faults: s.scenario.faults, scopes: s.scenario.scopes, admin: s.scenario.admin, server_time: server })
+        .unwrap_or_default();
     // A proxy in front of the portal fails before the portal sees anything.
     for fault in policy.faults {
         match *fault {
@@ -598,11 +621,32 @@ async fn rest_endpoint(
             rest::call(&mut crm, &name, &params, policy)
         }
     });
+    // The portal's time: its start-up, then the method (a batch: its commands one by one).
+    let processing = match &outcome {
+        Ok(answer) if name.eq_ignore_ascii_case("batch") => answer.processing,
+        _ => server.processing_secs(&name),
+    };
+    let duration = server.request_secs() + processing;
+    let remaining = Duration::from_secs_f64(duration).saturating_sub(started.elapsed());
+    if !remaining.is_zero() {
+        tokio::time::sleep(remaining).await;
+    }
+    let mut operating = (0.0, 600.0);
     if let Some(sid) = &sid {
         if let Some(budget) = lock(&sb.budgets).get_mut(sid) {
-            budget.charge(&name.to_ascii_lowercase(), started.elapsed(), Instant::now());
+            let method = name.to_ascii_lowercase();
+            let spent = started.elapsed().max(Duration::from_secs_f64(processing));
+            budget.charge(&method, spent, Instant::now());
+            operating = budget.report(&method, Instant::now());
         }
     }
+    let time_block = server_time::block(
+        started_unix,
+        started.elapsed().as_secs_f64().max(duration),
+        processing.max(0.0001),
+        operating.0,
+        (time::now() + operating.1) as i64,
+    );
     if let Err(fail) = &outcome {
         if fail.fatal {
             return fatal_failure(&sb, &name, sid, &params);
@@ -610,7 +654,7 @@ async fn rest_endpoint(
     }
     let (status, body) = match outcome {
         Ok(answer) => {
-            let mut body = json!({ "result": answer.result, "time": time::envelope_time(0.001) });
+            let mut body = json!({ "result": answer.result, "time": time_block });
             if let Some(total) = answer.total {
                 body["total"] = json!(total);
             }

@@ -1,26 +1,9 @@
-//! The `time` block of the portal's envelopes, with dates in the portal's ISO 8601 form.
+//! The clock and the portal's ISO 8601 form of dates.
 
-use serde_json::{json, Value};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-fn now() -> f64 {
+pub fn now() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
-}
-
-/// `time` for a call that took `duration` seconds and ends now.
-pub fn envelope_time(duration: f64) -> Value {
-    let finish = now();
-    let start = finish - duration;
-    json!({
-        "start": start,
-        "finish": finish,
-        "duration": duration,
-        "processing": duration,
-        "date_start": iso8601(start as i64),
-        "date_finish": iso8601(finish as i64),
-        "operating_reset_at": finish as i64 + 600,
-        "operating": 0,
-    })
 }
 
 /// `2024-08-29T10:34:19+00:00` for a Unix time (days-from-civil, valid for any date after 1970).

@@ -66,7 +66,7 @@ pub fn add_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
     record.entry("ASSIGNED_BY_ID").or_insert(json!("1"));
     record.insert("DATE_CREATE".into(), json!(now_iso()));
     let id = crm.insert(kind, record);
-    Ok(Answer { result: json!(id), total: None, next: None })
+    Ok(Answer { result: json!(id), total: None, next: None, processing: 0.0 })
 }
 
 /// `crm.contact/company/lead.update {id, fields}` → `true` (crm's `classes/general/restservice.php`:
@@ -117,7 +117,7 @@ pub fn update_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
             record.insert(upper, value);
         }
     }
-    Ok(Answer { result: json!(true), total: None, next: None })
+    Ok(Answer { result: json!(true), total: None, next: None, processing: 0.0 })
 }
 
 /// `crm.timeline.comment.add {fields: {ENTITY_ID, ENTITY_TYPE, COMMENT}}` → the new id.
@@ -147,7 +147,7 @@ pub fn add_comment(crm: &mut Crm, params: &Param) -> Outcome {
     record.insert("COMMENT".into(), json!(comment));
     record.insert("FILES".into(), json!([]));
     let id = crm.insert(Kind::Comment, record);
-    Ok(Answer { result: json!(id), total: None, next: None })
+    Ok(Answer { result: json!(id), total: None, next: None, processing: 0.0 })
 }
 
 fn placement_param(params: &Param, key: &str) -> String {
@@ -179,7 +179,7 @@ pub fn bind(crm: &mut Crm, params: &Param) -> Outcome {
     record.insert("options".into(), json!([]));
     record.insert("langAll".into(), params.get_ci("LANG_ALL").map(Param::to_json).unwrap_or(json!([])));
     crm.insert(Kind::Placement, record);
-    Ok(Answer { result: json!(true), total: None, next: None })
+    Ok(Answer { result: json!(true), total: None, next: None, processing: 0.0 })
 }
 
 /// `placement.unbind {PLACEMENT, HANDLER?}` → `{count}`.
@@ -193,7 +193,7 @@ pub fn unbind(crm: &mut Crm, params: &Param) -> Outcome {
         p.get("placement").and_then(Value::as_str) == Some(placement.as_str())
             && (handler.is_empty() || p.get("handler").and_then(Value::as_str) == Some(handler.as_str()))
     });
-    Ok(Answer { result: json!({ "count": count }), total: None, next: None })
+    Ok(Answer { result: json!({ "count": count }), total: None, next: None, processing: 0.0 })
 }
 
 /// `placement.get` → the app's bindings.
@@ -209,7 +209,7 @@ pub fn placements(crm: &Crm) -> Outcome {
             p
         })
         .collect();
-    Ok(Answer { result: Value::Array(list), total: None, next: None })
+    Ok(Answer { result: Value::Array(list), total: None, next: None, processing: 0.0 })
 }
 
 /// `telephony.externalCall.register {USER_ID, PHONE_NUMBER, TYPE, SHOW…}` → the call's id and
@@ -259,6 +259,7 @@ pub fn register_call(crm: &mut Crm, params: &Param) -> Outcome {
         }),
         total: None,
         next: None,
+        processing: 0.0,
     })
 }
 
@@ -284,7 +285,7 @@ pub fn search_crm_entities(crm: &Crm, params: &Param) -> Outcome {
             }));
         }
     }
-    Ok(Answer { result: Value::Array(found), total: None, next: None })
+    Ok(Answer { result: Value::Array(found), total: None, next: None, processing: 0.0 })
 }
 
 /// An id for a record of `kind`: one past the largest, or `floor` if that is larger.
