@@ -11,7 +11,10 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use futures::future::{FutureExt, LocalBoxFuture};
+
 use crate::appearance;
+use crate::card_load::{self, Read};
 use crate::crm::card::{self, Candidate, Caller};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::link;
@@ -37,6 +40,10 @@ struct Inputs {
     frame_name: Option<FrameName>,
     frame: Option<FrameClient>,
 }
+
+/// What a launch shows first, what it started, and (a card searched by number) the whole card
+/// still on its way.
+type Opened = (Screen, Option<Launched>, Option<LocalBoxFuture<'static, Screen>>);
 
 /// What a launch started: a call card, or the app's own page.
 enum Launched {
@@ -99,6 +106,7 @@ pub fn start() {
             notice: RwSignal::new(None),
             focus_heading: RwSignal::new(false),
             loading_next: RwSignal::new(false),
+            context_pending: RwSignal::new(false),
         };
         provide_context(live);
         let frame = inputs.frame.clone();
@@ -112,6 +120,7 @@ pub fn start() {
             generation.update_value(|g| *g += 1);
             // Whatever was loading is dropped: only the newest load says it is under way.
             live.loading_next.set(false);
+            live.context_pending.set(false);
             if let Some(old) = aborter.get_value() {
                 old.abort();
             }
@@ -124,7 +133,7 @@ pub fn start() {
             let inputs = kept.get_value();
             let (gen, _) = begin();
             spawn_local(async move {
-                let (next, launched) = load(inputs, lang, theme).await;
+                let (next, launched, rest) = load(inputs, lang, theme).await;
                 if generation.get_value() != gen {
                     return;
                 }
@@ -147,8 +156,11 @@ pub fn start() {
                 if let (Some(action), Some(s)) = (first_action, page_session.get_value()) {
                     app_page::run(s, action, screen, lang);
                 }
-                mark_ready();
-                fill_from_status(session, screen, live, move || generation.get_value() == gen).await;
+                let still_current = move || generation.get_value() == gen;
+                // In turn: what the status brings replaces the card, which the context part
+                // must not overwrite after.
+                complete(rest, screen, live, still_current).await;
+                fill_from_status(session, screen, live, still_current).await;
             });
         };
         boot();
@@ -183,12 +195,12 @@ pub fn start() {
             screen.set(Screen::Loading);
             let (gen, controller) = begin();
             spawn_local(async move {
-                let next = match run(&s, &s.lookup, controller.map(|c| c.signal()).as_ref()).await {
-                    Ok(caller) => Screen::Card { call: s.options.clone(), caller, others: Vec::new() },
-                    Err(problem) => Screen::Failed(problem(lang.get_untracked().texts())),
-                };
-                if generation.get_value() == gen {
-                    screen.set(next);
+                let loaded = card_load::load(&s.rest, &s.lookup, controller.map(|c| c.signal())).await;
+                let (first, rest) = screens(loaded, s.options.clone(), lang);
+                let still_current = move || generation.get_value() == gen;
+                if still_current() {
+                    screen.set(first);
+                    complete(rest, screen, live, still_current).await;
                 }
             });
         };
@@ -321,13 +333,13 @@ fn seed_origin(inlined: Option<&str>) -> Option<String> {
     Launch::resolve(&fields, None, None).ok().map(|l| l.portal.origin())
 }
 
-async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> (Screen, Option<Launched>) {
+async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> Opened {
     let t = lang.get_untracked().texts();
     let seed = match inputs.inlined.as_deref().map(LaunchFields::from_inlined).transpose() {
         Ok(seed) => seed,
-        Err(e) => return (Screen::Failed(Problem::launch(t, &e)), None),
+        Err(e) => return (Screen::Failed(Problem::launch(t, &e)), None, None),
     };
-    let failed = |e: LaunchError| (Screen::Failed(Problem::launch(t, &e)), None);
+    let failed = |e: LaunchError| (Screen::Failed(Problem::launch(t, &e)), None, None);
     let in_frame = inputs.frame.as_ref().zip(inputs.frame_name.as_ref());
     match (seed, in_frame) {
         (None, None) => failed(LaunchError::NoLaunchData),
@@ -392,9 +404,9 @@ async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError> {
     }
 }
 
-async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> (Screen, Option<Launched>) {
+async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> Opened {
     let options = match &launch.placement {
-        Placement::Other(code) => return (Screen::NotSupported { placement: code.clone() }, None),
+        Placement::Other(code) => return (Screen::NotSupported { placement: code.clone() }, None, None),
         Placement::AppPage => {
             let session = app_page::Session {
                 rest: RestClient::new(launch.portal.clone(), launch.access_token.clone(), launch.expires_in, frame.clone()),
@@ -403,7 +415,7 @@ async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>)
                 told_admin: launch.is_admin,
             };
             let page = install::AppPage::new(session.handler.clone(), launch.install);
-            return (Screen::AppPage(page), Some(Launched::AppPage(session)));
+            return (Screen::AppPage(page), Some(Launched::AppPage(session)), None);
         }
         Placement::CallCard(options) => options.clone(),
     };
@@ -413,17 +425,65 @@ async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>)
         options,
         frame,
     };
-    let t = lang.get_untracked().texts();
-    let screen = match run(&session, &session.lookup, None).await {
-        Ok(Caller::Several(candidates)) => match recall_pick(&session.options, &candidates) {
-            // The agent already picked during this call (before a reload): straight to it.
-            Some(entity) => record(&session, entity, candidates, lang, None).await,
-            None => Screen::Card { call: session.options.clone(), caller: Caller::Several(candidates), others: Vec::new() },
-        },
-        Ok(caller) => Screen::Card { call: session.options.clone(), caller, others: Vec::new() },
-        Err(problem) => Screen::Failed(problem(t)),
+    let loaded = card_load::load(&session.rest, &session.lookup, None).await;
+    let remembered = match &loaded.first {
+        Ok(Caller::Several(candidates)) => recall_pick(&session.options, candidates),
+        _ => None,
     };
-    (screen, Some(Launched::Card(session)))
+    if let Some(entity) = remembered {
+        // The agent already picked during this call (before a reload): straight to it, and the
+        // ranked list (for "back to the matches") from the context part meanwhile.
+        let candidates = match loaded.first {
+            Ok(Caller::Several(list)) => list,
+            _ => Vec::new(),
+        };
+        let ranked = async {
+            match loaded.rest {
+                Some(rest) => match rest.await {
+                    Ok(Caller::Several(list)) => list,
+                    _ => candidates,
+                },
+                None => candidates,
+            }
+        };
+        let (ranked, picked) = futures::join!(ranked, record(&session, entity, Vec::new(), lang, None));
+        let screen = match picked {
+            Screen::Card { call, caller, .. } => Screen::Card { call, caller, others: ranked },
+            other => other,
+        };
+        return (screen, Some(Launched::Card(session)), None);
+    }
+    let (first, rest) = screens(loaded, session.options.clone(), lang);
+    (first, Some(Launched::Card(session)), rest)
+}
+
+/// A card's first screen and, when its context part is on its way, the whole card's.
+fn screens(loaded: card_load::CardLoad, call: CallCardOptions, lang: RwSignal<Lang>) -> (Screen, Option<LocalBoxFuture<'static, Screen>>) {
+    let screen = move |read: Read, call: CallCardOptions| match read {
+        Ok(caller) => Screen::Card { call, caller, others: Vec::new() },
+        Err(problem) => Screen::Failed(problem(lang.get_untracked().texts())),
+    };
+    let rest = loaded.rest.map(|rest| {
+        let call = call.clone();
+        async move { screen(rest.await, call) }.boxed_local()
+    });
+    (screen(loaded.first, call), rest)
+}
+
+/// Shows the first screen's caller at once (`callcard-name`), then the whole card when its
+/// context part comes, unless the card has moved on (`callcard-ready` either way).
+async fn complete(rest: Option<LocalBoxFuture<'static, Screen>>, screen: RwSignal<Screen>, live: Live, still_current: impl Fn() -> bool) {
+    mark("callcard-name");
+    if let Some(rest) = rest {
+        live.context_pending.set(true);
+        let full = rest.await;
+        if !still_current() {
+            return;
+        }
+        live.context_pending.set(false);
+        screen.set(full);
+    }
+    mark("callcard-ready");
 }
 
 /// `getStatus` fills what the launch fields lacked (a number, a bound record) and tells the
@@ -460,7 +520,7 @@ async fn fill_from_status(
     }
     let s = CardSession { lookup: Lookup::for_call(&options), options, ..s };
     session.set_value(Some(s.clone()));
-    if let Ok(caller) = run(&s, &s.lookup, None).await {
+    if let Ok(caller) = card_load::whole(&s.rest, &s.lookup, None).await {
         if still_current() {
             screen.set(Screen::Card { call: s.options.clone(), caller, others: Vec::new() });
         }
@@ -483,18 +543,6 @@ fn renew_when_visible(session: StoredValue<Option<CardSession>, LocalStorage>) {
     on_change.forget();
 }
 
-/// One batch for a lookup, read into a caller.
-async fn run(
-    session: &CardSession,
-    lookup: &Lookup,
-    abort: Option<&web_sys::AbortSignal>,
-) -> Result<Caller, Box<dyn Fn(&crate::i18n::Texts) -> Problem>> {
-    let Some(batch) = lookup.batch() else { return Ok(Caller::NoNumber) };
-    let reply = session.rest.batch(&batch, abort).await.map_err(|e| Box::new(move |t: &_| Problem::rest(t, &e)) as Box<dyn Fn(&_) -> _>)?;
-    let now = (js_sys::Date::now() / 1000.0) as i64;
-    card::read(lookup, &reply, now).map_err(|e| Box::new(move |t: &_| Problem::card(t, &e)) as Box<dyn Fn(&_) -> _>)
-}
-
 /// The card of one record (picked among several, created, or reloaded): one more batch.
 /// The language is handed in: this runs in a task, where no context reaches.
 async fn record(
@@ -504,19 +552,19 @@ async fn record(
     lang: RwSignal<Lang>,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Screen {
-    match run(session, &session.lookup.picked(entity), abort).await {
+    match card_load::whole(&session.rest, &session.lookup.picked(entity), abort).await {
         Ok(caller) => Screen::Card { call: session.options.clone(), caller, others },
         Err(problem) => Screen::Failed(problem(lang.get_untracked().texts())),
     }
 }
 
-/// Marks the moment the first screen settled in the page's performance timeline, so that the
-/// time to card can be measured in the field and by the benchmark (`callcard-ready`, in ms since
-/// the tab's navigation).
-fn mark_ready() {
+/// Marks a moment of the first card in the page's performance timeline, once, so that it can be
+/// measured in the field and by the benchmark (ms since the tab's navigation): `callcard-name`
+/// when the caller is on screen, `callcard-ready` when the whole first screen is.
+fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        if performance.get_entries_by_name("callcard-ready").length() == 0 {
-            let _ = performance.mark("callcard-ready");
+        if performance.get_entries_by_name(name).length() == 0 {
+            let _ = performance.mark(name);
         }
     }
 }

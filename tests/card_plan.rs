@@ -3,9 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
-use callcard::crm::card::{read, Caller, Section};
+use callcard::crm::card::{read, read_parts, Caller, Context, Section};
 use callcard::crm::entity::{EntityKind, EntityRef};
-use callcard::crm::plan::Lookup;
+use callcard::crm::plan::{Lookup, Part};
 use callcard::launch::CallCardOptions;
 use callcard::rest::batch::BatchReply;
 use callcard_sandbox::crm::Crm;
@@ -20,11 +20,15 @@ fn crm() -> Crm {
 }
 
 fn run(lookup: &Lookup) -> Caller {
-    let batch = lookup.batch().unwrap();
+    read(lookup, &reply_of(lookup, Part::Whole), NOW).unwrap()
+}
+
+fn reply_of(lookup: &Lookup, part: Part) -> BatchReply {
+    let batch = lookup.batch_of(part).unwrap();
     let answer = rest::batch(&mut crm(), &parse_query(&batch.form_body()), rest::Policy::default()).unwrap();
     let reply = BatchReply::parse(&answer.result).unwrap();
     assert!(reply.errors.values().all(|e| e.description.contains("ID is not defined")), "{:?}", reply.errors);
-    read(lookup, &reply, NOW).unwrap()
+    reply
 }
 
 fn call(number: &str) -> Lookup {
@@ -85,4 +89,38 @@ fn a_picked_or_bound_record_is_read_the_same_way() {
     assert_eq!(card.name, "Сергей Морозов");
     assert_eq!(card.status.unwrap().name, "Unassigned");
     assert_eq!(run(&call("12025550123")), Caller::Unknown);
+}
+
+#[test]
+fn two_parts_read_together_are_the_one_batch_card() {
+    for number in ["49301234567", "+7 812 555-01-00", "12025550123"] {
+        let lookup = call(number);
+        let identity = reply_of(&lookup, Part::Identity);
+        let merged = identity.clone().merge(reply_of(&lookup, Part::Context));
+        assert_eq!(read(&lookup, &merged, NOW).unwrap(), run(&lookup), "{number}");
+    }
+}
+
+#[test]
+fn the_identity_part_alone_names_the_caller_and_leaves_the_rest_loading() {
+    let lookup = call("49301234567");
+    let identity = reply_of(&lookup, Part::Identity);
+    let Caller::Known(card) = read_parts(&lookup, &identity, Context::Pending, NOW).unwrap() else { panic!("not found") };
+    assert_eq!(card.name, "Anna Schmidt");
+    assert_eq!(card.company.unwrap().title, "Müller Logistik GmbH");
+    assert!(matches!(card.responsible, Section::Ready(Some(_))));
+    assert_eq!(card.deals, Some(Section::Loading));
+    assert_eq!((card.activities, card.comments), (Section::Loading, Section::Loading));
+    // A failed context request fails its sections only.
+    let down = callcard::rest::envelope::RestError::Malformed { status: 500 };
+    let Caller::Known(card) = read_parts(&lookup, &identity, Context::Failed(&down), NOW).unwrap() else { panic!() };
+    assert_eq!(card.activities, Section::Failed(down.clone()));
+    assert_eq!(card.name, "Anna Schmidt");
+    // Several: named at once, in the search's order, ranked when the rest comes.
+    let several = call("+7 812 555-01-00");
+    let Caller::Several(first) = read_parts(&several, &reply_of(&several, Part::Identity), Context::Pending, NOW).unwrap() else { panic!() };
+    assert!(first.iter().all(|c| c.open_deals.is_none() && !c.name.is_empty()));
+    let Caller::Several(ranked) = run(&several) else { panic!() };
+    assert_eq!(ranked[0].entity, EntityRef { kind: EntityKind::Company, id: 3 });
+    assert!(ranked.iter().all(|c| c.open_deals.is_some()));
 }

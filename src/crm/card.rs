@@ -12,7 +12,7 @@ use super::phone;
 use super::plan::{deal_owner_field, keys, owner_type_id, Lookup, SUMMARISED};
 use crate::launch::{id, text};
 use crate::rest::batch::{BatchReply, Outcome};
-use crate::rest::envelope::ApiError;
+use crate::rest::envelope::{ApiError, RestError};
 
 /// A phone number or e-mail address of the client, with its type as the portal labels it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,7 +139,22 @@ pub struct CommentLine {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Section<T> {
     Ready(T),
-    Failed(ApiError),
+    /// Its request is still on the way (the card's context part).
+    Loading,
+    /// Its command failed (the portal's error), or the whole request that carried it.
+    Failed(RestError),
+}
+
+/// Where the card's context part (deals, activities, comments, people) stands when a reply is
+/// read.
+#[derive(Clone, Copy, Debug)]
+pub enum Context<'a> {
+    /// In the reply being read (one batch for everything, or both parts merged).
+    Here,
+    /// Still on its way: its sections are placeholders.
+    Pending,
+    /// Its request failed: each of its sections says so.
+    Failed(&'a RestError),
 }
 
 /// How many of each list the card shows: what is due, then what happened last.
@@ -196,7 +211,8 @@ pub struct Candidate {
     pub responsible: Option<String>,
     /// The record's stored numbers that matched the call.
     pub matched_numbers: Vec<String>,
-    pub open_deals: usize,
+    /// `None` until the card's context part arrived (or when it failed).
+    pub open_deals: Option<usize>,
     /// ISO date of the latest activity.
     pub last_activity: Option<String>,
 }
@@ -233,23 +249,31 @@ struct Found<'a> {
 struct Reader<'a> {
     lookup: &'a Lookup,
     reply: &'a BatchReply,
+    context: Context<'a>,
     /// Unix seconds now, to tell overdue activities.
     now: i64,
 }
 
 /// Reads the reply to `lookup.batch()`. `now` is the current Unix time in seconds.
 pub fn read(lookup: &Lookup, reply: &BatchReply, now: i64) -> Result<Caller, CardError> {
+    read_parts(lookup, reply, Context::Here, now)
+}
+
+/// Reads a reply that may lack the card's context part: the identity part alone (its sections
+/// then load or say why they failed), or both parts merged.
+pub fn read_parts(lookup: &Lookup, reply: &BatchReply, context: Context, now: i64) -> Result<Caller, CardError> {
     if *lookup == Lookup::Nothing {
         return Ok(Caller::NoNumber);
     }
-    let reader = Reader { lookup, reply, now };
+    let reader = Reader { lookup, reply, context, now };
     let found = reader.found()?;
     match found.len() {
         0 => Ok(Caller::Unknown),
         1 => Ok(Caller::Known(Box::new(reader.card(&found[0])))),
         _ => {
             let mut candidates: Vec<Candidate> = found.iter().map(|f| reader.candidate(f)).collect();
-            // Most relevant first: open deals, then the latest activity; else the search's order.
+            // Most relevant first: open deals, then the latest activity; else the search's order
+            // (until the context part arrives, the search's order).
             candidates.sort_by(|a, b| {
                 b.open_deals.cmp(&a.open_deals).then_with(|| b.last_activity.cmp(&a.last_activity))
             });
@@ -273,11 +297,21 @@ impl<'a> Reader<'a> {
     }
 
     /// The rows a list command answered: its error if it failed, none if it did not run.
-    fn section_rows(&self, key: &str) -> Result<&'a [Value], ApiError> {
+    fn section_rows(&self, key: &str) -> Result<&'a [Value], RestError> {
         match self.outcome(key) {
             Outcome::Ok(list) => Ok(rows(list)),
-            Outcome::Failed(e) => Err(e.clone()),
+            Outcome::Failed(e) => Err(in_batch(e)),
             Outcome::Missing => Ok(&[]),
+        }
+    }
+
+    /// A section of the context part: a placeholder while it loads, its request's failure, or
+    /// what `read` makes of the reply.
+    fn from_context<T>(&self, read: impl FnOnce() -> Section<T>) -> Section<T> {
+        match self.context {
+            Context::Here => read(),
+            Context::Pending => Section::Loading,
+            Context::Failed(e) => Section::Failed(e.clone()),
         }
     }
 
@@ -345,8 +379,10 @@ impl<'a> Reader<'a> {
         match f.entity.kind {
             EntityKind::Contact => {
                 let company_id = id(f.record.get("COMPANY_ID"))?;
-                let title = match (f.index < SUMMARISED).then(|| self.outcome(&keys::contact_company(f.index))) {
-                    Some(Outcome::Ok(company)) if id(company.get("ID")) == Some(company_id) => field(company, "TITLE"),
+                let title = match (f.index < SUMMARISED).then(|| self.section_rows(keys::CONTACT_COMPANIES)) {
+                    Some(Ok(companies)) => {
+                        companies.iter().find(|c| id(c.get("ID")) == Some(company_id)).and_then(|c| field(c, "TITLE"))
+                    }
                     _ => None,
                 };
                 Some(CompanyLink {
@@ -468,7 +504,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A record's activities in one of the two lists, as lines, in the list's order.
-    fn activity_lines(&self, f: &Found, key: &str) -> Result<Vec<ActivityLine>, ApiError> {
+    fn activity_lines(&self, f: &Found, key: &str) -> Result<Vec<ActivityLine>, RestError> {
         Ok(self
             .section_rows(key)?
             .iter()
@@ -579,17 +615,21 @@ impl<'a> Reader<'a> {
             phones: self.channels(f, "PHONE", self.lookup.variants()),
             emails: self.channels(f, "EMAIL", &[]),
             responsible: self.responsible(f),
-            deals: self.deals(f),
-            activities: self.activities(f),
-            comments: self.comments(f),
-            people: (f.entity.kind == EntityKind::Company).then(|| self.people(f)),
+            deals: self.deals(f).map(|deals| self.from_context(|| deals)),
+            activities: self.from_context(|| self.activities(f)),
+            comments: self.from_context(|| self.comments(f)),
+            people: (f.entity.kind == EntityKind::Company).then(|| self.from_context(|| self.people(f))),
         }
     }
 
     fn candidate(&self, f: &Found) -> Candidate {
+        let arrived = matches!(self.context, Context::Here);
         let open_deals = match self.deals(f) {
-            Some(Section::Ready(d)) => d.open.iter().filter(|l| !l.bound).count(),
-            _ => 0,
+            _ if !arrived => None,
+            Some(Section::Ready(d)) => Some(d.open.iter().filter(|l| !l.bound).count()),
+            // Leads have no deals.
+            None => Some(0),
+            Some(_) => None,
         };
         Candidate {
             entity: f.entity,
@@ -608,6 +648,7 @@ impl<'a> Reader<'a> {
             open_deals,
             last_activity: [keys::open_activities(f.entity.kind), keys::done_activities(f.entity.kind)]
                 .iter()
+                .filter(|_| arrived)
                 .filter_map(|key| self.section_rows(key).ok())
                 .flatten()
                 .filter(|a| id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind)))
@@ -615,6 +656,11 @@ impl<'a> Reader<'a> {
                 .max_by_key(|d| unix_time(d)),
         }
     }
+}
+
+/// A failed command of a batch, as a failed request of its own would be.
+fn in_batch(error: &ApiError) -> RestError {
+    RestError::Api { status: 200, error: error.clone() }
 }
 
 fn is_hex_color(c: &str) -> bool {
@@ -709,7 +755,7 @@ mod tests {
                 "match": {"CONTACT": [12]},
                 "contacts": [{"ID": "12", "NAME": "Anna", "LAST_NAME": "Schmidt", "COMPANY_ID": "3", "ASSIGNED_BY_ID": "2",
                     "PHONE": [{"VALUE": "030 1234567", "VALUE_TYPE": "WORK"}, {"VALUE": "+49 170 000000", "VALUE_TYPE": "MOBILE"}]}],
-                "contact_company_0": {"ID": "3", "TITLE": "Müller GmbH"},
+                "contact_companies": [{"ID": "3", "TITLE": "Müller GmbH"}],
                 "responsible_contacts_0": [{"ID": "2", "NAME": "Thomas", "LAST_NAME": "Becker", "WORK_POSITION": "Account Manager"}],
                 "open_deals_contacts": [
                     {"ID": "8", "TITLE": "Other client's", "CONTACT_ID": "99", "STAGE_ID": "NEW", "CATEGORY_ID": "0"},
@@ -769,8 +815,8 @@ mod tests {
         }));
         let Caller::Known(card) = read(&by_phone("49405556677"), &r, NOW).unwrap() else { panic!() };
         assert_eq!(card.name, "Nordwind");
-        assert!(matches!(&card.activities, Section::Failed(e) if e.code == "INTERNAL_SERVER_ERROR"));
-        assert!(matches!(&card.deals, Some(Section::Failed(e)) if e.code == "ACCESS_DENIED"));
+        assert!(matches!(&card.activities, Section::Failed(RestError::Api { error, .. }) if error.code == "INTERNAL_SERVER_ERROR"));
+        assert!(matches!(&card.deals, Some(Section::Failed(RestError::Api { error, .. })) if error.code == "ACCESS_DENIED"));
         assert_eq!(card.comments, Section::Ready(vec![]));
     }
 
@@ -782,7 +828,7 @@ mod tests {
             "result": {
                 "match": {"COMPANY": ["7"]},
                 "contacts": [{"ID": "2", "NAME": "Somebody Else", "COMPANY_ID": "9"}],
-                "contact_company_0": {"ID": "1", "TITLE": "Wrong Inc"},
+                "contact_companies": [{"ID": "1", "TITLE": "Wrong Inc"}],
                 "companies": [{"ID": "7", "TITLE": "Acme", "ASSIGNED_BY_ID": "4"}],
                 "responsible_companies_0": [{"ID": "1", "NAME": "Not the responsible"}]
             }

@@ -1,6 +1,11 @@
-//! The query plan for a card: one `batch` whose later commands feed on earlier ones, so that the
-//! whole card (the client, their company and responsible person, deals, activity, comments and
-//! the stage names) costs one round trip.
+//! The query plan for a card: `batch`es whose later commands feed on earlier ones.
+//!
+//! A card searched by number is two requests sent at once: the [`Part::Identity`] batch finds
+//! and names the caller (the search, the records, their company and responsible person, the
+//! stage names), the [`Part::Context`] batch brings the rest (deals, activities, comments, a
+//! company's people). The portal runs a batch's commands one after the other, so the name no
+//! longer waits for the deals. A record already known (bound to the call, picked, created) is
+//! one batch with both parts ([`Part::Whole`]).
 //!
 //! Searching by number, the plan cannot know beforehand whether the caller is a contact, a
 //! company or a lead, nor how many records match; so it asks for all three kinds at once, each
@@ -23,6 +28,27 @@ pub const SUMMARISED: usize = 3;
 /// The kinds a caller can be.
 pub const CLIENT_KINDS: [EntityKind; 3] = [EntityKind::Contact, EntityKind::Company, EntityKind::Lead];
 
+/// Which commands of a card a batch carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Who is calling: enough to name them and show the card's head.
+    Identity,
+    /// What goes with them: deals, activities, comments, people.
+    Context,
+    /// Both, in one request.
+    Whole,
+}
+
+impl Part {
+    fn identity(self) -> bool {
+        self != Part::Context
+    }
+
+    fn context(self) -> bool {
+        self != Part::Identity
+    }
+}
+
 /// Batch keys, shared by the plan and the reader of its reply.
 pub mod keys {
     use super::EntityKind;
@@ -43,9 +69,8 @@ pub mod keys {
         }
     }
 
-    pub fn contact_company(index: usize) -> String {
-        format!("contact_company_{index}")
-    }
+    /// The companies of the first few contacts, by id.
+    pub const CONTACT_COMPANIES: &str = "contact_companies";
 
     pub fn responsible(kind: EntityKind, index: usize) -> String {
         format!("responsible_{}_{index}", records(kind))
@@ -146,8 +171,19 @@ impl Lookup {
         }
     }
 
-    /// The batch for this lookup; `None` when there is nothing to ask.
+    /// Whether the card is two requests: a search by number, whose caller is not known yet.
+    pub fn splits(&self) -> bool {
+        matches!(self, Lookup::ByPhone { .. })
+    }
+
+    /// The whole card in one batch; `None` when there is nothing to ask.
     pub fn batch(&self) -> Option<Batch> {
+        self.batch_of(Part::Whole)
+    }
+
+    /// One part of the card; `None` when there is nothing to ask. Each part stands alone: a
+    /// search by number is repeated in the context batch, whose lists refer to it.
+    pub fn batch_of(&self, part: Part) -> Option<Batch> {
         let mut b = Batch::default();
         match self {
             Lookup::Nothing => return None,
@@ -157,45 +193,61 @@ impl Lookup {
             Lookup::Bound { .. } => {}
         }
         for kind in self.kinds() {
-            self.push_kind(&mut b, kind);
+            if part.identity() {
+                self.push_identity(&mut b, kind);
+            }
+            if part.context() {
+                self.push_context(&mut b, kind);
+            }
         }
-        // Every status of every directory: deal stages of every pipeline (`DEAL_STAGE`,
-        // `DEAL_STAGE_<category>`) and lead statuses in one command. The list takes no array
-        // filter (`CCrmStatus::GetList` compares ENTITY_ID with one escaped string: an array is a
-        // PHP 8 TypeError that fails the whole batch) and is never paged.
-        b.push(keys::STAGES, "crm.status.list", json!({ "order": { "SORT": "ASC" } }));
-        if let Some(deal) = self.deal() {
+        if part.identity() {
+            // Every status of every directory: deal stages of every pipeline (`DEAL_STAGE`,
+            // `DEAL_STAGE_<category>`) and lead statuses in one command (a lead's status is in
+            // the card's head). The list takes no array filter (`CCrmStatus::GetList` compares
+            // ENTITY_ID with one escaped string: an array is a PHP 8 TypeError that fails the
+            // whole batch) and is never paged.
+            b.push(keys::STAGES, "crm.status.list", json!({ "order": { "SORT": "ASC" } }));
+        }
+        if let Some(deal) = self.deal().filter(|_| part.context()) {
             b.push(keys::BOUND_DEAL, "crm.deal.get", json!({ "id": deal }));
         }
         Some(b)
     }
 
-    fn push_kind(&self, b: &mut Batch, kind: EntityKind) {
+    /// A kind's records, their responsible people and (contacts) their companies.
+    fn push_identity(&self, b: &mut Batch, kind: EntityKind) {
         let records = keys::records(kind);
-        let ids = self.ids(kind);
         b.push(
             records,
             &format!("crm.{}.list", kind.method_name()),
-            json!({ "filter": { "ID": ids }, "select": record_fields(kind) }),
+            json!({ "filter": { "ID": self.ids(kind) }, "select": record_fields(kind) }),
         );
         for i in 0..SUMMARISED {
-            let index = i.to_string();
             b.push(
                 &keys::responsible(kind, i),
                 "user.get",
                 // A scalar always: an unresolved reference would hand user.get an array.
-                json!({ "ID": Batch::scalar_reference(records, &[&index, "ASSIGNED_BY_ID"]) }),
+                json!({ "ID": Batch::scalar_reference(records, &[&i.to_string(), "ASSIGNED_BY_ID"]) }),
             );
-            if kind == EntityKind::Contact {
-                b.push(
-                    &keys::contact_company(i),
-                    "crm.company.get",
-                    // As text: a missing row reads as no id (an error for this command only), not
-                    // as the array the path stopped at, which `intval` would read as company #1.
-                    json!({ "id": Batch::scalar_reference(records, &[&index, "COMPANY_ID"]) }),
-                );
-            }
         }
+        if kind == EntityKind::Contact {
+            // One list for the first few contacts' companies: an array filter is "any of", each
+            // element `intval`-ed (main's CSQLWhere), and the portal substitutes references
+            // inside arrays (rest_util.php, processBatchStructure). Each as text: a missing row
+            // reads as 0 (no company), not as the array the path stopped at.
+            let companies: Vec<Value> =
+                (0..SUMMARISED).map(|i| Batch::scalar_reference(records, &[&i.to_string(), "COMPANY_ID"])).collect();
+            b.push(
+                keys::CONTACT_COMPANIES,
+                "crm.company.list",
+                json!({ "filter": { "ID": companies }, "select": ["ID", "TITLE"] }),
+            );
+        }
+    }
+
+    /// A kind's deals, activities, comments and (companies) people.
+    fn push_context(&self, b: &mut Batch, kind: EntityKind) {
+        let ids = self.ids(kind);
         if kind == EntityKind::Company {
             b.push(
                 keys::COMPANY_CONTACTS,
@@ -238,9 +290,11 @@ impl Lookup {
                 }),
             );
         }
+        // Comments are read for a card of one record: the search's first id of the kind (as
+        // text, see `user.get`).
         let first_id = match self {
             Lookup::Bound { entity, .. } => json!(entity.id),
-            _ => Batch::scalar_reference(records, &["0", "ID"]),
+            _ => Batch::scalar_reference(keys::MATCH, &[kind.symbol(), "0"]),
         };
         b.push(
             &keys::comments(kind),
@@ -307,8 +361,11 @@ mod tests {
         assert!(b.commands[0].params["values"].as_array().unwrap().len() > 1);
         let contacts = b.commands.iter().find(|c| c.key == "contacts").unwrap();
         assert_eq!(contacts.params["filter"]["ID"], "$result[match][CONTACT]");
-        let company = b.commands.iter().find(|c| c.key == "contact_company_1").unwrap();
-        assert_eq!(company.params["id"], "$result[contacts][1][COMPANY_ID] ");
+        // The first contacts' companies in one list, each id as text ("any of").
+        let companies = b.commands.iter().find(|c| c.key == "contact_companies").unwrap();
+        assert_eq!(companies.method, "crm.company.list");
+        assert_eq!(companies.params["filter"]["ID"][1], "$result[contacts][1][COMPANY_ID] ");
+        assert_eq!(companies.params["filter"]["ID"].as_array().unwrap().len(), SUMMARISED);
         // Parameters read as one value get their reference as text.
         let responsible = b.commands.iter().find(|c| c.key == "responsible_contacts_2").unwrap();
         assert_eq!(responsible.params["ID"], "$result[contacts][2][ASSIGNED_BY_ID] ");
@@ -325,6 +382,45 @@ mod tests {
         }
         assert!(b.commands.len() <= crate::rest::batch::MAX_COMMANDS);
         assert!(!b.commands.iter().any(|c| c.key == "bound_deal"));
+    }
+
+    #[test]
+    fn a_search_by_number_is_two_batches_each_standing_alone() {
+        let mut o = options(Some("74951234567"), None);
+        o.bindings = vec![EntityRef { kind: EntityKind::Deal, id: 5 }];
+        let lookup = Lookup::for_call(&o);
+        assert!(lookup.splits());
+        let identity = lookup.batch_of(Part::Identity).unwrap();
+        let context = lookup.batch_of(Part::Context).unwrap();
+        let whole = lookup.batch().unwrap();
+        let keys = |b: &Batch| b.commands.iter().map(|c| c.key.clone()).collect::<Vec<_>>();
+        // Who is calling: the search, the records, their people and companies, the stage names.
+        assert_eq!(
+            keys(&identity),
+            [
+                "match", "contacts", "responsible_contacts_0", "responsible_contacts_1", "responsible_contacts_2",
+                "contact_companies", "companies", "responsible_companies_0", "responsible_companies_1",
+                "responsible_companies_2", "leads", "responsible_leads_0", "responsible_leads_1", "responsible_leads_2", "stages",
+            ]
+        );
+        // The rest repeats the search, which its lists refer to, and nothing of the identity.
+        assert_eq!(keys(&context)[0], "match");
+        assert!(keys(&context).iter().skip(1).all(|k| !keys(&identity).contains(k)), "{:?}", keys(&context));
+        assert!(keys(&context).contains(&"bound_deal".to_string()));
+        let comments = context.commands.iter().find(|c| c.key == "comments_contacts").unwrap();
+        assert_eq!(comments.params["filter"]["ENTITY_ID"], "$result[match][CONTACT][0] ");
+        // Together they are the whole card, which a known record asks in one batch.
+        assert_eq!(identity.commands.len() + context.commands.len() - 1, whole.commands.len());
+        for b in [&identity, &context] {
+            for (i, c) in b.commands.iter().enumerate() {
+                for earlier in c.params.to_string().split("$result[").skip(1) {
+                    let key = earlier.split(']').next().unwrap();
+                    assert!(b.commands[..i].iter().any(|e| e.key == key), "{} refers to {key}, not in its batch", c.key);
+                }
+            }
+        }
+        let bound = lookup.picked(EntityRef { kind: EntityKind::Contact, id: 3 });
+        assert!(!bound.splits());
     }
 
     #[test]

@@ -124,6 +124,21 @@ impl BatchReply {
         Ok(reply)
     }
 
+    /// The replies of two batches as one, for batches with distinct keys (a key both ran, such
+    /// as a repeated search, keeps this reply's answer).
+    pub fn merge(mut self, other: BatchReply) -> BatchReply {
+        for (key, value) in other.results {
+            self.results.entry(key).or_insert(value);
+        }
+        for (key, error) in other.errors {
+            self.errors.entry(key).or_insert(error);
+        }
+        for (key, total) in other.totals {
+            self.totals.entry(key).or_insert(total);
+        }
+        self
+    }
+
     pub fn outcome(&self, key: &str) -> Outcome<'_> {
         if let Some(e) = self.errors.get(key) {
             Outcome::Failed(e)

@@ -146,8 +146,8 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
                                 {(!c.matched_numbers.is_empty()).then(|| view! {
                                     <span class="muted">{format!("{} ({})", c.matched_numbers.join(", "), t.number_matched)}</span>
                                 })}
-                                {(c.open_deals > 0).then(|| view! {
-                                    <span class="muted">{format!("{}: {}", t.open_deals, c.open_deals)}</span>
+                                {c.open_deals.filter(|n| *n > 0).map(|n| view! {
+                                    <span class="muted">{format!("{}: {}", t.open_deals, n)}</span>
                                 })}
                             </button>
                         </li>

@@ -68,6 +68,9 @@ pub struct Live {
     /// The next card is loading while the current one stays on screen (a pick, a reload, a
     /// creation): shown as a line above it, and in `data-state`.
     pub loading_next: RwSignal<bool>,
+    /// The first card's context part (deals, activities, comments) is still on its way: the
+    /// card is not settled (`data-state=loading`) though the caller is on screen.
+    pub context_pending: RwSignal<bool>,
 }
 
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
@@ -120,7 +123,7 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
         })
     });
     view! {
-        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get()) { "loading" } else { screen.with(|s| s.data_state()) }
+        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
             aria-busy=move || live.is_some_and(|l| l.loading_next.get()).then_some("true")>
             {live.map(|live| view! {
                 <Show when=move || live.loading_next.get()>

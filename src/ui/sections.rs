@@ -11,6 +11,7 @@ use crate::browser::local_date_time;
 use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::i18n::{format_date, format_money, Texts};
+use crate::rest::envelope::RestError;
 use crate::screen::Problem;
 
 /// A section's frame: title, and either its content or what went wrong with a retry.
@@ -24,15 +25,29 @@ fn section_frame<T>(
 ) -> impl IntoView {
     let t = texts();
     let handlers = use_context::<Handlers>();
+    let loading = matches!(section, Section::Loading);
     view! {
-        <section class="section" data-testid=name>
+        <section class="section" data-testid=name aria-busy=loading.then_some("true")>
             <h2>{title}{aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> })}</h2>
             {match section {
                 Section::Ready(value) => render(value),
+                // The card's second request is on its way: lines where the content will be, so
+                // that nothing below moves much when it comes.
+                Section::Loading => view! {
+                    <div class="section-loading" data-testid="section-loading">
+                        <span class="placeholder-line"></span>
+                        <span class="placeholder-line"></span>
+                        <span class="placeholder-line short"></span>
+                    </div>
+                }.into_any(),
                 Section::Failed(error) => {
                     // The responsible person comes from the users, every other section from the CRM.
                     let method = if name == "responsible" { "user.get" } else { "crm" };
-                    let problem = Problem::api_for(t, &error, Some(method));
+                    let problem = match &error {
+                        RestError::Api { error, .. } => Problem::api_for(t, error, Some(method)),
+                        // The whole request that carried the section failed.
+                        other => Problem::rest_for(t, other, method),
+                    };
                     view! {
                         <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code role="alert">
                             <p><strong>{t.section_failed}</strong>" — "{problem.title}</p>
