@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 
 use futures::future::{FutureExt, LocalBoxFuture};
 
-use crate::appearance;
+use crate::{appearance, browser};
 use crate::card_load::{self, Read};
 use crate::crm::card::{self, Candidate, Caller};
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -473,7 +473,7 @@ fn screens(loaded: card_load::CardLoad, call: CallCardOptions, lang: RwSignal<La
 /// Shows the first screen's caller at once (`callcard-name`), then the whole card when its
 /// context part comes, unless the card has moved on (`callcard-ready` either way).
 async fn complete(rest: Option<LocalBoxFuture<'static, Screen>>, screen: RwSignal<Screen>, live: Live, still_current: impl Fn() -> bool) {
-    mark("callcard-name");
+    browser::mark("callcard-name");
     if let Some(rest) = rest {
         live.context_pending.set(true);
         let full = rest.await;
@@ -483,7 +483,7 @@ async fn complete(rest: Option<LocalBoxFuture<'static, Screen>>, screen: RwSigna
         live.context_pending.set(false);
         screen.set(full);
     }
-    mark("callcard-ready");
+    browser::mark("callcard-ready");
 }
 
 /// `getStatus` fills what the launch fields lacked (a number, a bound record) and tells the
@@ -555,17 +555,6 @@ async fn record(
     match card_load::whole(&session.rest, &session.lookup.picked(entity), abort).await {
         Ok(caller) => Screen::Card { call: session.options.clone(), caller, others },
         Err(problem) => Screen::Failed(problem(lang.get_untracked().texts())),
-    }
-}
-
-/// Marks a moment of the first card in the page's performance timeline, once, so that it can be
-/// measured in the field and by the benchmark (ms since the tab's navigation): `callcard-name`
-/// when the caller is on screen, `callcard-ready` when the whole first screen is.
-fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        if performance.get_entries_by_name(name).length() == 0 {
-            let _ = performance.mark(name);
-        }
     }
 }
 

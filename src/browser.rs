@@ -33,3 +33,15 @@ pub async fn sleep(ms: u32) {
     });
     let _ = JsFuture::from(promise).await;
 }
+
+/// Marks a moment of the first card in the page's performance timeline, once, so that it can be
+/// measured in the field and by the benchmark (ms since the tab's navigation):
+/// `callcard-asked` when its first request leaves, `callcard-name` when the caller is on screen,
+/// `callcard-ready` when the whole first screen is.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        if performance.get_entries_by_name(name).length() == 0 {
+            let _ = performance.mark(name);
+        }
+    }
+}

@@ -32,6 +32,7 @@ pub struct CardLoad {
 
 /// Loads the card `lookup` asks for; `abort` cancels its requests when the card moves on.
 pub async fn load(rest: &RestClient, lookup: &Lookup, abort: Option<AbortSignal>) -> CardLoad {
+    crate::browser::mark("callcard-asked");
     let parts = lookup.batch_of(Part::Identity).zip(lookup.batch_of(Part::Context)).filter(|_| lookup.splits());
     let Some((identity, context)) = parts else {
         return CardLoad { first: whole(rest, lookup, abort.as_ref()).await, rest: None };

@@ -65,6 +65,9 @@ pub type Outcome = Result<Answer, Fail>;
 pub enum Fault {
     /// The method (`"*"`: every method) answers this error, alone or inside a batch.
     Error { method: &'static str, status: u16, code: &'static str, description: &'static str },
+    /// The method ends in an uncaught PHP error: HTTP 500 with the portal's page for the whole
+    /// request, a batch that carries it included (what a `TypeError` in one command does).
+    Fatal { method: &'static str },
     /// Every REST request is answered by an HTML error page with this status, as when a proxy
     /// in front of the portal fails.
     Html { status: u16 },
@@ -109,6 +112,7 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         Fault::Error { method, status, code, description } if *method == lower || *method == "*" => {
             Some(Fail::new(*status, code, description))
         }
+        Fault::Fatal { method } if *method == lower => Some(Fail::php_type_error("a failure the scenario arranged")),
         _ => None,
     });
     if let Some(fail) = forced {

@@ -35,6 +35,9 @@ pub struct Scenario {
     pub time_budget_ms: Option<u64>,
     /// Milliseconds added to every REST reply (the page's `&latency=` overrides it).
     pub latency_ms: u64,
+    /// The portal's own time for this scenario (the page's `&server_time=` overrides it; `None`:
+    /// the sandbox's setting).
+    pub server_time: Option<crate::server_time::ServerTime>,
     /// The portal opens the app by GET with no form, as it opens apps hosted by Bitrix24 itself
     /// (an uploaded static archive): all launch data then comes from `getInitData`.
     pub opened_by_get: bool,
@@ -78,6 +81,7 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
         rate_limit: None,
         time_budget_ms: None,
         latency_ms: 0,
+        server_time: None,
         opened_by_get: false,
         admin: true,
         install: false,
@@ -149,6 +153,15 @@ pub const ALL: &[Scenario] = &[
             "A known contact, but the portal fails to list activities: the rest of the card must stand.",
             &[("CALL_ID", "externalCall.fa11"), ("PHONE_NUMBER", "49301234567"), ("LINE_NUMBER", "4930555000"),
               ("LINE_NAME", "Sales Berlin"), ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
+        )
+    },
+    Scenario {
+        faults: &[Fault::Fatal { method: "crm.deal.list" }],
+        ..call(
+            "context-fails",
+            "A known contact, but listing deals ends in a PHP error: the card's second request (deals, activities, comments) fails as a whole; the caller stays named.",
+            &[("CALL_ID", "externalCall.c0f1"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
+              ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
         )
     },
     Scenario {
@@ -229,11 +242,11 @@ pub const ALL: &[Scenario] = &[
         )
     },
     Scenario {
-        latency_ms: 20,
+        server_time: Some(crate::server_time::ServerTime::Docs),
         time_budget_ms: Some(10),
         ..call(
             "time-limited",
-            "Each method may run 10 ms per ten minutes and every reply takes 20 ms: the second call of a method gets 429.",
+            "Each method may run 10 ms per ten minutes and takes the portal's own time (more than that): the next call of a method gets 429.",
             &[("CALL_ID", "externalCall.7171"), ("PHONE_NUMBER", "49301234567"), ("LINE_NAME", "Sales Berlin"),
               ("CALL_DIRECTION", "incoming"), ("CALL_STATE", "connected"), ("CALL_LIST_MODE", "false")],
         )

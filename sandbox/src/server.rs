@@ -132,6 +132,8 @@ struct LoggedRequest {
     /// Milliseconds since the sandbox started.
     at_ms: u64,
     status: u16,
+    /// The portal's own time for it (`time.duration`), in milliseconds.
+    server_ms: f64,
 }
 
 /// A frame command the portal page received from the widget.
@@ -499,7 +501,7 @@ async fn portal_page(State(sb): State<Arc<Sandbox>>, Query(q): Query<PageQuery>)
         Some(scenario) => {
             let lang = q.lang.filter(|l| l.len() <= 5 && l.bytes().all(|b| b.is_ascii_alphabetic())).unwrap_or_else(|| scenario.lang.to_string());
             let latency = Duration::from_millis(q.latency.unwrap_or(scenario.latency_ms).min(60_000));
-            let server = q.server_time.as_deref().and_then(ServerTime::parse).unwrap_or(sb.config.server_time);
+            let server = q.server_time.as_deref().and_then(ServerTime::parse).or(scenario.server_time).unwrap_or(sb.config.server_time);
             Html(portal::page(&sb, scenario, &lang, Pace { latency, server })).into_response()
         }
         None => (StatusCode::NOT_FOUND, Html(portal::unknown_scenario(name))).into_response(),
@@ -607,12 +609,15 @@ async fn rest_endpoint(
                 tokio::time::sleep(Duration::from_secs(secs)).await;
                 return html_failure(&sb, &name, sid, 504);
             }
-            Fault::Error { .. } | Fault::SlowBodyOnce { .. } => {}
+            Fault::Error { .. } | Fault::Fatal { .. } | Fault::SlowBodyOnce { .. } => {}
         }
     }
     let limited = allowed
         .and_then(|()| sb.admit(sid.as_deref().unwrap_or_default(), &name))
         .and_then(|()| sb.transient_failure(sid.as_deref().unwrap_or_default(), &name));
+    // A request refused before its method runs (token, request rate, time budget) costs only
+    // the request's own time.
+    let refused = limited.is_err();
     let outcome = limited.and_then(|()| {
         let mut crm = lock(&sb.crm);
         if name.eq_ignore_ascii_case("batch") {
@@ -623,6 +628,7 @@ async fn rest_endpoint(
     });
     // The portal's time: its start-up, then the method (a batch: its commands one by one).
     let processing = match &outcome {
+        _ if refused => 0.0,
         Ok(answer) if name.eq_ignore_ascii_case("batch") => answer.processing,
         _ => server.processing_secs(&name),
     };
@@ -676,6 +682,7 @@ async fn rest_endpoint(
         params: logged,
         at_ms: sb.elapsed_ms(),
         status,
+        server_ms: duration * 1000.0,
     });
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let slow = policy.faults.iter().find_map(|f| match f {
@@ -706,7 +713,7 @@ fn late_body(status: StatusCode, body: Value, delay: Duration) -> Response {
 
 /// An HTML error page instead of the portal's JSON, logged like any request.
 fn html_failure(sb: &Sandbox, name: &str, session: Option<String>, status: u16) -> Response {
-    lock(&sb.requests).push(LoggedRequest { session, method: name.to_string(), params: Value::Null, at_ms: sb.elapsed_ms(), status });
+    lock(&sb.requests).push(LoggedRequest { session, method: name.to_string(), params: Value::Null, at_ms: sb.elapsed_ms(), status, server_ms: 0.0 });
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     let page = format!("<html><head><title>{code}</title></head><body><h1>{code}</h1><hr>nginx</body></html>");
     let mut response = (code, Html(page)).into_response();
@@ -721,7 +728,7 @@ fn fatal_failure(sb: &Sandbox, name: &str, session: Option<String>, params: &Par
     if let Some(obj) = logged.as_object_mut() {
         obj.remove("auth");
     }
-    lock(&sb.requests).push(LoggedRequest { session, method: name.to_string(), params: logged, at_ms: sb.elapsed_ms(), status: 500 });
+    lock(&sb.requests).push(LoggedRequest { session, method: name.to_string(), params: logged, at_ms: sb.elapsed_ms(), status: 500, server_ms: 0.0 });
     let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Html(rest::FATAL_PAGE)).into_response();
     response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response

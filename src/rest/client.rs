@@ -251,7 +251,8 @@ impl Deadline {
             if let Some(outer) = outer {
                 let stop = c.clone();
                 let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || stop.abort());
-                outer.set_onabort(Some(cb.as_ref().unchecked_ref()));
+                // A listener, not `onabort`: the card's two requests share one signal.
+                let _ = outer.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
                 if outer.aborted() {
                     c.abort();
                 }
@@ -278,8 +279,9 @@ impl Drop for Deadline {
         }
         // The handler is freed with this deadline: the signal must not call it afterwards (the
         // app aborts a finished request's signal when the card moves on).
-        if let Some(outer) = &self.outer {
-            outer.set_onabort(None);
+        if let (Some(outer), Some(on_abort)) = (&self.outer, &self._on_abort) {
+            use wasm_bindgen::JsCast;
+            let _ = outer.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
     }
 }

@@ -182,7 +182,7 @@ async fn a_reply_that_arrives_after_the_deadline_is_asked_for_once_more() {
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
     let batches = agent.rest_requests().iter().filter(|r| r["method"] == "batch").count();
-    assert_eq!(batches, 2, "timed out once, asked once more");
+    assert_eq!(batches, 3, "two parts, one timed out once and asked once more");
     assert!(!agent.exists("[data-testid=error]").await);
     agent.close().await;
 }

@@ -256,6 +256,18 @@ impl Agent {
         assert!(self.visit(scenario).await, "the portal page has no tab of the app ({scenario})");
     }
 
+    /// Opens the portal's page for `scenario` and enters the app's tab without waiting for it
+    /// to settle (to watch it load).
+    #[allow(dead_code)]
+    pub async fn open_unsettled(scenario: &str) -> Agent {
+        let mut agent = Agent::browser_on(sandbox()).await;
+        agent.client.goto(&format!("{}/?scenario={scenario}", agent.portal)).await.unwrap();
+        agent.session =
+            agent.client.execute("return document.body.dataset.session;", vec![]).await.unwrap().as_str().unwrap().to_string();
+        agent.client.find(Locator::Css("#app-frame")).await.unwrap().enter_frame().await.unwrap();
+        agent
+    }
+
     /// Opens the portal's page for `scenario`; when it has the app's tab, enters it and waits
     /// until it settled. Whether the page has the app's tab.
     pub async fn visit(&mut self, scenario: &str) -> bool {
@@ -312,7 +324,7 @@ impl Agent {
         agent
     }
 
-    async fn wait_settled(&self) {
+    pub async fn wait_settled(&self) {
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
             if let Some(state) = self.attr("[data-testid=callcard]", "data-state").await {

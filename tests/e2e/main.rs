@@ -12,14 +12,19 @@ mod fidelity;
 mod harness;
 mod install;
 mod portal;
+mod speed;
 
 use harness::{sandbox, Agent};
 
 /// The card of a known caller cost exactly one REST request, a `batch`.
-fn assert_one_batch(agent: &Agent) {
+/// A card searched by number costs two batches, sent together: who is calling (with the stage
+/// names), and the rest; each repeats the search its lists refer to.
+fn assert_two_part_card(agent: &Agent) {
     let requests = agent.rest_requests();
     let methods: Vec<_> = requests.iter().map(|r| r["method"].as_str().unwrap_or_default()).collect();
-    assert_eq!(methods, ["batch"], "the card must cost one REST round trip");
+    assert_eq!(methods, ["batch", "batch"], "a card searched by number costs two REST requests");
+    let with = |key: &str| requests.iter().filter(|r| r["params"]["cmd"].get(key).is_some()).count();
+    assert_eq!((with("stages"), with("match")), (1, 2), "an identity part and a context part");
 }
 
 #[tokio::test]
@@ -49,7 +54,7 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     assert!(activities[0].contains("Contract draft"), "what is due first, the overdue first: {activities:?}");
     assert!(agent.exists("[data-testid=activity][data-overdue=true]").await, "an overdue task is highlighted");
     assert!(!agent.texts("[data-testid=comment]").await.is_empty());
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     // The tab asked the portal for its launch data and to fit the card.
     let fitted = agent.fitted_height().await.expect("the portal's frame fits the card");
     assert!(fitted > 150.0, "{fitted}");
@@ -67,7 +72,7 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     assert_eq!(agent.portal_text("#portal-status").await, "Calling +49 170 5550101");
     let frame = agent.frame_commands("imPhoneTo").await;
     assert!(frame.iter().any(|r| r["command"] == "openPath" && r["params"]["path"] == "/crm/company/details/1/"), "{frame:?}");
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     agent.close().await;
 }
 
@@ -99,11 +104,11 @@ async fn a_failing_section_leaves_the_rest_of_the_card_standing() {
     assert!(said.contains("could not complete the request") && !said.contains("cannot be reached"), "{said}");
     let technical = agent.text_content("[data-testid=section-error] [data-testid=error-technical]").await.unwrap();
     assert!(technical.contains("Internal server error"), "{technical}");
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     agent.screenshot("failing-section").await;
     // Retry asks again (and here the portal still fails).
     agent.click("[data-testid=section-retry]").await;
-    assert_eq!(agent.rest_requests().len(), 2);
+    assert_eq!(agent.rest_requests().len(), 3);
     assert!(agent.exists("[data-testid=section-error]").await);
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
     agent.close().await;
@@ -125,17 +130,17 @@ async fn several_matches_offer_a_choice_that_is_remembered_for_the_call() {
     assert!(entities.contains(&"CONTACT:5".to_string()) && entities.contains(&"CONTACT:29".to_string()), "{entities:?}");
     let first = agent.text("[data-testid=candidate]").await.unwrap();
     assert!(first.contains("Дмитрий Волков") && first.contains("+7 (812) 555-01-00"), "{first}");
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     agent.screenshot("several-matches").await;
 
     // Picking costs one more request and shows that record.
     agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
-    assert_eq!(agent.rest_requests().len(), 2);
+    assert_eq!(agent.rest_requests().len(), 3);
     // Back to the list without asking again.
     agent.click("[data-testid=back-to-matches]").await;
     assert!(agent.exists("[data-testid=chooser]").await);
-    assert_eq!(agent.rest_requests().len(), 2);
+    assert_eq!(agent.rest_requests().len(), 3);
     // Another pick, then the first again: each a request, each shown (the earlier requests'
     // signals are aborted as the card moves on).
     agent.click("[data-testid=candidate][data-entity='CONTACT:5']").await;
@@ -143,7 +148,7 @@ async fn several_matches_offer_a_choice_that_is_remembered_for_the_call() {
     agent.click("[data-testid=back-to-matches]").await;
     agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
-    assert_eq!(agent.rest_requests().len(), 4);
+    assert_eq!(agent.rest_requests().len(), 5);
 
     // The same call opened again (the tab reloaded): straight to the pick.
     agent.reopen("several-matches").await;
@@ -162,7 +167,7 @@ async fn unknown_number_says_so_after_one_search() {
     assert_eq!(agent.text("[data-testid=caller-country]").await.as_deref(), Some("Calling from USA or Canada (+1)"));
     assert!(!agent.exists("[data-testid=client]").await);
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("US support · +1 212 555 0000"));
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     agent.screenshot("unknown-number").await;
     agent.close().await;
 }
@@ -195,7 +200,7 @@ async fn a_company_number_shows_the_company() {
     let deals = agent.texts("[data-testid=deal]").await;
     assert_eq!(deals.len(), 1, "{deals:?}");
     assert!(deals[0].contains("Fleet leasing") && deals[0].contains("€89,000.00"), "{deals:?}");
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     agent.screenshot("known-company").await;
     agent.close().await;
 }
@@ -210,7 +215,7 @@ async fn a_lead_stored_with_eight_is_found_from_plus_seven() {
     assert!(!agent.exists("[data-testid=deals]").await, "leads have no deals");
     assert_eq!(agent.text("[data-testid=responsible-name]").await.as_deref(), Some("Дмитрий Волков"));
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("Москва, продажи · +7 495 555-00-00"));
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     agent.close().await;
 }
 
@@ -280,7 +285,7 @@ async fn opened_by_get_the_widget_learns_everything_from_the_frame() {
     // The language too came from getInitData.
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Eingehender Anruf"));
     assert!(agent.frame_commands("getInitData").await.iter().any(|r| r["command"] == "getInitData"));
-    assert_one_batch(&agent);
+    assert_two_part_card(&agent);
     agent.close().await;
 }
 
