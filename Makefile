@@ -27,23 +27,34 @@ setup:
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 RELEASE_RUSTFLAGS := --cfg erase_components --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates --remap-path-prefix=$(CURDIR)=.
 
+# The app's own page (app.html) is a module of its own, built beside the call card's into dist/
+# (Trunk empties its output folder, so it is built apart first). Its profile links faster.
+APP_DIST := target/dist-app
+define build_pages
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --cargo-profile app-page --public-url "$(1)" --dist $(APP_DIST) app.html
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --public-url "$(1)"
+	cp $(APP_DIST)/callcard-app-* dist/
+	cp $(APP_DIST)/index.html dist/app.html
+endef
+
 ## The release build of the widget into dist/ (what users get and what the tests run): assets
 ## next to the page, so it works on any path of one origin.
 build: setup
-	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --public-url ./
+	$(call build_pages,./)
 
 ## The release build for a static host or CDN into dist/: content-hashed assets with integrity
 ## attributes, referenced at PUBLIC_URL; index.html stays small (README: cache headers).
 dist: setup
-	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --public-url "$(PUBLIC_URL)"
+	$(call build_pages,$(PUBLIC_URL))
 	@ls -l dist | awk 'NR > 1 { printf "  %9d  %s\n", $$5, $$9 }'
 
-## An archive to upload as a Bitrix24-hosted static app ("Static" local app): index.html at the
-## root, install.html (the same page, opened as the installation step) beside it.
+## An archive to upload as a Bitrix24-hosted static app ("Static" local app): index.html (the
+## call card) at the root, app.html (the app's page) and install.html (the same, opened as the
+## installation step) beside it.
 zip: build
 	rm -rf target/zip && mkdir -p target/zip
-	cp dist/index.html dist/*.js dist/*.wasm dist/*.css target/zip/
-	cp target/zip/index.html target/zip/install.html
+	cp dist/index.html dist/app.html dist/*.js dist/*.wasm dist/*.css target/zip/
+	cp target/zip/app.html target/zip/install.html
 	rm -f $(ZIP) && cd target/zip && zip -q -X -r ../../$(ZIP) .
 	@echo "$(ZIP): $$(stat -c %s $(ZIP)) bytes"
 

@@ -45,8 +45,15 @@ fn compressed(program: &str, args: &[&str], path: &Path) -> u64 {
 }
 
 fn sizes() -> String {
-    let files = harness::release_files();
-    let mut s = String::from("## Release bundle\n\n| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n");
+    format!(
+        "{}\n{}",
+        size_table("Release bundle: the call card (index.html and what it loads)", harness::release_files()),
+        size_table("The app's own page (app.html and its module; the stylesheet is the card's)", harness::app_page_files())
+    )
+}
+
+fn size_table(title: &str, files: Vec<std::path::PathBuf>) -> String {
+    let mut s = format!("## {title}\n\n| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n");
     let mut total = (0, 0, 0);
     for path in files {
         let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -1,5 +1,6 @@
-//! Start-up and the agent's requests: gathers the launch data, connects the frame and REST,
-//! and drives the screen.
+//! The call card's page (`index.html`): start-up and the agent's requests. Gathers the launch
+//! data, connects the frame and REST, and drives the screen. An opening of the app's own page
+//! that reaches it goes on to `app.html` ([`crate::page::open_app_page`]).
 //!
 //! Inside the portal both launch sources exist. The card is requested from the inlined data at
 //! once while `getInitData` is in flight; the answer is shown only after the two sources agree.
@@ -7,7 +8,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{json, Value};
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -19,37 +19,20 @@ use crate::crm::card::{self, Candidate, Caller};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::link;
 use crate::crm::plan::Lookup;
-use crate::frame::client::{FrameClient, FrameError};
+use crate::frame::client::FrameClient;
 use crate::i18n::Lang;
-use crate::launch::{self, CallCardOptions, FrameName, Launch, LaunchError, LaunchFields, Placement};
+use crate::launch::{self, CallCardOptions, Launch, LaunchError, LaunchFields, Placement};
 use crate::rest::client::RestClient;
 use crate::screen::{Problem, Screen};
-use crate::theme::Theme;
 use crate::crm::new_client::NewClient;
 use crate::live::AutoCloseHold;
-use crate::ui::{self, Actions, Backend, Handlers, Live};
-use crate::{app_page, install};
+use crate::page::{self, init_data, Inputs};
+use crate::theme::Theme;
+use crate::ui::{self, Backend, Handlers, Live};
 
-/// How long the portal gets to answer `getInitData`; it answers at once when it answers at all.
-const INIT_TIMEOUT_MS: i32 = 5_000;
-
-/// What the page was opened with; read once, kept for a full retry.
-#[derive(Clone)]
-struct Inputs {
-    inlined: Option<String>,
-    frame_name: Option<FrameName>,
-    frame: Option<FrameClient>,
-}
-
-/// What a launch shows first, what it started, and (a card searched by number) the whole card
-/// still on its way.
-type Opened = (Screen, Option<Launched>, Option<LocalBoxFuture<'static, Screen>>);
-
-/// What a launch started: a call card, or the app's own page.
-enum Launched {
-    Card(CardSession),
-    AppPage(app_page::Session),
-}
+/// What a launch shows first, the card it started, and (a card searched by number) the whole
+/// card still on its way.
+type Opened = (Screen, Option<CardSession>, Option<LocalBoxFuture<'static, Screen>>);
 
 /// A launched call card: what later requests (a pick, a reload) need.
 #[derive(Clone)]
@@ -64,53 +47,11 @@ struct CardSession {
 /// Mounts the widget into the page.
 pub fn start() {
     leptos::mount::mount_to_body(|| {
-        let inputs = read_inputs();
-        // The language is known from the posted query before anything loads; GET launches learn
-        // it from getInitData.
-        let lang = RwSignal::new(
-            inputs
-                .inlined
-                .as_deref()
-                .and_then(|s| LaunchFields::from_inlined(s).ok())
-                .and_then(|f| launch::text(f.lang.as_ref()))
-                .map(|code| Lang::from_code(&code))
-                .unwrap_or(Lang::En),
-        );
-        provide_context(lang);
-        let theme = appearance::provide();
-        // The document speaks the portal's language (screen readers, hyphenation, fonts): the
-        // posted query tells it at once, getInitData later for a page opened by GET.
-        Effect::new(move |_| {
-            let code = lang.get().code();
-            if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-                let _ = root.set_attribute("lang", code);
-            }
-        });
-        let origin = inputs
-            .frame_name
-            .as_ref()
-            .map(|f| f.portal.origin())
-            .or_else(|| seed_origin(inputs.inlined.as_deref()))
-            .unwrap_or_default();
-        Actions { frame: inputs.frame.clone(), origin }.provide();
-        if let Some(frame) = inputs.frame.clone() {
-            fit_frame_to_content(frame);
-        }
-
+        let (inputs, basics) = page::start();
+        let page::Basics { lang, theme, live } = basics;
         let screen = RwSignal::new(Screen::Loading);
         let session = StoredValue::new_local(None::<CardSession>);
-        let page_session = StoredValue::new_local(None::<app_page::Session>);
-        let live = Live {
-            state: RwSignal::new(None),
-            retrying: RwSignal::new(false),
-            notice: RwSignal::new(None),
-            focus_heading: RwSignal::new(false),
-            loading_next: RwSignal::new(false),
-            context_pending: RwSignal::new(false),
-        };
-        provide_context(live);
         let frame = inputs.frame.clone();
-        let theme_frame = StoredValue::new_local(frame.clone());
         let kept = StoredValue::new_local(inputs);
         // Each load of a card gets a generation: an answer for an older one is dropped, and its
         // request aborted, when the card has moved on (the next client of a call list).
@@ -137,25 +78,11 @@ pub fn start() {
                 if generation.get_value() != gen {
                     return;
                 }
-                let first_action = match &next {
-                    Screen::AppPage(page) => Some(app_page::first_action(page)),
-                    _ => None,
-                };
-                match launched {
-                    Some(Launched::Card(s)) => {
-                        s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
-                        session.set_value(Some(s));
-                    }
-                    Some(Launched::AppPage(s)) => {
-                        s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
-                        page_session.set_value(Some(s));
-                    }
-                    None => {}
+                if let Some(s) = launched {
+                    s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
+                    session.set_value(Some(s));
                 }
                 screen.set(next);
-                if let (Some(action), Some(s)) = (first_action, page_session.get_value()) {
-                    app_page::run(s, action, screen, lang);
-                }
                 let still_current = move || generation.get_value() == gen;
                 // In turn: what the status brings replaces the card, which the context part
                 // must not overwrite after.
@@ -298,39 +225,9 @@ pub fn start() {
                 };
                 show(entity, others);
             }),
-            choose_theme: Callback::new(move |chosen: Theme| {
-                theme.set(chosen);
-                theme_frame.with_value(|frame| appearance::save(frame.as_ref(), chosen));
-            }),
-            app_action: Callback::new(move |action: install::Action| {
-                if let Some(s) = page_session.get_value() {
-                    app_page::run(s, action, screen, lang);
-                }
-            }),
-            test_call: Callback::new(move |number: String| {
-                if let Some(s) = page_session.get_value() {
-                    app_page::test_call(s, number, screen, lang);
-                }
-            }),
         };
         view! { <ui::Root screen=screen handlers=handlers/> }
     });
-}
-
-fn read_inputs() -> Inputs {
-    let frame_name = web_sys::window().and_then(|w| w.name().ok()).and_then(|name| FrameName::parse(&name));
-    let frame = frame_name.as_ref().and_then(FrameClient::connect);
-    let inlined = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("b24-launch"))
-        .and_then(|e| e.text_content());
-    Inputs { inlined, frame_name, frame }
-}
-
-/// The portal origin the posted data names, for plain links outside a frame.
-fn seed_origin(inlined: Option<&str>) -> Option<String> {
-    let fields = LaunchFields::from_inlined(inlined?).ok()?;
-    Launch::resolve(&fields, None, None).ok().map(|l| l.portal.origin())
 }
 
 async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> Opened {
@@ -367,14 +264,9 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> O
                 Err(e) => return failed(e),
             };
             if launch.placement == Placement::AppPage {
-                // The app page needs INSTALL and IS_ADMIN, which only getInitData tells.
-                return match init_data(frame).await.and_then(|init| Launch::resolve(&seed, Some(name), Some(&init))) {
-                    Ok(launch) => {
-                        appearance::adopt(theme, launch.theme);
-                        show(&launch, lang, Some(frame.clone())).await
-                    }
-                    Err(e) => failed(e),
-                };
+                // Its own page reads the launch from the frame itself.
+                page::open_app_page();
+                return (Screen::Loading, None, None);
             }
             let (init, shown) = futures::join!(init_data(frame), show(&launch, lang, Some(frame.clone())));
             match init {
@@ -393,29 +285,12 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> O
     }
 }
 
-async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError> {
-    match frame.call("getInitData", &Value::Null, INIT_TIMEOUT_MS).await {
-        Ok(value) => LaunchFields::from_init_data(&value),
-        Err(FrameError::Timeout { .. }) | Err(FrameError::Unavailable) => Err(LaunchError::FrameSilent),
-        Err(FrameError::Unreadable { .. }) => Err(LaunchError::InvalidField {
-            field: "getInitData reply",
-            reason: "it is not JSON".into(),
-        }),
-    }
-}
-
 async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> Opened {
     let options = match &launch.placement {
         Placement::Other(code) => return (Screen::NotSupported { placement: code.clone() }, None, None),
         Placement::AppPage => {
-            let session = app_page::Session {
-                rest: RestClient::new(launch.portal.clone(), launch.access_token.clone(), launch.expires_in, frame.clone()),
-                frame,
-                handler: app_page::own_handler(),
-                told_admin: launch.is_admin,
-            };
-            let page = install::AppPage::new(session.handler.clone(), launch.install);
-            return (Screen::AppPage(page), Some(Launched::AppPage(session)), None);
+            page::open_app_page();
+            return (Screen::Loading, None, None);
         }
         Placement::CallCard(options) => options.clone(),
     };
@@ -451,10 +326,10 @@ async fn show(launch: &Launch, lang: RwSignal<Lang>, frame: Option<FrameClient>)
             Screen::Card { call, caller, .. } => Screen::Card { call, caller, others: ranked },
             other => other,
         };
-        return (screen, Some(Launched::Card(session)), None);
+        return (screen, Some(session), None);
     }
     let (first, rest) = screens(loaded, session.options.clone(), lang);
-    (first, Some(Launched::Card(session)), rest)
+    (first, Some(session), rest)
 }
 
 /// A card's first screen and, when its context part is on its way, the whole card's.
@@ -581,24 +456,4 @@ fn recall_pick(options: &CallCardOptions, candidates: &[Candidate]) -> Option<En
 
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
-}
-
-/// Keeps the portal's iframe as tall as the content: the tab grows with the card.
-fn fit_frame_to_content(frame: FrameClient) {
-    let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
-    let last_height = Rc::new(std::cell::Cell::new(0));
-    let measured = body.clone();
-    let on_resize = Closure::<dyn FnMut()>::new(move || {
-        let height = measured.scroll_height();
-        if height > 0 && height != last_height.get() {
-            last_height.set(height);
-            let _ = frame.send("resizeWindow", &json!({ "width": "100%", "height": height }));
-        }
-    });
-    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-        observer.observe(&body);
-        // Observer and callback live as long as the page.
-        std::mem::forget(observer);
-        on_resize.forget();
-    }
 }

@@ -1,6 +1,7 @@
-//! The app's own page in the browser (`PLACEMENT=DEFAULT`): reads the installation, runs an
-//! administrator's changes and the installation step, and keeps what the page shows in the
-//! screen signal. The decisions are [`crate::install`]'s; this module only talks to the portal.
+//! The app's own page in the browser (`PLACEMENT=DEFAULT`, `app.html`, a module of its own so
+//! that the call card never loads it): reads the installation, runs an administrator's changes
+//! and the installation step, and keeps what the page shows in the screen signal. The decisions
+//! are [`crate::install`]'s; this module only talks to the portal.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,9 +10,99 @@ use serde_json::Value;
 use crate::frame::client::FrameClient;
 use crate::i18n::Lang;
 use crate::install::{self, Action, ActionOutcome, AppPage, InstallStep, Reading};
+use crate::launch::{Launch, LaunchError, LaunchFields, Placement};
+use crate::page::{self, init_data, Inputs};
 use crate::rest::batch::Outcome;
 use crate::rest::client::RestClient;
 use crate::screen::{Problem, Screen};
+use crate::theme::Theme;
+use crate::ui::{self, PageHandlers};
+use crate::{appearance, browser};
+
+/// Mounts the app's own page.
+pub fn start() {
+    leptos::mount::mount_to_body(|| {
+        let (inputs, basics) = page::start();
+        let page::Basics { lang, theme, live } = basics;
+        let screen = RwSignal::new(Screen::Loading);
+        let session = StoredValue::new_local(None::<Session>);
+        let theme_frame = StoredValue::new_local(inputs.frame.clone());
+        let kept = StoredValue::new_local(inputs);
+        let boot = move || {
+            screen.set(Screen::Loading);
+            let inputs = kept.get_value();
+            spawn_local(async move {
+                match open(inputs, lang, theme).await {
+                    Ok((s, install)) => {
+                        s.rest.on_retrying(move |waiting| live.retrying.set(waiting));
+                        let page = AppPage::new(s.handler.clone(), install);
+                        let action = first_action(&page);
+                        screen.set(Screen::AppPage(page));
+                        session.set_value(Some(s.clone()));
+                        run(s, action, screen, lang);
+                    }
+                    Err(shown) => screen.set(shown),
+                }
+                browser::mark("callcard-ready");
+            });
+        };
+        boot();
+        let handlers = PageHandlers {
+            retry: Callback::new(move |_| boot()),
+            act: Callback::new(move |action: Action| {
+                if let Some(s) = session.get_value() {
+                    run(s, action, screen, lang);
+                }
+            }),
+            test_call: Callback::new(move |number: String| {
+                if let Some(s) = session.get_value() {
+                    test_call(s, number, screen, lang);
+                }
+            }),
+            choose_theme: Callback::new(move |chosen: Theme| {
+                theme.set(chosen);
+                theme_frame.with_value(|frame| appearance::save(frame.as_ref(), chosen));
+            }),
+        };
+        view! { <ui::AppRoot screen=screen handlers=handlers/> }
+    });
+}
+
+/// The page's session and whether this opening is the installation step; or what to show
+/// instead. `INSTALL` and `IS_ADMIN` come only from the frame, so a frame's `getInitData` is
+/// always asked; posted data, when there is some, must agree with it.
+async fn open(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> Result<(Session, bool), Screen> {
+    let t = lang.get_untracked().texts();
+    let failed = |e: LaunchError| Screen::Failed(Problem::launch(t, &e));
+    let seed = inputs.inlined.as_deref().map(LaunchFields::from_inlined).transpose().map_err(failed)?;
+    let in_frame = inputs.frame.as_ref().zip(inputs.frame_name.as_ref());
+    let launch = match (seed, in_frame) {
+        (None, None) => Err(LaunchError::NoLaunchData),
+        (Some(seed), None) => Launch::resolve(&seed, None, None),
+        (None, Some((frame, name))) => init_data(frame).await.and_then(|init| Launch::resolve(&init, Some(name), None)),
+        (Some(seed), Some((frame, name))) => {
+            init_data(frame).await.and_then(|init| Launch::resolve(&seed, Some(name), Some(&init)))
+        }
+    }
+    .map_err(failed)?;
+    lang.set(crate::i18n::Lang::from_code(&launch.lang));
+    appearance::adopt(theme, launch.theme);
+    match launch.placement {
+        Placement::AppPage => {
+            let frame = inputs.frame.clone();
+            let session = Session {
+                rest: RestClient::new(launch.portal.clone(), launch.access_token.clone(), launch.expires_in, frame.clone()),
+                frame,
+                handler: own_handler(),
+                told_admin: launch.is_admin,
+            };
+            Ok((session, launch.install))
+        }
+        // This page is only the app's own; a call card opens index.html.
+        Placement::CallCard(_) => Err(Screen::NotSupported { placement: "CALL_CARD".into() }),
+        Placement::Other(code) => Err(Screen::NotSupported { placement: code }),
+    }
+}
 
 /// What the page needs to act.
 #[derive(Clone)]

@@ -33,16 +33,16 @@ pub fn unbind_params() -> Value {
 }
 
 /// The handler URL of this deployment: the page's address without query and fragment (the
-/// portal adds its own query when it opens the tab). A Bitrix24-hosted archive is installed
-/// through its `install.html`, a copy of the page; the tab must open `index.html`. `None` for
-/// anything but http(s).
+/// portal adds its own query when it opens the tab). The app's own page is `app.html` (a
+/// Bitrix24-hosted archive is installed through `install.html`, a copy of it) beside the call
+/// card's `index.html`, which the tab must open. `None` for anything but http(s).
 pub fn handler_url(page_address: &str) -> Option<String> {
     let end = page_address.find(['?', '#']).unwrap_or(page_address.len());
     let url = &page_address[..end];
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return None;
     }
-    Some(match url.strip_suffix("/install.html") {
+    Some(match url.strip_suffix("/install.html").or_else(|| url.strip_suffix("/app.html")) {
         Some(dir) => format!("{dir}/index.html"),
         None => url.to_string(),
     })
@@ -348,6 +348,7 @@ mod tests {
         assert_eq!(handler_url("http://h:8082/index.html#x").as_deref(), Some("http://h:8082/index.html"));
         assert_eq!(handler_url("about:blank"), None);
         assert_eq!(handler_url("https://cdn.example/app/install.html?x").as_deref(), Some("https://cdn.example/app/index.html"));
+        assert_eq!(handler_url("https://cdn.example/app/app.html?DOMAIN=p").as_deref(), Some("https://cdn.example/app/index.html"));
         assert!(same_handler("https://W.example/index.html?x=1", "https://w.example/"));
         assert!(!same_handler("https://w.example/", "https://w.example/other/"));
         assert!(!same_handler("https://a.example/", "https://b.example/"));

@@ -5,7 +5,7 @@
 use callcard::crm::card::{Caller, Channel, ClientCard, CommentLine, CompanyLink, Deals, DealLine, Section, Stage};
 use callcard::crm::entity::{EntityKind, EntityRef};
 use callcard::launch::{CallCardOptions, CallDirection};
-use callcard::rest::envelope::ApiError;
+use callcard::rest::envelope::{ApiError, RestError};
 use callcard::screen::{Problem, Screen};
 use callcard::ui::{CallSummary, CallerView, Handlers, Root};
 use leptos::prelude::*;
@@ -54,7 +54,10 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
             won: 2,
             lost: 1,
         })),
-        activities: Section::Failed(ApiError { code: "INTERNAL_SERVER_ERROR".into(), description: "boom".into() }),
+        activities: Section::Failed(RestError::Api {
+            status: 200,
+            error: ApiError { code: "INTERNAL_SERVER_ERROR".into(), description: "boom".into() },
+        }),
         comments: Section::Ready(vec![CommentLine {
             id: 1,
             text: "<script>x</script>".into(),
@@ -121,9 +124,6 @@ async fn an_error_screen_explains_and_retries() {
         pick: Callback::new(|_| {}),
         back: Callback::new(|_| {}),
         reload: Callback::new(|_| {}),
-        app_action: Callback::new(|_| {}),
-        test_call: Callback::new(|_| {}),
-        choose_theme: Callback::new(|_| {}),
     };
     let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=screen handlers=handlers/> });
     leptos::task::tick().await;

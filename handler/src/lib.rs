@@ -3,7 +3,8 @@
 //! The portal opens the call-card tab by POSTing a form into the iframe. Static hosts answer a
 //! POST with 405 and the tab stays blank, so this handler, on the widget's own origin (the only
 //! origin the portal's frame protocol trusts), accepts the POST and answers the widget's
-//! `index.html` with the launch fields inlined as JSON. GET serves the built files. It keeps no
+//! `index.html` (the call card; `app.html`, the app's own page, when the form's `PLACEMENT` is
+//! `DEFAULT`) with the launch fields inlined as JSON. GET serves the built files. It keeps no
 //! state and logs nothing of a request: the form carries the portal's tokens.
 
 use axum::extract::{DefaultBodyLimit, Form, Query, State};
@@ -107,6 +108,12 @@ struct Page {
     after: String,
 }
 
+/// The pages a launch may get: the call card's, and the app's own (`app.html`) when it was built.
+struct Pages {
+    card: Page,
+    app: Option<Page>,
+}
+
 /// Why the handler cannot start.
 #[derive(Debug)]
 pub struct StartError(pub String);
@@ -119,8 +126,8 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-fn load_page(dist: &Path) -> Result<Page, StartError> {
-    let path = dist.join("index.html");
+fn load_page(dist: &Path, name: &str) -> Result<Page, StartError> {
+    let path = dist.join(name);
     let html = std::fs::read_to_string(&path).map_err(|e| {
         StartError(format!("cannot read {}: {e} (build the widget first: make build)", path.display()))
     })?;
@@ -134,7 +141,11 @@ fn load_page(dist: &Path) -> Result<Page, StartError> {
 
 /// The handler's routes: POST on `/` (the HANDLER URL) and on `/index.html`; GET for the files.
 pub fn router(config: &Config) -> Result<Router, StartError> {
-    let page = Arc::new(load_page(&config.dist)?);
+    let app = match config.dist.join("app.html").exists() {
+        true => Some(load_page(&config.dist, "app.html")?),
+        false => None,
+    };
+    let page = Arc::new(Pages { card: load_page(&config.dist, "index.html")?, app });
     let files = ServeDir::new(&config.dist)
         .append_index_html_on_directories(true)
         .fallback(ServeFile::new(config.dist.join("index.html")));
@@ -159,10 +170,16 @@ pub fn router(config: &Config) -> Result<Router, StartError> {
 }
 
 async fn launch(
-    State(page): State<Arc<Page>>,
+    State(pages): State<Arc<Pages>>,
     Query(query): Query<Vec<(String, String)>>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
+    // The app's own page is a module of its own; the call card never loads it.
+    let app_page = form.iter().rev().find(|(k, _)| k == "PLACEMENT").is_some_and(|(_, v)| v == "DEFAULT");
+    let page = match (&pages.app, app_page) {
+        (Some(app), true) => app,
+        _ => &pages.card,
+    };
     let seed = serde_json::json!({ "query": to_object(query), "form": to_object(form) });
     let body = format!(
         "{}<script type=\"application/json\" id=\"{LAUNCH_ELEMENT_ID}\">{}</script>{}",
@@ -275,6 +292,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_apps_own_page_gets_its_own_module() {
+        let dir = dist();
+        std::fs::write(dir.join("app.html"), "<html><head><title>app</title></head><body></body></html>").unwrap();
+        let app = router(&Config::new(&dir)).unwrap();
+        let post = |placement: &str| form_post("/?DOMAIN=p.example", format!("AUTH_ID=tok&PLACEMENT={placement}"));
+        for (placement, title) in [("DEFAULT", "app"), ("CALL_CARD", "t")] {
+            let res = app.clone().oneshot(post(placement)).await.unwrap();
+            let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+            assert!(body.starts_with(&format!("<html><head><title>{title}</title>")), "{placement}: {body}");
+            assert_eq!(inlined(&body)["form"]["PLACEMENT"], placement);
+        }
+        // Without app.html (an older build) every launch gets the call card's page.
+        let (_, page) = send(form_post("/", "PLACEMENT=DEFAULT")).await;
+        assert!(page.starts_with("<html><head><title>t</title>"));
+    }
+
+    #[tokio::test]
     async fn every_answer_carries_the_security_headers() {
         let mut config = Config::new(dist());
         config.portals = vec![parse_portal_origin("https://company.bitrix24.de/").unwrap(), "http://127.0.0.1:8080".into()];
@@ -351,7 +385,7 @@ mod tests {
     fn a_page_without_head_end_still_gets_the_launch() {
         let dir = dist();
         std::fs::write(dir.join("index.html"), "<html><head><title>t</title><body></body></html>").unwrap();
-        let page = load_page(&dir).unwrap();
+        let page = load_page(&dir, "index.html").unwrap();
         assert_eq!(page.after, "<body></body></html>");
     }
 

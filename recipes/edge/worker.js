@@ -3,7 +3,8 @@
 // Netlify edge functions) take it with their own few lines of wiring.
 //
 // Bitrix24 opens the call card tab by POSTing its launch form to the handler URL. This function
-// answers that POST with the widget's index.html, the launch fields inlined as JSON (the widget
+// answers that POST with the widget's index.html (app.html, the app's own page, when the form's
+// PLACEMENT is DEFAULT), the launch fields inlined as JSON (the widget
 // reads them at once instead of waiting for the portal frame), and passes every other request
 // to the static files (env.ASSETS: `make dist`'s output). It keeps and logs nothing: the form
 // carries the portal's tokens.
@@ -54,7 +55,10 @@ export default {
 
     // A repeated name keeps its last value, as PHP reads it on the portal's side.
     const seed = { query: Object.fromEntries(url.searchParams), form: Object.fromEntries(new URLSearchParams(body)) };
-    const page = await env.ASSETS.fetch(new Request(new URL("/index.html", url)));
+    // The app's own page is a module of its own, which the call card never loads.
+    const name = seed.form.PLACEMENT === "DEFAULT" ? "/app.html" : "/index.html";
+    let page = await env.ASSETS.fetch(new Request(new URL(name, url)));
+    if (!page.ok && name !== "/index.html") page = await env.ASSETS.fetch(new Request(new URL("/index.html", url)));
     if (!page.ok) return refuse(502, "The widget's index.html is missing from the static files.", env);
     const html = await page.text();
     const head = html.indexOf("</head>");

@@ -30,6 +30,15 @@ test("a POST gets the page with the query and the form inlined", async () => {
   assert.equal(seed.form.PLACEMENT_OPTIONS, '{"X":"</script>"}');
 });
 
+test("the app's own page gets its own module, and the call card's page without one", async () => {
+  const text = async (res) => (await res).text();
+  assert.ok((await text(post("/", "PLACEMENT=DEFAULT"))).includes("<title>t</title>"), "no app.html: the call card's page");
+  writeFileSync(join(dist, "app.html"), "<!doctype html><html><head><title>app</title></head><body></body></html>");
+  const page = await text(post("/", "AUTH_ID=tok&PLACEMENT=DEFAULT"));
+  assert.ok(page.includes("<title>app</title>") && page.includes('"PLACEMENT":"DEFAULT"'), page);
+  assert.ok((await text(post("/", "PLACEMENT=CALL_CARD"))).includes("<title>t</title>"));
+});
+
 test("other bodies are refused", async () => {
   assert.equal((await post("/", "{}", "application/json")).status, 415);
   assert.equal((await post("/", "A=" + "a".repeat(70000))).status, 413);

@@ -339,6 +339,10 @@ pub const ALL: &[Scenario] = &[
     },
     app_page("app-home", "The app's own page opened from the app menu by an administrator: the installation's status and controls."),
     Scenario {
+        opened_by_get: true,
+        ..app_page("static-app-page", "The app's own page of the static archive, opened from the app menu: the portal opens index.html by GET.")
+    },
+    Scenario {
         scopes: Some(&["crm", "placement", "user_brief"]),
         ..app_page("app-home-no-telephony", "The app's own page of an app whose settings lost the telephony scope: a test call is refused.")
     },

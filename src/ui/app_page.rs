@@ -87,7 +87,7 @@ fn face(action: Action) -> (&'static str, &'static str, bool) {
 fn ThemeChoice() -> impl IntoView {
     let a = lang().app_page();
     let chosen = use_context::<RwSignal<Theme>>();
-    let choose = use_context::<super::Handlers>().map(|h| h.choose_theme);
+    let choose = use_context::<super::PageHandlers>().map(|h| h.choose_theme);
     let options = Theme::ALL.map(|theme| {
         let label = match theme {
             Theme::Light => a.theme_light,

@@ -97,31 +97,28 @@ pub struct Handlers {
     pub back: Callback<()>,
     /// Load this record's card again (after a section failed).
     pub reload: Callback<EntityRef>,
-    /// Do something on the app's own page (bind the tab, check again…).
-    pub app_action: Callback<crate::install::Action>,
-    /// Show a test call from this number (the app's own page).
+}
+
+/// What an administrator can ask of the app's own page.
+#[derive(Clone, Copy)]
+pub struct PageHandlers {
+    /// Read the page again from the start.
+    pub retry: Callback<()>,
+    /// Do something (bind the tab, check again…).
+    pub act: Callback<crate::install::Action>,
+    /// Show a test call from this number.
     pub test_call: Callback<String>,
-    /// The agent chose light, dark or automatic (the app's own page).
+    /// The agent chose light, dark or automatic.
     pub choose_theme: Callback<crate::theme::Theme>,
 }
 
-/// The widget's root. `data-state` tells tests and the benchmark when the card is ready.
-#[component]
-pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
-    provide_context(handlers);
+/// The `<main>` both pages draw into, with the notices above the screen. `data-state` tells
+/// tests and the benchmark when the page settled.
+fn frame_main(screen: RwSignal<Screen>, content: impl IntoView + 'static) -> impl IntoView {
     let live = use_context::<Live>();
     let t = texts();
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
     let language = use_context::<RwSignal<Lang>>();
-    // Which view is mounted: the app page stays mounted through its own updates and follows
-    // them itself; every other change of screen mounts the view anew.
-    let on_app_page = Memo::new(move |_| screen.with(|s| matches!(s, Screen::AppPage(_))));
-    let app_page = Signal::derive(move || {
-        screen.with(|s| match s {
-            Screen::AppPage(page) => page.clone(),
-            _ => crate::install::AppPage::new(String::new(), false),
-        })
-    });
     view! {
         <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
             aria-busy=move || live.is_some_and(|l| l.loading_next.get()).then_some("true")>
@@ -134,21 +131,51 @@ pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
                 </Show>
                 {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" role="status">{n}</div> })}
             })}
-            {move || if on_app_page.get() {
-                view! { <app_page::AppPageView page=app_page act=handlers.app_action test_call=handlers.test_call/> }.into_any()
-            } else { match screen.get() {
-                Screen::Loading => view! { <Loading/> }.into_any(),
-                Screen::Card { call, caller, others } => view! {
-                    <CallSummary call=call.clone()/>
-                    <CallerView caller=caller call=call has_others=!others.is_empty()/>
-                }.into_any(),
-                // Drawn by the branch above, which keeps it mounted.
-                Screen::AppPage(_) => ().into_any(),
-                Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
-                Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
-            }}}
+            {content}
         </main>
     }
+}
+
+/// The call card's root: every change of screen mounts its view anew.
+#[component]
+pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
+    provide_context(handlers);
+    frame_main(screen, move || match screen.get() {
+        Screen::Loading => view! { <Loading/> }.into_any(),
+        Screen::Card { call, caller, others } => view! {
+            <CallSummary call=call.clone()/>
+            <CallerView caller=caller call=call has_others=!others.is_empty()/>
+        }.into_any(),
+        // The app page is its own module (`app.html`).
+        Screen::AppPage(_) => ().into_any(),
+        Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
+        Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
+    })
+}
+
+/// The app page's root. The page stays mounted through its own updates and follows them itself,
+/// so what the administrator typed and where the focus is survive.
+#[component]
+pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoView {
+    provide_context(handlers);
+    let on_app_page = Memo::new(move |_| screen.with(|s| matches!(s, Screen::AppPage(_))));
+    let app_page = Signal::derive(move || {
+        screen.with(|s| match s {
+            Screen::AppPage(page) => page.clone(),
+            _ => crate::install::AppPage::new(String::new(), false),
+        })
+    });
+    frame_main(screen, move || {
+        if on_app_page.get() {
+            view! { <app_page::AppPageView page=app_page act=handlers.act test_call=handlers.test_call/> }.into_any()
+        } else {
+            match screen.get() {
+                Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
+                Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
+                _ => view! { <Loading/> }.into_any(),
+            }
+        }
+    })
 }
 
 /// The interface language the app provides (English where none is, as in component tests).

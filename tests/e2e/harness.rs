@@ -22,8 +22,24 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The release build's files (`dist/`, built by `make build`), in name order.
+/// The call card's release files (`dist/`, built by `make build`), in name order: its page and
+/// what it loads.
 pub fn release_files() -> Vec<PathBuf> {
+    dist_files().into_iter().filter(|p| !is_app_page_file(p)).collect()
+}
+
+/// The app's own page (`app.html`) and its module (`callcard-app-…`): built beside the call
+/// card, never loaded by it.
+#[allow(dead_code)]
+pub fn app_page_files() -> Vec<PathBuf> {
+    dist_files().into_iter().filter(|p| is_app_page_file(p)).collect()
+}
+
+fn is_app_page_file(path: &Path) -> bool {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n == "app.html" || n.starts_with("callcard-app-"))
+}
+
+fn dist_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("dist"))
         .expect("dist/ exists: run `make build`")
         .filter_map(Result::ok)

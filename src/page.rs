@@ -1,0 +1,142 @@
+//! What both pages do at start: the call card (`index.html`, [`crate::app`]) and the app's own
+//! page (`app.html`, [`crate::app_page`]), each its own module so that the call card carries
+//! nothing of the app page. Read the launch sources, speak the portal's language, keep the
+//! portal's iframe fitted to the content.
+
+use leptos::prelude::*;
+use serde_json::{json, Value};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::appearance;
+use crate::frame::client::{FrameClient, FrameError};
+use crate::i18n::Lang;
+use crate::launch::{self, FrameName, Launch, LaunchError, LaunchFields};
+use crate::theme::Theme;
+use crate::ui::{Actions, Live};
+
+/// How long the portal gets to answer `getInitData`; it answers at once when it answers at all.
+const INIT_TIMEOUT_MS: i32 = 5_000;
+
+/// The app's own page, beside `index.html`.
+const APP_PAGE: &str = "app.html";
+
+/// What the page was opened with; read once, kept for a full retry.
+#[derive(Clone)]
+pub struct Inputs {
+    pub inlined: Option<String>,
+    pub frame_name: Option<FrameName>,
+    pub frame: Option<FrameClient>,
+}
+
+/// What every page provides its views: the language, the theme, the portal actions, the live
+/// notices; and the iframe kept as tall as the content.
+pub struct Basics {
+    pub lang: RwSignal<Lang>,
+    pub theme: RwSignal<Theme>,
+    pub live: Live,
+}
+
+/// Reads the page's launch sources and provides the views' context. Call inside the mount.
+pub fn start() -> (Inputs, Basics) {
+    let inputs = read_inputs();
+    // The language is known from the posted query before anything loads; GET launches learn it
+    // from getInitData.
+    let lang = RwSignal::new(
+        inputs
+            .inlined
+            .as_deref()
+            .and_then(|s| LaunchFields::from_inlined(s).ok())
+            .and_then(|f| launch::text(f.lang.as_ref()))
+            .map(|code| Lang::from_code(&code))
+            .unwrap_or(Lang::En),
+    );
+    provide_context(lang);
+    let theme = appearance::provide();
+    // The document speaks the portal's language (screen readers, hyphenation, fonts): the posted
+    // query tells it at once, getInitData later for a page opened by GET.
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", code);
+        }
+    });
+    let origin = inputs
+        .frame_name
+        .as_ref()
+        .map(|f| f.portal.origin())
+        .or_else(|| seed_origin(inputs.inlined.as_deref()))
+        .unwrap_or_default();
+    Actions { frame: inputs.frame.clone(), origin }.provide();
+    if let Some(frame) = inputs.frame.clone() {
+        fit_frame_to_content(frame);
+    }
+    let live = Live {
+        state: RwSignal::new(None),
+        retrying: RwSignal::new(false),
+        notice: RwSignal::new(None),
+        focus_heading: RwSignal::new(false),
+        loading_next: RwSignal::new(false),
+        context_pending: RwSignal::new(false),
+    };
+    provide_context(live);
+    (inputs, Basics { lang, theme, live })
+}
+
+fn read_inputs() -> Inputs {
+    let frame_name = web_sys::window().and_then(|w| w.name().ok()).and_then(|name| FrameName::parse(&name));
+    let frame = frame_name.as_ref().and_then(FrameClient::connect);
+    let inlined = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("b24-launch"))
+        .and_then(|e| e.text_content());
+    Inputs { inlined, frame_name, frame }
+}
+
+/// The portal origin the posted data names, for plain links outside a frame.
+fn seed_origin(inlined: Option<&str>) -> Option<String> {
+    let fields = LaunchFields::from_inlined(inlined?).ok()?;
+    Launch::resolve(&fields, None, None).ok().map(|l| l.portal.origin())
+}
+
+/// The portal's own launch fields, through the frame.
+pub async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError> {
+    match frame.call("getInitData", &Value::Null, INIT_TIMEOUT_MS).await {
+        Ok(value) => LaunchFields::from_init_data(&value),
+        Err(FrameError::Timeout { .. }) | Err(FrameError::Unavailable) => Err(LaunchError::FrameSilent),
+        Err(FrameError::Unreadable { .. }) => Err(LaunchError::InvalidField {
+            field: "getInitData reply",
+            reason: "it is not JSON".into(),
+        }),
+    }
+}
+
+/// Opens the app's own page in this frame instead (a `PLACEMENT=DEFAULT` opening that reached
+/// the call card's page, as a static host or nginx serve every opening): the query and the
+/// frame's name go along, the rest comes from `getInitData` there.
+pub fn open_app_page() {
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return };
+    let query = location.search().unwrap_or_default();
+    let _ = location.replace(&format!("{APP_PAGE}{query}"));
+}
+
+/// Keeps the portal's iframe as tall as the content: the tab grows with the card.
+fn fit_frame_to_content(frame: FrameClient) {
+    let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
+    let last_height = Rc::new(std::cell::Cell::new(0));
+    let measured = body.clone();
+    let on_resize = Closure::<dyn FnMut()>::new(move || {
+        let height = measured.scroll_height();
+        if height > 0 && height != last_height.get() {
+            last_height.set(height);
+            let _ = frame.send("resizeWindow", &json!({ "width": "100%", "height": height }));
+        }
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        observer.observe(&body);
+        // Observer and callback live as long as the page.
+        std::mem::forget(observer);
+        on_resize.forget();
+    }
+}
