@@ -307,7 +307,7 @@ impl<'a> Reader<'a> {
 
     /// A section of the context part: a placeholder while it loads, its request's failure, or
     /// what `read` makes of the reply.
-    fn from_context<T>(&self, read: impl FnOnce() -> Section<T>) -> Section<T> {
+    fn context_section<T>(&self, read: impl FnOnce() -> Section<T>) -> Section<T> {
         match self.context {
             Context::Here => read(),
             Context::Pending => Section::Loading,
@@ -615,10 +615,10 @@ impl<'a> Reader<'a> {
             phones: self.channels(f, "PHONE", self.lookup.variants()),
             emails: self.channels(f, "EMAIL", &[]),
             responsible: self.responsible(f),
-            deals: self.deals(f).map(|deals| self.from_context(|| deals)),
-            activities: self.from_context(|| self.activities(f)),
-            comments: self.from_context(|| self.comments(f)),
-            people: (f.entity.kind == EntityKind::Company).then(|| self.from_context(|| self.people(f))),
+            deals: self.deals(f).map(|deals| self.context_section(|| deals)),
+            activities: self.context_section(|| self.activities(f)),
+            comments: self.context_section(|| self.comments(f)),
+            people: (f.entity.kind == EntityKind::Company).then(|| self.context_section(|| self.people(f))),
         }
     }
 
