@@ -20,10 +20,12 @@ use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::link;
 use crate::crm::plan::Lookup;
 use crate::frame::client::FrameClient;
+use crate::frame::{Command, Event};
 use crate::i18n::Lang;
-use crate::launch::{self, CallCardOptions, Launch, LaunchError, LaunchFields, Placement};
+use crate::launch::{CallCardOptions, CallState, Launch, LaunchError, LaunchFields, Placement};
 use crate::rest::client::RestClient;
-use crate::screen::{Problem, Screen};
+use crate::problem::Problem;
+use crate::screen::Screen;
 use crate::crm::new_client::NewClient;
 use crate::live::AutoCloseHold;
 use crate::page::{self, init_data, Inputs};
@@ -132,14 +134,14 @@ pub fn start() {
             });
         };
         if let Some(frame) = &frame {
-            let _ = frame.subscribe("CallCard::CallStateChanged", move |state| {
-                if let Some(state) = state.as_str() {
-                    live.state.set(Some(state.to_string()));
+            let _ = frame.subscribe(Event::CallStateChanged, move |state| {
+                if let Some(state) = CallState::parse(Some(&state)) {
+                    live.state.set(Some(state));
                 }
             });
-            let _ = frame.subscribe("CallCard::EntityChanged", switch_client);
+            let _ = frame.subscribe(Event::EntityChanged, switch_client);
             // Drafts are kept at every keystroke, so a closing card loses nothing; nothing to do.
-            let _ = frame.subscribe("CallCard::BeforeClose", |_| {});
+            let _ = frame.subscribe(Event::BeforeClose, |_| {});
         }
         renew_when_visible(session);
 
@@ -151,7 +153,7 @@ pub fn start() {
                     let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
                     let fields = json!({ "fields": { "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text } });
                     let saved = s.rest.call("crm.timeline.comment.add", &fields).await.map_err(|e| Problem::rest_for(t, &e, "crm.timeline.comment.add"))?;
-                    Ok(launch::id(Some(&saved.result)).unwrap_or(0))
+                    Ok(crate::portal::id(Some(&saved.result)).unwrap_or(0))
                 })
             }),
             create: std::rc::Rc::new(move |(kind, form): (EntityKind, NewClient)| {
@@ -161,7 +163,7 @@ pub fn start() {
                     let Some(s) = s else { return Err(Problem::launch(t, &LaunchError::NoLaunchData)) };
                     let method = format!("crm.{}.add", kind.method_name());
                     let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
-                    let id = launch::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &card::CardError::Shape("no id for the new record".into())))?;
+                    let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &card::CardError::Shape("no id for the new record".into())))?;
                     live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
                     live.focus_heading.set(true);
                     show(EntityRef { kind, id }, Vec::new());
@@ -373,10 +375,10 @@ async fn fill_from_status(
 ) {
     let Some(s) = session.get_value() else { return };
     let Some(frame) = s.frame.clone() else { return };
-    let Ok(status) = frame.call("getStatus", &Value::Null, 3_000).await else { return };
-    if let Some(state) = status.get("CALL_STATE").and_then(Value::as_str) {
+    let Ok(status) = frame.call(Command::GetStatus, &Value::Null).await else { return };
+    if let Some(state) = CallState::parse(status.get("CALL_STATE")) {
         if live.state.get_untracked().is_none() {
-            live.state.set(Some(state.to_string()));
+            live.state.set(Some(state));
         }
     }
     let Ok(typed) = CallCardOptions::parse(Some(&status)) else { return };

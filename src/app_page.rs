@@ -8,13 +8,15 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::frame::client::FrameClient;
+use crate::frame::Command;
 use crate::i18n::Lang;
 use crate::install::{self, Action, ActionOutcome, AppPage, InstallStep, Reading};
 use crate::launch::{Launch, LaunchError, LaunchFields, Placement};
 use crate::page::{self, init_data, Inputs};
 use crate::rest::batch::Outcome;
 use crate::rest::client::RestClient;
-use crate::screen::{Problem, Screen};
+use crate::problem::{Problem, ProblemCode};
+use crate::screen::Screen;
 use crate::theme::Theme;
 use crate::ui::{self, PageHandlers};
 use crate::{appearance, browser};
@@ -178,7 +180,7 @@ pub fn test_call(session: Session, number: String, screen: RwSignal<Screen>, lan
     };
     let texts = lang.get_untracked().app_page();
     let Some(params) = install::test_call_params(user_id, &number) else {
-        let problem = Problem { code: "rejected", title: texts.test_number_invalid.into(), advice: String::new(), technical: String::new(), retry: false };
+        let problem = Problem { code: ProblemCode::Rejected, title: texts.test_number_invalid.into(), advice: String::new(), technical: String::new(), retry: false };
         update(screen, |page| page.outcome = Some(ActionOutcome::Failed(Action::TestCall, problem)));
         return;
     };
@@ -222,7 +224,7 @@ async fn install_step(session: &Session, screen: RwSignal<Screen>, lang: RwSigna
     // Tells the portal the app runs its own installation and will finish it, as the official
     // SDK does when it starts in install mode.
     if let Some(frame) = &session.frame {
-        let _ = frame.send("setInstall", &serde_json::json!({ "install": true }));
+        let _ = frame.send(Command::SetInstall, &serde_json::json!({ "install": true }));
     }
     let reading = read(session, lang).await;
     let step = match &reading {
@@ -246,13 +248,13 @@ async fn install_step(session: &Session, screen: RwSignal<Screen>, lang: RwSigna
 
 /// Tells the portal the installation is complete; it then shows the app's tabs.
 fn finish(session: &Session, lang: RwSignal<Lang>) -> ActionOutcome {
-    let sent = session.frame.as_ref().map(|f| f.send("setInstallFinish", &Value::Null).is_ok()).unwrap_or(false);
+    let sent = session.frame.as_ref().map(|f| f.send(Command::SetInstallFinish, &Value::Null).is_ok()).unwrap_or(false);
     if sent {
         ActionOutcome::Done(Action::Install)
     } else {
         let t = lang.get_untracked();
         let problem = Problem {
-            code: "launch",
+            code: ProblemCode::Launch,
             title: t.app_page().install_failed.into(),
             advice: t.app_page().no_frame.into(),
             technical: String::new(),

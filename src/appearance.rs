@@ -32,7 +32,7 @@ pub fn adopt(chosen: RwSignal<Theme>, told: Option<Theme>) {
 /// parameters, and the page already shows the choice).
 pub fn save(frame: Option<&FrameClient>, theme: Theme) {
     if let Some(frame) = frame {
-        let _ = frame.send("setUserOption", &json!({ "name": theme::OPTION, "value": theme.code() }));
+        let _ = frame.send(crate::frame::Command::SetUserOption, &json!({ "name": theme::OPTION, "value": theme.code() }));
     }
 }
 

@@ -14,7 +14,7 @@ use crate::i18n::Texts;
 use crate::rest::batch::BatchReply;
 use crate::rest::client::RestClient;
 use crate::rest::envelope::RestError;
-use crate::screen::Problem;
+use crate::problem::Problem;
 
 /// Why a card could not be read, explained in the agent's language once it is known.
 pub type Failure = Box<dyn Fn(&Texts) -> Problem>;

@@ -14,6 +14,15 @@ thread_local! {
     static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
+/// What an unsaved draft is: also the card's reason to stay open while it is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Draft {
+    /// A comment on one record.
+    Comment(EntityRef),
+    /// The started new contact or lead: of the call, not of a record.
+    NewClient,
+}
+
 /// The drafts of one call.
 #[derive(Clone, Debug)]
 pub struct Drafts {
@@ -25,26 +34,20 @@ impl Drafts {
         Drafts { call_id: call_id.unwrap_or("no-call-id").to_string() }
     }
 
-    fn key(&self, what: &str, entity: EntityRef) -> String {
-        format!("callcard.draft.{}.{what}.{}:{}", self.call_id, entity.kind.symbol(), entity.id)
+    fn key(&self, draft: Draft) -> String {
+        match draft {
+            Draft::Comment(entity) => format!("callcard.draft.{}.comment.{}:{}", self.call_id, entity.kind.symbol(), entity.id),
+            Draft::NewClient => format!("callcard.draft.{}.new-client", self.call_id),
+        }
     }
 
-    /// A draft of the call itself, not of one record (the form that creates the caller).
-    pub fn get_for_call(&self, what: &str) -> String {
-        read(&format!("callcard.draft.{}.{what}", self.call_id))
-    }
-
-    pub fn set_for_call(&self, what: &str, text: &str) {
-        write(format!("callcard.draft.{}.{what}", self.call_id), text);
-    }
-
-    pub fn get(&self, what: &str, entity: EntityRef) -> String {
-        read(&self.key(what, entity))
+    pub fn get(&self, draft: Draft) -> String {
+        read(&self.key(draft))
     }
 
     /// Keeps `text`; an empty text removes the draft.
-    pub fn set(&self, what: &str, entity: EntityRef, text: &str) {
-        write(self.key(what, entity), text);
+    pub fn set(&self, draft: Draft, text: &str) {
+        write(self.key(draft), text);
     }
 }
 

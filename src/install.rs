@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::rest::batch::{Batch, BatchReply, Outcome};
 use crate::rest::envelope::ApiError;
-use crate::screen::Problem;
+use crate::problem::Problem;
 
 /// The placement the widget lives in.
 pub const PLACEMENT: &str = "CALL_CARD";
@@ -202,7 +202,7 @@ pub fn read_status(reply: &BatchReply, told_admin: Option<bool>) -> Installation
         Outcome::Missing => Err(missing("scope")),
     };
     let rest_admin = match reply.outcome("admin") {
-        Outcome::Ok(v) => crate::launch::flag(Some(v)),
+        Outcome::Ok(v) => crate::portal::flag(Some(v)),
         _ => false,
     };
     let bindings = match reply.outcome("tabs") {
@@ -214,7 +214,7 @@ pub fn read_status(reply: &BatchReply, told_admin: Option<bool>) -> Installation
         Outcome::Missing => Err(missing("placement.get")),
     };
     let user_id = match reply.outcome("me") {
-        Outcome::Ok(me) => crate::launch::id(me.get("ID")),
+        Outcome::Ok(me) => crate::portal::id(me.get("ID")),
         _ => None,
     };
     Installation { is_admin: told_admin.unwrap_or(rest_admin), user_id, bindings, scopes }

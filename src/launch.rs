@@ -10,28 +10,8 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 use crate::crm::entity::{EntityKind, EntityRef};
-use crate::rest::AccessToken;
+use crate::portal::{flag, id, seconds, text, AccessToken, Portal};
 use crate::theme::Theme;
-
-/// The portal the widget talks to: `protocol://domain`, with the domain validated as a host name
-/// with an optional port, so that it can be put into URLs and `postMessage` target origins.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Portal {
-    pub domain: String,
-    pub https: bool,
-}
-
-impl Portal {
-    /// The origin the portal's messages come from and ours must be addressed to.
-    pub fn origin(&self) -> String {
-        format!("{}://{}", if self.https { "https" } else { "http" }, self.domain)
-    }
-
-    /// The URL of a REST method, e.g. `https://portal.example/rest/batch.json`.
-    pub fn rest_url(&self, method: &str) -> String {
-        format!("{}/rest/{}.json", self.origin(), method)
-    }
-}
 
 /// Where in the portal the widget was opened.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,8 +45,29 @@ pub struct CallCardOptions {
     pub activity_id: Option<u64>,
     pub bindings: Vec<EntityRef>,
     pub direction: Option<CallDirection>,
-    pub state: Option<String>,
+    pub state: Option<CallState>,
     pub call_list_mode: bool,
+}
+
+/// Where the call stands (`CALL_STATE`, and the `CallCard::CallStateChanged` event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallState {
+    Connecting,
+    Connected,
+    /// The call ended (or has not begun).
+    Idle,
+}
+
+impl CallState {
+    /// The portal's spelling; anything else is no state the widget can name.
+    pub fn parse(value: Option<&Value>) -> Option<CallState> {
+        match text(value)?.as_str() {
+            "connecting" => Some(CallState::Connecting),
+            "connected" => Some(CallState::Connected),
+            "idle" => Some(CallState::Idle),
+            _ => None,
+        }
+    }
 }
 
 /// Everything the widget needs to start, validated.
@@ -298,42 +299,6 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// A launch value as text: strings trimmed, numbers and booleans spelled out; the values that
-/// mean "nothing" on the portal (`""`, `"undefined"`, `"null"`, null) become `None`.
-pub fn text(value: Option<&Value>) -> Option<String> {
-    let s = match value? {
-        Value::String(s) => s.trim().to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => return None,
-    };
-    match s.as_str() {
-        "" | "undefined" | "null" => None,
-        _ => Some(s),
-    }
-}
-
-/// A lifetime in whole seconds: `3600`, `"3600"` and a JSON float `3600.0` alike (a frame's
-/// JavaScript numbers have no integer type); negative, fractional or absurd values are none.
-/// Read as decimal text, never as a float (a float parser would cost the module ~12 KB).
-pub fn seconds(text: &str) -> Option<u32> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b == b'0') {
-        return None;
-    }
-    whole.parse::<u32>().ok()
-}
-
-/// A positive integer id; `"0"` and anything non-numeric mean "none".
-pub fn id(value: Option<&Value>) -> Option<u64> {
-    text(value)?.parse::<u64>().ok().filter(|n| *n > 0)
-}
-
-/// `"true"`, `"Y"`, `"1"`, `true`, `1` are true; everything else is false.
-pub fn flag(value: Option<&Value>) -> bool {
-    matches!(text(value).as_deref(), Some("true" | "Y" | "y" | "1"))
-}
-
 impl Launch {
     /// Validates the primary source and cross-checks it against the frame, when there is one.
     ///
@@ -492,7 +457,7 @@ impl CallCardOptions {
             activity_id: id(get("CRM_ACTIVITY_ID")),
             bindings: parse_bindings(get("CRM_BINDINGS")),
             direction,
-            state: text(get("CALL_STATE")),
+            state: CallState::parse(get("CALL_STATE")),
             call_list_mode: flag(get("CALL_LIST_MODE")),
         }
     }

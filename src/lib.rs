@@ -9,6 +9,8 @@ pub mod frame;
 pub mod i18n;
 pub mod install;
 pub mod launch;
+pub mod portal;
+pub mod problem;
 pub mod rest;
 pub mod screen;
 pub mod theme;

@@ -9,6 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::frame::client::FrameClient;
+use crate::drafts::Draft;
+use crate::frame::Command;
 
 /// How often the hold is renewed: `disableAutoClose` holds the card about 65 s.
 const RENEW_MS: i32 = 50_000;
@@ -23,7 +25,7 @@ pub struct AutoCloseHold {
 
 #[derive(Default)]
 struct HoldState {
-    reasons: BTreeSet<String>,
+    reasons: BTreeSet<Draft>,
     timer: Option<i32>,
     renew: Option<Closure<dyn FnMut()>>,
 }
@@ -33,23 +35,23 @@ impl AutoCloseHold {
         AutoCloseHold { frame, state: Rc::new(RefCell::new(HoldState::default())) }
     }
 
-    /// Sets or clears one reason to hold the card open.
-    pub fn set(&self, reason: &str, needed: bool) {
+    /// Sets or clears one reason to hold the card open: an unsaved draft (kept until saved).
+    pub fn set(&self, reason: Draft, needed: bool) {
         let Some(frame) = &self.frame else { return };
         let mut state = self.state.borrow_mut();
         let was_held = !state.reasons.is_empty();
         if needed {
-            state.reasons.insert(reason.to_string());
+            state.reasons.insert(reason);
         } else {
-            state.reasons.remove(reason);
+            state.reasons.remove(&reason);
         }
         let held = !state.reasons.is_empty();
         let Some(window) = web_sys::window() else { return };
         if held && !was_held {
-            let _ = frame.send("disableAutoClose", &Value::Null);
+            let _ = frame.send(Command::DisableAutoClose, &Value::Null);
             let again = frame.clone();
             let renew = Closure::<dyn FnMut()>::new(move || {
-                let _ = again.send("disableAutoClose", &Value::Null);
+                let _ = again.send(Command::DisableAutoClose, &Value::Null);
             });
             state.timer = window
                 .set_interval_with_callback_and_timeout_and_arguments_0(renew.as_ref().unchecked_ref(), RENEW_MS)
@@ -60,7 +62,7 @@ impl AutoCloseHold {
                 window.clear_interval_with_handle(timer);
             }
             state.renew = None;
-            let _ = frame.send("enableAutoClose", &Value::Null);
+            let _ = frame.send(Command::EnableAutoClose, &Value::Null);
         }
     }
 }

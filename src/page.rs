@@ -11,13 +11,11 @@ use wasm_bindgen::JsCast;
 
 use crate::appearance;
 use crate::frame::client::{FrameClient, FrameError};
+use crate::frame::Command;
 use crate::i18n::Lang;
-use crate::launch::{self, FrameName, Launch, LaunchError, LaunchFields};
+use crate::launch::{FrameName, Launch, LaunchError, LaunchFields};
 use crate::theme::Theme;
 use crate::ui::{Actions, Live};
-
-/// How long the portal gets to answer `getInitData`; it answers at once when it answers at all.
-const INIT_TIMEOUT_MS: i32 = 5_000;
 
 /// The app's own page, beside `index.html`.
 const APP_PAGE: &str = "app.html";
@@ -48,7 +46,7 @@ pub fn start() -> (Inputs, Basics) {
             .inlined
             .as_deref()
             .and_then(|s| LaunchFields::from_inlined(s).ok())
-            .and_then(|f| launch::text(f.lang.as_ref()))
+            .and_then(|f| crate::portal::text(f.lang.as_ref()))
             .map(|code| Lang::from_code(&code))
             .unwrap_or(Lang::En),
     );
@@ -102,7 +100,7 @@ fn seed_origin(inlined: Option<&str>) -> Option<String> {
 
 /// The portal's own launch fields, through the frame.
 pub async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError> {
-    match frame.call("getInitData", &Value::Null, INIT_TIMEOUT_MS).await {
+    match frame.call(Command::GetInitData, &Value::Null).await {
         Ok(value) => LaunchFields::from_init_data(&value),
         Err(FrameError::Timeout { .. }) | Err(FrameError::Unavailable) => Err(LaunchError::FrameSilent),
         Err(FrameError::Unreadable { .. }) => Err(LaunchError::InvalidField {
@@ -130,7 +128,7 @@ fn fit_frame_to_content(frame: FrameClient) {
         let height = measured.scroll_height();
         if height > 0 && height != last_height.get() {
             last_height.set(height);
-            let _ = frame.send("resizeWindow", &json!({ "width": "100%", "height": height }));
+            let _ = frame.send(Command::ResizeWindow, &json!({ "width": "100%", "height": height }));
         }
     });
     if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {

@@ -6,7 +6,8 @@ use callcard::crm::card::{Caller, Channel, ClientCard, CommentLine, CompanyLink,
 use callcard::crm::entity::{EntityKind, EntityRef};
 use callcard::launch::{CallCardOptions, CallDirection};
 use callcard::rest::envelope::{ApiError, RestError};
-use callcard::screen::{Problem, Screen};
+use callcard::problem::{Problem, ProblemCode};
+use callcard::screen::Screen;
 use callcard::ui::{CallSummary, CallerView, Handlers, Root};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -109,7 +110,7 @@ async fn call_summary_names_direction_and_line() {
 async fn an_error_screen_explains_and_retries() {
     let root = container();
     let screen = RwSignal::new(Screen::Failed(Problem {
-        code: "limit",
+        code: ProblemCode::Limit,
         title: "The portal is busy".into(),
         advice: "Too many requests at once; try again in a few seconds.".into(),
         technical: "QUERY_LIMIT_EXCEEDED".into(),

@@ -9,8 +9,10 @@ use serde_json::Value;
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
-use super::plan::{deal_owner_field, keys, owner_type_id, Lookup, SUMMARISED};
-use crate::launch::{id, text};
+use super::plan::{
+    deal_owner_field, keys, owner_type_id, Lookup, SHOWN_COMMENTS, SHOWN_DONE_ACTIVITIES, SHOWN_OPEN_ACTIVITIES, SUMMARISED,
+};
+use crate::portal::{id, text};
 use crate::rest::batch::{BatchReply, Outcome};
 use crate::rest::envelope::{ApiError, RestError};
 
@@ -157,10 +159,6 @@ pub enum Context<'a> {
     Failed(&'a RestError),
 }
 
-/// How many of each list the card shows: what is due, then what happened last.
-pub const SHOWN_OPEN_ACTIVITIES: usize = 5;
-pub const SHOWN_DONE_ACTIVITIES: usize = 3;
-pub const SHOWN_COMMENTS: usize = 3;
 
 /// The client as the card shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]

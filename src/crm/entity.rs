@@ -43,7 +43,7 @@ impl EntityKind {
 }
 
 /// One CRM record: its kind and id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntityRef {
     pub kind: EntityKind,
     pub id: u64,

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
-use crate::launch::{id, text};
+use crate::portal::{id, text};
 use crate::rest::batch::{Batch, BatchReply, Outcome};
 
 /// A record the search found, as the list shows it.

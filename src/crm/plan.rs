@@ -25,6 +25,12 @@ use crate::rest::batch::Batch;
 /// Records per kind whose company and responsible person are looked up in the same batch.
 pub const SUMMARISED: usize = 3;
 
+/// How many of each list the card shows: what is due, then what happened last; the comments
+/// (whose authors the plan looks up).
+pub const SHOWN_OPEN_ACTIVITIES: usize = 5;
+pub const SHOWN_DONE_ACTIVITIES: usize = 3;
+pub const SHOWN_COMMENTS: usize = 3;
+
 /// The kinds a caller can be.
 pub const CLIENT_KINDS: [EntityKind; 3] = [EntityKind::Contact, EntityKind::Company, EntityKind::Lead];
 
@@ -307,7 +313,7 @@ impl Lookup {
         );
         // Who wrote the comments the card shows: one id each, as text (see `user.get` above).
         let comments = keys::comments(kind);
-        for i in 0..crate::crm::card::SHOWN_COMMENTS {
+        for i in 0..SHOWN_COMMENTS {
             b.push(
                 &keys::comment_author(kind, i),
                 "user.get",

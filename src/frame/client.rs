@@ -18,15 +18,16 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Window};
 
 use super::message;
+use super::{Command, Event};
 use crate::launch::FrameName;
 
 /// Why a frame request failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FrameError {
     /// No reply in time: the command is unknown or denied here, or the portal is busy.
-    Timeout { command: String },
+    Timeout { command: Command },
     /// The reply was not JSON.
-    Unreadable { command: String },
+    Unreadable { command: Command },
     /// The message could not be posted (no parent window).
     Unavailable,
 }
@@ -34,8 +35,8 @@ pub enum FrameError {
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FrameError::Timeout { command } => write!(f, "the portal did not answer {command}"),
-            FrameError::Unreadable { command } => write!(f, "the portal's answer to {command} could not be read"),
+            FrameError::Timeout { command } => write!(f, "the portal did not answer {}", command.name()),
+            FrameError::Unreadable { command } => write!(f, "the portal's answer to {} could not be read", command.name()),
             FrameError::Unavailable => f.write_str("the portal window is not reachable"),
         }
     }
@@ -105,8 +106,10 @@ impl FrameClient {
         Some(FrameClient { shared, _listener: Rc::new(Listener { window, callback }) })
     }
 
-    /// Sends a command and waits for its reply, at most `timeout_ms`.
-    pub async fn call(&self, command: &str, params: &Value, timeout_ms: i32) -> Result<Value, FrameError> {
+    /// Sends a command and waits for its reply, as long as the command's deadline (one without
+    /// a deadline is only sent: [`FrameClient::send`]).
+    pub async fn call(&self, command: Command, params: &Value) -> Result<Value, FrameError> {
+        let timeout_ms = command.answer_within_ms().unwrap_or(0);
         let callback = message::callback_id(Math::random);
         let shared = &self.shared;
         let mut resolver = None;
@@ -137,17 +140,17 @@ impl FrameClient {
 
         let answer = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
         let Some(text) = answer.as_string() else {
-            return Err(FrameError::Timeout { command: command.to_string() });
+            return Err(FrameError::Timeout { command });
         };
-        message::parse_payload(&text).map_err(|_| FrameError::Unreadable { command: command.to_string() })
+        message::parse_payload(&text).map_err(|_| FrameError::Unreadable { command })
     }
 
     /// Subscribes to a placement event (`CallCard::CallStateChanged`…); `handler` gets each
     /// event's data. Events whose data is not JSON are dropped.
-    pub fn subscribe(&self, event: &str, handler: impl Fn(Value) + 'static) -> Result<(), FrameError> {
+    pub fn subscribe(&self, event: Event, handler: impl Fn(Value) + 'static) -> Result<(), FrameError> {
         let callback = message::callback_id(Math::random);
         self.shared.subscriptions.borrow_mut().insert(callback.clone(), Rc::new(handler));
-        if self.shared.post("placementBindEvent", &serde_json::json!({ "event": event }), &callback) {
+        if self.shared.post(Command::PlacementBindEvent, &serde_json::json!({ "event": event.name() }), &callback) {
             Ok(())
         } else {
             self.shared.subscriptions.borrow_mut().remove(&callback);
@@ -156,7 +159,7 @@ impl FrameClient {
     }
 
     /// Sends a command that needs no reply.
-    pub fn send(&self, command: &str, params: &Value) -> Result<(), FrameError> {
+    pub fn send(&self, command: Command, params: &Value) -> Result<(), FrameError> {
         if self.shared.post(command, params, "") {
             Ok(())
         } else {
@@ -166,8 +169,8 @@ impl FrameClient {
 }
 
 impl Shared {
-    fn post(&self, command: &str, params: &Value, callback: &str) -> bool {
-        let text = message::command(command, params, callback, &self.app_sid);
+    fn post(&self, command: Command, params: &Value, callback: &str) -> bool {
+        let text = message::command(command.name(), params, callback, &self.app_sid);
         self.parent.post_message(&JsValue::from_str(&text), &self.origin).is_ok()
     }
 

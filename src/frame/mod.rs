@@ -5,7 +5,10 @@
 //! commands, matches replies to callbacks and gives every request its own timeout, because the
 //! portal never answers a command it does not know or does not allow.
 
+pub mod command;
 pub mod message;
+
+pub use command::{Command, Event};
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

@@ -17,13 +17,12 @@ use super::batch::{Batch, BatchReply};
 use super::envelope::{self, RestError, Success};
 use super::form;
 use super::retry::{self, Decision};
-use super::AccessToken;
+use crate::portal::AccessToken;
 use crate::browser;
 use crate::frame::client::FrameClient;
-use crate::launch::Portal;
+use crate::frame::Command;
+use crate::portal::Portal;
 
-/// How long the portal gets to renew the token (its own SDK waits 10 s too).
-const REFRESH_TIMEOUT_MS: i32 = 10_000;
 /// Renew this long before the portal said the token expires.
 const REFRESH_AHEAD_MS: f64 = 60_000.0;
 /// A request the portal has not answered in this long is given up: the agent gets an error
@@ -134,12 +133,12 @@ impl RestClient {
         let renewal = async move {
             let result = match &inner.frame {
                 None => Err(RestError::Renewal),
-                Some(frame) => match frame.call("refreshAuth", &Value::Null, REFRESH_TIMEOUT_MS).await {
+                Some(frame) => match frame.call(Command::RefreshAuth, &Value::Null).await {
                     Ok(reply) => match reply.get("AUTH_ID").and_then(Value::as_str).and_then(AccessToken::parse) {
                         Some(token) => {
                             *inner.token.borrow_mut() = token;
                             let seconds = reply.get("AUTH_EXPIRES").and_then(|v| {
-                                v.as_f64().or_else(|| v.as_str().and_then(crate::launch::seconds).map(f64::from))
+                                v.as_f64().or_else(|| v.as_str().and_then(crate::portal::seconds).map(f64::from))
                             });
                             inner.expires_at_ms.set(seconds.map_or(f64::INFINITY, |s| browser::now_ms() + s * 1000.0));
                             Ok(())

@@ -7,11 +7,8 @@ use leptos::task::spawn_local;
 use serde_json::json;
 
 use crate::frame::client::FrameClient;
+use crate::frame::Command;
 
-/// How long a record may stay open in the portal's slider. The portal answers `openPath` when the
-/// slider closes (rest's `applayout.js`, `openPath`: `{result: 'close'}` from the slider's onClose),
-/// so the wait only bounds how long the pending callback is kept: a day.
-const SLIDER_OPEN_MS: i32 = 24 * 60 * 60 * 1000;
 
 #[derive(Clone)]
 pub struct Actions {
@@ -43,7 +40,7 @@ impl Actions {
             event.prevent_default();
             let path = path.clone();
             spawn_local(async move {
-                let answer = frame.call("openPath", &json!({ "path": path }), SLIDER_OPEN_MS).await;
+                let answer = frame.call(Command::OpenPath, &json!({ "path": path })).await;
                 // The portal answers at once only to refuse (PATH_NOT_AVAILABLE, or
                 // METHOD_NOT_SUPPORTED_ON_DEVICE in the mobile app): then, and only then, the
                 // record opens as a link. Silence means the slider is open.
@@ -61,7 +58,7 @@ impl Actions {
         let actions = Actions::get();
         move |event| {
             let Some(Actions { frame: Some(frame), .. }) = &actions else { return };
-            if frame.send("imPhoneTo", &json!({ "phone": number })).is_ok() {
+            if frame.send(Command::ImPhoneTo, &json!({ "phone": number })).is_ok() {
                 event.prevent_default();
             }
         }

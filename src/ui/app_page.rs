@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::status::{ActionError, Technical};
 use super::{lang, texts};
 use crate::install::{Action, ActionOutcome, AppPage, Blocker, Installation, Reading, TabState, NEEDED_SCOPES};
-use crate::screen::Problem;
+use crate::problem::Problem;
 use crate::theme::Theme;
 
 #[component]

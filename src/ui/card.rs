@@ -7,12 +7,12 @@ use super::actions::Actions;
 use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::sections::{ActivitySection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{lang, texts, Handlers, Live};
+use super::{initials, lang, texts, Handlers, Live};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityKind;
 use crate::crm::phone;
 use crate::i18n::{self, Texts};
-use crate::launch::{CallCardOptions, CallDirection};
+use crate::launch::{CallCardOptions, CallDirection, CallState};
 
 fn direction(t: &Texts, d: Option<CallDirection>) -> &'static str {
     match d {
@@ -43,11 +43,6 @@ fn channel_label(t: &Texts, kind: &str) -> &'static str {
     }
 }
 
-/// Up to two initials for an avatar.
-pub(crate) fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
-}
-
 /// Direction, the caller's number, the line and call-list mode, above the client.
 #[component]
 pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
@@ -62,15 +57,13 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
     };
     let number = call.phone_number.as_deref().map(phone::display);
     let live = use_context::<Live>();
-    let initial_state = call.state.clone();
+    let initial_state = call.state;
     let state = move || {
-        let now = live.and_then(|l| l.state.get()).or_else(|| initial_state.clone());
-        match now.as_deref() {
-            Some("connecting") => Some(t.state_connecting),
-            Some("connected") => Some(t.state_connected),
-            Some("idle") => Some(t.state_idle),
-            _ => None,
-        }
+        live.and_then(|l| l.state.get()).or(initial_state).map(|now| match now {
+            CallState::Connecting => t.state_connecting,
+            CallState::Connected => t.state_connected,
+            CallState::Idle => t.state_idle,
+        })
     };
     view! {
         <header class="call" data-testid="call">

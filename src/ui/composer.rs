@@ -9,8 +9,8 @@ use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
-use crate::drafts::Drafts;
-use crate::screen::Problem;
+use crate::drafts::{Draft, Drafts};
+use crate::problem::Problem;
 
 #[component]
 pub fn Composer(
@@ -23,14 +23,14 @@ pub fn Composer(
     let t = texts();
     let backend = Backend::context();
     let drafts = StoredValue::new(Drafts::for_call(call_id.as_deref()));
-    let text = RwSignal::new(drafts.with_value(|d| d.get("comment", entity)));
+    let draft = Draft::Comment(entity);
+    let text = RwSignal::new(drafts.with_value(|d| d.get(draft)));
     let target = RwSignal::new(entity);
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<Problem>);
-    let hold_key = StoredValue::new(format!("comment:{}:{}", entity.kind.symbol(), entity.id));
     let hold = move |needed: bool| {
         if let Some(b) = backend {
-            b.with_value(|b| hold_key.with_value(|k| b.hold.set(k, needed)));
+            b.with_value(|b| b.hold.set(draft, needed));
         }
     };
     hold(!text.get_untracked().trim().is_empty());
@@ -50,7 +50,7 @@ pub fn Composer(
                     let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
                     on_saved.run(CommentLine { id, text: body.trim().to_string(), date, author: None });
                     text.set(String::new());
-                    drafts.with_value(|d| d.set("comment", entity, ""));
+                    drafts.with_value(|d| d.set(draft, ""));
                     hold(false);
                 }
                 Err(problem) => failure.set(Some(problem)),
@@ -78,7 +78,7 @@ pub fn Composer(
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
-                    drafts.with_value(|d| d.set("comment", entity, &value));
+                    drafts.with_value(|d| d.set(draft, &value));
                     hold(!value.trim().is_empty());
                     text.set(value);
                 }

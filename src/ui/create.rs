@@ -8,10 +8,10 @@ use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
-use crate::drafts::Drafts;
+use crate::drafts::{Draft, Drafts};
 use crate::live::AutoCloseHold;
 use crate::i18n::Texts;
-use crate::screen::Problem;
+use crate::problem::Problem;
 
 fn explain(t: &Texts, p: FieldProblem) -> &'static str {
     match p {
@@ -21,15 +21,12 @@ fn explain(t: &Texts, p: FieldProblem) -> &'static str {
     }
 }
 
-/// Where the form is kept among the call's drafts, and its reason to hold the card open.
-const DRAFT: &str = "new-client";
-
 /// Keeps the form's draft (`None`: nothing worth keeping, so none) and holds the card open
 /// while there is one.
 fn keep(drafts: &Drafts, hold: Option<&AutoCloseHold>, draft: Option<&str>) {
-    drafts.set_for_call(DRAFT, draft.unwrap_or_default());
+    drafts.set(Draft::NewClient, draft.unwrap_or_default());
     if let Some(hold) = hold {
-        hold.set(DRAFT, draft.is_some());
+        hold.set(Draft::NewClient, draft.is_some());
     }
 }
 
@@ -41,7 +38,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     // The caller's number, written for reading (with its `+` when international).
     let prefilled = NewClient { phone: crate::crm::phone::display(&number), ..NewClient::default() };
     // A form the agent started before the tab reloaded or the card closed comes back as it was.
-    let kept = new_client::from_draft(&drafts.get_for_call(DRAFT));
+    let kept = new_client::from_draft(&drafts.get(Draft::NewClient));
     let kind = RwSignal::new(kept.as_ref().map(|(k, _)| *k));
     let form = RwSignal::new(kept.map_or_else(|| prefilled.clone(), |(_, typed)| typed));
     let hold = backend.map(|b| b.with_value(|b| b.hold.clone()));

@@ -9,7 +9,7 @@ use super::status::ActionError;
 use super::{card::kind_label, texts, Backend};
 use crate::crm::link::Hit;
 use crate::crm::phone;
-use crate::screen::Problem;
+use crate::problem::Problem;
 
 #[component]
 pub fn LinkExisting(number: Option<String>) -> impl IntoView {

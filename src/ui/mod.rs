@@ -22,7 +22,8 @@ use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::new_client::NewClient;
 use crate::i18n::Lang;
 use crate::live::AutoCloseHold;
-use crate::screen::{Problem, Screen};
+use crate::problem::Problem;
+use crate::screen::Screen;
 
 /// One request the views make of the portal: its input, then (later) its outcome.
 pub type Request<In, Out> = Rc<dyn Fn(In) -> LocalBoxFuture<'static, Result<Out, Problem>>>;
@@ -57,7 +58,7 @@ impl Backend {
 #[derive(Clone, Copy)]
 pub struct Live {
     /// `connecting`, `connected`, `idle`, as the portal reports it.
-    pub state: RwSignal<Option<String>>,
+    pub state: RwSignal<Option<crate::launch::CallState>>,
     /// Requests are waiting to retry (the portal is over its limits).
     pub retrying: RwSignal<bool>,
     /// A short confirmation (a record was created).
@@ -182,6 +183,11 @@ pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoVie
 /// Read untracked: the language is settled before the first screen other than loading.
 pub(crate) fn lang() -> Lang {
     use_context::<RwSignal<Lang>>().map(|l| l.get_untracked()).unwrap_or(Lang::En)
+}
+
+/// Up to two initials for an avatar.
+pub(crate) fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
 }
 
 pub(crate) fn texts() -> &'static crate::i18n::Texts {

@@ -4,15 +4,14 @@
 use leptos::prelude::*;
 
 use super::actions::Actions;
-use super::card::initials;
 use super::composer::Composer;
-use super::{lang, texts, Handlers};
+use super::{initials, lang, texts, Handlers};
 use crate::browser::local_date_time;
 use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::i18n::{format_date, format_money, Texts};
 use crate::rest::envelope::RestError;
-use crate::screen::Problem;
+use crate::problem::Problem;
 
 /// A section's frame: title, and either its content or what went wrong with a retry.
 fn section_frame<T>(
@@ -49,7 +48,7 @@ fn section_frame<T>(
                         other => Problem::rest_for(t, other, method),
                     };
                     view! {
-                        <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code role="alert">
+                        <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code.as_str() role="alert">
                             <p><strong>{t.section_failed}</strong>" — "{problem.title}</p>
                             <p class="muted">{problem.advice}</p>
                             <super::status::Technical text=problem.technical/>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::texts;
-use crate::screen::Problem;
+use crate::problem::Problem;
 
 #[component]
 pub fn Loading() -> impl IntoView {
@@ -19,7 +19,7 @@ pub fn Loading() -> impl IntoView {
 pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
     let can_retry = problem.retry;
     view! {
-        <div class="status status-error" data-testid="error" data-problem=problem.code role="alert">
+        <div class="status status-error" data-testid="error" data-problem=problem.code.as_str() role="alert">
             <h1 data-testid="error-title">{problem.title}</h1>
             <p data-testid="error-detail">{problem.advice}</p>
             <Technical text=problem.technical/>
@@ -45,7 +45,7 @@ pub fn NotSupported(placement: String) -> impl IntoView {
 #[component]
 pub fn ActionError(testid: &'static str, headline: &'static str, problem: Problem) -> impl IntoView {
     view! {
-        <div class="section-error" data-testid=testid data-problem=problem.code role="alert">
+        <div class="section-error" data-testid=testid data-problem=problem.code.as_str() role="alert">
             <p><strong>{headline}</strong></p>
             <p class="muted">{problem.title}{(!problem.advice.is_empty()).then(|| format!(" — {}", problem.advice))}</p>
             <Technical text=problem.technical/>

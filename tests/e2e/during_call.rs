@@ -183,16 +183,50 @@ async fn the_call_state_and_the_next_client_change_live() {
 
 #[tokio::test]
 async fn an_expired_token_is_renewed_without_the_agent_noticing() {
+    // The token lives 3 s, less than the minute the widget renews ahead: due before every request.
     let agent = Agent::open("expired-token").await;
-    tokio::time::sleep(Duration::from_millis(3300)).await;
     agent.type_into("[data-testid=comment-text]", "After expiry").await;
     agent.click("[data-testid=comment-save]").await;
     assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "After expiry", Duration::from_secs(5)).await);
     assert!(!agent.exists("[data-testid=comment-error]").await);
-    // The token lives 3 s, so the widget renews it through the frame before using it again.
+    // So the widget renewed it through the frame before using it again, and met no 401.
     let frame = agent.frame_commands("refreshAuth").await;
     assert!(frame.iter().any(|r| r["command"] == "refreshAuth"), "{frame:?}");
     assert!(agent.rest_calls().iter().all(|(_, status)| *status == 200), "{:?}", agent.rest_calls());
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_token_that_really_expired_is_refused_renewed_once_and_the_request_repeated() {
+    // The default lifetime (an hour): nothing is due, so the widget sends the old token and the
+    // portal, whose tokens were made to expire now, answers 401.
+    let agent = Agent::open("known-contact").await;
+    assert_eq!(agent.sandbox_post("expire", ""), 204);
+    agent.type_into("[data-testid=comment-text]", "After a real expiry").await;
+    agent.click("[data-testid=comment-save]").await;
+    assert!(agent.wait_for_text("[data-testid=comment] .comment-text", "After a real expiry", Duration::from_secs(5)).await);
+    assert!(!agent.exists("[data-testid=comment-error]").await);
+    let adds: Vec<u64> = agent.rest_calls().into_iter().filter(|(m, _)| m == "crm.timeline.comment.add").map(|(_, s)| s).collect();
+    assert_eq!(adds, [401, 200], "refused, then repeated with the new token");
+    let renewals = agent.frame_commands("refreshAuth").await.into_iter().filter(|r| r["command"] == "refreshAuth").count();
+    assert_eq!(renewals, 1, "one renewal");
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_tab_that_becomes_visible_again_renews_a_due_token_first() {
+    let agent = Agent::open("expired-token").await;
+    let renewals = |log: Vec<serde_json::Value>| log.into_iter().filter(|r| r["command"] == "refreshAuth").count();
+    let before = renewals(agent.frame_commands("getInitData").await);
+    let requests = agent.rest_calls().len();
+    // The agent comes back to the tab (the browser fires visibilitychange with the tab visible).
+    agent.eval("document.dispatchEvent(new Event('visibilitychange')); return true;", vec![]).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while renewals(agent.frame_commands("refreshAuth").await) == before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(renewals(agent.frame_commands("refreshAuth").await), before + 1, "renewed on coming back");
+    assert_eq!(agent.rest_calls().len(), requests, "without a request of its own");
     agent.close().await;
 }
 
