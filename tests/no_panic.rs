@@ -183,7 +183,7 @@ fn the_card_reader_takes_any_reply() {
     let mut crm = crm();
     for lookup in &lookups {
         let batch = lookup.batch().unwrap();
-        let real = rest::batch(&mut crm, &parse_query(&batch.form_body()), rest::Policy::default()).unwrap().result;
+        let real = rest::batch(&mut crm, &parse_query(&batch.form_body()), callcard_sandbox::outcome::Policy::default()).unwrap().result;
         for round in 0..3_000 {
             let mut reply = real.clone();
             for _ in 0..=g.below(4) {
@@ -207,7 +207,7 @@ fn link_search_replies_take_any_reply() {
     let mut crm = crm();
     for query in ["Schmidt", "+49 30 1234567", "Müller"] {
         let batch = link::search_batch(query).unwrap();
-        let real = rest::batch(&mut crm, &parse_query(&batch.form_body()), rest::Policy::default()).unwrap().result;
+        let real = rest::batch(&mut crm, &parse_query(&batch.form_body()), callcard_sandbox::outcome::Policy::default()).unwrap().result;
         for _ in 0..3_000 {
             let mut reply = real.clone();
             for _ in 0..=g.below(4) {

@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::scenarios::{self, Options, Scenario};
-use crate::server::{Sandbox, Tab};
+use crate::state::{Pace, Sandbox, Tab};
 
 pub const SCRIPT: &str = include_str!("../assets/portal.js");
 
@@ -14,24 +14,31 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-fn options_text(scenario: &Scenario) -> String {
+/// The opening's options as pairs (`Sandbox::options`; none for raw options).
+type Fields = [(String, String)];
+
+fn field<'a>(fields: &'a Fields, key: &str) -> Option<&'a str> {
+    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn options_text(scenario: &Scenario, fields: &Fields) -> String {
     match scenario.options {
-        Options::Fields(fields) => {
-            let map: Map<String, Value> = fields.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        Options::Raw(raw) => raw.to_string(),
+        _ => {
+            let map: Map<String, Value> = fields.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
             Value::Object(map).to_string()
         }
-        Options::Raw(raw) => raw.to_string(),
     }
 }
 
 /// `getInitData` gives the options as an object; broken options stay the string they are.
-fn options_value(scenario: &Scenario) -> Value {
-    let text = options_text(scenario);
+fn options_value(scenario: &Scenario, fields: &Fields) -> Value {
+    let text = options_text(scenario, fields);
     serde_json::from_str(&text).unwrap_or(Value::String(text))
 }
 
-fn direction_label(scenario: &Scenario) -> &'static str {
-    match scenario.field("CALL_DIRECTION") {
+fn direction_label(fields: &Fields) -> &'static str {
+    match field(fields, "CALL_DIRECTION") {
         Some("incoming") => "Incoming call",
         Some("outgoing" | "outcoming") => "Outgoing call",
         Some("callback") => "Callback",
@@ -48,12 +55,14 @@ const AUTO_CLOSE_MS: u64 = 3000;
 /// when 0), `CRM_BINDINGS` always an array (empty when the call has none). Source: the issue's
 /// reading of voximplant's call view (`install/js/voximplant/phone-calls/src/view/view.js`) and
 /// the docs (`api-reference/widgets/ui-interaction/call-card/get-status.md`).
-fn typed_status(scenario: &Scenario) -> Value {
-    let Options::Fields(fields) = scenario.options else { return json!({}) };
+fn typed_status(scenario: &Scenario, fields: &Fields) -> Value {
+    if let Options::Raw(_) = scenario.options {
+        return json!({});
+    }
     let mut status: Map<String, Value> = fields
         .iter()
         .filter_map(|(k, v)| {
-            let typed = match *k {
+            let typed = match k.as_str() {
                 "CRM_ACTIVITY_ID" => match v.parse::<u64>().unwrap_or(0) {
                     0 => return None,
                     id => json!(id),
@@ -88,7 +97,8 @@ fn origin_of(url: &str) -> &str {
 }
 
 /// The page for one opening of the widget in `scenario`.
-pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, pace: crate::server::Pace) -> String {
+pub fn page(sb: &Sandbox, scenario: &Scenario, lang: &str, pace: Pace) -> String {
+    let fields = sb.options(scenario);
     let is_call_card = scenario.placement == "CALL_CARD";
     // A call card shows the app's tab only once the app is installed and bound; other
     // placements open the app's own handler. A Bitrix24-hosted app lives on the static host.
@@ -121,17 +131,17 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, pace: crate::
     let domain = &sb.portal_domain;
     let (main, config) = match &tab {
         Ok(tab) => {
-            let (app_sid, auth_id, refresh_id) = sb.open_session(scenario, pace);
+            let (app_sid, auth_id, refresh_id) = sb.open_session(*scenario, pace);
             let frame_name = format!("{domain}|0|{app_sid}");
             let sep = if tab.handler.contains('?') { '&' } else { '?' };
             let handler = format!("{}{sep}DOMAIN={}&PROTOCOL=0&LANG={}&APP_SID={}", tab.handler, domain, lang, app_sid);
             // The portal opens apps it hosts itself by GET, without a form.
             let by_get = scenario.opened_by_get || tab.handler.starts_with(&format!("{}/", sb.static_origin));
-            let config = portal_config(sb, scenario, lang, &handler, by_get, (&app_sid, &auth_id, &refresh_id));
-            let frame = app_frame(scenario, &handler, &frame_name, (&auth_id, &refresh_id), &sb.member_id, sb.token_lifetime_secs(scenario));
+            let config = portal_config(sb, scenario, &fields, lang, &handler, by_get, (&app_sid, &auth_id, &refresh_id));
+            let frame = app_frame(scenario, &fields, &handler, &frame_name, (&auth_id, &refresh_id), &sb.member_id, sb.token_lifetime_secs(scenario));
             let main = if is_call_card {
                 let tabs = format!("<nav class=\"tabs\"><span>Call</span><span class=\"active\" data-testid=\"portal-tab\">{}</span></nav>", esc(&tab.title));
-                call_card(scenario, &format!("{tabs}\n    {frame}"))
+                call_card(scenario, &fields, &format!("{tabs}\n    {frame}"))
             } else {
                 app_page(scenario, &tab.title, &frame)
             };
@@ -142,7 +152,7 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, pace: crate::
                 "<p class=\"no-tab\" data-testid=\"portal-no-tab\">No app tab in this call card: {}. <a href=\"/?scenario=install\">Install the app</a>, then open a call card again.</p>",
                 esc(why)
             );
-            (call_card(scenario, &format!("<nav class=\"tabs\"><span class=\"active\">Call</span></nav>\n    {note}")), None)
+            (call_card(scenario, &fields, &format!("<nav class=\"tabs\"><span class=\"active\">Call</span></nav>\n    {note}")), None)
         }
     };
     let (sid, script) = match &config {
@@ -185,12 +195,12 @@ pub fn page(sb: &Sandbox, scenario: &'static Scenario, lang: &str, pace: crate::
 }
 
 /// The portal page's settings for `portal.js`, and `getInitData`'s answer.
-fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, by_get: bool, (app_sid, auth_id, refresh_id): (&str, &str, &str)) -> Value {
+fn portal_config(sb: &Sandbox, scenario: &Scenario, fields: &Fields, lang: &str, handler: &str, by_get: bool, (app_sid, auth_id, refresh_id): (&str, &str, &str)) -> Value {
     let lifetime = sb.token_lifetime_secs(scenario).to_string();
     json!({
         "appSid": app_sid,
         "widgetOrigin": origin_of(handler),
-        "status": typed_status(scenario),
+        "status": typed_status(scenario, fields),
         "statusDelayMs": scenario.status_delay_ms,
         "autoCloseMs": AUTO_CLOSE_MS,
         "mobile": scenario.mobile,
@@ -204,13 +214,13 @@ fn portal_config(sb: &Sandbox, scenario: &Scenario, lang: &str, handler: &str, b
             "AUTH_ID": auth_id, "AUTH_EXPIRES": lifetime, "REFRESH_ID": refresh_id,
             "MEMBER_ID": sb.member_id, "FIRST_RUN": scenario.install, "IS_ADMIN": scenario.admin, "INSTALL": scenario.install,
             "USER_OPTIONS": sb.user_options(), "APP_OPTIONS": [],
-            "PLACEMENT": scenario.placement, "PLACEMENT_OPTIONS": options_value(scenario),
+            "PLACEMENT": scenario.placement, "PLACEMENT_OPTIONS": options_value(scenario, fields),
         }
     })
 }
 
 /// The app's iframe and the hidden form that POSTs the launch fields into it.
-fn app_frame(scenario: &Scenario, handler: &str, frame_name: &str, (auth_id, refresh_id): (&str, &str), member_id: &str, lifetime: u64) -> String {
+fn app_frame(scenario: &Scenario, fields: &Fields, handler: &str, frame_name: &str, (auth_id, refresh_id): (&str, &str), member_id: &str, lifetime: u64) -> String {
     let lifetime = lifetime.to_string();
     let form_fields = [
         ("AUTH_ID", auth_id),
@@ -219,7 +229,7 @@ fn app_frame(scenario: &Scenario, handler: &str, frame_name: &str, (auth_id, ref
         ("member_id", member_id),
         ("status", "L"),
         ("PLACEMENT", scenario.placement),
-        ("PLACEMENT_OPTIONS", &options_text(scenario)),
+        ("PLACEMENT_OPTIONS", &options_text(scenario, fields)),
     ];
     let inputs: String = form_fields
         .iter()
@@ -235,12 +245,12 @@ fn app_frame(scenario: &Scenario, handler: &str, frame_name: &str, (auth_id, ref
 }
 
 /// The call card: the call panel, its controls, and below them `app` (the tabs).
-fn call_card(scenario: &Scenario, app: &str) -> String {
-    let number = scenario
-        .field("PHONE_NUMBER")
+fn call_card(scenario: &Scenario, fields: &Fields, app: &str) -> String {
+    let number = field(fields, "PHONE_NUMBER")
+        .filter(|n| !n.is_empty())
         .map(|n| format!("+{n}"))
         .unwrap_or_else(|| "Number withheld".to_string());
-    let line = scenario.field("LINE_NAME").unwrap_or("");
+    let line = field(fields, "LINE_NAME").unwrap_or("");
     format!(
         r#"<section class="callcard" aria-label="Call card">
     <div class="call-panel">
@@ -258,10 +268,10 @@ fn call_card(scenario: &Scenario, app: &str) -> String {
     </div>
     {app}
   </section>"#,
-        direction = direction_label(scenario),
+        direction = direction_label(fields),
         number = esc(&number),
         line = esc(line),
-        state = esc(scenario.field("CALL_STATE").unwrap_or("idle")),
+        state = esc(field(fields, "CALL_STATE").unwrap_or("idle")),
         next_client = esc(&json!({
             "PHONE_NUMBER": scenario.next_client.0,
             "CRM_ENTITY_TYPE": scenario.next_client.1,

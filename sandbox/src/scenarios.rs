@@ -1,12 +1,15 @@
 //! Named call situations the portal page can open the widget in (`?scenario=NAME`).
 
-use crate::rest::Fault;
+use crate::outcome::Fault;
 
 /// How a scenario's `PLACEMENT_OPTIONS` are sent.
 #[derive(Clone, Copy, Debug)]
 pub enum Options {
     /// String values, POSTed as a JSON string and given to `getInitData` as an object.
     Fields(&'static [(&'static str, &'static str)]),
+    /// The same, made at run time: the call card of the n-th call the app registered (the
+    /// sandbox keeps them, `Sandbox::options`).
+    Registered(usize),
     /// Exactly this text, in both places (for broken data).
     Raw(&'static str),
 }
@@ -61,7 +64,7 @@ impl Scenario {
     pub fn field(&self, key: &str) -> Option<&'static str> {
         match self.options {
             Options::Fields(fields) => fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v),
-            Options::Raw(_) => None,
+            Options::Registered(_) | Options::Raw(_) => None,
         }
     }
 }
@@ -92,8 +95,12 @@ const fn call(name: &'static str, summary: &'static str, options: &'static [(&'s
 }
 
 /// The call card of a call the app registered (`telephony.externalCall.register` with `SHOW`).
-pub fn registered(name: &'static str, options: &'static [(&'static str, &'static str)]) -> Scenario {
-    call(name, "A call the app registered and asked the portal to show.", options)
+/// The call card of the `index`-th call the app registered.
+pub const fn registered(index: usize) -> Scenario {
+    Scenario {
+        options: Options::Registered(index),
+        ..call("registered-call", "A call the app registered and asked the portal to show.", &[])
+    }
 }
 
 /// The app's own page (`PLACEMENT=DEFAULT`), as the portal opens it from the app menu.

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::crm::{id_of, Crm, Kind};
 use crate::params::Param;
-use crate::rest::{Answer, Fail, Outcome};
+use crate::outcome::{Answer, Fail, Outcome};
 use crate::time::iso8601;
 
 fn now_iso() -> String {
@@ -236,7 +236,7 @@ pub fn register_call(crm: &mut Crm, params: &Param) -> Outcome {
         .into_iter()
         .find_map(|k| crm.find_by_comm(k, "PHONE", std::slice::from_ref(&number)).first().map(|id| (k.symbol(), *id)));
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let call_id = format!("externalCall.{}.{seconds}", crate::server::random_hex(32));
+    let call_id = format!("externalCall.{}.{seconds}", crate::random::random_hex(32));
     let (entity_type, entity_id) = found.map_or((Value::Null, Value::Null), |(k, id)| (json!(k), json!(id)));
     let mut record = Map::new();
     for (key, value) in [
