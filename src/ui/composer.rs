@@ -3,13 +3,13 @@
 //! the text and says why; while anything is unsaved the card asks the portal to stay open.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::drafts::{Draft, Drafts};
+use crate::launch::LaunchError;
 use crate::problem::Problem;
 
 #[component]
@@ -26,8 +26,6 @@ pub fn Composer(
     let draft = Draft::Comment(entity);
     let text = RwSignal::new(drafts.with_value(|d| d.get(draft)));
     let target = RwSignal::new(entity);
-    let pending = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Problem>);
     let hold = move |needed: bool| {
         if let Some(b) = backend {
             b.with_value(|b| b.hold.set(draft, needed));
@@ -35,28 +33,40 @@ pub fn Composer(
     };
     hold(!text.get_untracked().trim().is_empty());
 
-    let save = move || {
-        let body = text.get_untracked();
-        if pending.get_untracked() || body.trim().is_empty() {
-            return;
-        }
-        let Some(b) = backend else { return };
-        pending.set(true);
-        failure.set(None);
-        let saving = b.with_value(|b| (b.add_comment)((target.get_untracked(), body.trim().to_string())));
-        spawn_local(async move {
-            match saving.await {
-                Ok(id) => {
-                    let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-                    on_saved.run(CommentLine { id, text: body.trim().to_string(), date, author: None });
-                    text.set(String::new());
-                    drafts.with_value(|d| d.set(draft, ""));
-                    hold(false);
-                }
-                Err(problem) => failure.set(Some(problem)),
+    // The save is a Leptos action: its own pending state and outcome.
+    let saving = Action::new_local(move |(target, body): &(EntityRef, String)| {
+        let request = backend.map(|b| b.with_value(|b| (b.add_comment)((*target, body.clone()))));
+        let body = body.clone();
+        async move {
+            match request {
+                Some(request) => request.await.map(|id| (id, body)),
+                // No portal to save with (a view mounted on its own): as the app says it.
+                None => Err(Problem::launch(t, &LaunchError::NoLaunchData)),
             }
-            pending.set(false);
-        });
+        }
+    });
+    let pending = saving.pending();
+    // What the last save came to: a saved comment goes to the top and the box empties; a failure
+    // keeps the text and says why (until the next try).
+    Effect::new(move |_| {
+        if let Some(Ok((id, body))) = saving.value().get() {
+            let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+            on_saved.run(CommentLine { id, text: body, date, author: None });
+            text.set(String::new());
+            drafts.with_value(|d| d.set(draft, ""));
+            hold(false);
+        }
+    });
+    let failure = move || match saving.value().get() {
+        Some(Err(problem)) if !pending.get() => Some(problem),
+        _ => None,
+    };
+    // Runs once however often it is asked while a save is under way.
+    let save = move || {
+        let body = text.get_untracked().trim().to_string();
+        if !pending.get_untracked() && !body.is_empty() {
+            saving.dispatch_local((target.get_untracked(), body));
+        }
     };
 
     view! {
@@ -95,7 +105,7 @@ pub fn Composer(
                     {move || if pending.get() { t.comment_saving } else { t.comment_save }}
                 </button>
             </div>
-            {move || failure.get().map(|p| view! { <ActionError testid="comment-error" headline=t.comment_failed problem=p/> })}
+            {move || failure().map(|p| view! { <ActionError testid="comment-error" headline=t.comment_failed problem=p/> })}
         </form>
     }
 }

@@ -2,7 +2,6 @@
 //! once they tried to save, never submitted twice, and kept whole when the portal refuses.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::status::ActionError;
 use super::{texts, Backend};
@@ -11,6 +10,7 @@ use crate::crm::new_client::{self, FieldProblem, NewClient};
 use crate::drafts::{Draft, Drafts};
 use crate::live::AutoCloseHold;
 use crate::i18n::Texts;
+use crate::launch::LaunchError;
 use crate::problem::Problem;
 
 fn explain(t: &Texts, p: FieldProblem) -> &'static str {
@@ -50,8 +50,28 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         keeping.with_value(|(drafts, hold)| keep(drafts, hold.as_ref(), draft.as_deref()));
     });
     let tried = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Problem>);
+    // The creation is a Leptos action: its own pending state and outcome. The card of the new
+    // record replaces this form soon after the answer: the draft is let go inside the action
+    // itself, as soon as the record exists.
+    let creating = Action::new_local(move |(k, typed): &(EntityKind, NewClient)| {
+        let request = backend.map(|b| b.with_value(|b| (b.create)((*k, typed.clone()))));
+        let (drafts, hold) = keeping.get_value();
+        async move {
+            let outcome = match request {
+                Some(request) => request.await,
+                None => Err(Problem::launch(t, &LaunchError::NoLaunchData)),
+            };
+            if outcome.is_ok() {
+                keep(&drafts, hold.as_ref(), None);
+            }
+            outcome
+        }
+    });
+    let pending = creating.pending();
+    let failure = move || match creating.value().get() {
+        Some(Err(problem)) if !pending.get() => Some(problem),
+        _ => None,
+    };
     let problems = move || if tried.get() { form.with(NewClient::problems) } else { Vec::new() };
     // Each check's message has an id its fields point at (aria-describedby), so a screen reader
     // reads the problem with the field.
@@ -71,25 +91,13 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         }
     });
 
+    // Runs once however often it is asked while a creation is under way.
     let submit = move || {
         tried.set(true);
-        let (Some(k), Some(b)) = (kind.get_untracked(), backend) else { return };
-        if pending.get_untracked() || !form.with_untracked(NewClient::problems).is_empty() {
-            return;
+        let Some(k) = kind.get_untracked() else { return };
+        if !pending.get_untracked() && form.with_untracked(NewClient::problems).is_empty() {
+            creating.dispatch_local((k, form.get_untracked()));
         }
-        pending.set(true);
-        failure.set(None);
-        let creating = b.with_value(|b| (b.create)((k, form.get_untracked())));
-        // The card of the new record replaces this form before the answer is read here: what
-        // runs after the save touches no state of the form's own.
-        let (drafts, hold) = keeping.get_value();
-        spawn_local(async move {
-            match creating.await {
-                Ok(()) => keep(&drafts, hold.as_ref(), None),
-                Err(problem) => failure.set(Some(problem)),
-            }
-            pending.set(false);
-        });
     };
 
     let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem| {
@@ -140,7 +148,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
                             {move || if pending.get() { t.creating } else { t.create }}
                         </button>
                     </div>
-                    {move || failure.get().map(|p| view! { <ActionError testid="create-error" headline=t.create_failed problem=p/> })}
+                    {move || failure().map(|p| view! { <ActionError testid="create-error" headline=t.create_failed problem=p/> })}
                 </form>
             </Show>
         </div>

@@ -3,12 +3,13 @@
 //! (never added silently); the record's card then shows.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::status::ActionError;
 use super::{card::kind_label, texts, Backend};
+use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
+use crate::launch::LaunchError;
 use crate::problem::Problem;
 
 #[component]
@@ -17,11 +18,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     let backend = Backend::context();
     let open = RwSignal::new(false);
     let query = RwSignal::new(String::new());
-    let hits = RwSignal::new(None::<Vec<Hit>>);
-    let searching = RwSignal::new(false);
     let chosen = RwSignal::new(None::<Hit>);
-    let linking = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Problem>);
     let shown_number = StoredValue::new(number.as_deref().map(phone::display));
     let search_box = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -30,35 +27,50 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
         }
     });
 
+    // The search and the link are Leptos actions, each with its own pending state and outcome.
+    let no_portal = move || Problem::launch(t, &LaunchError::NoLaunchData);
+    let searching_for = Action::new_local(move |words: &String| {
+        let asked = backend.map(|b| b.with_value(|b| (b.search)(words.clone())));
+        async move {
+            match asked {
+                Some(asked) => asked.await,
+                None => Err(no_portal()),
+            }
+        }
+    });
+    let linking_to = Action::new_local(move |(entity, add_number): &(EntityRef, bool)| {
+        let linked = backend.map(|b| b.with_value(|b| (b.link)((*entity, *add_number))));
+        async move {
+            match linked {
+                Some(linked) => linked.await,
+                None => Err(no_portal()),
+            }
+        }
+    });
+    let (searching, linking) = (searching_for.pending(), linking_to.pending());
+    let hits = move || searching_for.value().get().and_then(Result::ok);
+    // The newer failure of the two, once nothing runs.
+    let failure = move || {
+        if searching.get() || linking.get() {
+            return None;
+        }
+        let link_error = linking_to.value().get().and_then(Result::err);
+        link_error.or_else(|| searching_for.value().get().and_then(Result::err))
+    };
     let search = move || {
-        let (Some(b), false) = (backend, searching.get_untracked()) else { return };
         let words = query.get_untracked();
-        if words.trim().chars().count() < 2 {
+        if searching.get_untracked() || words.trim().chars().count() < 2 {
             return;
         }
-        searching.set(true);
-        failure.set(None);
         chosen.set(None);
-        let asked = b.with_value(|b| (b.search)(words));
-        spawn_local(async move {
-            match asked.await {
-                Ok(found) => hits.set(Some(found)),
-                Err(problem) => failure.set(Some(problem)),
-            }
-            searching.set(false);
-        });
+        // A new search leaves an earlier link's failure behind.
+        linking_to.value().set(None);
+        searching_for.dispatch_local(words);
     };
     let link = move |hit: Hit, add_number: bool| {
-        let (Some(b), false) = (backend, linking.get_untracked()) else { return };
-        linking.set(true);
-        failure.set(None);
-        let linked = b.with_value(|b| (b.link)((hit.entity, add_number)));
-        spawn_local(async move {
-            if let Err(problem) = linked.await {
-                failure.set(Some(problem));
-            }
-            linking.set(false);
-        });
+        if !linking.get_untracked() {
+            linking_to.dispatch_local((hit.entity, add_number));
+        }
     };
     let has_number = shown_number.with_value(Option::is_some);
 
@@ -78,7 +90,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         {move || if searching.get() { t.link_searching } else { t.link_search }}
                     </button>
                 </form>
-                {move || hits.get().map(|found| if found.is_empty() {
+                {move || hits().map(|found| if found.is_empty() {
                     view! { <p class="muted" data-testid="link-none" role="status">{t.link_none}</p> }.into_any()
                 } else {
                     view! {
@@ -119,7 +131,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         </div>
                     }
                 })}
-                {move || failure.get().map(|p| view! { <ActionError testid="link-error" headline=t.link_failed problem=p/> })}
+                {move || failure().map(|p| view! { <ActionError testid="link-error" headline=t.link_failed problem=p/> })}
             </Show>
         </div>
     }
