@@ -28,10 +28,11 @@ CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 RELEASE_RUSTFLAGS := --cfg erase_components --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates --remap-path-prefix=$(CURDIR)=.
 
 # The app's own page (app.html) is a module of its own, built beside the call card's into dist/
-# (Trunk empties its output folder, so it is built apart first). Its profile links faster.
+# (Trunk empties its output folder, so it is built apart first). The same profile as the card's,
+# so that both share every compiled dependency.
 APP_DIST := target/dist-app
 define build_pages
-	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --cargo-profile app-page --public-url "$(1)" --dist $(APP_DIST) app.html
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --public-url "$(1)" --dist $(APP_DIST) app.html
 	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" trunk build --release --public-url "$(1)"
 	cp $(APP_DIST)/callcard-app-* dist/
 	cp $(APP_DIST)/index.html dist/app.html

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
 use crate::launch::CallCardOptions;
-use crate::rest::batch::Batch;
+use crate::rest::batch::{one, Batch, List};
 
 /// Records per kind whose company and responsible person are looked up in the same batch.
 pub const SUMMARISED: usize = 3;
@@ -172,7 +172,7 @@ impl Lookup {
     /// The ids of a kind as a filter value: the literal id, or the search's list by reference.
     fn ids(&self, kind: EntityKind) -> Value {
         match self {
-            Lookup::Bound { entity, .. } => json!(entity.id),
+            Lookup::Bound { entity, .. } => Value::from(entity.id),
             _ => Batch::reference(keys::MATCH, &[kind.symbol()]),
         }
     }
@@ -212,10 +212,10 @@ impl Lookup {
             // the card's head). The list takes no array filter (`CCrmStatus::GetList` compares
             // ENTITY_ID with one escaped string: an array is a PHP 8 TypeError that fails the
             // whole batch) and is never paged.
-            b.push(keys::STAGES, "crm.status.list", json!({ "order": { "SORT": "ASC" } }));
+            b.push(keys::STAGES, "crm.status.list", one("order", one("SORT", "ASC".into())));
         }
         if let Some(deal) = self.deal().filter(|_| part.context()) {
-            b.push(keys::BOUND_DEAL, "crm.deal.get", json!({ "id": deal }));
+            b.push(keys::BOUND_DEAL, "crm.deal.get", one("id", deal.into()));
         }
         Some(b)
     }
@@ -226,14 +226,14 @@ impl Lookup {
         b.push(
             records,
             &format!("crm.{}.list", kind.method_name()),
-            json!({ "filter": { "ID": self.ids(kind) }, "select": record_fields(kind) }),
+            List { filter: vec![("ID", self.ids(kind))], select: record_fields(kind), order: None, uncounted: false }.params(),
         );
         for i in 0..SUMMARISED {
             b.push(
                 &keys::responsible(kind, i),
                 "user.get",
                 // A scalar always: an unresolved reference would hand user.get an array.
-                json!({ "ID": Batch::scalar_reference(records, &[&i.to_string(), "ASSIGNED_BY_ID"]) }),
+                one("ID", Batch::scalar_reference(records, &[&i.to_string(), "ASSIGNED_BY_ID"])),
             );
         }
         if kind == EntityKind::Contact {
@@ -246,7 +246,7 @@ impl Lookup {
             b.push(
                 keys::CONTACT_COMPANIES,
                 "crm.company.list",
-                json!({ "filter": { "ID": companies }, "select": ["ID", "TITLE"] }),
+                List { filter: vec![("ID", companies.into())], select: &["ID", "TITLE"], order: None, uncounted: false }.params(),
             );
         }
     }
@@ -258,11 +258,13 @@ impl Lookup {
             b.push(
                 keys::COMPANY_CONTACTS,
                 "crm.contact.list",
-                json!({
-                    "filter": { "COMPANY_ID": ids },
-                    "order": { "LAST_ACTIVITY_TIME": "DESC" },
-                    "select": ["ID", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_ID", "PHONE", "LAST_ACTIVITY_TIME"]
-                }),
+                List {
+                    filter: vec![("COMPANY_ID", ids.clone())],
+                    select: &["ID", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_ID", "PHONE", "LAST_ACTIVITY_TIME"],
+                    order: Some(("LAST_ACTIVITY_TIME", "DESC")),
+                    uncounted: false,
+                }
+                .params(),
             );
         }
         if let Some(owner_field) = deal_owner_field(kind) {
@@ -270,46 +272,47 @@ impl Lookup {
             b.push(
                 &keys::open_deals(kind),
                 "crm.deal.list",
-                json!({ "filter": { owner_field: ids, "STAGE_SEMANTIC_ID": "P" }, "select": select, "order": { "DATE_CREATE": "DESC" } }),
+                List { filter: vec![(owner_field, ids.clone()), ("STAGE_SEMANTIC_ID", "P".into())], select: &select, order: Some(("DATE_CREATE", "DESC")), uncounted: false }
+                    .params(),
             );
             b.push(
                 &keys::closed_deals(kind),
                 "crm.deal.list",
-                json!({ "filter": { owner_field: ids, "STAGE_SEMANTIC_ID": ["S", "F"] }, "select": ["ID", "STAGE_SEMANTIC_ID", "CONTACT_ID", "COMPANY_ID"] }),
+                List {
+                    filter: vec![(owner_field, ids.clone()), ("STAGE_SEMANTIC_ID", Value::from(vec!["S", "F"]))],
+                    select: &["ID", "STAGE_SEMANTIC_ID", "CONTACT_ID", "COMPANY_ID"],
+                    order: None,
+                    uncounted: false,
+                }
+                .params(),
             );
         }
         // What is due (open, by deadline) and what happened last (completed, newest first): two
         // lists, so that neither crowds the other out of its one page. Uncounted (`start=-1`).
         let select = ["ID", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID", "DIRECTION", "SUBJECT", "CREATED", "START_TIME", "END_TIME", "DEADLINE", "COMPLETED"];
         for (key, completed, order) in [
-            (keys::open_activities(kind), "N", json!({ "DEADLINE": "ASC" })),
-            (keys::done_activities(kind), "Y", json!({ "END_TIME": "DESC" })),
+            (keys::open_activities(kind), "N", ("DEADLINE", "ASC")),
+            (keys::done_activities(kind), "Y", ("END_TIME", "DESC")),
         ] {
-            b.push(
-                &key,
-                "crm.activity.list",
-                json!({
-                    "filter": { "OWNER_TYPE_ID": owner_type_id(kind), "OWNER_ID": ids, "COMPLETED": completed },
-                    "order": order,
-                    "select": select,
-                    "start": -1
-                }),
-            );
+            let filter = vec![("OWNER_TYPE_ID", owner_type_id(kind).into()), ("OWNER_ID", ids.clone()), ("COMPLETED", completed.into())];
+            b.push(&key, "crm.activity.list", List { filter, select: &select, order: Some(order), uncounted: true }.params());
         }
         // Comments are read for a card of one record: the search's first id of the kind (as
         // text, see `user.get`).
         let first_id = match self {
-            Lookup::Bound { entity, .. } => json!(entity.id),
+            Lookup::Bound { entity, .. } => Value::from(entity.id),
             _ => Batch::scalar_reference(keys::MATCH, &[kind.symbol(), "0"]),
         };
         b.push(
             &keys::comments(kind),
             "crm.timeline.comment.list",
-            json!({
-                "filter": { "ENTITY_TYPE": kind.method_name(), "ENTITY_ID": first_id },
-                "order": { "CREATED": "DESC" },
-                "select": ["ID", "ENTITY_ID", "ENTITY_TYPE", "CREATED", "COMMENT", "AUTHOR_ID"]
-            }),
+            List {
+                filter: vec![("ENTITY_TYPE", kind.method_name().into()), ("ENTITY_ID", first_id)],
+                select: &["ID", "ENTITY_ID", "ENTITY_TYPE", "CREATED", "COMMENT", "AUTHOR_ID"],
+                order: Some(("CREATED", "DESC")),
+                uncounted: false,
+            }
+            .params(),
         );
         // Who wrote the comments the card shows: one id each, as text (see `user.get` above).
         let comments = keys::comments(kind);
@@ -317,7 +320,7 @@ impl Lookup {
             b.push(
                 &keys::comment_author(kind, i),
                 "user.get",
-                json!({ "ID": Batch::scalar_reference(&comments, &[&i.to_string(), "AUTHOR_ID"]) }),
+                one("ID", Batch::scalar_reference(&comments, &[&i.to_string(), "AUTHOR_ID"])),
             );
         }
     }

@@ -10,6 +10,36 @@ use super::form;
 /// The portal's limit on commands in one batch.
 pub const MAX_COMMANDS: usize = 50;
 
+/// A list method's parameters (`crm.*.list`): a filter, the fields, one sort field, and
+/// whether to skip counting (`start=-1`). One builder for every list of a card, instead of a
+/// `json!` of its own each, keeps the module small.
+pub struct List<'a> {
+    pub filter: Vec<(&'a str, Value)>,
+    pub select: &'a [&'a str],
+    pub order: Option<(&'a str, &'a str)>,
+    pub uncounted: bool,
+}
+
+impl List<'_> {
+    pub fn params(self) -> Value {
+        let mut params = Map::new();
+        params.insert("filter".into(), Value::Object(self.filter.into_iter().map(|(k, v)| (k.to_string(), v)).collect()));
+        params.insert("select".into(), Value::Array(self.select.iter().map(|f| Value::from(*f)).collect()));
+        if let Some((field, direction)) = self.order {
+            params.insert("order".into(), one(field, Value::from(direction)));
+        }
+        if self.uncounted {
+            params.insert("start".into(), Value::from(-1));
+        }
+        Value::Object(params)
+    }
+}
+
+/// An object of one key: `{"ID": …}`.
+pub fn one(key: &str, value: Value) -> Value {
+    Value::Object(Map::from_iter([(key.to_string(), value)]))
+}
+
 /// One command of a batch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Command {
