@@ -5,6 +5,35 @@ mod app_page;
 
 pub use app_page::AppPageTexts;
 
+/// A word's forms after a count, by the count's plural category for integers (CLDR): `one`,
+/// `few` (Russian 2–4, 22–24…), `many` (the rest; English and German have only `one` and
+/// `other`, which is `many` here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Forms {
+    pub one: &'static str,
+    pub few: &'static str,
+    pub many: &'static str,
+}
+
+impl Forms {
+    /// A word that does not change with the count.
+    pub const fn same(word: &'static str) -> Forms {
+        Forms { one: word, few: word, many: word }
+    }
+
+    /// The form for `n` in `lang`.
+    pub fn of(&self, lang: Lang, n: usize) -> &'static str {
+        let (last, last_two) = (n % 10, n % 100);
+        match lang {
+            Lang::Ru if last == 1 && last_two != 11 => self.one,
+            Lang::Ru if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => self.few,
+            Lang::Ru => self.many,
+            Lang::En | Lang::De if n == 1 => self.one,
+            Lang::En | Lang::De => self.many,
+        }
+    }
+}
+
 /// A supported interface language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -72,8 +101,9 @@ pub struct Texts {
     pub all_people: &'static str,
     pub open_deals: &'static str,
     pub no_open_deals: &'static str,
-    pub won: &'static str,
-    pub lost: &'static str,
+    /// "n won" and "n lost" (deals), by the count's plural form.
+    pub won: Forms,
+    pub lost: Forms,
     pub bound_deal: &'static str,
     pub activity: &'static str,
     pub no_activity: &'static str,
@@ -198,8 +228,8 @@ pub static EN: Texts = Texts {
     all_people: "All {n}",
     open_deals: "Open deals",
     no_open_deals: "No open deals.",
-    won: "won",
-    lost: "lost",
+    won: Forms::same("won"),
+    lost: Forms::same("lost"),
     bound_deal: "this call",
     activity: "Recent activity",
     no_activity: "No activity yet.",
@@ -315,8 +345,9 @@ pub static RU: Texts = Texts {
     all_people: "Все {n}",
     open_deals: "Открытые сделки",
     no_open_deals: "Открытых сделок нет.",
-    won: "успешных",
-    lost: "проваленных",
+    // Of "сделка": 1 успешная, 2 успешные, 5 успешных.
+    won: Forms { one: "успешная", few: "успешные", many: "успешных" },
+    lost: Forms { one: "проваленная", few: "проваленные", many: "проваленных" },
     bound_deal: "этот звонок",
     activity: "Последние дела",
     no_activity: "Дел пока нет.",
@@ -432,8 +463,8 @@ pub static DE: Texts = Texts {
     all_people: "Alle {n}",
     open_deals: "Offene Aufträge",
     no_open_deals: "Keine offenen Aufträge.",
-    won: "gewonnen",
-    lost: "verloren",
+    won: Forms::same("gewonnen"),
+    lost: Forms::same("verloren"),
     bound_deal: "dieser Anruf",
     activity: "Letzte Aktivitäten",
     no_activity: "Noch keine Aktivitäten.",
@@ -662,6 +693,18 @@ pub fn country(lang: Lang, calling_code: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_words_take_the_form_of_their_count() {
+        let won = RU.won;
+        let said: Vec<&str> = [0, 1, 2, 4, 5, 11, 12, 21, 22, 25, 101, 111].iter().map(|n| won.of(Lang::Ru, *n)).collect();
+        assert_eq!(
+            said,
+            ["успешных", "успешная", "успешные", "успешные", "успешных", "успешных", "успешных", "успешная", "успешные", "успешных", "успешная", "успешных"]
+        );
+        assert_eq!(EN.won.of(Lang::En, 1), "won");
+        assert_eq!(DE.lost.of(Lang::De, 3), "verloren");
+    }
 
     #[test]
     fn languages_fall_back_to_english() {

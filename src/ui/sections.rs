@@ -129,12 +129,14 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
 
 #[component]
 pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView {
-    let t = texts();
+    let (t, lang) = (texts(), lang());
+    // Counted words take the form of their count: "1 успешная · 5 проваленных".
     let aside = match &section {
-        Section::Ready(d) if d.won + d.lost > 0 => Some(format!("{} {} · {} {}", d.won, t.won, d.lost, t.lost)),
+        Section::Ready(d) if d.won + d.lost > 0 => {
+            Some(format!("{} {} · {} {}", d.won, t.won.of(lang, d.won), d.lost, t.lost.of(lang, d.lost)))
+        }
         _ => None,
     };
-    let lang = lang();
     section_frame("deals", t.open_deals, section, entity, aside, move |deals: Deals| {
             if deals.open.is_empty() {
                 return view! { <p class="muted">{t.no_open_deals}</p> }.into_any();

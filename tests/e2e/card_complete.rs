@@ -266,3 +266,11 @@ async fn a_hidden_caller_is_found_by_another_number_or_a_company_and_opened_with
     assert!(agent.wait_for("[data-testid=link-none]", Duration::from_secs(5)).await);
     agent.close().await;
 }
+
+#[tokio::test]
+async fn counted_words_take_the_form_of_their_count() {
+    // Russian: "1 проваленная" (one), "0 успешных" (many), not "1 проваленных".
+    let agent = Agent::open("bound-entity&lang=ru").await;
+    assert_eq!(agent.text("[data-testid=deals-summary]").await.as_deref(), Some("0 успешных · 1 проваленная"));
+    agent.close().await;
+}
