@@ -234,7 +234,7 @@ pub fn start() {
 
 async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> Opened {
     let t = lang.get_untracked().texts();
-    let seed = match inputs.inlined.as_deref().map(LaunchFields::from_inlined).transpose() {
+    let seed = match inputs.seed.transpose() {
         Ok(seed) => seed,
         Err(e) => return (Screen::Failed(Problem::launch(t, &e)), None, None),
     };

@@ -11,7 +11,7 @@ use crate::frame::client::FrameClient;
 use crate::frame::Command;
 use crate::i18n::Lang;
 use crate::install::{self, Action, ActionOutcome, AppPage, InstallStep, Reading};
-use crate::launch::{Launch, LaunchError, LaunchFields, Placement};
+use crate::launch::{Launch, LaunchError, Placement};
 use crate::page::{self, init_data, Inputs};
 use crate::rest::batch::Outcome;
 use crate::rest::client::RestClient;
@@ -76,7 +76,7 @@ pub fn start() {
 async fn open(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> Result<(Session, bool), Screen> {
     let t = lang.get_untracked().texts();
     let failed = |e: LaunchError| Screen::Failed(Problem::launch(t, &e));
-    let seed = inputs.inlined.as_deref().map(LaunchFields::from_inlined).transpose().map_err(failed)?;
+    let seed = inputs.seed.transpose().map_err(failed)?;
     let in_frame = inputs.frame.as_ref().zip(inputs.frame_name.as_ref());
     let launch = match (seed, in_frame) {
         (None, None) => Err(LaunchError::NoLaunchData),

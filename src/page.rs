@@ -23,7 +23,8 @@ const APP_PAGE: &str = "app.html";
 /// What the page was opened with; read once, kept for a full retry.
 #[derive(Clone)]
 pub struct Inputs {
-    pub inlined: Option<String>,
+    /// The launch fields the handler inlined, parsed once (`None`: nothing was inlined).
+    pub seed: Option<Result<LaunchFields, LaunchError>>,
     pub frame_name: Option<FrameName>,
     pub frame: Option<FrameClient>,
 }
@@ -43,9 +44,9 @@ pub fn start() -> (Inputs, Basics) {
     // from getInitData.
     let lang = RwSignal::new(
         inputs
-            .inlined
-            .as_deref()
-            .and_then(|s| LaunchFields::from_inlined(s).ok())
+            .seed
+            .as_ref()
+            .and_then(|seed| seed.as_ref().ok())
             .and_then(|f| crate::portal::text(f.lang.as_ref()))
             .map(|code| Lang::from_code(&code))
             .unwrap_or(Lang::En),
@@ -64,7 +65,7 @@ pub fn start() -> (Inputs, Basics) {
         .frame_name
         .as_ref()
         .map(|f| f.portal.origin())
-        .or_else(|| seed_origin(inputs.inlined.as_deref()))
+        .or_else(|| seed_origin(inputs.seed.as_ref()))
         .unwrap_or_default();
     Actions { frame: inputs.frame.clone(), origin }.provide();
     if let Some(frame) = inputs.frame.clone() {
@@ -89,13 +90,14 @@ fn read_inputs() -> Inputs {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("b24-launch"))
         .and_then(|e| e.text_content());
-    Inputs { inlined, frame_name, frame }
+    let seed = inlined.as_deref().map(LaunchFields::from_inlined);
+    Inputs { seed, frame_name, frame }
 }
 
 /// The portal origin the posted data names, for plain links outside a frame.
-fn seed_origin(inlined: Option<&str>) -> Option<String> {
-    let fields = LaunchFields::from_inlined(inlined?).ok()?;
-    Launch::resolve(&fields, None, None).ok().map(|l| l.portal.origin())
+fn seed_origin(seed: Option<&Result<LaunchFields, LaunchError>>) -> Option<String> {
+    let fields = seed?.as_ref().ok()?;
+    Launch::resolve(fields, None, None).ok().map(|l| l.portal.origin())
 }
 
 /// The portal's own launch fields, through the frame.

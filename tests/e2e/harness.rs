@@ -277,16 +277,22 @@ impl Agent {
     #[allow(dead_code)]
     pub async fn open_unsettled(scenario: &str) -> Agent {
         let mut agent = Agent::browser_on(sandbox()).await;
-        agent.client.goto(&format!("{}/?scenario={scenario}", agent.portal)).await.unwrap();
-        agent.session =
-            agent.client.execute("return document.body.dataset.session;", vec![]).await.unwrap().as_str().unwrap().to_string();
-        agent.client.find(Locator::Css("#app-frame")).await.unwrap().enter_frame().await.unwrap();
+        assert!(agent.enter(scenario).await, "the portal page has no tab of the app ({scenario})");
         agent
     }
 
     /// Opens the portal's page for `scenario`; when it has the app's tab, enters it and waits
     /// until it settled. Whether the page has the app's tab.
     pub async fn visit(&mut self, scenario: &str) -> bool {
+        let entered = self.enter(scenario).await;
+        if entered {
+            self.wait_settled().await;
+        }
+        entered
+    }
+
+    /// Opens the portal's page for `scenario` and enters the app's tab if it has one.
+    async fn enter(&mut self, scenario: &str) -> bool {
         self.client.enter_parent_frame().await.unwrap();
         self.client.goto(&format!("{}/?scenario={scenario}", self.portal)).await.unwrap();
         self.session = self
@@ -299,10 +305,8 @@ impl Agent {
             .to_string();
         let Ok(frame) = self.client.find(Locator::Css("#app-frame")).await else { return false };
         frame.enter_frame().await.unwrap();
-        self.wait_settled().await;
         true
     }
-
 
     /// Clicks the first element matching `css` and waits for the tab to settle again.
     pub async fn click(&self, css: &str) {
@@ -675,6 +679,13 @@ pub fn issue(base: &str, scenario: &str) -> Value {
     let json_start = start + page[start..].find('>').unwrap() + 1;
     let end = json_start + page[json_start..].find("</script>").unwrap();
     serde_json::from_str(&page[json_start..end]).unwrap()
+}
+
+/// A REST call to a sandbox portal with a form body: status and the JSON reply (null when the
+/// body is not JSON).
+pub fn rest(base: &str, method: &str, content_type: &str, body: &str) -> (u16, Value) {
+    let (status, text) = sandbox_request_typed(base, "POST", &format!("/rest/{method}.json"), content_type, body);
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 /// GETs a JSON list from a sandbox's test hooks.

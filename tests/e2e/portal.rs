@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use std::time::Duration;
 
-use crate::harness::{judge_sandbox, Agent};
+use crate::harness::{judge_sandbox, rest, Agent};
 
 /// A callback id of the portal's shape (32 of [0-9a-z]), distinct per use.
 fn cb(tag: &str) -> String {
@@ -191,10 +191,6 @@ async fn a_portal_that_cannot_refresh_never_answers() {
 }
 
 /// A REST call over plain HTTP: `(status, body as JSON or Null)`.
-fn rest(base: &str, method: &str, content_type: &str, body: &str) -> (u16, Value) {
-    let (status, text) = crate::harness::sandbox_request_typed(base, "POST", &format!("/rest/{method}.json"), content_type, body);
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 const FORM: &str = "application/x-www-form-urlencoded";
 

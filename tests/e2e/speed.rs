@@ -4,12 +4,9 @@
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-use crate::harness::{issue, sandbox, sandbox_request_typed, Agent};
+use crate::harness::{issue, rest, sandbox, Agent};
 
-fn rest(base: &str, method: &str, body: &str) -> (u16, Value) {
-    let (status, text) = sandbox_request_typed(base, "POST", &format!("/rest/{method}.json"), "application/x-www-form-urlencoded", body);
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
+const FORM: &str = "application/x-www-form-urlencoded";
 
 #[tokio::test]
 async fn the_portal_takes_its_own_time_command_after_command_and_says_so() {
@@ -18,7 +15,7 @@ async fn the_portal_takes_its_own_time_command_after_command_and_says_so() {
     // one call of each method).
     let token = issue(base, "time-limited")["initData"]["AUTH_ID"].as_str().unwrap().to_string();
     let asked = Instant::now();
-    let (status, body) = rest(base, "batch", &format!("cmd[a]=user.get%3FID%3D1&cmd[b]=crm.status.list&auth={token}"));
+    let (status, body) = rest(base, "batch", FORM, &format!("cmd[a]=user.get%3FID%3D1&cmd[b]=crm.status.list&auth={token}"));
     let took = asked.elapsed();
     assert_eq!(status, 200, "{body}");
     // 35 ms for the request, then user.get (18.8 ms) and crm.status.list (5.1 ms) in turn.
@@ -33,7 +30,7 @@ async fn the_portal_takes_its_own_time_command_after_command_and_says_so() {
     // Without it (the tests' default), the same batch answers at once.
     let token = issue(base, "known-contact")["initData"]["AUTH_ID"].as_str().unwrap().to_string();
     let asked = Instant::now();
-    let (status, body) = rest(base, "batch", &format!("cmd[a]=user.get%3FID%3D1&auth={token}"));
+    let (status, body) = rest(base, "batch", FORM, &format!("cmd[a]=user.get%3FID%3D1&auth={token}"));
     assert_eq!((status, body["result"]["result"]["a"][0]["ID"].clone()), (200, json!("1")));
     assert!(asked.elapsed() < Duration::from_millis(50), "{:?}", asked.elapsed());
 }
