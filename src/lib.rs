@@ -26,6 +26,8 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod card_load;
 #[cfg(target_arch = "wasm32")]
+pub mod card_writes;
+#[cfg(target_arch = "wasm32")]
 pub mod drafts;
 #[cfg(target_arch = "wasm32")]
 pub mod live;

@@ -76,8 +76,9 @@ pub fn start() -> (Inputs, Basics) {
         retrying: RwSignal::new(false),
         notice: RwSignal::new(None),
         focus_heading: RwSignal::new(false),
-        loading_next: RwSignal::new(false),
-        context_pending: RwSignal::new(false),
+        // The call card derives these from its reads; the app page has neither.
+        loading_next: Signal::stored(false),
+        context_pending: Signal::stored(false),
     };
     provide_context(live);
     (inputs, Basics { lang, theme, live })

@@ -68,10 +68,10 @@ pub struct Live {
     pub focus_heading: RwSignal<bool>,
     /// The next card is loading while the current one stays on screen (a pick, a reload, a
     /// creation): shown as a line above it, and in `data-state`.
-    pub loading_next: RwSignal<bool>,
+    pub loading_next: Signal<bool>,
     /// The first card's context part (deals, activities, comments) is still on its way: the
     /// card is not settled (`data-state=loading`) though the caller is on screen.
-    pub context_pending: RwSignal<bool>,
+    pub context_pending: Signal<bool>,
 }
 
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
@@ -115,7 +115,7 @@ pub struct PageHandlers {
 
 /// The `<main>` both pages draw into, with the notices above the screen. `data-state` tells
 /// tests and the benchmark when the page settled.
-fn frame_main(screen: RwSignal<Screen>, content: impl IntoView + 'static) -> impl IntoView {
+fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl IntoView {
     let live = use_context::<Live>();
     let t = texts();
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
@@ -139,7 +139,7 @@ fn frame_main(screen: RwSignal<Screen>, content: impl IntoView + 'static) -> imp
 
 /// The call card's root: every change of screen mounts its view anew.
 #[component]
-pub fn Root(screen: RwSignal<Screen>, handlers: Handlers) -> impl IntoView {
+pub fn Root(#[prop(into)] screen: Signal<Screen>, handlers: Handlers) -> impl IntoView {
     provide_context(handlers);
     frame_main(screen, move || match screen.get() {
         Screen::Loading => view! { <Loading/> }.into_any(),
@@ -166,7 +166,7 @@ pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoVie
             _ => crate::install::AppPage::new(String::new(), false),
         })
     });
-    frame_main(screen, move || {
+    frame_main(screen.into(), move || {
         if on_app_page.get() {
             view! { <app_page::AppPageView page=app_page act=handlers.act test_call=handlers.test_call/> }.into_any()
         } else {

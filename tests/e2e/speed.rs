@@ -87,3 +87,27 @@ async fn a_failed_second_request_fails_its_sections_and_the_caller_stands() {
     assert!(calls.iter().filter(|c| c.1 == 500).count() >= 2, "{calls:?}");
     agent.close().await;
 }
+
+#[tokio::test]
+async fn a_pick_before_the_rest_of_the_card_came_drops_its_request_and_its_answer() {
+    // The choice shows from the identity part (~0.9 s of the portal's time); the agent picks
+    // while the context part (~1.7 s) is still being worked on.
+    let agent = Agent::open_unsettled("several-matches&server_time=docs").await;
+    assert!(agent.wait_for("[data-testid=chooser]", Duration::from_secs(10)).await, "no choice");
+    assert!(agent.exists("[data-testid=section-loading]").await || agent.state().await == "loading", "the context part is still on its way");
+    agent.eval("document.querySelector(\"[data-testid=candidate][data-entity='CONTACT:29']\").click(); return true;", vec![]).await;
+    assert!(agent.wait_for_text("[data-testid=client-name]", "Mikhail Orlov", Duration::from_secs(10)).await);
+    agent.wait_settled().await;
+    // Well past the moment the abandoned answer would have come: the pick stands, complete.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    assert!(!agent.exists("[data-testid=chooser]").await);
+    assert!(!agent.exists("[data-testid=section-loading]").await);
+    assert_eq!(agent.state().await, "ready");
+    // The abandoned request was aborted while the portal worked on it: it never completed
+    // (the sandbox logs a request when it answers). The search's first part and the pick did.
+    let batches: Vec<Value> = agent.rest_requests().into_iter().filter(|r| r["method"] == "batch").collect();
+    let context = batches.iter().filter(|r| r["params"]["cmd"].get("comments_contacts").is_some() && r["params"]["cmd"].get("match").is_some()).count();
+    assert_eq!((batches.len(), context), (2, 0), "{batches:?}");
+    agent.close().await;
+}

@@ -1,0 +1,77 @@
+//! The card's writes, as the views ask them ([`Backend`]): a comment, a new contact or lead,
+//! the search for an existing record and the link to it. Each view runs them as a Leptos
+//! action with its own pending and error state; a write that changes the client shows its card.
+
+use leptos::prelude::*;
+use serde_json::json;
+use std::rc::Rc;
+
+use crate::card_load::{CardReads, CardSession};
+use crate::crm::card::CardError;
+use crate::crm::entity::{EntityKind, EntityRef};
+use crate::crm::link;
+use crate::crm::new_client::NewClient;
+use crate::frame::client::FrameClient;
+use crate::i18n::{Lang, Texts};
+use crate::launch::LaunchError;
+use crate::live::AutoCloseHold;
+use crate::problem::Problem;
+use crate::ui::{Backend, Live};
+
+/// The writes of the card `reads` shows, in the agent's language.
+pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> Backend {
+    // The session and the words, read when the write starts.
+    let begin = move || -> (&'static Texts, Result<CardSession, Problem>) {
+        let t = lang.get_untracked().texts();
+        let session = reads.with_want(|w| w.map(|w| w.session.clone()));
+        (t, session.ok_or_else(|| Problem::launch(t, &LaunchError::NoLaunchData)))
+    };
+    Backend {
+        add_comment: Rc::new(move |(target, text): (EntityRef, String)| {
+            let (t, session) = begin();
+            Box::pin(async move {
+                let s = session?;
+                let fields = json!({ "fields": { "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text } });
+                let saved = s.rest.call("crm.timeline.comment.add", &fields).await.map_err(|e| Problem::rest_for(t, &e, "crm.timeline.comment.add"))?;
+                Ok(crate::portal::id(Some(&saved.result)).unwrap_or(0))
+            })
+        }),
+        create: Rc::new(move |(kind, form): (EntityKind, NewClient)| {
+            let (t, session) = begin();
+            Box::pin(async move {
+                let s = session?;
+                let method = format!("crm.{}.add", kind.method_name());
+                let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
+                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape("no id for the new record".into())))?;
+                live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
+                live.focus_heading.set(true);
+                reads.show_record(EntityRef { kind, id }, Vec::new());
+                Ok(())
+            })
+        }),
+        search: Rc::new(move |query: String| {
+            let (t, session) = begin();
+            Box::pin(async move {
+                let s = session?;
+                let Some(batch) = link::search_batch(&query) else { return Ok(Vec::new()) };
+                let reply = s.rest.batch(&batch, None).await.map_err(|e| Problem::rest_for(t, &e, "crm"))?;
+                Ok(link::read_hits(&query, &reply))
+            })
+        }),
+        link: Rc::new(move |(entity, add_number): (EntityRef, bool)| {
+            let (t, session) = begin();
+            Box::pin(async move {
+                let s = session?;
+                if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
+                    let (method, params) = link::add_phone(entity, &number);
+                    s.rest.call(&method, &params).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
+                    live.notice.set(Some(t.number_added));
+                }
+                live.focus_heading.set(true);
+                reads.show_record(entity, Vec::new());
+                Ok(())
+            })
+        }),
+        hold: AutoCloseHold::new(frame),
+    }
+}
