@@ -19,6 +19,20 @@ pub fn local_date_time(unix_secs: i64, locale: &str) -> String {
     date.to_locale_string(locale, &options).into()
 }
 
+/// The time now in the IANA time zone `zone`, with the weekday, by the browser's `Intl`:
+/// `Wed 14:05`, `ср, 14:05`. `None` when the browser does not know the zone (`Intl` throws).
+pub fn time_now_in(zone: &str, locale: &str) -> Option<String> {
+    let date = Date::new_0();
+    let options = js_sys::Object::new();
+    for (key, value) in [("weekday", "short"), ("hour", "2-digit"), ("minute", "2-digit"), ("timeZone", zone)] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    // Called through `Reflect::apply`, which returns the exception instead of trapping.
+    let format = js_sys::Reflect::get(&date, &"toLocaleString".into()).ok()?;
+    let args = js_sys::Array::of2(&locale.into(), &options);
+    js_sys::Reflect::apply(format.dyn_ref::<js_sys::Function>()?, &date, &args).ok()?.as_string()
+}
+
 /// A number in `[0, 1)`.
 pub fn random() -> f64 {
     Math::random()

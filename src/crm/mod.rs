@@ -7,3 +7,4 @@ pub mod link;
 pub mod new_client;
 pub mod phone;
 pub mod plan;
+pub mod zone;

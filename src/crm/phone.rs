@@ -68,6 +68,17 @@ pub fn split_calling_code(intl: &str) -> Option<(&str, &str)> {
     (intl.len() >= len + 4).then(|| intl.split_at(len))
 }
 
+/// A caller's number as calling code and national number, when the call gives it
+/// internationally: with a `+`, or as a full international number of 11 digits or more (the
+/// telephony's `49301234567`).
+pub fn international_parts(raw: &str) -> Option<(String, String)> {
+    let d = digits(raw);
+    if d.len() < 11 && !raw.trim_start().starts_with('+') {
+        return None;
+    }
+    split_calling_code(&d).map(|(code, national)| (code.to_string(), national.to_string()))
+}
+
 /// The spellings to search for a caller's number, most literal first, at most [`MAX_VARIANTS`].
 pub fn search_variants(raw: &str) -> Vec<String> {
     let d = digits(raw);

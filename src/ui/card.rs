@@ -11,6 +11,9 @@ use super::{initials, lang, texts, Handlers, Live};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityKind;
 use crate::crm::phone;
+use crate::crm::zone::{self, Zone};
+use crate::browser;
+use std::time::Duration;
 use crate::i18n::{self, Texts};
 use crate::launch::{CallCardOptions, CallDirection, CallState};
 
@@ -70,10 +73,27 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
             <span class="call-direction" data-testid="call-direction">{direction(t, call.direction)}</span>
             <span class="call-state" data-testid="call-state" role="status" aria-live="polite">{state}</span>
             {number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> })}
+            {call.phone_number.as_deref().and_then(zone::of_number).map(|zone| view! { <LocalTime zone=zone/> })}
             {line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> })}
             {call.call_list_mode.then(|| view! { <span class="chip" data-testid="call-list-mode">{t.call_list}</span> })}
         </header>
     }
+}
+
+/// The caller's time now, where their number says it for certain (`crm::zone`); updated every
+/// twenty seconds, so it stays right through a long call.
+#[component]
+fn LocalTime(zone: Zone) -> impl IntoView {
+    let Zone::One(name) = zone else { return None };
+    let t = texts();
+    let locale = lang().code();
+    let now = RwSignal::new(browser::time_now_in(name, locale)?);
+    if let Ok(ticking) = set_interval_with_handle(move || now.set(browser::time_now_in(name, locale).unwrap_or_default()), Duration::from_secs(20)) {
+        on_cleanup(move || ticking.clear());
+    }
+    Some(view! {
+        <span class="call-local-time" data-testid="local-time" data-zone=name>{t.their_time}": "{now}</span>
+    })
 }
 
 #[component]
@@ -97,10 +117,8 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
 #[component]
 fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
-    let digits = phone::digits(&number);
-    let country = phone::split_calling_code(&digits)
-        .filter(|_| digits.len() >= 11 || number.trim_start().starts_with('+'))
-        .and_then(|(code, _)| i18n::country(lang(), code).map(|name| format!("{} {name} (+{code})", t.calling_from)));
+    let country = phone::international_parts(&number)
+        .and_then(|(code, _)| i18n::country(lang(), &code).map(|name| format!("{} {name} (+{code})", t.calling_from)));
     view! {
         <section class="client client-unknown" data-testid="unknown-caller">
             <h1>{t.unknown_caller}</h1>

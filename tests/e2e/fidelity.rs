@@ -6,14 +6,16 @@ use std::time::Duration;
 
 use crate::harness::Agent;
 
-/// The commands of the card's batch as the sandbox received them: `(key, method, query)`.
+/// The commands of the card's batches as the sandbox received them: `(key, method, query)`.
+/// A card searched by number is two batches sent together, logged in whichever order they
+/// were answered.
 fn batch_commands(agent: &Agent) -> Vec<(String, String, String)> {
     let requests = agent.rest_requests();
-    let batch = requests.iter().find(|r| r["method"] == "batch").expect("a batch");
-    batch["params"]["cmd"]
-        .as_object()
-        .expect("commands")
+    assert!(requests.iter().any(|r| r["method"] == "batch"), "a batch");
+    requests
         .iter()
+        .filter(|r| r["method"] == "batch")
+        .flat_map(|batch| batch["params"]["cmd"].as_object().expect("commands").iter())
         .map(|(key, cmd)| {
             let text = cmd.as_str().unwrap_or_default();
             let (method, query) = text.split_once('?').unwrap_or((text, ""));

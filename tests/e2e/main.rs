@@ -297,3 +297,28 @@ async fn opened_outside_bitrix24_the_page_explains_itself() {
     assert!(detail.contains("outside Bitrix24"), "{detail}");
     agent.close().await;
 }
+
+#[tokio::test]
+async fn the_callers_local_time_shows_where_their_number_tells_it_for_certain() {
+    // Germany has one time zone: the time there now, as the browser's own clock says it.
+    let agent = Agent::open("known-contact").await;
+    assert_eq!(agent.attr("[data-testid=local-time]", "data-zone").await.as_deref(), Some("Europe/Berlin"));
+    let shown = agent.text("[data-testid=local-time]").await.unwrap();
+    let berlin = "const f = m => new Date(Date.now() + m).toLocaleString('en', { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }); \
+                  return [f(-60000), f(0)];";
+    let expected: Vec<String> = serde_json::from_value(agent.eval(berlin, vec![]).await).unwrap();
+    assert!(expected.iter().any(|e| shown == format!("Their time: {e}")), "{shown} vs {expected:?}");
+    agent.close().await;
+
+    // Saint Petersburg's landline: Moscow time, in the portal's language.
+    let agent = Agent::open("several-matches&lang=ru").await;
+    assert_eq!(agent.attr("[data-testid=local-time]", "data-zone").await.as_deref(), Some("Europe/Moscow"));
+    assert!(agent.text("[data-testid=local-time]").await.unwrap().starts_with("У них сейчас: "));
+    agent.close().await;
+
+    // +1 is the USA and Canada, six zones: no time rather than a wrong one.
+    let agent = Agent::open("unknown-number").await;
+    assert!(agent.exists("[data-testid=caller-country]").await);
+    assert!(!agent.exists("[data-testid=local-time]").await);
+    agent.close().await;
+}
