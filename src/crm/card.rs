@@ -127,6 +127,31 @@ pub struct ActivityLine {
     pub overdue: bool,
 }
 
+/// One call with the client, from the call activities the portal records for each call
+/// (voximplant's `CVoxImplantCrmHelper::AddCall`): `START_TIME` is the call's start and
+/// `END_TIME` its start plus its length, so a call nobody answered lasted nothing. A missed
+/// incoming call also stays open (to be called back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallLine {
+    pub id: u64,
+    pub incoming: bool,
+    /// When it started (unix seconds).
+    pub at: i64,
+    /// How long they spoke, in seconds; 0 when nobody answered.
+    pub seconds: i64,
+}
+
+impl CallLine {
+    pub fn answered(&self) -> bool {
+        self.seconds > 0
+    }
+
+    /// They called and nobody answered.
+    pub fn missed(&self) -> bool {
+        self.incoming && !self.answered()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommentLine {
     pub id: u64,
@@ -175,6 +200,8 @@ pub struct ClientCard {
     /// `None` for leads, which have no deals.
     pub deals: Option<Section<Deals>>,
     pub activities: Section<Vec<ActivityLine>>,
+    /// The last calls with the client, newest first.
+    pub calls: Section<Vec<CallLine>>,
     pub comments: Section<Vec<CommentLine>>,
     /// A company's people; `None` for contacts and leads.
     pub people: Option<Section<People>>,
@@ -199,6 +226,24 @@ pub struct People {
 
 /// How many of a company's people the card lists.
 pub const SHOWN_PEOPLE: usize = 5;
+
+/// Calls in the call history.
+pub const SHOWN_CALLS: usize = 5;
+
+/// A call activity (`TYPE_ID` 2) with a direction and a start, as a call.
+fn call_line(a: &Value) -> Option<CallLine> {
+    if id(a.get("TYPE_ID")) != Some(2) {
+        return None;
+    }
+    let incoming = match id(a.get("DIRECTION")) {
+        Some(1) => true,
+        Some(2) => false,
+        _ => return None,
+    };
+    let at = field(a, "START_TIME").and_then(|t| unix_time(&t))?;
+    let end = field(a, "END_TIME").and_then(|t| unix_time(&t)).unwrap_or(at);
+    Some(CallLine { id: id(a.get("ID"))?, incoming, at, seconds: (end - at).max(0) })
+}
 
 /// One of several records with the caller's number, as the chooser lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -565,6 +610,23 @@ impl<'a> Reader<'a> {
         Section::Ready(open)
     }
 
+    /// The calls among both activity lists (a missed call is in the open one), newest first.
+    fn calls(&self, f: &Found) -> Section<Vec<CallLine>> {
+        let mut calls: Vec<CallLine> = Vec::new();
+        for key in [keys::open_activities(f.entity.kind), keys::done_activities(f.entity.kind)] {
+            let rows = match self.section_rows(&key) {
+                Ok(rows) => rows,
+                Err(e) => return Section::Failed(e),
+            };
+            let own = |a: &&Value| id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind));
+            calls.extend(rows.iter().filter(own).filter_map(call_line));
+        }
+        calls.sort_by_key(|c| (std::cmp::Reverse(c.at), c.id));
+        calls.dedup_by_key(|c| c.id);
+        calls.truncate(SHOWN_CALLS);
+        Section::Ready(calls)
+    }
+
     fn comments(&self, f: &Found) -> Section<Vec<CommentLine>> {
         match self.section_rows(&keys::comments(f.entity.kind)) {
             Ok(list) => Section::Ready(
@@ -615,6 +677,7 @@ impl<'a> Reader<'a> {
             responsible: self.responsible(f),
             deals: self.deals(f).map(|deals| self.context_section(|| deals)),
             activities: self.context_section(|| self.activities(f)),
+            calls: self.context_section(|| self.calls(f)),
             comments: self.context_section(|| self.comments(f)),
             people: (f.entity.kind == EntityKind::Company).then(|| self.context_section(|| self.people(f))),
         }
@@ -800,6 +863,34 @@ mod tests {
         assert_eq!(comments[0].text, "Prefers calls after 2 pm.");
         assert_eq!(comments[0].author.as_deref(), Some("Claire Dubois"));
         assert_eq!(comments[1].author, None, "the answer names someone else: no author rather than a wrong one");
+    }
+
+    #[test]
+    fn the_call_history_is_the_clients_calls_newest_first_and_a_missed_one_says_so() {
+        let call = |id: u64, direction: &str, start: &str, end: &str, completed: &str| {
+            json!({"ID": id.to_string(), "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "2", "DIRECTION": direction,
+                   "START_TIME": start, "END_TIME": end, "DEADLINE": end, "COMPLETED": completed})
+        };
+        let r = reply(json!({
+            "result": {
+                "match": {"CONTACT": [12]},
+                "contacts": [{"ID": "12", "NAME": "Anna"}],
+                // A missed call stays open: it is in the list of what is due.
+                "open_activities_contacts": [call(7, "1", "2026-11-24T09:00:00Z", "2026-11-24T09:00:00Z", "N"),
+                    {"ID": "8", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "3", "SUBJECT": "A task", "START_TIME": "2026-11-25T09:00:00Z"}],
+                "done_activities_contacts": [
+                    call(5, "2", "2026-11-20T10:00:00Z", "2026-11-20T10:06:00Z", "Y"),
+                    call(4, "2", "2026-11-18T10:00:00Z", "2026-11-18T10:00:00Z", "Y"),
+                    call(3, "1", "2026-11-10T10:00:00Z", "2026-11-10T10:00:45Z", "Y"),
+                    call(2, "3", "2026-11-09T10:00:00Z", "2026-11-09T10:01:00Z", "Y"),
+                    {"ID": "9", "OWNER_ID": "99", "OWNER_TYPE_ID": "3", "TYPE_ID": "2", "DIRECTION": "1", "START_TIME": "2026-11-25T10:00:00Z"}]
+            }
+        }));
+        let Caller::Known(card) = read(&by_phone("49301234567"), &r, NOW).unwrap() else { panic!() };
+        let Section::Ready(calls) = &card.calls else { panic!() };
+        let seen: Vec<_> = calls.iter().map(|c| (c.id, c.incoming, c.seconds, c.answered(), c.missed())).collect();
+        // Hers only, calls only, with a direction; the newest first.
+        assert_eq!(seen, [(7, true, 0, false, true), (5, false, 360, true, false), (4, false, 0, false, false), (3, true, 45, true, false)]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::create::CreateCaller;
 use super::link::LinkExisting;
-use super::sections::{ActivitySection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
+use super::sections::{ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{initials, lang, texts, Handlers, Live};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityKind;
@@ -222,6 +222,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
             {card.people.map(|people| view! { <PeopleSection section=people entity=entity/> })}
             {card.deals.map(|deals| view! { <DealSection section=deals entity=entity/> })}
             <ActivitySection section=card.activities entity=entity/>
+            <CallSection section=card.calls entity=entity/>
             <CommentSection section=card.comments entity=entity call_id=call_id deal=bound_deal/>
         </section>
     }

@@ -7,7 +7,7 @@ use super::actions::Actions;
 use super::composer::Composer;
 use super::{initials, lang, texts, Handlers};
 use crate::browser::local_date_time;
-use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CommentLine, Deals, People, Person, Section};
+use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::i18n::{format_date, format_money, Texts};
 use crate::rest::envelope::RestError;
@@ -205,6 +205,39 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                     }).collect_view()}
                 </ul>
             }.into_any()
+    })
+}
+
+/// The last calls with the client, newest first: direction, when, how long, and whether
+/// anyone answered (a missed call from them stands out).
+#[component]
+pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl IntoView {
+    let t = texts();
+    let lang = lang();
+    section_frame("call-history", t.call_history, section, entity, None, move |list: Vec<CallLine>| {
+        if list.is_empty() {
+            return view! { <p class="muted">{t.no_calls}</p> }.into_any();
+        }
+        view! {
+            <ul class="calls">
+                {list.into_iter().map(|c| {
+                    let length = match c.seconds {
+                        0 => None,
+                        s if s < 60 => Some(format!("{s} {}", t.seconds)),
+                        s => Some(format!("{} {}", (s + 59) / 60, t.minutes)),
+                    };
+                    let unanswered = (!c.answered()).then(|| if c.missed() { t.call_missed } else { t.call_unanswered });
+                    view! {
+                        <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() class:missed=c.missed()>
+                            <span class="activity-kind">{if c.incoming { t.act_call_in } else { t.act_call_out }}</span>
+                            <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.code())}</span>
+                            {length.map(|l| view! { <span class="muted" data-testid="call-length">{l}</span> })}
+                            {unanswered.map(|u| view! { <span class="chip" class:chip-danger=c.missed() data-testid="call-unanswered">{u}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }.into_any()
     })
 }
 

@@ -322,3 +322,25 @@ async fn the_callers_local_time_shows_where_their_number_tells_it_for_certain() 
     assert!(!agent.exists("[data-testid=local-time]").await);
     agent.close().await;
 }
+
+#[tokio::test]
+async fn the_call_history_shows_their_calls_newest_first_and_marks_a_missed_one() {
+    let mut agent = Agent::open("known-contact").await;
+    // Both from the card's own activity lists: no request more.
+    assert_eq!(agent.rest_requests().len(), 2);
+    let lines = agent.texts("[data-testid=call-history] [data-testid=past-call]").await;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    // 08:05:00 to 08:09:10 on Nov 20, then a 6-minute outgoing call on Oct 9.
+    assert!(lines[0].starts_with("Incoming call") && lines[0].contains("Nov 20, 2026") && lines[0].ends_with("5 min"), "{lines:?}");
+    assert!(lines[1].starts_with("Outgoing call") && lines[1].contains("Oct 9, 2026") && lines[1].ends_with("6 min"), "{lines:?}");
+    assert_eq!(agent.attr_all("[data-testid=past-call]", "data-answered").await, ["true", "true"]);
+    assert!(!agent.exists("[data-testid=call-unanswered]").await);
+
+    // His last two calls were not answered: ours (no answer) and, before it, his (missed).
+    agent.reopen("several-matches").await;
+    agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    assert_eq!(agent.attr_all("[data-testid=past-call]", "data-missed").await, ["false", "true"]);
+    assert_eq!(agent.texts("[data-testid=call-unanswered]").await, ["no answer", "missed"]);
+    agent.close().await;
+}
