@@ -90,6 +90,8 @@ pub struct DealLine {
     pub currency: String,
     /// The deal this call is bound to.
     pub bound: bool,
+    /// When it came to its stage (unix seconds), when the portal says.
+    pub moved: Option<i64>,
 }
 
 /// The client's deals: the open ones, and how many were won and lost.
@@ -516,6 +518,7 @@ impl<'a> Reader<'a> {
             amount: field(deal, "OPPORTUNITY"),
             currency: field(deal, "CURRENCY_ID").unwrap_or_default(),
             bound,
+            moved: field(deal, "MOVED_TIME").and_then(|t| unix_time(&t)),
         })
     }
 

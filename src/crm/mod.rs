@@ -1,6 +1,7 @@
 //! The caller's CRM context, as pure Rust: which numbers to search, the one `batch` that fetches a
 //! card, and the reading of its reply into a view model. No browser types, tested natively.
 
+pub mod about;
 pub mod card;
 pub mod entity;
 pub mod link;

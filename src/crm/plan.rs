@@ -268,7 +268,9 @@ impl Lookup {
             );
         }
         if let Some(owner_field) = deal_owner_field(kind) {
-            let select = ["ID", "TITLE", "STAGE_ID", "STAGE_SEMANTIC_ID", "CATEGORY_ID", "OPPORTUNITY", "CURRENCY_ID", "CONTACT_ID", "COMPANY_ID"];
+            // `MOVED_TIME`: when the deal came to its stage (crm.deal.fields, read-only datetime),
+            // for "waiting at this stage" (`crm::about`).
+            let select = ["ID", "TITLE", "STAGE_ID", "STAGE_SEMANTIC_ID", "CATEGORY_ID", "OPPORTUNITY", "CURRENCY_ID", "CONTACT_ID", "COMPANY_ID", "MOVED_TIME"];
             b.push(
                 &keys::open_deals(kind),
                 "crm.deal.list",

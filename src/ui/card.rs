@@ -8,7 +8,9 @@ use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::sections::{ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{initials, lang, texts, Handlers, Live};
+use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
+use crate::crm::entity::EntityRef;
 use crate::crm::entity::EntityKind;
 use crate::crm::phone;
 use crate::crm::zone::{self, Zone};
@@ -183,6 +185,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
     let path = entity.detail_path();
     let heading = NodeRef::<leptos::html::H1>::new();
     super::focus_when_asked(heading);
+    let about = about::probably_about(&card, (browser::now_ms() / 1000.0) as i64);
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {has_others.then(|| view! {
@@ -216,6 +219,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
                     })}
                 </div>
             </div>
+            <ProbablyAbout card=about entity=entity/>
             <Channels items=card.phones testid="client-phones" phones=true/>
             <Channels items=card.emails testid="client-emails" phones=false/>
             <ResponsibleSection section=card.responsible entity=entity/>
@@ -226,6 +230,48 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
             <CommentSection section=card.comments entity=entity call_id=call_id deal=bound_deal/>
         </section>
     }
+}
+
+/// Why they are probably calling (`crm::about`), each line a link to its record; nothing when
+/// no rule applies.
+#[component]
+fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
+    let t = texts();
+    let lang = lang();
+    let when = move |at: i64| browser::local_date_time(at, lang.code());
+    (!card.is_empty()).then(|| view! {
+        <ul class="about" data-testid="probably-about" aria-label=t.about_label>
+            {card.into_iter().map(|reason| {
+                let path = reason.record(entity).detail_path();
+                let text = match &reason {
+                    Reason::MissedCall { at } => t.about_missed.replace("{when}", &when(*at)),
+                    Reason::Overdue { since, subject } => t.about_overdue.replace("{date}", &when(*since)).replace("{subject}", subject),
+                    Reason::DealWaiting { title, stage, days, .. } => {
+                        let days = format!("{days} {}", t.about_days.of(lang, usize::try_from(*days).unwrap_or(usize::MAX)));
+                        t.about_waiting.replace("{title}", title).replace("{stage}", stage).replace("{days}", &days)
+                    }
+                    Reason::LastTalk { at, incoming, seconds } => {
+                        let length = if *seconds < 60 { format!("{seconds} {}", t.seconds) } else { format!("{} {}", (seconds + 59) / 60, t.minutes) };
+                        t.about_last_talk
+                            .replace("{when}", &when(*at))
+                            .replace("{direction}", if *incoming { t.act_call_in } else { t.act_call_out })
+                            .replace("{length}", &length)
+                    }
+                };
+                let kind = match reason {
+                    Reason::MissedCall { .. } => "missed-call",
+                    Reason::Overdue { .. } => "overdue",
+                    Reason::DealWaiting { .. } => "deal-waiting",
+                    Reason::LastTalk { .. } => "last-talk",
+                };
+                view! {
+                    <li data-reason=kind class:urgent=matches!(kind, "missed-call" | "overdue")>
+                        <a href=Actions::href(&path) target="_blank" rel="noopener noreferrer" on:click=Actions::open_path(path.clone())>{text}</a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    })
 }
 
 #[component]

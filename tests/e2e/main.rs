@@ -344,3 +344,36 @@ async fn the_call_history_shows_their_calls_newest_first_and_marks_a_missed_one(
     assert_eq!(agent.texts("[data-testid=call-unanswered]").await, ["no answer", "missed"]);
     agent.close().await;
 }
+
+#[tokio::test]
+async fn probably_about_says_the_most_pressing_first_and_opens_its_record() {
+    let mut agent = Agent::open("known-contact").await;
+    // An e-mail overdue since Nov 5, then the deal longest at its stage (since Nov 10, 09:00); the
+    // last talk would come third, and two lines are shown.
+    let lines = agent.texts("[data-testid=probably-about] li").await;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(agent.attr_all("[data-testid=probably-about] li", "data-reason").await, ["overdue", "deal-waiting"]);
+    assert!(lines[0].starts_with("Overdue since Nov 5, 2026") && lines[0].ends_with(": Contract draft"), "{lines:?}");
+    let waiting = regex_lite_days(&lines[1]);
+    assert!(lines[1].starts_with("Warehouse expansion — Preparing documents, ") && waiting >= 15, "{lines:?}");
+    // From the card's own requests, and each line opens its record (the deal in the slider).
+    assert_eq!(agent.rest_requests().len(), 2);
+    assert_eq!(agent.attr("[data-testid=probably-about] li[data-reason=deal-waiting] a", "href").await.unwrap().rsplit_once("/crm/").map(|(_, p)| p.to_string()).as_deref(), Some("deal/details/2/"));
+
+    // Their last call was missed: that comes first, in the portal's language.
+    agent.reopen("several-matches&lang=ru").await;
+    agent.click("[data-testid=candidate][data-entity='CONTACT:5']").await;
+    assert_eq!(agent.attr_all("[data-testid=probably-about] li", "data-reason").await.first().map(String::as_str), Some("missed-call"));
+    let first = agent.text("[data-testid=probably-about] li").await.unwrap();
+    assert!(first.starts_with("Клиент звонил ") && first.ends_with(", никто не ответил"), "{first}");
+
+    // An unknown caller has no record to be about.
+    agent.reopen("unknown-number").await;
+    assert!(!agent.exists("[data-testid=probably-about]").await);
+    agent.close().await;
+}
+
+/// The number of days in "…, 16 days at this stage".
+fn regex_lite_days(line: &str) -> i64 {
+    line.rsplit(", ").next().and_then(|tail| tail.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
