@@ -1,5 +1,5 @@
 //! The card's writes, as the views ask them ([`Backend`]): a comment, a new contact or lead,
-//! the search for an existing record and the link to it. Each view runs them as a Leptos
+//! the search for an existing record and the link to it, a new deal. Each view runs them as a Leptos
 //! action with its own pending and error state; a write that changes the client shows its card.
 
 use leptos::prelude::*;
@@ -11,16 +11,18 @@ use crate::crm::card::CardError;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::link;
 use crate::crm::new_client::NewClient;
+use crate::crm::new_deal;
 use crate::frame::client::FrameClient;
 use crate::i18n::{Lang, Texts};
 use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
-use crate::ui::{Backend, Live};
+use crate::ui::{Actions, Backend, Live};
 
 /// The writes of the card `reads` shows, in the agent's language.
 pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> Backend {
     // The session and the words, read when the write starts.
+    let open = Actions::opener();
     let begin = move || -> (&'static Texts, Result<CardSession, Problem>) {
         let t = lang.get_untracked().texts();
         let session = reads.with_want(|w| w.map(|w| w.session.clone()));
@@ -70,6 +72,25 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
                 live.focus_heading.set(true);
                 reads.show_record(entity, Vec::new());
                 Ok(())
+            })
+        }),
+        add_deal: Rc::new(move |(client, company, title): (EntityRef, Option<u64>, String)| {
+            let (t, session) = begin();
+            let open = open.clone();
+            Box::pin(async move {
+                let s = session?;
+                let shape = |what: &str| Problem::card(t, &CardError::Shape(what.into()));
+                let fields = new_deal::fields(client, company, &title).ok_or_else(|| shape("no deal for this kind of record"))?;
+                let added = s.rest.call("crm.deal.add", &json!({ "fields": fields })).await.map_err(|e| Problem::rest_for(t, &e, "crm.deal.add"))?;
+                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| shape("no id for the new deal"))?;
+                live.notice.set(Some(t.deal_created));
+                // The card shows it among the open deals, and it opens in the portal's slider.
+                let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
+                reads.show_record(client, others);
+                if let Some(open) = &open {
+                    open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
+                }
+                Ok(id)
             })
         }),
         hold: AutoCloseHold::new(frame),

@@ -71,6 +71,7 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         "crm.contact.add" => writes::add_record(crm, Kind::Contact, params),
         "crm.company.add" => writes::add_record(crm, Kind::Company, params),
         "crm.lead.add" => writes::add_record(crm, Kind::Lead, params),
+        "crm.deal.add" => writes::add_deal(crm, params),
         "crm.contact.update" => writes::update_record(crm, Kind::Contact, params),
         "crm.company.update" => writes::update_record(crm, Kind::Company, params),
         "crm.lead.update" => writes::update_record(crm, Kind::Lead, params),
@@ -580,6 +581,20 @@ mod tests {
         assert_eq!(listed.result[0]["COMMENT"], "Called back");
         assert_eq!(listed.result[0]["ID"], c.result.as_i64().unwrap().to_string());
         assert!(call(&mut crm, "crm.timeline.comment.add", &parse_query("fields[ENTITY_ID]=9999&fields[ENTITY_TYPE]=contact&fields[COMMENT]=x"), p).is_err());
+    }
+
+    #[test]
+    fn a_deal_added_for_a_contact_is_listed_as_hers_with_the_documented_defaults() {
+        let mut crm = crm();
+        let p = Policy::default();
+        let id = call(&mut crm, "crm.deal.add", &parse_query("fields[TITLE]=Anna+Schmidt&fields[CONTACT_IDS][0]=1&fields[COMPANY_ID]=1"), p).unwrap().result;
+        let listed = call(&mut crm, "crm.deal.list", &parse_query("filter[CONTACT_ID]=1&filter[STAGE_SEMANTIC_ID]=P&order[DATE_CREATE]=DESC&select[]=ID&select[]=TITLE&select[]=STAGE_ID"), p).unwrap();
+        assert_eq!(listed.result[0]["ID"], id.as_i64().unwrap().to_string());
+        assert_eq!((listed.result[0]["TITLE"].as_str(), listed.result[0]["STAGE_ID"].as_str()), (Some("Anna Schmidt"), Some("NEW")));
+        // No title: the portal names it after its id.
+        let untitled = call(&mut crm, "crm.deal.add", &parse_query("fields[COMPANY_ID]=1"), p).unwrap().result.as_i64().unwrap();
+        let got = call(&mut crm, "crm.deal.get", &parse_query(&format!("id={untitled}")), p).unwrap().result;
+        assert_eq!(got["TITLE"], format!("Deal #{untitled}"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod card;
 pub mod entity;
 pub mod link;
 pub mod new_client;
+pub mod new_deal;
 pub mod phone;
 pub mod plan;
 pub mod zone;

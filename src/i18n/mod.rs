@@ -215,6 +215,14 @@ pub struct Texts {
     pub phone_invalid: &'static str,
     pub create_failed: &'static str,
     pub contact_created: &'static str,
+    /// The next step: a new deal for the client, its title field, its button while saving, its
+    /// confirmation and its failure.
+    pub new_deal: &'static str,
+    pub new_deal_title: &'static str,
+    pub new_deal_create: &'static str,
+    pub new_deal_creating: &'static str,
+    pub deal_created: &'static str,
+    pub deal_not_created: &'static str,
     pub lead_created: &'static str,
 }
 
@@ -344,6 +352,12 @@ pub static EN: Texts = Texts {
     phone_invalid: "Enter a phone number.",
     create_failed: "The record was not created; your entries are kept.",
     contact_created: "Contact created.",
+    new_deal: "New deal",
+    new_deal_title: "Deal title",
+    new_deal_create: "Create the deal",
+    new_deal_creating: "Creating…",
+    deal_created: "Deal created.",
+    deal_not_created: "The deal was not created; the title is kept.",
     lead_created: "Lead created.",
 };
 
@@ -474,6 +488,12 @@ pub static RU: Texts = Texts {
     phone_invalid: "Укажите номер телефона.",
     create_failed: "Запись не создана; введённые данные сохранены.",
     contact_created: "Контакт создан.",
+    new_deal: "Новая сделка",
+    new_deal_title: "Название сделки",
+    new_deal_create: "Создать сделку",
+    new_deal_creating: "Создаём…",
+    deal_created: "Сделка создана.",
+    deal_not_created: "Сделка не создана; название сохранено.",
     lead_created: "Лид создан.",
 };
 
@@ -603,6 +623,12 @@ pub static DE: Texts = Texts {
     phone_invalid: "Geben Sie eine Telefonnummer ein.",
     create_failed: "Der Eintrag wurde nicht angelegt; Ihre Eingaben bleiben erhalten.",
     contact_created: "Kontakt angelegt.",
+    new_deal: "Neuer Deal",
+    new_deal_title: "Titel des Deals",
+    new_deal_create: "Deal anlegen",
+    new_deal_creating: "Wird angelegt…",
+    deal_created: "Deal angelegt.",
+    deal_not_created: "Der Deal wurde nicht angelegt; der Titel bleibt erhalten.",
     lead_created: "Lead angelegt.",
 };
 

@@ -34,23 +34,32 @@ impl Actions {
 
     /// Click handler for a portal link: `openPath` inside the portal, else the link as it is.
     pub fn open_path(path: String) -> impl Fn(leptos::ev::MouseEvent) + 'static {
-        let actions = Actions::get();
+        let opener = Actions::opener();
         move |event| {
-            let Some(Actions { frame: Some(frame), origin }) = actions.clone() else { return };
-            event.prevent_default();
-            let path = path.clone();
+            if let Some(open) = &opener {
+                event.prevent_default();
+                open(path.clone());
+            }
+        }
+    }
+
+    /// Opens portal pages in the portal's slider (`openPath`), as a link in a new tab where the
+    /// portal refuses (PATH_NOT_AVAILABLE, or METHOD_NOT_SUPPORTED_ON_DEVICE in the mobile app:
+    /// the portal answers at once only to refuse; silence means the slider is open). `None`
+    /// outside a portal frame. Read the context once, at a view's creation.
+    pub fn opener() -> Option<impl Fn(String) + Clone + 'static> {
+        let Some(Actions { frame: Some(frame), origin }) = Actions::get() else { return None };
+        Some(move |path: String| {
+            let (frame, origin) = (frame.clone(), origin.clone());
             spawn_local(async move {
                 let answer = frame.call(Command::OpenPath, &json!({ "path": path })).await;
-                // The portal answers at once only to refuse (PATH_NOT_AVAILABLE, or
-                // METHOD_NOT_SUPPORTED_ON_DEVICE in the mobile app): then, and only then, the
-                // record opens as a link. Silence means the slider is open.
                 if answer.is_ok_and(|v| open_path_refused(&v)) {
                     if let Some(w) = web_sys::window() {
                         let _ = w.open_with_url_and_target_and_features(&format!("{origin}{path}"), "_blank", "noopener,noreferrer");
                     }
                 }
             });
-        }
+        })
     }
 
     /// Click handler for a phone number: the portal's own dialler, else the `tel:` link.

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::create::CreateCaller;
 use super::link::LinkExisting;
+use super::next_step::NewDeal;
 use super::sections::{ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{initials, lang, texts, Handlers, Live};
 use crate::crm::about::{self, Reason};
@@ -186,6 +187,9 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
     let heading = NodeRef::<leptos::html::H1>::new();
     super::focus_when_asked(heading);
     let about = about::probably_about(&card, (browser::now_ms() / 1000.0) as i64);
+    // A new deal is the client's (and a contact's company's), titled after them.
+    let company_id = card.company.as_ref().and_then(|c| c.entity).map(|e| e.id);
+    let deal_title = card.name.clone();
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {has_others.then(|| view! {
@@ -220,6 +224,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
                 </div>
             </div>
             <ProbablyAbout card=about entity=entity/>
+            <NewDeal client=entity company=company_id name=deal_title/>
             <Channels items=card.phones testid="client-phones" phones=true/>
             <Channels items=card.emails testid="client-emails" phones=false/>
             <ResponsibleSection section=card.responsible entity=entity/>

@@ -7,6 +7,7 @@ mod card;
 mod composer;
 mod create;
 mod link;
+mod next_step;
 mod sections;
 mod status;
 
@@ -40,6 +41,9 @@ pub struct Backend {
     /// Links the call to a record: adds the calling number to its phones when asked (`true`),
     /// then shows its card.
     pub link: Request<(EntityRef, bool), ()>,
+    /// Creates a deal for a client (its company, when a contact has one; the title), opens it in
+    /// the portal's slider and shows the card with it; the new deal's id.
+    pub add_deal: Request<(EntityRef, Option<u64>, String), u64>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
 }

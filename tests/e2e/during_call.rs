@@ -1,7 +1,7 @@
 //! During the call: comments that are never lost, creating an unknown caller, live call
 //! events, and a session that survives token expiry and rate limits.
 
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 use crate::harness::Agent;
@@ -256,5 +256,33 @@ async fn a_rate_limited_card_backs_off_and_recovers() {
     assert_eq!(calls.iter().filter(|c| **c == ("batch".to_string(), 200)).count(), 2, "both parts came: {calls:?}");
     assert!(calls.len() <= 6, "bounded retries: {calls:?}");
     assert!(!agent.exists("[data-testid=retrying]").await, "the retrying notice goes once it worked");
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_new_deal_for_the_caller_in_one_click_opens_and_shows_on_the_card() {
+    // A portal of its own: the new deal would reach other tests' cards.
+    let sandbox = crate::harness::run_sandbox(crate::harness::config(crate::harness::root().join("dist")));
+    let agent = Agent::open_on(&sandbox, "known-contact").await;
+    assert_eq!(agent.texts("[data-testid=deal]").await.len(), 4);
+    agent.click("[data-testid=new-deal]").await;
+    // Titled after the client; the agent makes it theirs.
+    assert_eq!(agent.value("[data-testid=new-deal-title]").await.as_deref(), Some("Anna Schmidt"));
+    agent.set_value("[data-testid=new-deal-title]", "Warehouse racks").await;
+    agent.eval("const b = document.querySelector('[data-testid=new-deal-create]'); b.click(); b.click(); return true;", vec![]).await;
+    let shown = agent.wait_for_text("[data-testid=deal] .deal-title", "Warehouse racks", Duration::from_secs(5)).await;
+    assert!(shown, "on the card: {:?} {:?} {:?}", agent.texts("[data-testid=deal] .deal-title").await, agent.rest_calls(), agent.text("[data-testid=new-deal-error]").await);
+    assert_eq!(agent.text("[data-testid=notice]").await.as_deref(), Some("Deal created."));
+    assert_eq!(agent.texts("[data-testid=deal]").await.len(), 5);
+    // Sent once, bound to her and her company; the responsible is the portal's default, the agent.
+    let added: Vec<Value> = agent.rest_requests().into_iter().filter(|r| r["method"] == "crm.deal.add").collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+    let fields = &added[0]["params"]["fields"];
+    assert_eq!((fields["TITLE"].as_str(), fields["COMPANY_ID"].as_str()), (Some("Warehouse racks"), Some("1")), "{fields}");
+    assert_eq!(fields["CONTACT_IDS"], json!(["1"]), "{fields}");
+    assert!(fields.get("ASSIGNED_BY_ID").is_none());
+    // And it opens in the portal's slider.
+    let opened = agent.frame_commands("openPath").await;
+    assert!(opened.iter().any(|c| c.to_string().contains("/crm/deal/details/")), "{opened:?}");
     agent.close().await;
 }
