@@ -33,6 +33,30 @@ pub fn time_now_in(zone: &str, locale: &str) -> Option<String> {
     js_sys::Reflect::apply(format.dyn_ref::<js_sys::Function>()?, &date, &args).ok()?.as_string()
 }
 
+/// The next working day (Monday to Friday, after today) at 10:00 in the agent's own time, as a
+/// `datetime-local` input writes it: `2026-11-27T10:00`.
+pub fn next_working_morning() -> String {
+    let day = Date::new_0();
+    day.set_hours(10);
+    day.set_minutes(0);
+    day.set_seconds(0);
+    day.set_milliseconds(0);
+    loop {
+        day.set_date(day.get_date() + 1);
+        if (1..=5).contains(&day.get_day()) {
+            break;
+        }
+    }
+    format!("{:04}-{:02}-{:02}T10:00", day.get_full_year(), day.get_month() + 1, day.get_date())
+}
+
+/// A `datetime-local` input's value (the agent's own time) as unix seconds; `None` when it is
+/// not a time.
+pub fn local_input_secs(value: &str) -> Option<i64> {
+    let ms = Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    (!ms.is_nan() && !value.trim().is_empty()).then(|| (ms / 1000.0) as i64)
+}
+
 /// A number in `[0, 1)`.
 pub fn random() -> f64 {
     Math::random()

@@ -1,5 +1,5 @@
 //! The card's writes, as the views ask them ([`Backend`]): a comment, a new contact or lead,
-//! the search for an existing record and the link to it, a new deal. Each view runs them as a Leptos
+//! the search for an existing record and the link to it, a new deal, a follow-up call. Each view runs them as a Leptos
 //! action with its own pending and error state; a write that changes the client shows its card.
 
 use leptos::prelude::*;
@@ -90,6 +90,19 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
                 if let Some(open) = &open {
                     open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
                 }
+                Ok(id)
+            })
+        }),
+        add_activity: Rc::new(move |(client, fields): (EntityRef, serde_json::Value)| {
+            let (t, session) = begin();
+            Box::pin(async move {
+                let s = session?;
+                let added = s.rest.call("crm.activity.add", &json!({ "fields": fields })).await.map_err(|e| Problem::rest_for(t, &e, "crm.activity.add"))?;
+                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape("no id for the new activity".into())))?;
+                live.notice.set(Some(t.follow_up_done));
+                // The card shows it among what is due.
+                let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
+                reads.show_record(client, others);
                 Ok(id)
             })
         }),

@@ -72,6 +72,7 @@ pub fn call(crm: &mut Crm, method: &str, params: &Param, policy: Policy) -> Outc
         "crm.company.add" => writes::add_record(crm, Kind::Company, params),
         "crm.lead.add" => writes::add_record(crm, Kind::Lead, params),
         "crm.deal.add" => writes::add_deal(crm, params),
+        "crm.activity.add" => writes::add_activity(crm, params),
         "crm.contact.update" => writes::update_record(crm, Kind::Contact, params),
         "crm.company.update" => writes::update_record(crm, Kind::Company, params),
         "crm.lead.update" => writes::update_record(crm, Kind::Lead, params),
@@ -581,6 +582,24 @@ mod tests {
         assert_eq!(listed.result[0]["COMMENT"], "Called back");
         assert_eq!(listed.result[0]["ID"], c.result.as_i64().unwrap().to_string());
         assert!(call(&mut crm, "crm.timeline.comment.add", &parse_query("fields[ENTITY_ID]=9999&fields[ENTITY_TYPE]=contact&fields[COMMENT]=x"), p).is_err());
+    }
+
+    #[test]
+    fn an_activity_is_checked_as_the_docs_list_its_errors_and_listed_for_its_owner() {
+        let mut crm = crm();
+        let p = Policy::default();
+        let base = "fields[OWNER_TYPE_ID]=3&fields[OWNER_ID]=1&fields[TYPE_ID]=2&fields[DIRECTION]=2&fields[START_TIME]=2026-11-27T09:00:00%2B00:00";
+        let call_with = |crm: &mut Crm, extra: &str| call(crm, "crm.activity.add", &parse_query(&format!("{base}{extra}")), p);
+        let refused = |o: Outcome| o.err().map(|f| f.body()["error_description"].as_str().unwrap_or_default().to_string()).unwrap_or_default();
+        assert!(refused(call_with(&mut crm, "&fields[RESPONSIBLE_ID]=1&fields[COMMUNICATIONS][0][VALUE]=1")).contains("SUBJECT"));
+        assert!(refused(call_with(&mut crm, "&fields[SUBJECT]=Call+back&fields[COMMUNICATIONS][0][VALUE]=1")).contains("RESPONSIBLE_ID"));
+        assert!(refused(call_with(&mut crm, "&fields[SUBJECT]=Call+back&fields[RESPONSIBLE_ID]=1")).contains("COMMUNICATIONS"));
+        let two = "&fields[SUBJECT]=x&fields[RESPONSIBLE_ID]=1&fields[COMMUNICATIONS][0][VALUE]=1&fields[COMMUNICATIONS][1][VALUE]=2";
+        assert!(refused(call_with(&mut crm, two)).contains("only one communication"));
+        let id = call_with(&mut crm, "&fields[SUBJECT]=Call+back&fields[RESPONSIBLE_ID]=1&fields[COMMUNICATIONS][0][VALUE]=%2B49301234567").unwrap().result;
+        let listed = call(&mut crm, "crm.activity.list", &parse_query("filter[OWNER_TYPE_ID]=3&filter[OWNER_ID]=1&filter[COMPLETED]=N&order[DEADLINE]=ASC"), p).unwrap();
+        let row = listed.result.as_array().unwrap().iter().find(|r| r["ID"] == id.as_i64().unwrap().to_string()).cloned().unwrap();
+        assert_eq!((row["DEADLINE"].as_str(), row["SUBJECT"].as_str()), (Some("2026-11-27T09:00:00+00:00"), Some("Call back")));
     }
 
     #[test]

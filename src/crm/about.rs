@@ -107,6 +107,7 @@ mod tests {
             calls: Section::Ready(Vec::new()),
             comments: Section::Ready(Vec::new()),
             people: None,
+            agent: None,
         }
     }
 

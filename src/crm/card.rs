@@ -207,6 +207,8 @@ pub struct ClientCard {
     pub comments: Section<Vec<CommentLine>>,
     /// A company's people; `None` for contacts and leads.
     pub people: Option<Section<People>>,
+    /// The agent's user id (`user.current`, with the context), for what they schedule.
+    pub agent: Option<u64>,
 }
 
 /// One of a company's people, as the card lists them.
@@ -683,6 +685,10 @@ impl<'a> Reader<'a> {
             calls: self.context_section(|| self.calls(f)),
             comments: self.context_section(|| self.comments(f)),
             people: (f.entity.kind == EntityKind::Company).then(|| self.context_section(|| self.people(f))),
+            agent: match self.outcome(keys::AGENT) {
+                Outcome::Ok(me) => id(me.get("ID")),
+                _ => None,
+            },
         }
     }
 

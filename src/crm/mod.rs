@@ -4,6 +4,7 @@
 pub mod about;
 pub mod card;
 pub mod entity;
+pub mod follow_up;
 pub mod link;
 pub mod new_client;
 pub mod new_deal;

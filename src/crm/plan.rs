@@ -15,7 +15,7 @@
 //! ids it belongs to, because the portal resolves a reference that does not exist to whatever
 //! the path reached.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
@@ -62,6 +62,8 @@ pub mod keys {
     pub const MATCH: &str = "match";
     pub const STAGES: &str = "stages";
     pub const BOUND_DEAL: &str = "bound_deal";
+    /// The agent (`user.current`): the responsible person of what they schedule.
+    pub const AGENT: &str = "agent";
     /// A company's people (contacts), most recently active first.
     pub const COMPANY_CONTACTS: &str = "company_contacts";
 
@@ -216,6 +218,12 @@ impl Lookup {
         }
         if let Some(deal) = self.deal().filter(|_| part.context()) {
             b.push(keys::BOUND_DEAL, "crm.deal.get", one("id", deal.into()));
+        }
+        if part.context() {
+            // `crm.activity.add` needs a responsible person and has no default for it (docs:
+            // "The field RESPONSIBLE_ID is not defined or invalid"): the agent, asked here so
+            // that a follow-up costs no request more.
+            b.push(keys::AGENT, "user.current", Value::Object(Map::new()));
         }
         Some(b)
     }
@@ -446,7 +454,8 @@ mod tests {
         let leads = b.commands.iter().find(|c| c.key == "leads").unwrap();
         assert_eq!(leads.params["filter"]["ID"], 9);
         assert!(!b.commands.iter().any(|c| c.method == "crm.deal.list"), "leads have no deals");
-        assert_eq!(b.commands.last().unwrap().key, "bound_deal");
+        let keys: Vec<&str> = b.commands.iter().rev().take(2).map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["agent", "bound_deal"]);
     }
 
     #[test]

@@ -223,6 +223,16 @@ pub struct Texts {
     pub new_deal_creating: &'static str,
     pub deal_created: &'static str,
     pub deal_not_created: &'static str,
+    /// The next step: a follow-up call, its time and subject fields (the subject prefilled), its
+    /// button while saving, its confirmation and its failure.
+    pub follow_up: &'static str,
+    pub follow_up_time: &'static str,
+    pub follow_up_subject: &'static str,
+    pub follow_up_default_subject: &'static str,
+    pub follow_up_create: &'static str,
+    pub follow_up_done: &'static str,
+    pub follow_up_failed: &'static str,
+    pub follow_up_time_missing: &'static str,
     pub lead_created: &'static str,
 }
 
@@ -358,6 +368,14 @@ pub static EN: Texts = Texts {
     new_deal_creating: "Creating…",
     deal_created: "Deal created.",
     deal_not_created: "The deal was not created; the title is kept.",
+    follow_up: "Follow-up call",
+    follow_up_time: "When",
+    follow_up_subject: "About",
+    follow_up_default_subject: "Call back",
+    follow_up_create: "Schedule the call",
+    follow_up_done: "Follow-up call scheduled.",
+    follow_up_failed: "The call was not scheduled; what you entered is kept.",
+    follow_up_time_missing: "Choose a day and time.",
     lead_created: "Lead created.",
 };
 
@@ -494,6 +512,14 @@ pub static RU: Texts = Texts {
     new_deal_creating: "Создаём…",
     deal_created: "Сделка создана.",
     deal_not_created: "Сделка не создана; название сохранено.",
+    follow_up: "Перезвонить",
+    follow_up_time: "Когда",
+    follow_up_subject: "Тема",
+    follow_up_default_subject: "Перезвонить клиенту",
+    follow_up_create: "Запланировать звонок",
+    follow_up_done: "Звонок запланирован.",
+    follow_up_failed: "Звонок не запланирован; введённое сохранено.",
+    follow_up_time_missing: "Выберите день и время.",
     lead_created: "Лид создан.",
 };
 
@@ -629,6 +655,14 @@ pub static DE: Texts = Texts {
     new_deal_creating: "Wird angelegt…",
     deal_created: "Deal angelegt.",
     deal_not_created: "Der Deal wurde nicht angelegt; der Titel bleibt erhalten.",
+    follow_up: "Rückruf planen",
+    follow_up_time: "Wann",
+    follow_up_subject: "Betreff",
+    follow_up_default_subject: "Zurückrufen",
+    follow_up_create: "Anruf planen",
+    follow_up_done: "Rückruf geplant.",
+    follow_up_failed: "Der Anruf wurde nicht geplant; Ihre Eingaben bleiben erhalten.",
+    follow_up_time_missing: "Wählen Sie Tag und Uhrzeit.",
     lead_created: "Lead angelegt.",
 };
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::create::CreateCaller;
 use super::link::LinkExisting;
-use super::next_step::NewDeal;
+use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{initials, lang, texts, Handlers, Live};
 use crate::crm::about::{self, Reason};
@@ -103,7 +103,7 @@ fn LocalTime(zone: Zone) -> impl IntoView {
 pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_others: bool) -> impl IntoView {
     let t = texts();
     match caller {
-        Caller::Known(card) => view! { <ClientView card=*card has_others=has_others call_id=call.call_id.clone()/> }.into_any(),
+        Caller::Known(card) => view! { <ClientView card=*card has_others=has_others call_id=call.call_id.clone() calling=call.phone_number.clone()/> }.into_any(),
         Caller::Several(candidates) => view! { <Chooser candidates=candidates/> }.into_any(),
         Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default() call_id=call.call_id.clone()/> }.into_any(),
         Caller::NoNumber => view! {
@@ -173,7 +173,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
 }
 
 #[component]
-fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> impl IntoView {
+fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calling: Option<String>) -> impl IntoView {
     let t = texts();
     let handlers = use_context::<Handlers>();
     let entity = card.entity;
@@ -190,6 +190,8 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
     // A new deal is the client's (and a contact's company's), titled after them.
     let company_id = card.company.as_ref().and_then(|c| c.entity).map(|e| e.id);
     let deal_title = card.name.clone();
+    // A call back goes to the number that called, else the client's first phone.
+    let call_back = calling.or_else(|| card.phones.first().map(|p| p.value.clone()));
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {has_others.then(|| view! {
@@ -225,6 +227,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>) -> im
             </div>
             <ProbablyAbout card=about entity=entity/>
             <NewDeal client=entity company=company_id name=deal_title/>
+            <FollowUpCall client=entity number=call_back agent=card.agent/>
             <Channels items=card.phones testid="client-phones" phones=true/>
             <Channels items=card.emails testid="client-emails" phones=false/>
             <ResponsibleSection section=card.responsible entity=entity/>

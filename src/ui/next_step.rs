@@ -1,12 +1,14 @@
 //! The agent's next step in one click: a new deal for the client on the card, its title
-//! prefilled from the client's name. Saved once (the button waits while the portal works), kept
+//! prefilled from the client's name, or a follow-up call. Saved once (the button waits while the portal works), kept
 //! as typed when the portal refuses, and on the card at once when it is made.
 
 use leptos::prelude::*;
 
 use super::status::ActionError;
 use super::{texts, Backend};
+use crate::browser;
 use crate::crm::entity::{EntityKind, EntityRef};
+use crate::crm::follow_up::{self, FollowUp};
 use crate::launch::LaunchError;
 use crate::problem::Problem;
 
@@ -54,6 +56,73 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
                         <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
                     </div>
                     {move || failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> })}
+                </form>
+            </Show>
+        </div>
+    })
+}
+
+/// A follow-up call: when (the next working day at 10:00 by default) and about what; owned by
+/// the client, the agent responsible. Offered when the card knows a number to call and the agent.
+#[component]
+pub fn FollowUpCall(client: EntityRef, number: Option<String>, agent: Option<u64>) -> impl IntoView {
+    let t = texts();
+    let backend = Backend::context();
+    let asked = RwSignal::new(false);
+    let when = RwSignal::new(browser::next_working_morning());
+    let subject = RwSignal::new(t.follow_up_default_subject.to_string());
+    let missing_time = RwSignal::new(false);
+    let (number, agent) = (number.filter(|n| !n.trim().is_empty()), agent);
+    let offered = number.is_some() && agent.is_some();
+    let number = StoredValue::new(number.unwrap_or_default());
+    let scheduling = Action::new_local(move |(at, about): &(i64, String)| {
+        let fields = follow_up::fields(&FollowUp { client, number: &number.get_value(), agent: agent.unwrap_or(0), at: *at, subject: about });
+        let request = backend.zip(fields).map(|(b, fields)| b.with_value(|b| (b.add_activity)((client, fields))));
+        async move {
+            match request {
+                Some(request) => request.await,
+                None => Err(Problem::launch(t, &LaunchError::NoLaunchData)),
+            }
+        }
+    });
+    let pending = scheduling.pending();
+    let failure = move || match scheduling.value().get() {
+        Some(Err(problem)) if !pending.get() => Some(problem),
+        _ => None,
+    };
+    let submit = move || {
+        let at = browser::local_input_secs(&when.get_untracked());
+        missing_time.set(at.is_none());
+        if let (Some(at), false) = (at, pending.get_untracked()) {
+            scheduling.dispatch((at, subject.get_untracked()));
+        }
+    };
+    offered.then(|| view! {
+        <div class="next-steps">
+            <Show when=move || asked.get() fallback=move || view! {
+                <button type="button" class="link-button" data-testid="follow-up" on:click=move |_| asked.set(true)>{format!("+ {}", t.follow_up)}</button>
+            }>
+                <form class="new-deal create-form" data-testid="follow-up-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <label class="field">
+                        <span>{t.follow_up_time}</span>
+                        <input type="datetime-local" data-testid="follow-up-time" prop:value=move || when.get()
+                            on:input=move |ev| when.set(event_target_value(&ev))/>
+                    </label>
+                    <Show when=move || missing_time.get()>
+                        <p class="field-error" data-testid="follow-up-time-error">{t.follow_up_time_missing}</p>
+                    </Show>
+                    <label class="field">
+                        <span>{t.follow_up_subject}</span>
+                        <input type="text" data-testid="follow-up-subject" autocomplete="off" prop:value=move || subject.get()
+                            on:input=move |ev| subject.set(event_target_value(&ev))/>
+                    </label>
+                    <div class="form-actions">
+                        <button type="submit" data-testid="follow-up-create" disabled=move || pending.get()>
+                            {move || if pending.get() { t.new_deal_creating } else { t.follow_up_create }}
+                        </button>
+                        <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
+                    </div>
+                    {move || failure().map(|p| view! { <ActionError testid="follow-up-error" headline=t.follow_up_failed problem=p/> })}
                 </form>
             </Show>
         </div>

@@ -286,3 +286,41 @@ async fn a_new_deal_for_the_caller_in_one_click_opens_and_shows_on_the_card() {
     assert!(opened.iter().any(|c| c.to_string().contains("/crm/deal/details/")), "{opened:?}");
     agent.close().await;
 }
+
+#[tokio::test]
+async fn a_follow_up_call_is_scheduled_once_for_the_next_working_morning_and_shows_as_due() {
+    // A portal of its own: the new activity would reach other tests' cards.
+    let sandbox = crate::harness::run_sandbox(crate::harness::config(crate::harness::root().join("dist")));
+    let agent = Agent::open_on(&sandbox, "known-contact").await;
+    agent.click("[data-testid=follow-up]").await;
+    // The next working day at 10:00, the agent's time; a subject to keep or change.
+    let proposed = agent.value("[data-testid=follow-up-time]").await.unwrap();
+    assert!(proposed.ends_with("T10:00") && proposed.len() == 16, "{proposed}");
+    let weekday = agent.eval("return new Date(arguments[0]).getDay();", vec![json!(proposed)]).await;
+    assert!((1..=5).contains(&weekday.as_i64().unwrap()), "{proposed} is a working day");
+    assert_eq!(agent.value("[data-testid=follow-up-subject]").await.as_deref(), Some("Call back"));
+    // A date-and-time field takes no typed text in every locale: set as a picker sets it.
+    let pick = |value: &str| {
+        format!("const e = document.querySelector('[data-testid=follow-up-time]'); e.value = '{value}'; e.dispatchEvent(new Event('input', {{ bubbles: true }})); return e.value;")
+    };
+    // No time: said, nothing sent.
+    agent.eval(&pick(""), vec![]).await;
+    agent.click("[data-testid=follow-up-create]").await;
+    assert_eq!(agent.text("[data-testid=follow-up-time-error]").await.as_deref(), Some("Choose a day and time."));
+    assert_eq!(count(&agent.rest_calls(), "crm.activity.add"), 0);
+    assert_eq!(agent.eval(&pick("2030-01-15T10:30"), vec![]).await, "2030-01-15T10:30");
+    agent.set_value("[data-testid=follow-up-subject]", "Confirm the racks").await;
+    agent.eval("const b = document.querySelector('[data-testid=follow-up-create]'); b.click(); b.click(); return true;", vec![]).await;
+    assert!(agent.wait_for_text("[data-testid=activity] .activity-subject", "Confirm the racks", Duration::from_secs(5)).await, "on the card");
+    assert_eq!(agent.text("[data-testid=notice]").await.as_deref(), Some("Follow-up call scheduled."));
+    // Once; an outgoing call to the number that called, the agent responsible (from the card's
+    // own request), at the time chosen in the agent's zone.
+    let added: Vec<Value> = agent.rest_requests().into_iter().filter(|r| r["method"] == "crm.activity.add").collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+    let fields = &added[0]["params"]["fields"];
+    assert_eq!((fields["OWNER_TYPE_ID"].as_str(), fields["OWNER_ID"].as_str(), fields["TYPE_ID"].as_str()), (Some("3"), Some("1"), Some("2")), "{fields}");
+    assert_eq!((fields["RESPONSIBLE_ID"].as_str(), fields["COMMUNICATIONS"][0]["VALUE"].as_str()), (Some("1"), Some("49301234567")), "{fields}");
+    let at = agent.eval("return new Date('2030-01-15T10:30').toISOString().slice(0, 19) + '+00:00';", vec![]).await;
+    assert_eq!(fields["START_TIME"], at, "{fields}");
+    agent.close().await;
+}

@@ -1,0 +1,92 @@
+//! A follow-up call the agent schedules from the card (`crm.activity.add`, docs
+//! `api-reference/crm/timeline/activities/activity-base/crm-activity-add.md`): an outgoing call
+//! activity, open, owned by the client, with the number to call as its one communication (a call
+//! takes exactly one) and the agent responsible (required: the method has no default for it).
+//! The deadline of a call is its start time (the docs: "taken from START_TIME for calls").
+
+use serde_json::{json, Value};
+
+use super::entity::EntityRef;
+use super::plan::owner_type_id;
+
+/// How long a scheduled call is planned to take.
+const PLANNED_SECS: i64 = 15 * 60;
+
+/// What the agent scheduled.
+pub struct FollowUp<'a> {
+    pub client: EntityRef,
+    /// The number to call back.
+    pub number: &'a str,
+    /// The agent's user id.
+    pub agent: u64,
+    /// When (unix seconds).
+    pub at: i64,
+    pub subject: &'a str,
+}
+
+/// The `fields` of `crm.activity.add`; `None` when the subject or the number is empty.
+pub fn fields(f: &FollowUp) -> Option<Value> {
+    let (subject, number) = (f.subject.trim(), f.number.trim());
+    if subject.is_empty() || number.is_empty() {
+        return None;
+    }
+    let owner_type = owner_type_id(f.client.kind);
+    Some(json!({
+        "OWNER_TYPE_ID": owner_type,
+        "OWNER_ID": f.client.id,
+        "TYPE_ID": 2,
+        "DIRECTION": 2,
+        "SUBJECT": subject,
+        "START_TIME": iso_utc(f.at),
+        "END_TIME": iso_utc(f.at + PLANNED_SECS),
+        "COMPLETED": "N",
+        "RESPONSIBLE_ID": f.agent,
+        "COMMUNICATIONS": [{ "VALUE": number, "ENTITY_ID": f.client.id, "ENTITY_TYPE_ID": owner_type }],
+    }))
+}
+
+/// A moment as ISO 8601 in UTC (`2026-11-27T09:00:00+00:00`), which the portal reads in any
+/// zone.
+pub fn iso_utc(secs: i64) -> String {
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crm::card::unix_time;
+    use crate::crm::entity::EntityKind;
+
+    #[test]
+    fn times_are_written_as_the_portal_reads_them() {
+        for iso in ["1970-01-01T00:00:00+00:00", "2026-11-27T09:00:00+00:00", "2028-02-29T23:59:59+00:00", "2000-03-01T00:00:00+00:00"] {
+            assert_eq!(iso_utc(unix_time(iso).unwrap()), iso);
+        }
+    }
+
+    #[test]
+    fn an_outgoing_open_call_owned_by_the_client_with_one_number() {
+        let client = EntityRef { kind: EntityKind::Contact, id: 1 };
+        let at = unix_time("2026-11-27T09:00:00+00:00").unwrap();
+        let f = fields(&FollowUp { client, number: "+49 30 1234567", agent: 2, at, subject: " Call back " }).unwrap();
+        assert_eq!(f["OWNER_TYPE_ID"], 3);
+        assert_eq!((f["TYPE_ID"].clone(), f["DIRECTION"].clone(), f["COMPLETED"].clone()), (json!(2), json!(2), json!("N")));
+        assert_eq!(f["SUBJECT"], "Call back");
+        assert_eq!((f["START_TIME"].as_str(), f["END_TIME"].as_str()), (Some("2026-11-27T09:00:00+00:00"), Some("2026-11-27T09:15:00+00:00")));
+        assert_eq!(f["RESPONSIBLE_ID"], 2);
+        assert_eq!(f["COMMUNICATIONS"], json!([{ "VALUE": "+49 30 1234567", "ENTITY_ID": 1, "ENTITY_TYPE_ID": 3 }]));
+        assert!(fields(&FollowUp { client, number: "+49", agent: 2, at, subject: "  " }).is_none());
+        assert!(fields(&FollowUp { client, number: " ", agent: 2, at, subject: "x" }).is_none());
+    }
+}
