@@ -51,6 +51,7 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
                 amount: Some("48000.00".into()),
                 currency: "EUR".into(),
                 bound: true,
+                moved: None,
             }],
             won: 2,
             lost: 1,
@@ -66,6 +67,8 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
             author: Some("<img src=x onerror=alert(1)>".into()),
         }]),
         people: None,
+        calls: Section::Ready(Vec::new()),
+        agent: None,
     };
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         view! { <CallerView caller=Caller::Known(Box::new(card.clone())) call=CallCardOptions::default()/> }

@@ -226,8 +226,10 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                 </div>
             </div>
             <ProbablyAbout card=about entity=entity/>
-            <NewDeal client=entity company=company_id name=deal_title/>
-            <FollowUpCall client=entity number=call_back agent=card.agent/>
+            <div class="next-steps-row">
+                <NewDeal client=entity company=company_id name=deal_title/>
+                <FollowUpCall client=entity number=call_back agent=card.agent/>
+            </div>
             <Channels items=card.phones testid="client-phones" phones=true/>
             <Channels items=card.emails testid="client-emails" phones=false/>
             <ResponsibleSection section=card.responsible entity=entity/>
