@@ -216,11 +216,6 @@ impl CardReads {
         self.want.with_untracked(|w| f(w.as_ref()))
     }
 
-    /// Whether a card is wanted (tracked).
-    pub fn active(&self) -> bool {
-        self.want.with(Option::is_some)
-    }
-
     /// Whether the current want's first request is still on its way (tracked).
     pub fn waiting(&self) -> bool {
         let current = self.want.with(|w| w.as_ref().map(|w| w.seq));

@@ -16,15 +16,21 @@ fn now_iso() -> String {
     iso8601(secs)
 }
 
-/// `crm.contact.add`, `crm.company.add`, `crm.lead.add` `{fields: {…}}` → the new id.
-pub fn add_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
+/// The `fields` of an `*.add` call as a record; anything but an array is refused as the
+/// portal refuses it.
+fn fields_of(params: &Param) -> Result<Map<String, Value>, Fail> {
     let Some(fields) = params.get_ci("fields").filter(|f| matches!(f, Param::Map(_))) else {
         return Err(Fail::new(400, "", "Parameter 'fields' must be array."));
     };
-    let mut record = match fields.to_json() {
+    Ok(match fields.to_json() {
         Value::Object(m) => m,
         _ => Map::new(),
-    };
+    })
+}
+
+/// `crm.contact.add`, `crm.company.add`, `crm.lead.add` `{fields: {…}}` → the new id.
+pub fn add_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
+    let mut record = fields_of(params)?;
     let text = |r: &Map<String, Value>, k: &str| r.get(k).and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
     let named = match kind {
         Kind::Company => !text(&record, "TITLE").is_empty(),
@@ -127,13 +133,7 @@ pub fn update_record(crm: &mut Crm, kind: Kind, params: &Param) -> Outcome {
 /// the old list filters by). Its stage dates from now (`MOVED_TIME`). The calling user is the
 /// data set's user 1, as for every write here (**guess**: the sandbox has one agent).
 pub fn add_deal(crm: &mut Crm, params: &Param) -> Outcome {
-    let Some(fields) = params.get_ci("fields").filter(|f| matches!(f, Param::Map(_))) else {
-        return Err(Fail::new(400, "", "Parameter 'fields' must be array."));
-    };
-    let mut record = match fields.to_json() {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
+    let mut record = fields_of(params)?;
     let id = crm.next_id(Kind::Deal, 1);
     let title = record.get("TITLE").and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
     record.insert("TITLE".into(), json!(if title.is_empty() { format!("Deal #{id}") } else { title }));
@@ -162,13 +162,7 @@ pub fn add_deal(crm: &mut Crm, params: &Param) -> Outcome {
 /// deadline is its start. Bindings beyond the owner are not kept (**guess**: the sandbox lists
 /// activities by their owner only).
 pub fn add_activity(crm: &mut Crm, params: &Param) -> Outcome {
-    let Some(fields) = params.get_ci("fields").filter(|f| matches!(f, Param::Map(_))) else {
-        return Err(Fail::new(400, "", "Parameter 'fields' must be array."));
-    };
-    let mut record = match fields.to_json() {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
+    let mut record = fields_of(params)?;
     let int = |r: &Map<String, Value>, k: &str| match r.get(k) {
         Some(Value::String(s)) => s.trim().parse::<i64>().unwrap_or(0),
         Some(Value::Number(n)) => n.as_i64().unwrap_or(0),

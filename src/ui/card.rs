@@ -7,7 +7,7 @@ use super::actions::Actions;
 use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
-use super::sections::{ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
+use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{initials, lang, texts, Handlers, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
@@ -192,6 +192,9 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
     let deal_title = card.name.clone();
     // A call back goes to the number that called, else the client's first phone.
     let call_back = calling.or_else(|| card.phones.first().map(|p| p.value.clone()));
+    // Offered once the card's context is in: the whole card is drawn again when it comes, which
+    // would drop a form the agent had started.
+    let complete = !matches!(card.activities, crate::crm::card::Section::Loading);
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {has_others.then(|| view! {
@@ -226,10 +229,12 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                 </div>
             </div>
             <ProbablyAbout card=about entity=entity/>
-            <div class="next-steps-row">
-                <NewDeal client=entity company=company_id name=deal_title/>
-                <FollowUpCall client=entity number=call_back agent=card.agent/>
-            </div>
+            {complete.then(|| view! {
+                <div class="next-steps-row">
+                    <NewDeal client=entity company=company_id name=deal_title/>
+                    <FollowUpCall client=entity number=call_back agent=card.agent/>
+                </div>
+            })}
             <Channels items=card.phones testid="client-phones" phones=true/>
             <Channels items=card.emails testid="client-emails" phones=false/>
             <ResponsibleSection section=card.responsible entity=entity/>
@@ -261,7 +266,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
                         t.about_waiting.replace("{title}", title).replace("{stage}", stage).replace("{days}", &days)
                     }
                     Reason::LastTalk { at, incoming, seconds } => {
-                        let length = if *seconds < 60 { format!("{seconds} {}", t.seconds) } else { format!("{} {}", (seconds + 59) / 60, t.minutes) };
+                        let length = call_length(t, *seconds);
                         t.about_last_talk
                             .replace("{when}", &when(*at))
                             .replace("{direction}", if *incoming { t.act_call_in } else { t.act_call_out })

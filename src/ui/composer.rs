@@ -9,8 +9,6 @@ use super::{texts, Backend};
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::drafts::{Draft, Drafts};
-use crate::launch::LaunchError;
-use crate::problem::Problem;
 
 #[component]
 pub fn Composer(
@@ -35,15 +33,9 @@ pub fn Composer(
 
     // The save is a Leptos action: its own pending state and outcome.
     let saving = Action::new_local(move |(target, body): &(EntityRef, String)| {
-        let request = backend.map(|b| b.with_value(|b| (b.add_comment)((*target, body.clone()))));
+        let request = Backend::request(backend, t, |b| (b.add_comment)((*target, body.clone())));
         let body = body.clone();
-        async move {
-            match request {
-                Some(request) => request.await.map(|id| (id, body)),
-                // No portal to save with (a view mounted on its own): as the app says it.
-                None => Err(Problem::launch(t, &LaunchError::NoLaunchData)),
-            }
-        }
+        async move { request.await.map(|id| (id, body)) }
     });
     let pending = saving.pending();
     // What the last save came to: a saved comment goes to the top and the box empties; a failure

@@ -10,8 +10,6 @@ use crate::crm::new_client::{self, FieldProblem, NewClient};
 use crate::drafts::{Draft, Drafts};
 use crate::live::AutoCloseHold;
 use crate::i18n::Texts;
-use crate::launch::LaunchError;
-use crate::problem::Problem;
 
 fn explain(t: &Texts, p: FieldProblem) -> &'static str {
     match p {
@@ -54,13 +52,10 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     // record replaces this form soon after the answer: the draft is let go inside the action
     // itself, as soon as the record exists.
     let creating = Action::new_local(move |(k, typed): &(EntityKind, NewClient)| {
-        let request = backend.map(|b| b.with_value(|b| (b.create)((*k, typed.clone()))));
+        let request = Backend::request(backend, t, |b| (b.create)((*k, typed.clone())));
         let (drafts, hold) = keeping.get_value();
         async move {
-            let outcome = match request {
-                Some(request) => request.await,
-                None => Err(Problem::launch(t, &LaunchError::NoLaunchData)),
-            };
+            let outcome = request.await;
             if outcome.is_ok() {
                 keep(&drafts, hold.as_ref(), None);
             }

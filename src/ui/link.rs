@@ -9,8 +9,6 @@ use super::{card::kind_label, texts, Backend};
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
-use crate::launch::LaunchError;
-use crate::problem::Problem;
 
 #[component]
 pub fn LinkExisting(number: Option<String>) -> impl IntoView {
@@ -28,25 +26,8 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     });
 
     // The search and the link are Leptos actions, each with its own pending state and outcome.
-    let no_portal = move || Problem::launch(t, &LaunchError::NoLaunchData);
-    let searching_for = Action::new_local(move |words: &String| {
-        let asked = backend.map(|b| b.with_value(|b| (b.search)(words.clone())));
-        async move {
-            match asked {
-                Some(asked) => asked.await,
-                None => Err(no_portal()),
-            }
-        }
-    });
-    let linking_to = Action::new_local(move |(entity, add_number): &(EntityRef, bool)| {
-        let linked = backend.map(|b| b.with_value(|b| (b.link)((*entity, *add_number))));
-        async move {
-            match linked {
-                Some(linked) => linked.await,
-                None => Err(no_portal()),
-            }
-        }
-    });
+    let searching_for = Action::new_local(move |words: &String| Backend::request(backend, t, |b| (b.search)(words.clone())));
+    let linking_to = Action::new_local(move |(entity, add_number): &(EntityRef, bool)| Backend::request(backend, t, |b| (b.link)((*entity, *add_number))));
     let (searching, linking) = (searching_for.pending(), linking_to.pending());
     let hits = move || searching_for.value().get().and_then(Result::ok);
     // The newer failure of the two, once nothing runs.

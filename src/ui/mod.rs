@@ -58,6 +58,20 @@ impl Backend {
     pub(crate) fn context() -> Option<StoredValue<Backend, LocalStorage>> {
         use_context::<StoredValue<Backend, LocalStorage>>()
     }
+
+    /// Starts one of the views' requests, `ask` picking it from the app's backend (read at the
+    /// view's creation: an action runs outside it). A view mounted without the app has no portal
+    /// to ask: the request fails as a launch without data, in the agent's words `t`.
+    pub(crate) fn request<Out: 'static>(
+        backend: Option<StoredValue<Backend, LocalStorage>>,
+        t: &'static crate::i18n::Texts,
+        ask: impl FnOnce(&Backend) -> LocalBoxFuture<'static, Result<Out, Problem>>,
+    ) -> LocalBoxFuture<'static, Result<Out, Problem>> {
+        match backend {
+            Some(backend) => backend.with_value(ask),
+            None => Box::pin(async move { Err(Problem::launch(t, &crate::launch::LaunchError::NoLaunchData)) }),
+        }
+    }
 }
 
 /// What changes during the call without a new card.

@@ -9,8 +9,6 @@ use super::{texts, Backend};
 use crate::browser;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::follow_up::{self, FollowUp};
-use crate::launch::LaunchError;
-use crate::problem::Problem;
 
 #[component]
 pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl IntoView {
@@ -18,15 +16,7 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
     let backend = Backend::context();
     let asked = RwSignal::new(false);
     let title = RwSignal::new(name);
-    let creating = Action::new_local(move |typed: &String| {
-        let request = backend.map(|b| b.with_value(|b| (b.add_deal)((client, company, typed.clone()))));
-        async move {
-            match request {
-                Some(request) => request.await,
-                None => Err(Problem::launch(t, &LaunchError::NoLaunchData)),
-            }
-        }
-    });
+    let creating = Action::new_local(move |typed: &String| Backend::request(backend, t, |b| (b.add_deal)((client, company, typed.clone()))));
     let pending = creating.pending();
     let failure = move || match creating.value().get() {
         Some(Err(problem)) if !pending.get() => Some(problem),
@@ -75,16 +65,7 @@ pub fn FollowUpCall(client: EntityRef, number: Option<String>, agent: Option<u64
     let (number, agent) = (number.filter(|n| !n.trim().is_empty()), agent);
     let offered = number.is_some() && agent.is_some();
     let number = StoredValue::new(number.unwrap_or_default());
-    let scheduling = Action::new_local(move |(at, about): &(i64, String)| {
-        let fields = follow_up::fields(&FollowUp { client, number: &number.get_value(), agent: agent.unwrap_or(0), at: *at, subject: about });
-        let request = backend.zip(fields).map(|(b, fields)| b.with_value(|b| (b.add_activity)((client, fields))));
-        async move {
-            match request {
-                Some(request) => request.await,
-                None => Err(Problem::launch(t, &LaunchError::NoLaunchData)),
-            }
-        }
-    });
+    let scheduling = Action::new_local(move |fields: &serde_json::Value| Backend::request(backend, t, |b| (b.add_activity)((client, fields.clone()))));
     let pending = scheduling.pending();
     let failure = move || match scheduling.value().get() {
         Some(Err(problem)) if !pending.get() => Some(problem),
@@ -93,8 +74,11 @@ pub fn FollowUpCall(client: EntityRef, number: Option<String>, agent: Option<u64
     let submit = move || {
         let at = browser::local_input_secs(&when.get_untracked());
         missing_time.set(at.is_none());
-        if let (Some(at), false) = (at, pending.get_untracked()) {
-            scheduling.dispatch((at, subject.get_untracked()));
+        // A blank subject is the default one: a call back is what was asked for.
+        let about = subject.with_untracked(|s| if s.trim().is_empty() { t.follow_up_default_subject.to_string() } else { s.clone() });
+        let fields = at.and_then(|at| follow_up::fields(&FollowUp { client, number: &number.get_value(), agent: agent.unwrap_or(0), at, subject: &about }));
+        if let (Some(fields), false) = (fields, pending.get_untracked()) {
+            scheduling.dispatch(fields);
         }
     };
     offered.then(|| view! {

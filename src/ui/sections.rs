@@ -208,6 +208,15 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
     })
 }
 
+/// A call's length as the agent reads it: seconds under a minute, else whole minutes rounded up.
+pub(crate) fn call_length(t: &Texts, seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{seconds} {}", t.seconds)
+    } else {
+        format!("{} {}", (seconds + 59) / 60, t.minutes)
+    }
+}
+
 /// The last calls with the client, newest first: direction, when, how long, and whether
 /// anyone answered (a missed call from them stands out).
 #[component]
@@ -221,11 +230,7 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
         view! {
             <ul class="calls">
                 {list.into_iter().map(|c| {
-                    let length = match c.seconds {
-                        0 => None,
-                        s if s < 60 => Some(format!("{s} {}", t.seconds)),
-                        s => Some(format!("{} {}", (s + 59) / 60, t.minutes)),
-                    };
+                    let length = c.answered().then(|| call_length(t, c.seconds));
                     let unanswered = (!c.answered()).then(|| if c.missed() { t.call_missed } else { t.call_unanswered });
                     view! {
                         <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() class:missed=c.missed()>
