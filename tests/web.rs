@@ -41,6 +41,7 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
             Channel { value: "+49 170 5550101".into(), kind: "MOBILE".into(), matched: false },
         ],
         emails: vec![],
+        photo: None,
         status: None,
         responsible: Section::Ready(None),
         deals: Some(Section::Ready(Deals {

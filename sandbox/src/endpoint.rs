@@ -122,7 +122,9 @@ pub(crate) async fn rest_endpoint(
         }
     }
     let (status, body) = match outcome {
-        Ok(answer) => {
+        Ok(mut answer) => {
+            let token = params.get("auth").and_then(Param::as_str).unwrap_or_default();
+            crate::files::externalise(&mut answer.result, token);
             let mut body = json!({ "result": answer.result, "time": time_block });
             if let Some(total) = answer.total {
                 body["total"] = json!(total);

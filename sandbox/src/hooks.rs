@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<Arc<Sandbox>> {
         .route("/portal/uninstall", post(uninstall))
         .route("/portal/shown-calls", get(shown_calls))
         .route("/portal/user-option", post(save_user_option))
+        .route("/bitrix/components/bitrix/{component}/show_file.php", get(crate::files::show_file))
         .route("/__sandbox/requests", get(requests_log))
         .route("/__sandbox/frame", get(frame_log).post(record_frame))
         .route("/__sandbox/scenarios", get(scenario_list))

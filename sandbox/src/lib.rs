@@ -15,6 +15,7 @@ pub mod rest;
 pub mod scenarios;
 mod config;
 mod endpoint;
+mod files;
 mod hooks;
 mod server;
 mod state;

@@ -101,6 +101,7 @@ mod tests {
             status: None,
             phones: Vec::new(),
             emails: Vec::new(),
+            photo: None,
             responsible: Section::Ready(None),
             deals: Some(Section::Ready(Deals::default())),
             activities: Section::Ready(Vec::new()),

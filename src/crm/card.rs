@@ -44,6 +44,17 @@ pub struct Person {
     pub photo: Option<String>,
 }
 
+/// A file field's address for the app (`{id, showUrl, downloadUrl}`, the docs' file fields):
+/// `downloadUrl`, which carries the request's access token (`show_file.php?auth=…`) and so works
+/// without the user's portal session, which a frame of another site may not have. Only a path on
+/// the portal itself is taken: the reply must not send the card's browser anywhere else.
+fn portal_file(field: &Value) -> Option<String> {
+    let url = field.get("downloadUrl")?.as_str()?;
+    let on_portal = url.starts_with('/') && !url.starts_with("//");
+    let plain = url.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    (on_portal && plain).then(|| url.to_string())
+}
+
 /// A deal stage or lead status: its name and colour (`#RRGGBB`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stage {
@@ -198,6 +209,9 @@ pub struct ClientCard {
     pub status: Option<Stage>,
     pub phones: Vec<Channel>,
     pub emails: Vec<Channel>,
+    /// The portal path of a contact's photo or a company's logo, with the app's access in it
+    /// (`portal_file`); `None` when there is none.
+    pub photo: Option<String>,
     pub responsible: Section<Option<Person>>,
     /// `None` for leads, which have no deals.
     pub deals: Option<Section<Deals>>,
@@ -679,6 +693,7 @@ impl<'a> Reader<'a> {
                 .map(|s| self.stage("STATUS", &s)),
             phones: self.channels(f, "PHONE", self.lookup.variants()),
             emails: self.channels(f, "EMAIL", &[]),
+            photo: ["PHOTO", "LOGO"].into_iter().find_map(|name| portal_file(f.record.get(name)?)),
             responsible: self.responsible(f),
             deals: self.deals(f).map(|deals| self.context_section(|| deals)),
             activities: self.context_section(|| self.activities(f)),
@@ -872,6 +887,24 @@ mod tests {
         assert_eq!(comments[0].text, "Prefers calls after 2 pm.");
         assert_eq!(comments[0].author.as_deref(), Some("Claire Dubois"));
         assert_eq!(comments[1].author, None, "the answer names someone else: no author rather than a wrong one");
+    }
+
+    #[test]
+    fn the_clients_photo_is_its_download_address_on_the_portal_or_none() {
+        let with_photo = |photo: Value| {
+            let r = reply(json!({"result": {"match": {"CONTACT": [12]}, "contacts": [{"ID": "12", "NAME": "Anna", "PHOTO": photo}]}}));
+            let Caller::Known(card) = read(&by_phone("49301234567"), &r, NOW).unwrap() else { panic!() };
+            card.photo
+        };
+        let path = "/bitrix/components/bitrix/crm.contact.show/show_file.php?auth=t0k&ownerId=12&fieldName=PHOTO&dynamic=N&fileId=7";
+        assert_eq!(with_photo(json!({"id": 7, "showUrl": "/x", "downloadUrl": path})).as_deref(), Some(path));
+        // No photo: the portal leaves the field empty.
+        assert_eq!(with_photo(json!("")), None);
+        assert_eq!(with_photo(json!(7)), None);
+        // Anywhere but the portal itself, or not a plain address: not followed.
+        for url in ["https://elsewhere.example/p.png", "//elsewhere.example/p.png", "javascript:alert(1)", "/a b", "/a\\b"] {
+            assert_eq!(with_photo(json!({"id": 7, "downloadUrl": url})), None, "{url}");
+        }
     }
 
     #[test]

@@ -339,8 +339,8 @@ impl Lookup {
 /// The fields a card needs of each kind; multifields must be named to be listed.
 fn record_fields(kind: EntityKind) -> &'static [&'static str] {
     match kind {
-        EntityKind::Contact => &["ID", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_ID", "ASSIGNED_BY_ID", "PHONE", "EMAIL"],
-        EntityKind::Company => &["ID", "TITLE", "ASSIGNED_BY_ID", "PHONE", "EMAIL"],
+        EntityKind::Contact => &["ID", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_ID", "ASSIGNED_BY_ID", "PHONE", "EMAIL", "PHOTO"],
+        EntityKind::Company => &["ID", "TITLE", "ASSIGNED_BY_ID", "PHONE", "EMAIL", "LOGO"],
         EntityKind::Lead => &["ID", "TITLE", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_TITLE", "STATUS_ID", "ASSIGNED_BY_ID", "PHONE", "EMAIL"],
         EntityKind::Deal => &["ID", "TITLE"],
     }

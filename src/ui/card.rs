@@ -202,7 +202,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                     on:click=move |_| if let Some(h) = handlers { h.back.run(()) }>{format!("← {}", t.back_to_matches)}</button>
             })}
             <div class="client-head">
-                <div class="avatar" aria-hidden="true">{initials(&card.name)}</div>
+                <ClientPhoto photo=card.photo name=card.name.clone()/>
                 <div class="client-title">
                     <span class="client-kind" data-testid="client-kind">{kind_label(t, entity.kind)}</span>
                     {card.status.map(|s| {
@@ -244,6 +244,23 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
             <CallSection section=card.calls entity=entity/>
             <CommentSection section=card.comments entity=entity call_id=call_id deal=bound_deal/>
         </section>
+    }
+}
+
+/// The client's photo or logo where the portal has one, else their initials; also the initials
+/// when the portal does not give the file (its `Access denied.` or `File not found` page is no
+/// image). Decorative: the name is beside it.
+#[component]
+fn ClientPhoto(photo: Option<String>, name: String) -> impl IntoView {
+    let failed = RwSignal::new(false);
+    let letters = initials(&name);
+    move || match photo.as_deref().filter(|_| !failed.get()) {
+        Some(path) => view! {
+            <img class="avatar avatar-photo" data-testid="client-photo" src=Actions::href(path) alt="" referrerpolicy="no-referrer"
+                on:error=move |_| failed.set(true)/>
+        }
+        .into_any(),
+        None => view! { <div class="avatar" aria-hidden="true" data-testid="client-initials">{letters.clone()}</div> }.into_any(),
     }
 }
 

@@ -15,6 +15,7 @@ mod portal;
 mod speed;
 
 use harness::{sandbox, Agent};
+use std::time::Duration;
 
 /// The card of a known caller cost exactly one REST request, a `batch`.
 /// A card searched by number costs two batches, sent together: who is calling (with the stage
@@ -371,6 +372,48 @@ async fn probably_about_says_the_most_pressing_first_and_opens_its_record() {
     agent.reopen("unknown-number").await;
     assert!(!agent.exists("[data-testid=probably-about]").await);
     agent.close().await;
+}
+
+#[tokio::test]
+async fn the_clients_photo_shows_where_the_portal_gives_it_and_their_initials_where_it_does_not() {
+    let mut agent = Agent::open("known-contact").await;
+    // The contact's photo, through the app's own access: this browser has no portal session.
+    let src = photo_loaded(&agent).await.expect("the contact's photo loads");
+    let path = src.split_once("/bitrix/").map(|(_, p)| p).unwrap_or_default();
+    assert!(path.starts_with("components/bitrix/crm.contact.show/show_file.php?auth=") && path.ends_with("&ownerId=1&fieldName=PHOTO&dynamic=N&fileId=4001"), "{src}");
+    assert!(!agent.exists("[data-testid=client-initials]").await);
+    // It came with the card's own requests.
+    assert_eq!(agent.rest_requests().len(), 2);
+
+    // A company's logo the same way.
+    agent.reopen("known-company").await;
+    let src = photo_loaded(&agent).await.expect("the company's logo loads");
+    assert!(src.contains("/crm.company.show/show_file.php?auth=") && src.ends_with("fieldName=LOGO&dynamic=N&fileId=4003"), "{src}");
+
+    // A file the portal no longer has answers "File not found", no image: the initials instead.
+    agent.reopen("several-matches&lang=ru").await;
+    agent.click("[data-testid=candidate][data-entity='CONTACT:5']").await;
+    assert!(agent.wait_for("[data-testid=client-initials]", Duration::from_secs(5)).await);
+    assert!(!agent.exists("[data-testid=client-photo]").await);
+    // No photo at all: the initials.
+    agent.click("[data-testid=back-to-matches]").await;
+    agent.click("[data-testid=candidate][data-entity='CONTACT:29']").await;
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Mikhail Orlov"));
+    assert_eq!(agent.text("[data-testid=client-initials]").await.as_deref(), Some("MO"));
+    agent.close().await;
+}
+
+/// The client photo's address once the browser has drawn it (`None` if it never loads).
+async fn photo_loaded(agent: &Agent) -> Option<String> {
+    let script = "const i = document.querySelector('[data-testid=client-photo]'); \
+                  return i && i.complete && i.naturalWidth > 0 ? i.src : null;";
+    for _ in 0..50 {
+        if let Some(src) = agent.eval(script, vec![]).await.as_str() {
+            return Some(src.to_string());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
 }
 
 /// The number of days in "…, 16 days at this stage".
