@@ -7,7 +7,7 @@ use serde_json::json;
 use std::rc::Rc;
 
 use crate::card_load::{CardReads, CardSession};
-use crate::crm::card::CardError;
+use crate::crm::card::{CardError, Shape};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::link;
 use crate::crm::new_client::NewClient;
@@ -44,7 +44,7 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
                 let s = session?;
                 let method = format!("crm.{}.add", kind.method_name());
                 let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
-                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape("no id for the new record".into())))?;
+                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)))?;
                 live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
                 live.focus_heading.set(true);
                 reads.show_record(EntityRef { kind, id }, Vec::new());
@@ -79,10 +79,10 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
             let open = open.clone();
             Box::pin(async move {
                 let s = session?;
-                let shape = |what: &str| Problem::card(t, &CardError::Shape(what.into()));
-                let fields = new_deal::fields(client, company, &title).ok_or_else(|| shape("no deal for this kind of record"))?;
+                let shape = |what: Shape| Problem::card(t, &CardError::Shape(what));
+                let fields = new_deal::fields(client, company, &title).ok_or_else(|| shape(Shape::NoDealForKind))?;
                 let added = s.rest.call("crm.deal.add", &json!({ "fields": fields })).await.map_err(|e| Problem::rest_for(t, &e, "crm.deal.add"))?;
-                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| shape("no id for the new deal"))?;
+                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| shape(Shape::NoNewId))?;
                 live.notice.set(Some(t.deal_created));
                 // The card shows it among the open deals, and it opens in the portal's slider.
                 let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
@@ -98,7 +98,7 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
             Box::pin(async move {
                 let s = session?;
                 let added = s.rest.call("crm.activity.add", &json!({ "fields": fields })).await.map_err(|e| Problem::rest_for(t, &e, "crm.activity.add"))?;
-                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape("no id for the new activity".into())))?;
+                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)))?;
                 live.notice.set(Some(t.follow_up_done));
                 // The card shows it among what is due.
                 let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::rest::batch::{Batch, BatchReply, Outcome};
 use crate::rest::envelope::ApiError;
+use crate::i18n::Lang;
 use crate::problem::Problem;
 
 /// The placement the widget lives in.
@@ -16,14 +17,13 @@ pub const PLACEMENT: &str = "CALL_CARD";
 /// the responsible manager (`user_brief`, which `user` includes).
 pub const NEEDED_SCOPES: &[&str] = &["crm", "telephony", "placement", "user_brief"];
 
-/// The tab's title in each supported language; the first is the default `TITLE`.
-pub const TAB_TITLES: &[(&str, &str)] = &[("en", "Caller card"), ("ru", "Карточка клиента"), ("de", "Anruferkarte")];
-
-/// `placement.bind` parameters that put the tab into call cards, opened at `handler`.
+/// `placement.bind` parameters that put the tab into call cards, opened at `handler`; its title
+/// in every interface language (`LANG_ALL`, by the portal's language codes), English as the
+/// default.
 pub fn bind_params(handler: &str) -> Value {
     let titles: Map<String, Value> =
-        TAB_TITLES.iter().map(|(lang, title)| (lang.to_string(), json!({ "TITLE": title }))).collect();
-    json!({ "PLACEMENT": PLACEMENT, "HANDLER": handler, "TITLE": TAB_TITLES[0].1, "LANG_ALL": titles })
+        Lang::ALL.iter().map(|lang| (lang.code().to_string(), json!({ "TITLE": lang.app_page().title }))).collect();
+    json!({ "PLACEMENT": PLACEMENT, "HANDLER": handler, "TITLE": Lang::En.app_page().title, "LANG_ALL": titles })
 }
 
 /// `placement.unbind` parameters that remove every call card tab of this app, whichever address

@@ -12,6 +12,7 @@ use std::fmt;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::portal::{flag, id, seconds, text, AccessToken, Portal};
 use crate::theme::Theme;
+use crate::i18n::Texts;
 
 /// Where in the portal the widget was opened.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,42 +96,79 @@ pub enum LaunchError {
     /// Neither inlined launch data nor a portal frame: the page was opened outside Bitrix24.
     NoLaunchData,
     /// The inlined launch data is not the JSON object the handler writes.
-    UnreadableSeed(String),
+    UnreadableSeed(Unreadable),
     /// A required field is missing.
     MissingField(&'static str),
     /// A field is present but cannot be used.
-    InvalidField { field: &'static str, reason: String },
+    InvalidField { field: &'static str, reason: Unusable },
     /// The two sources disagree about who opened the widget.
     Mismatch { field: &'static str },
     /// The portal did not answer `getInitData` and there is no other source.
     FrameSilent,
 }
 
+/// Why the inlined launch data cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    NotJson(String),
+    NotObject,
+    /// A section (`query`, `form`) is not an object.
+    SectionNotObject(String),
+}
+
+/// Why a launch field cannot be used (the untrusted value quoted, clipped).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unusable {
+    NotObject,
+    NotZeroOrOne(String),
+    NotHost(String),
+    NotPort(String),
+    NotIdentifier,
+    NotToken,
+    NotSeconds,
+    NotJson(String),
+    NotJsonObject,
+    NotObjectOrJson,
+}
+
+impl Unusable {
+    fn describe(&self, t: &Texts) -> String {
+        match self {
+            Unusable::NotObject => t.reason_not_object.to_string(),
+            Unusable::NotZeroOrOne(v) => t.reason_not_zero_or_one.replace("{value}", v),
+            Unusable::NotHost(v) => t.reason_not_host.replace("{value}", v),
+            Unusable::NotPort(v) => t.reason_not_port.replace("{value}", v),
+            Unusable::NotIdentifier => t.reason_not_identifier.to_string(),
+            Unusable::NotToken => t.reason_not_token.to_string(),
+            Unusable::NotSeconds => t.reason_not_seconds.to_string(),
+            Unusable::NotJson(why) => t.reason_not_json.replace("{why}", why),
+            Unusable::NotJsonObject => t.reason_not_json_object.to_string(),
+            Unusable::NotObjectOrJson => t.reason_not_object_or_json.to_string(),
+        }
+    }
+}
+
+impl LaunchError {
+    /// The technical cause in the agent's language (field names and quoted values as they are).
+    pub fn describe(&self, t: &Texts) -> String {
+        match self {
+            LaunchError::NoLaunchData => t.tech_outside.to_string(),
+            LaunchError::UnreadableSeed(Unreadable::NotJson(why)) => t.tech_seed_not_json.replace("{why}", why),
+            LaunchError::UnreadableSeed(Unreadable::NotObject) => t.tech_seed_not_object.to_string(),
+            LaunchError::UnreadableSeed(Unreadable::SectionNotObject(name)) => t.tech_seed_section.replace("{name}", name),
+            LaunchError::MissingField(field) => t.tech_missing_field.replace("{field}", field),
+            LaunchError::InvalidField { field, reason } => {
+                t.tech_invalid_field.replace("{field}", field).replace("{reason}", &reason.describe(t))
+            }
+            LaunchError::Mismatch { field } => t.tech_mismatch.replace("{field}", field),
+            LaunchError::FrameSilent => t.tech_frame_silent.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for LaunchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LaunchError::NoLaunchData => write!(
-                f,
-                "This page was opened outside Bitrix24: no launch data was posted and no portal frame is around it."
-            ),
-            LaunchError::UnreadableSeed(why) => {
-                write!(f, "The launch data in the page cannot be read ({why}).")
-            }
-            LaunchError::MissingField(field) => {
-                write!(f, "The portal did not send {field}.")
-            }
-            LaunchError::InvalidField { field, reason } => {
-                write!(f, "The portal sent an unusable {field}: {reason}.")
-            }
-            LaunchError::Mismatch { field } => write!(
-                f,
-                "The posted launch data and the portal frame disagree about {field}; the widget will not act on either."
-            ),
-            LaunchError::FrameSilent => write!(
-                f,
-                "The portal did not answer the widget's request for its launch data."
-            ),
-        }
+        f.write_str(&self.describe(&crate::i18n::EN))
     }
 }
 
@@ -158,16 +196,16 @@ impl LaunchFields {
     /// Reads the JSON the thin handler inlined: `{"query": {…}, "form": {…}}`.
     pub fn from_inlined(json: &str) -> Result<Self, LaunchError> {
         let value: Value = serde_json::from_str(json)
-            .map_err(|e| LaunchError::UnreadableSeed(format!("not JSON: {e}")))?;
+            .map_err(|e| LaunchError::UnreadableSeed(Unreadable::NotJson(e.to_string())))?;
         let root = value
             .as_object()
-            .ok_or_else(|| LaunchError::UnreadableSeed("not an object".into()))?;
+            .ok_or(LaunchError::UnreadableSeed(Unreadable::NotObject))?;
         let empty = Map::new();
         let section = |name: &str| -> Result<&Map<String, Value>, LaunchError> {
             match root.get(name) {
                 None => Ok(&empty),
                 Some(Value::Object(m)) => Ok(m),
-                Some(_) => Err(LaunchError::UnreadableSeed(format!("`{name}` is not an object"))),
+                Some(_) => Err(LaunchError::UnreadableSeed(Unreadable::SectionNotObject(name.to_string()))),
             }
         };
         let query = section("query")?;
@@ -195,7 +233,7 @@ impl LaunchFields {
     pub fn from_init_data(value: &Value) -> Result<Self, LaunchError> {
         let obj = value.as_object().ok_or(LaunchError::InvalidField {
             field: "getInitData reply",
-            reason: "not an object".into(),
+            reason: Unusable::NotObject,
         })?;
         let get = |key: &str| obj.get(key).cloned();
         Ok(LaunchFields {
@@ -250,7 +288,7 @@ fn is_app_sid(sid: &str) -> bool {
 
 /// Validates `host[:port]` and drops the default port for the protocol, as the portal does in
 /// the frame name. Rejects anything that could smuggle a path, credentials or a scheme.
-pub fn normalize_domain(raw: &str, https: bool) -> Result<String, String> {
+pub fn normalize_domain(raw: &str, https: bool) -> Result<String, Unusable> {
     let raw = raw.trim().to_ascii_lowercase();
     let (host, port) = match raw.rsplit_once(':') {
         Some((h, p)) => (h, Some(p)),
@@ -268,7 +306,7 @@ pub fn normalize_domain(raw: &str, https: bool) -> Result<String, String> {
                     && !label.ends_with('-')
             });
     if !host_ok {
-        return Err(format!("`{}` is not a host name", clip(&raw)));
+        return Err(Unusable::NotHost(clip(&raw)));
     }
     match port {
         None => Ok(host.to_string()),
@@ -277,7 +315,7 @@ pub fn normalize_domain(raw: &str, https: bool) -> Result<String, String> {
                 .parse()
                 .ok()
                 .filter(|n| *n > 0)
-                .ok_or_else(|| format!("`{}` is not a port", clip(p)))?;
+                .ok_or_else(|| Unusable::NotPort(clip(p)))?;
             if (https && n == 443) || (!https && n == 80) {
                 Ok(host.to_string())
             } else {
@@ -317,7 +355,7 @@ impl Launch {
             Some(other) => {
                 return Err(LaunchError::InvalidField {
                     field: "PROTOCOL",
-                    reason: format!("`{}` is neither 0 nor 1", clip(other)),
+                    reason: Unusable::NotZeroOrOne(clip(other)),
                 })
             }
         };
@@ -343,7 +381,7 @@ impl Launch {
         if !member_id.bytes().all(|b| b.is_ascii_alphanumeric()) || member_id.len() > 64 {
             return Err(LaunchError::InvalidField {
                 field: "member_id",
-                reason: "it is not an identifier".into(),
+                reason: Unusable::NotIdentifier,
             });
         }
 
@@ -361,13 +399,13 @@ impl Launch {
         let token = text(primary.auth_id.as_ref()).ok_or(LaunchError::MissingField("AUTH_ID"))?;
         let access_token = AccessToken::parse(&token).ok_or(LaunchError::InvalidField {
             field: "AUTH_ID",
-            reason: "it is not a token".into(),
+            reason: Unusable::NotToken,
         })?;
         let expires_in = match text(primary.auth_expires.as_ref()) {
             None => None,
             Some(s) => Some(seconds(&s).ok_or(LaunchError::InvalidField {
                 field: "AUTH_EXPIRES",
-                reason: "it is not a number of seconds".into(),
+                reason: Unusable::NotSeconds,
             })?),
         };
 
@@ -415,18 +453,18 @@ impl CallCardOptions {
                 parsed = serde_json::from_str::<Value>(s).map_err(|e| {
                     LaunchError::InvalidField {
                         field: "PLACEMENT_OPTIONS",
-                        reason: format!("it is not valid JSON ({e})"),
+                        reason: Unusable::NotJson(e.to_string()),
                     }
                 })?;
                 parsed.as_object().ok_or(LaunchError::InvalidField {
                     field: "PLACEMENT_OPTIONS",
-                    reason: "it is not a JSON object".into(),
+                    reason: Unusable::NotJsonObject,
                 })?
             }
             Some(_) => {
                 return Err(LaunchError::InvalidField {
                     field: "PLACEMENT_OPTIONS",
-                    reason: "it is neither an object nor a JSON string".into(),
+                    reason: Unusable::NotObjectOrJson,
                 })
             }
         };

@@ -108,7 +108,7 @@ pub async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError>
         Err(FrameError::Timeout { .. }) | Err(FrameError::Unavailable) => Err(LaunchError::FrameSilent),
         Err(FrameError::Unreadable { .. }) => Err(LaunchError::InvalidField {
             field: "getInitData reply",
-            reason: "it is not JSON".into(),
+            reason: crate::launch::Unusable::NotObject,
         }),
     }
 }

@@ -85,19 +85,19 @@ impl Problem {
             code: ProblemCode::Launch,
             title: t.problem_launch.into(),
             advice: t.problem_launch_advice.into(),
-            technical: error.to_string(),
+            technical: error.describe(t),
             retry: false,
         }
     }
 
     /// A failed call whose method is not known here.
     pub fn rest(t: &Texts, error: &RestError) -> Problem {
-        Problem::of_kind(t, error.kind(), error_code(error), None, error.to_string())
+        Problem::of_kind(t, error.kind(), error_code(error), None, error.describe(t))
     }
 
     /// A failed call of `method`: a missing scope is named.
     pub fn rest_for(t: &Texts, error: &RestError, method: &str) -> Problem {
-        Problem::of_kind(t, error.kind(), error_code(error), Some(method), error.to_string())
+        Problem::of_kind(t, error.kind(), error_code(error), Some(method), error.describe(t))
     }
 
     /// A portal error inside a batch (a whole card's or one section's).
@@ -158,7 +158,7 @@ impl Problem {
                 code: ProblemCode::Unreadable,
                 title: t.problem_unreadable.into(),
                 advice: t.problem_failed_advice.into(),
-                technical: why.clone(),
+                technical: why.describe(t),
                 retry: true,
             },
         }

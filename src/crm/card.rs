@@ -296,7 +296,31 @@ pub enum CardError {
     /// The portal refused a command the card depends on.
     Command { key: String, error: ApiError },
     /// The reply did not have the shape of the portal's answer.
-    Shape(String),
+    Shape(Shape),
+}
+
+/// What was missing from a reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// No answer for the number search.
+    NoSearch,
+    /// No answer for the batch command of this key.
+    NoAnswer(String),
+    /// An add method answered no id.
+    NoNewId,
+    /// A deal was asked for a record that cannot have deals.
+    NoDealForKind,
+}
+
+impl Shape {
+    pub fn describe(&self, t: &crate::i18n::Texts) -> String {
+        match self {
+            Shape::NoSearch => t.tech_no_search.to_string(),
+            Shape::NoAnswer(key) => t.tech_no_answer.replace("{key}", key),
+            Shape::NoNewId => t.tech_no_new_id.to_string(),
+            Shape::NoDealForKind => t.tech_no_deal_for_kind.to_string(),
+        }
+    }
 }
 
 /// One record found for the call: its kind, its place in its list, its fields.
@@ -387,7 +411,7 @@ impl<'a> Reader<'a> {
                     .map(|ids| ids.iter().filter_map(|v| id(Some(v))).collect())
                     .unwrap_or_default()),
                 Outcome::Failed(error) => Err(CardError::Command { key: keys::MATCH.into(), error: error.clone() }),
-                Outcome::Missing => Err(CardError::Shape("no answer for the number search".into())),
+                Outcome::Missing => Err(CardError::Shape(Shape::NoSearch)),
             },
         }
     }
@@ -404,7 +428,7 @@ impl<'a> Reader<'a> {
             let list = match self.outcome(key) {
                 Outcome::Ok(v) => rows(v),
                 Outcome::Failed(error) => return Err(CardError::Command { key: key.into(), error: error.clone() }),
-                Outcome::Missing => return Err(CardError::Shape(format!("no answer for `{key}`"))),
+                Outcome::Missing => return Err(CardError::Shape(Shape::NoAnswer(key.to_string()))),
             };
             // The plan's per-record lookups go by position in this list, so keep it.
             let mut of_kind: Vec<Found> = list
@@ -762,7 +786,7 @@ pub fn unix_time(iso: &str) -> Option<i64> {
     }
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+    if !(1..=12).contains(&m) || d < 1 || d > i64::from(crate::i18n::days_in_month(y, m as u32)) || hh > 23 || mm > 59 || ss > 60 {
         return None;
     }
     let mut rest = &iso[19..];
@@ -830,6 +854,8 @@ mod tests {
         assert_eq!(unix_time("2026-11-25T03:00:00+03:00"), Some(NOW));
         assert_eq!(unix_time("2026-11-25T00:00:00.123Z"), Some(NOW));
         assert_eq!(unix_time("25.11.2026"), None);
+        assert_eq!(unix_time("2026-02-31T10:00:00Z"), None, "no such day");
+        assert_eq!(unix_time("2028-02-29T10:00:00Z"), unix_time("2028-03-01T10:00:00Z").map(|t| t - 86_400));
         assert_eq!(unix_time("2026-11-25T00:00:00+0x:00"), None);
     }
 

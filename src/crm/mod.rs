@@ -2,6 +2,7 @@
 //! card, and the reading of its reply into a view model. No browser types, tested natively.
 
 pub mod about;
+pub mod calling_codes;
 pub mod card;
 pub mod entity;
 pub mod follow_up;

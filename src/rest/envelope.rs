@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use std::fmt;
+use crate::i18n::Texts;
 
 /// A successful call's payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,25 +89,31 @@ pub fn classify(status: u16, code: &str) -> ErrorKind {
     }
 }
 
+impl RestError {
+    /// The technical cause in the agent's language (the portal's own code and text as it sent
+    /// them).
+    pub fn describe(&self, t: &Texts) -> String {
+        match self {
+            RestError::Network(why) => t.tech_network.replace("{why}", why),
+            RestError::Timeout { seconds } => t.tech_timeout.replace("{seconds}", &seconds.to_string()),
+            RestError::Api { status, error } if error.description.is_empty() => {
+                t.tech_api.replace("{code}", &error.code).replace("{status}", &status.to_string())
+            }
+            RestError::Api { status, error } => t
+                .tech_api_described
+                .replace("{code}", &error.code)
+                .replace("{description}", &error.description)
+                .replace("{status}", &status.to_string()),
+            RestError::Malformed { status } => t.tech_malformed.replace("{status}", &status.to_string()),
+            RestError::Renewal => t.tech_renewal.to_string(),
+            RestError::Late => t.tech_late.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for RestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RestError::Network(why) => write!(f, "the portal could not be reached ({why})"),
-            RestError::Timeout { seconds } => write!(f, "the portal could not be reached (no answer within {seconds} seconds)"),
-            RestError::Api { status, error } if error.description.is_empty() => {
-                write!(f, "the portal answered {} (HTTP {status})", error.code)
-            }
-            RestError::Api { status, error } => write!(
-                f,
-                "the portal answered {}: {} (HTTP {status})",
-                error.code, error.description
-            ),
-            RestError::Malformed { status } => {
-                write!(f, "the portal's reply could not be read (HTTP {status})")
-            }
-            RestError::Renewal => f.write_str("the access expired and the portal did not renew it"),
-            RestError::Late => f.write_str("the portal's reply did not arrive in time"),
-        }
+        f.write_str(&self.describe(&crate::i18n::EN))
     }
 }
 

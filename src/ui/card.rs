@@ -89,13 +89,13 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
 fn LocalTime(zone: Zone) -> impl IntoView {
     let Zone::One(name) = zone else { return None };
     let t = texts();
-    let locale = lang().code();
+    let locale = lang().locale();
     let now = RwSignal::new(browser::time_now_in(name, locale)?);
     if let Ok(ticking) = set_interval_with_handle(move || now.set(browser::time_now_in(name, locale).unwrap_or_default()), Duration::from_secs(20)) {
         on_cleanup(move || ticking.clear());
     }
     Some(view! {
-        <span class="call-local-time" data-testid="local-time" data-zone=name>{t.their_time}": "{now}</span>
+        <span class="call-local-time" data-testid="local-time" data-zone=name>{move || t.their_time.replace("{time}", &now.get())}</span>
     })
 }
 
@@ -120,8 +120,9 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
 #[component]
 fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
-    let country = phone::international_parts(&number)
-        .and_then(|(code, _)| i18n::country(lang(), &code).map(|name| format!("{} {name} (+{code})", t.calling_from)));
+    let country = phone::international_parts(&number).and_then(|(code, national)| {
+        i18n::country(lang(), &code, &national).map(|name| t.calling_from.replace("{country}", &name).replace("{code}", &code))
+    });
     view! {
         <section class="client client-unknown" data-testid="unknown-caller">
             <h1>{t.unknown_caller}</h1>
@@ -199,7 +200,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {has_others.then(|| view! {
                 <button type="button" class="link-button" data-testid="back-to-matches"
-                    on:click=move |_| if let Some(h) = handlers { h.back.run(()) }>{format!("← {}", t.back_to_matches)}</button>
+                    on:click=move |_| if let Some(h) = handlers { h.back.run(()) }>{t.back_to_matches}</button>
             })}
             <div class="client-head">
                 <ClientPhoto photo=card.photo name=card.name.clone()/>
@@ -270,7 +271,7 @@ fn ClientPhoto(photo: Option<String>, name: String) -> impl IntoView {
 fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
     let t = texts();
     let lang = lang();
-    let when = move |at: i64| browser::local_date_time(at, lang.code());
+    let when = move |at: i64| browser::local_date_time(at, lang.locale());
     (!card.is_empty()).then(|| view! {
         <ul class="about" data-testid="probably-about" aria-label=t.about_label>
             {card.into_iter().map(|reason| {
@@ -279,7 +280,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
                     Reason::MissedCall { at } => t.about_missed.replace("{when}", &when(*at)),
                     Reason::Overdue { since, subject } => t.about_overdue.replace("{date}", &when(*since)).replace("{subject}", subject),
                     Reason::DealWaiting { title, stage, days, .. } => {
-                        let days = format!("{days} {}", t.about_days.of(lang, usize::try_from(*days).unwrap_or(usize::MAX)));
+                        let days = t.about_days.of(lang, usize::try_from(*days).unwrap_or(usize::MAX));
                         t.about_waiting.replace("{title}", title).replace("{stage}", stage).replace("{days}", &days)
                     }
                     Reason::LastTalk { at, incoming, seconds } => {

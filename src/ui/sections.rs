@@ -133,7 +133,7 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
     // Counted words take the form of their count: "1 успешная · 5 проваленных".
     let aside = match &section {
         Section::Ready(d) if d.won + d.lost > 0 => {
-            Some(format!("{} {} · {} {}", d.won, t.won.of(lang, d.won), d.lost, t.lost.of(lang, d.lost)))
+            Some(format!("{} · {}", t.won.of(lang, d.won), t.lost.of(lang, d.lost)))
         }
         _ => None,
     };
@@ -187,11 +187,11 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                     {list.into_iter().map(|a| {
                         // Open: when it is due; completed: when it ended (and a call, how long).
                         let when = match (a.open, a.due, a.ended) {
-                            (true, Some(due), _) => Some(("activity-due", format!("{} {}", t.due, local_date_time(due, lang.code())))),
-                            (false, _, Some(ended)) => Some(("activity-done", format!("{} {}", t.done, local_date_time(ended, lang.code())))),
+                            (true, Some(due), _) => Some(("activity-due", t.due.replace("{date}", &local_date_time(due, lang.locale())))),
+                            (false, _, Some(ended)) => Some(("activity-done", t.done.replace("{date}", &local_date_time(ended, lang.locale())))),
                             _ => None,
                         };
-                        let length = a.minutes.map(|m| format!("{m} {}", t.minutes));
+                        let length = a.minutes.map(|m| t.minutes.replace("{n}", &m.to_string()));
                         view! {
                             <li data-testid="activity" class:overdue=a.overdue class:done=!a.open
                                 data-overdue=a.overdue.to_string() data-open=a.open.to_string()>
@@ -211,9 +211,9 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
 /// A call's length as the agent reads it: seconds under a minute, else whole minutes rounded up.
 pub(crate) fn call_length(t: &Texts, seconds: i64) -> String {
     if seconds < 60 {
-        format!("{seconds} {}", t.seconds)
+        t.seconds.replace("{n}", &seconds.to_string())
     } else {
-        format!("{} {}", (seconds + 59) / 60, t.minutes)
+        t.minutes.replace("{n}", &((seconds + 59) / 60).to_string())
     }
 }
 
@@ -235,7 +235,7 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
                     view! {
                         <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() class:missed=c.missed()>
                             <span class="activity-kind">{if c.incoming { t.act_call_in } else { t.act_call_out }}</span>
-                            <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.code())}</span>
+                            <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.locale())}</span>
                             {length.map(|l| view! { <span class="muted" data-testid="call-length">{l}</span> })}
                             {unanswered.map(|u| view! { <span class="chip" class:chip-danger=c.missed() data-testid="call-unanswered">{u}</span> })}
                         </li>
@@ -248,12 +248,12 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
 
 fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
     let t = lang.texts();
-    let when = unix_time(&c.date).map(|at| local_date_time(at, lang.code())).unwrap_or_else(|| format_date(lang, &c.date));
+    let when = unix_time(&c.date).map(|at| local_date_time(at, lang.locale())).or_else(|| format_date(lang, &c.date));
     view! {
         <li data-testid="comment">
             <p class="comment-text" title=c.text.clone()>{c.text.clone()}</p>
             <span class="muted">
-                {c.author.map(|name| view! { <span data-testid="comment-author">{format!("{} {name}", t.written_by)}</span>" · " })}
+                {c.author.map(|name| view! { <span data-testid="comment-author">{t.written_by.replace("{author}", &name)}</span>" · " })}
                 <span data-testid="comment-time">{when}</span>
             </span>
         </li>

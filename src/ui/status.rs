@@ -32,10 +32,13 @@ pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
 
 #[component]
 pub fn NotSupported(placement: String) -> impl IntoView {
+    // The placement's code sits where the sentence says, in the language's word order.
+    let body = texts().not_supported_body;
+    let (before, after) = body.split_once("{placement}").unwrap_or((body, ""));
     view! {
         <div class="status" data-testid="not-supported">
             <h1>{texts().not_supported_title}</h1>
-            <p>{texts().not_supported_body}" "<code>{placement}</code></p>
+            <p>{before}<code>{placement}</code>{after}</p>
         </div>
     }
 }

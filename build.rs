@@ -1,0 +1,241 @@
+//! The interface's texts: `i18n/<code>.txt`, one file per Bitrix24 interface language, turned
+//! into static tables (`i18n::Texts`, `i18n::AppPageTexts`, `i18n::Lang`) at build time.
+//!
+//! English is the reference: its keys, their order, their plural forms and the `{placeholders}`
+//! of each text. Any other language must have exactly those keys with the same placeholders, and
+//! the build stops, naming the file, line and key, when it does not. The format is in
+//! `i18n/README.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Bitrix24's interface languages (the official SDK's `B24LangList`), English first.
+const LANGUAGES: &[&str] = &["en", "ru", "de"];
+
+/// CLDR plural categories, in the order of `i18n::Forms`' fields.
+const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+/// One text of a language file: a plain text, or a word's forms by plural category.
+#[derive(Clone)]
+enum Value {
+    Plain(String),
+    Forms(BTreeMap<String, String>),
+}
+
+struct Entry {
+    docs: Vec<String>,
+    value: Value,
+    line: usize,
+}
+
+/// A language file: its two sections (the card's texts, the app page's), keys in file order.
+struct File {
+    card: Vec<(String, Entry)>,
+    app: Vec<(String, Entry)>,
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=i18n");
+    println!("cargo:rerun-if-changed=build.rs");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for code in LANGUAGES {
+        let path = dir.join(format!("{code}.txt"));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match parse(&text) {
+                Ok(file) => files.push((*code, file)),
+                Err(e) => problems.push(format!("i18n/{code}.txt:{e}")),
+            },
+            Err(e) => problems.push(format!("i18n/{code}.txt: cannot be read ({e})")),
+        }
+    }
+    if problems.is_empty() {
+        let reference = &files[0].1;
+        for (code, file) in &files[1..] {
+            compare(code, "card", &reference.card, &file.card, &mut problems);
+            compare(code, "app", &reference.app, &file.app, &mut problems);
+        }
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            println!("cargo:warning={p}");
+        }
+        panic!("the interface texts are incomplete or inconsistent:\n{}", problems.join("\n"));
+    }
+    let out = std::env::var("OUT_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| dir.clone());
+    let code = generate(&files);
+    if let Err(e) = std::fs::write(out.join("texts.rs"), code) {
+        panic!("cannot write the generated texts: {e}");
+    }
+}
+
+fn parse(text: &str) -> Result<File, String> {
+    let mut file = File { card: Vec::new(), app: Vec::new() };
+    let mut section: Option<&str> = None;
+    let mut docs = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line_no = n + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            docs.clear();
+            continue;
+        }
+        if let Some(comment) = line.strip_prefix('#') {
+            docs.push(comment.trim().to_string());
+            continue;
+        }
+        if line == "[card]" || line == "[app]" {
+            section = Some(if line == "[card]" { "card" } else { "app" });
+            docs.clear();
+            continue;
+        }
+        let Some((key, value)) = line.split_once(" = ").or_else(|| line.strip_suffix(" =").map(|k| (k, ""))) else {
+            return Err(format!("{line_no}: not `key = text`: {line}"));
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(format!("{line_no}: `{key}` has no text"));
+        }
+        let entries = match section {
+            Some("card") => &mut file.card,
+            Some(_) => &mut file.app,
+            None => return Err(format!("{line_no}: `{key}` before a [card] or [app] section")),
+        };
+        let (name, category) = match key.split_once('.') {
+            Some((name, category)) if CATEGORIES.contains(&category) => (name, Some(category)),
+            Some(_) => return Err(format!("{line_no}: `{key}`: a plural form is one of {}", CATEGORIES.join(", "))),
+            None => (key, None),
+        };
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || name.is_empty() {
+            return Err(format!("{line_no}: `{key}` is not a key (a-z, 0-9, _)"));
+        }
+        let existing = entries.iter_mut().find(|(k, _)| k == name);
+        match (existing, category) {
+            (None, None) => entries.push((name.to_string(), Entry { docs: std::mem::take(&mut docs), value: Value::Plain(value.to_string()), line: line_no })),
+            (None, Some(c)) => entries.push((
+                name.to_string(),
+                Entry { docs: std::mem::take(&mut docs), value: Value::Forms(BTreeMap::from([(c.to_string(), value.to_string())])), line: line_no },
+            )),
+            (Some((_, Entry { value: Value::Forms(forms), .. })), Some(c)) => {
+                if forms.insert(c.to_string(), value.to_string()).is_some() {
+                    return Err(format!("{line_no}: `{key}` given twice"));
+                }
+            }
+            (Some(_), _) => return Err(format!("{line_no}: `{name}` given twice")),
+        }
+    }
+    for (key, entry) in file.card.iter().chain(&file.app) {
+        if let Value::Forms(forms) = &entry.value {
+            if !forms.contains_key("other") {
+                return Err(format!("{}: `{key}` has no `{key}.other` form", entry.line));
+            }
+        }
+    }
+    Ok(file)
+}
+
+/// `{name}` placeholders of a text.
+fn placeholders(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        found.insert(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len..];
+    }
+    found
+}
+
+fn compare(code: &str, section: &str, reference: &[(String, Entry)], other: &[(String, Entry)], problems: &mut Vec<String>) {
+    for (key, entry) in reference {
+        let Some((_, theirs)) = other.iter().find(|(k, _)| k == key) else {
+            problems.push(format!("i18n/{code}.txt: [{section}] lacks `{key}` (i18n/en.txt:{})", entry.line));
+            continue;
+        };
+        let wanted: BTreeSet<String> = match &entry.value {
+            Value::Plain(t) => placeholders(t),
+            Value::Forms(f) => f.values().flat_map(|t| placeholders(t)).collect(),
+        };
+        let texts: Vec<&String> = match (&entry.value, &theirs.value) {
+            (Value::Plain(_), Value::Plain(t)) => vec![t],
+            (Value::Forms(_), Value::Forms(f)) => f.values().collect(),
+            _ => {
+                problems.push(format!("i18n/{code}.txt:{}: `{key}` must be {} as in English", theirs.line, if matches!(entry.value, Value::Forms(_)) { "plural forms" } else { "one text" }));
+                continue;
+            }
+        };
+        for t in texts {
+            if placeholders(t) != wanted {
+                problems.push(format!("i18n/{code}.txt:{}: `{key}` must have the placeholders {:?}: {t}", theirs.line, wanted));
+            }
+        }
+    }
+    for (key, entry) in other {
+        if !reference.iter().any(|(k, _)| k == key) {
+            problems.push(format!("i18n/{code}.txt:{}: `{key}` is not an English key", entry.line));
+        }
+    }
+}
+
+fn generate(files: &[(&str, File)]) -> String {
+    let mut out = String::from("// Generated by build.rs from i18n/*.txt: edit those files, not this one.\n\n");
+    let reference = &files[0].1;
+    for (name, entries, doc) in [("Texts", &reference.card, "Every text of the call card."), ("AppPageTexts", &reference.app, "The texts of the app's own page.")] {
+        let _ = writeln!(out, "/// {doc}\n#[derive(Debug)]\npub struct {name} {{");
+        for (key, entry) in entries.iter() {
+            for d in &entry.docs {
+                let _ = writeln!(out, "    /// {d}");
+            }
+            let ty = if matches!(entry.value, Value::Forms(_)) { "Forms" } else { "&'static str" };
+            let _ = writeln!(out, "    pub {key}: {ty},");
+        }
+        out.push_str("}\n\n");
+    }
+    let variant = |code: &str| {
+        let mut c = code.chars();
+        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    };
+    out.push_str("/// A Bitrix24 interface language, by the portal's own code (`LANG`).\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Lang {\n");
+    for (code, _) in files {
+        let _ = writeln!(out, "    {},", variant(code));
+    }
+    out.push_str("}\n\nimpl Lang {\n    /// Every language, English first.\n");
+    let _ = writeln!(out, "    pub const ALL: [Lang; {}] = [{}];", files.len(), files.iter().map(|(c, _)| format!("Lang::{}", variant(c))).collect::<Vec<_>>().join(", "));
+    out.push_str("\n    /// The portal's code of the language.\n    pub fn code(self) -> &'static str {\n        match self {\n");
+    for (code, _) in files {
+        let _ = writeln!(out, "            Lang::{} => {code:?},", variant(code));
+    }
+    out.push_str("        }\n    }\n\n    pub fn texts(self) -> &'static Texts {\n        match self {\n");
+    for (code, _) in files {
+        let _ = writeln!(out, "            Lang::{} => &card::{},", variant(code), code.to_ascii_uppercase());
+    }
+    out.push_str("        }\n    }\n\n    pub fn app_page(self) -> &'static AppPageTexts {\n        match self {\n");
+    for (code, _) in files {
+        let _ = writeln!(out, "            Lang::{} => &app::{},", variant(code), code.to_ascii_uppercase());
+    }
+    out.push_str("        }\n    }\n}\n\n");
+    for (module, name, pick) in [("card", "Texts", 0), ("app", "AppPageTexts", 1)] {
+        let _ = writeln!(out, "pub mod {module} {{\n    use super::*;\n");
+        for (code, file) in files {
+            let entries = if pick == 0 { &file.card } else { &file.app };
+            let _ = writeln!(out, "    pub static {}: {name} = {name} {{", code.to_ascii_uppercase());
+            for (key, entry) in entries {
+                match &entry.value {
+                    Value::Plain(t) => {
+                        let _ = writeln!(out, "        {key}: {t:?},");
+                    }
+                    Value::Forms(forms) => {
+                        let other = &forms["other"];
+                        let each: Vec<String> = CATEGORIES.iter().map(|c| format!("{c}: {:?}", forms.get(*c).unwrap_or(other))).collect();
+                        let _ = writeln!(out, "        {key}: Forms {{ {} }},", each.join(", "));
+                    }
+                }
+            }
+            out.push_str("    };\n");
+        }
+        out.push_str("}\n\n");
+    }
+    out
+}

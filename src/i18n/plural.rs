@@ -1,0 +1,117 @@
+//! Which plural form a count takes: CLDR's categories for whole numbers. In the browser
+//! `Intl.PluralRules` decides (the browser's CLDR data, for the language's locale); the rules
+//! below are the same CLDR rules for whole numbers, used natively and wherever `Intl` fails.
+
+use super::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plural {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+impl Plural {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    fn from_cldr(name: &str) -> Option<Plural> {
+        Some(match name {
+            "zero" => Plural::Zero,
+            "one" => Plural::One,
+            "two" => Plural::Two,
+            "few" => Plural::Few,
+            "many" => Plural::Many,
+            "other" => Plural::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// The category of `n` in `lang`.
+pub fn category(lang: Lang, n: usize) -> Plural {
+    browser_category(lang, n).unwrap_or_else(|| rule(lang, n))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn browser_category(lang: Lang, n: usize) -> Option<Plural> {
+    use wasm_bindgen::JsValue;
+    let locales = js_sys::Array::of1(&JsValue::from_str(lang.locale()));
+    let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+    // `select` exists on every PluralRules; called through Reflect so a missing one cannot trap.
+    let select = js_sys::Reflect::get(&rules, &JsValue::from_str("select")).ok()?;
+    let select: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&select)?;
+    let name = select.call1(&rules, &JsValue::from_f64(n as f64)).ok()?.as_string()?;
+    Plural::from_cldr(&name)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn browser_category(_: Lang, _: usize) -> Option<Plural> {
+    None
+}
+
+/// CLDR's plural rules for whole numbers (`i = n`, `v = 0`), by the language's code.
+pub fn rule(lang: Lang, n: usize) -> Plural {
+    let (last, last_two) = (n % 10, n % 100);
+    match lang.code() {
+        // Chinese, Japanese, Vietnamese, Indonesian, Malay, Thai: one form.
+        "sc" | "tc" | "ja" | "vn" | "id" | "ms" | "th" => Plural::Other,
+        // Russian, Ukrainian.
+        "ru" | "ua" if last == 1 && last_two != 11 => Plural::One,
+        "ru" | "ua" if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => Plural::Few,
+        "ru" | "ua" => Plural::Many,
+        // Polish: one only for 1 itself.
+        "pl" if n == 1 => Plural::One,
+        "pl" if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => Plural::Few,
+        "pl" => Plural::Many,
+        // French, Brazilian Portuguese, Hindi: 0 and 1 are "one"; French and Portuguese also
+        // have "many" for millions (1000000, 2000000…).
+        "fr" | "br" | "in" if n <= 1 => Plural::One,
+        "fr" | "br" if n != 0 && n.is_multiple_of(1_000_000) => Plural::Many,
+        // Spanish and Italian: "many" for millions too.
+        "la" | "it" if n == 1 => Plural::One,
+        "la" | "it" if n != 0 && n.is_multiple_of(1_000_000) => Plural::Many,
+        // Arabic: six forms.
+        "ar" => match n {
+            0 => Plural::Zero,
+            1 => Plural::One,
+            2 => Plural::Two,
+            _ if (3..=10).contains(&last_two) => Plural::Few,
+            _ if (11..=99).contains(&last_two) => Plural::Many,
+            _ => Plural::Other,
+        },
+        // English, German, Turkish, Kazakh and the rest: one and other.
+        _ if n == 1 => Plural::One,
+        _ => Plural::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(code: &str, counts: &[usize]) -> Vec<Plural> {
+        counts.iter().map(|n| rule(Lang::from_code(code), *n)).collect()
+    }
+
+    #[test]
+    fn russian_ukrainian_and_polish_count_in_three_forms() {
+        use Plural::{Few, Many, One};
+        let counts = [0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 122];
+        let east = [Many, One, Few, Few, Many, Many, Many, Many, One, Few, Many, One, Many, Many, Few];
+        assert_eq!(said("ru", &counts), east);
+        assert_eq!(said("ua", &counts), east);
+        // Polish: 21 and 101 are "many", only 1 itself is "one".
+        assert_eq!(said("pl", &counts), [Many, One, Few, Few, Many, Many, Many, Many, Many, Few, Many, Many, Many, Many, Few]);
+    }
+
+    #[test]
+    fn the_other_languages_count_by_their_own_rules() {
+        use Plural::{Few, Many, One, Other, Two, Zero};
+        assert_eq!(said("en", &[0, 1, 2]), [Other, One, Other]);
+        assert_eq!(said("br", &[0, 1, 2, 1_000_000]), [One, One, Other, Many]);
+        assert_eq!(said("ja", &[1, 2]), [Other, Other]);
+        assert_eq!(said("ar", &[0, 1, 2, 3, 10, 11, 99, 100, 102, 103]), [Zero, One, Two, Few, Few, Many, Many, Other, Other, Few]);
+    }
+}
