@@ -10,7 +10,8 @@
 #   @bitrix24/b24jssdk 2.2.0                (npm: the official SDK, the sandbox's judge)
 #   axe-core 4.14.1                         (npm: the accessibility audit of the tests)
 #   chromium, chromium-driver, brotli,      (Debian packages: the tests' browser, size
-#   nginx, zip, unzip                        measurements, the nginx recipe's test, make zip)
+#   nginx, zip, unzip,                       measurements, the nginx recipe's test, make zip,
+#   fonts-wqy-microhei                       Chinese and Japanese glyphs for the screenshots)
 #
 # Nothing else is downloaded, and Trunk is configured never to fetch tools itself.
 set -euo pipefail
@@ -56,6 +57,8 @@ command -v brotli >/dev/null || missing+=(brotli)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v zip >/dev/null || missing+=(zip)
 command -v unzip >/dev/null || missing+=(unzip)
+# The browser draws Chinese and Japanese cards with it (the screenshots of ja; 4.5 MB).
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 apt_install() {
   local sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

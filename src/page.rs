@@ -55,10 +55,13 @@ pub fn start() -> (Inputs, Basics) {
     let theme = appearance::provide();
     // The document speaks the portal's language (screen readers, hyphenation, fonts): the posted
     // query tells it at once, getInitData later for a page opened by GET.
+    // Arabic reads right to left: the whole page turns (`dir`), the layout follows through the
+    // style's logical properties.
     Effect::new(move |_| {
-        let code = lang.get().code();
+        let language = lang.get();
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", code);
+            let _ = root.set_attribute("lang", language.locale());
+            let _ = root.set_attribute("dir", if language.rtl() { "rtl" } else { "ltr" });
         }
     });
     let origin = inputs

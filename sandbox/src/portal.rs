@@ -97,6 +97,15 @@ fn origin_of(url: &str) -> &str {
 }
 
 /// The page for one opening of the widget in `scenario`.
+/// Bitrix24's interface languages as the portal sends them in `LANG` (the official SDK's
+/// `B24LangList`), with their names.
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("en", "English"), ("ru", "Русский"), ("de", "Deutsch"), ("ua", "Українська"), ("la", "Español"),
+    ("br", "Português (Brasil)"), ("fr", "Français"), ("it", "Italiano"), ("pl", "Polski"), ("tr", "Türkçe"),
+    ("sc", "中文（简体）"), ("tc", "中文（繁體）"), ("ja", "日本語"), ("vn", "Tiếng Việt"), ("id", "Bahasa Indonesia"),
+    ("ms", "Bahasa Melayu"), ("th", "ภาษาไทย"), ("kz", "Қазақша"), ("ar", "العربية"), ("in", "हिन्दी"),
+];
+
 pub fn page(sb: &Sandbox, scenario: &Scenario, lang: &str, pace: Pace) -> String {
     let fields = sb.options(scenario);
     let is_call_card = scenario.placement == "CALL_CARD";
@@ -128,6 +137,15 @@ pub fn page(sb: &Sandbox, scenario: &Scenario, lang: &str, pace: Pace) -> String
         Ok(tab) => format!("Installed; call cards show its tab, opened at <code>{}</code>.", esc(&tab.handler)),
         Err(why) => format!("No tab in call cards: {why}."),
     };
+    let language = LANGUAGES.iter().find(|(code, _)| *code == lang).map_or("a language Bitrix24 does not list", |(_, name)| name);
+    let languages: String = LANGUAGES
+        .iter()
+        .map(|(code, name)| {
+            let current = if *code == lang { " aria-current=\"true\"" } else { "" };
+            format!("<a href=\"/?scenario={}&amp;lang={code}\" lang=\"{code}\" title=\"{}\"{current}>{code}</a>", esc(scenario.name), esc(name))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     let domain = &sb.portal_domain;
     let (main, config) = match &tab {
         Ok(tab) => {
@@ -179,8 +197,11 @@ pub fn page(sb: &Sandbox, scenario: &Scenario, lang: &str, pace: Pace) -> String
     <h2>The app</h2>
     <p data-testid="portal-installation">{installation}</p>
     <form method="post" action="/portal/uninstall"><button type="submit" data-testid="portal-uninstall">Uninstall the app</button> <a href="/?scenario=install">Install it</a></form>
+    <h2>Language</h2>
+    <p data-testid="portal-lang" data-lang="{lang_esc}">The portal sent <code>LANG={lang_esc}</code>: {language_esc}.</p>
+    <p class="languages">{languages}</p>
     <h2>Scenarios</h2>
-    <p>Each opens the app anew, with fresh tokens and a new APP_SID. Add <code>&amp;lang=de</code> (or <code>ru</code>) for the portal's language and <code>&amp;latency=200</code> to slow every REST reply by that many milliseconds.</p>
+    <p>Each opens the app anew, with fresh tokens and a new APP_SID. Add <code>&amp;lang=ua</code> (any code above) for the portal's language and <code>&amp;latency=200</code> to slow every REST reply by that many milliseconds.</p>
     <ul>{picker}</ul>
   </aside>
 </main>
@@ -191,6 +212,8 @@ pub fn page(sb: &Sandbox, scenario: &Scenario, lang: &str, pace: Pace) -> String
         sid = esc(&sid),
         scenario_name = esc(scenario.name),
         domain_esc = esc(domain),
+        lang_esc = esc(lang),
+        language_esc = esc(language),
     )
 }
 

@@ -141,7 +141,7 @@ fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl 
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
     let language = use_context::<RwSignal<Lang>>();
     view! {
-        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).code() data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
+        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).locale() dir=move || if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" } data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
             aria-busy=move || live.is_some_and(|l| l.loading_next.get()).then_some("true")>
             {live.map(|live| view! {
                 <Show when=move || live.loading_next.get()>

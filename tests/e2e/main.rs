@@ -11,6 +11,7 @@ mod during_call;
 mod fidelity;
 mod harness;
 mod install;
+mod languages;
 mod portal;
 mod speed;
 
@@ -165,7 +166,7 @@ async fn unknown_number_says_so_after_one_search() {
     assert_eq!(agent.text("[data-testid=unknown-caller] h1").await.as_deref(), Some("Unknown caller"));
     assert_eq!(agent.text("[data-testid=call-number]").await.as_deref(), Some("+1 202 555 0123"));
     assert_eq!(agent.text("[data-testid=unknown-number]").await.as_deref(), Some("+1 202 555 0123"));
-    assert_eq!(agent.text("[data-testid=caller-country]").await.as_deref(), Some("Calling from USA or Canada (+1)"));
+    assert_eq!(agent.text("[data-testid=caller-country]").await.as_deref(), Some("Calling from United States / Canada (+1)"));
     assert!(!agent.exists("[data-testid=client]").await);
     assert_eq!(agent.text("[data-testid=call-line]").await.as_deref(), Some("US support · +1 212 555 0000"));
     assert_two_part_card(&agent);
