@@ -48,6 +48,16 @@ mod browser {
         call(&format, "format", &JsValue::from_str(amount))
     }
 
+    /// The browser has the locale's own date words, not only CLDR's root data: a browser whose
+    /// ICU data leaves a locale out still claims it (`supportedLocalesOf`), and then names
+    /// November `M11`.
+    pub fn supported(locale: &str) -> bool {
+        let november = js_sys::Date::utc(2026.0, 10.0) + 14.0 * 86_400_000.0;
+        construct("DateTimeFormat", locale, &options(&[("month", "long".into()), ("timeZone", "UTC".into())]))
+            .and_then(|format| call(&format, "format", &JsValue::from_f64(november)))
+            .is_some_and(|name| name != "M11" && name != "11")
+    }
+
     pub fn region(region: &str, locale: &str) -> Option<String> {
         let names = construct("DisplayNames", locale, &options(&[("type", "region".into()), ("fallback", "none".into())]))?;
         call(&names, "of", &JsValue::from_str(region)).filter(|name| !name.is_empty())
@@ -65,6 +75,9 @@ mod browser {
     pub fn region(_: &str, _: &str) -> Option<String> {
         None
     }
+    pub fn supported(_: &str) -> bool {
+        false
+    }
 }
 
-pub use browser::{date, money, region};
+pub use browser::{date, money, region, supported};

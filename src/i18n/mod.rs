@@ -75,6 +75,18 @@ impl Lang {
         }
     }
 
+    /// The locale the browser's `Intl` writes this language's dates, amounts and names in: the
+    /// language's own where the browser has its data, else the closest it has (a browser built
+    /// without Kazakh data writes Kazakh agents' dates in Russian, which they read, rather than
+    /// in CLDR's root format, `2026 M11 5`).
+    pub fn intl_locale(self) -> &'static str {
+        match self.code() {
+            _ if intl::supported(self.locale()) => self.locale(),
+            "kz" => "ru",
+            _ => "en",
+        }
+    }
+
     /// Written right to left.
     pub fn rtl(self) -> bool {
         self.code() == "ar"
@@ -95,7 +107,7 @@ pub fn format_date(lang: Lang, iso: &str) -> Option<String> {
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || date.len() != 10 {
         return None;
     }
-    intl::date(y, m, d, lang.locale()).or_else(|| {
+    intl::date(y, m, d, lang.intl_locale()).or_else(|| {
         const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         Some(match lang {
             Lang::En => format!("{} {d}, {y}", MONTHS[(m - 1) as usize]),
@@ -124,7 +136,7 @@ pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> 
     let decimals = if matches!(code.as_str(), "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "PYG") { 0 } else { 2 };
     let (negative, whole, frac) = rounded_decimal(amount, decimals)?;
     let iso_code = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
-    if let Some(text) = intl::money(amount, if iso_code { &code } else { "" }, lang.locale()) {
+    if let Some(text) = intl::money(amount, if iso_code { &code } else { "" }, lang.intl_locale()) {
         return Some(if iso_code || code.is_empty() { text } else { format!("{text}\u{a0}{code}") });
     }
     let (group, decimal) = match lang {
@@ -207,7 +219,7 @@ fn rounded_decimal(text: &str, decimals: usize) -> Option<(bool, String, String)
 /// where the browser has no name, the region codes.
 pub fn country(lang: Lang, calling_code: &str, national: &str) -> Option<String> {
     let regions = crate::crm::calling_codes::regions(calling_code, national)?;
-    let names: Vec<String> = regions.iter().map(|r| intl::region(r, lang.locale()).unwrap_or_else(|| (*r).to_string())).collect();
+    let names: Vec<String> = regions.iter().map(|r| intl::region(r, lang.intl_locale()).unwrap_or_else(|| (*r).to_string())).collect();
     Some(names.join(" / "))
 }
 

@@ -37,6 +37,11 @@ pub fn category(lang: Lang, n: usize) -> Plural {
 #[cfg(target_arch = "wasm32")]
 fn browser_category(lang: Lang, n: usize) -> Option<Plural> {
     use wasm_bindgen::JsValue;
+    // Plural rules are the language's own: a browser without them for its locale answers
+    // "other", so the native rules decide then.
+    if !super::intl::supported(lang.locale()) {
+        return None;
+    }
     let locales = js_sys::Array::of1(&JsValue::from_str(lang.locale()));
     let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
     // `select` exists on every PluralRules; called through Reflect so a missing one cannot trap.

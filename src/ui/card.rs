@@ -89,7 +89,7 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
 fn LocalTime(zone: Zone) -> impl IntoView {
     let Zone::One(name) = zone else { return None };
     let t = texts();
-    let locale = lang().locale();
+    let locale = lang().intl_locale();
     let now = RwSignal::new(browser::time_now_in(name, locale)?);
     if let Ok(ticking) = set_interval_with_handle(move || now.set(browser::time_now_in(name, locale).unwrap_or_default()), Duration::from_secs(20)) {
         on_cleanup(move || ticking.clear());
@@ -271,7 +271,7 @@ fn ClientPhoto(photo: Option<String>, name: String) -> impl IntoView {
 fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
     let t = texts();
     let lang = lang();
-    let when = move |at: i64| browser::local_date_time(at, lang.locale());
+    let when = move |at: i64| browser::local_date_time(at, lang.intl_locale());
     (!card.is_empty()).then(|| view! {
         <ul class="about" data-testid="probably-about" aria-label=t.about_label>
             {card.into_iter().map(|reason| {

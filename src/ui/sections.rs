@@ -187,8 +187,8 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                     {list.into_iter().map(|a| {
                         // Open: when it is due; completed: when it ended (and a call, how long).
                         let when = match (a.open, a.due, a.ended) {
-                            (true, Some(due), _) => Some(("activity-due", t.due.replace("{date}", &local_date_time(due, lang.locale())))),
-                            (false, _, Some(ended)) => Some(("activity-done", t.done.replace("{date}", &local_date_time(ended, lang.locale())))),
+                            (true, Some(due), _) => Some(("activity-due", t.due.replace("{date}", &local_date_time(due, lang.intl_locale())))),
+                            (false, _, Some(ended)) => Some(("activity-done", t.done.replace("{date}", &local_date_time(ended, lang.intl_locale())))),
                             _ => None,
                         };
                         let length = a.minutes.map(|m| t.minutes.replace("{n}", &m.to_string()));
@@ -235,7 +235,7 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
                     view! {
                         <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() class:missed=c.missed()>
                             <span class="activity-kind">{if c.incoming { t.act_call_in } else { t.act_call_out }}</span>
-                            <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.locale())}</span>
+                            <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.intl_locale())}</span>
                             {length.map(|l| view! { <span class="muted" data-testid="call-length">{l}</span> })}
                             {unanswered.map(|u| view! { <span class="chip" class:chip-danger=c.missed() data-testid="call-unanswered">{u}</span> })}
                         </li>
@@ -248,7 +248,7 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
 
 fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
     let t = lang.texts();
-    let when = unix_time(&c.date).map(|at| local_date_time(at, lang.locale())).or_else(|| format_date(lang, &c.date));
+    let when = unix_time(&c.date).map(|at| local_date_time(at, lang.intl_locale())).or_else(|| format_date(lang, &c.date));
     view! {
         <li data-testid="comment">
             <p class="comment-text" title=c.text.clone()>{c.text.clone()}</p>
