@@ -102,5 +102,9 @@ async fn the_sandbox_portal_says_which_language_it_sent() {
     let agent = Agent::open("known-contact&lang=kz").await;
     assert_eq!(agent.portal_text("[data-testid=portal-lang]").await, "The portal sent LANG=kz: Қазақша.");
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Кіріс қоңырау"));
+    // Dates in words a Kazakh agent reads, never CLDR's root format ("2026 M11 5") of a browser
+    // without Kazakh data.
+    let root_format = "return /\\bM\\d{1,2}\\b/.test(document.querySelector('[data-testid=callcard]').textContent);";
+    assert_eq!(agent.eval(root_format, vec![]).await, false);
     agent.close().await;
 }
