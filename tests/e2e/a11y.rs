@@ -37,7 +37,7 @@ async fn audit_both(agent: &Agent, screen: &str) {
 
 #[tokio::test]
 async fn the_card_passes_the_audit_light_and_dark() {
-    for scenario in ["known-contact", "several-matches", "failing-section", "known-lead", "known-company"] {
+    for scenario in ["known-contact", "several-matches", "failing-section", "known-lead", "known-company", "known-contact&lang=ar", "unknown-number&lang=ja"] {
         let agent = Agent::open(scenario).await;
         audit_both(&agent, scenario).await;
         agent.close().await;
