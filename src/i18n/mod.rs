@@ -1,7 +1,7 @@
 //! The interface's languages: Bitrix24's twenty interface languages, picked by the portal's
 //! `LANG`. The words are data (`i18n/<code>.txt`, compiled into static tables by `build.rs`, which
 //! refuses a language that lacks a text); dates, amounts, plural forms and country names follow
-//! the language's locale (`Intl` in the browser, `format` here as the native fallback).
+//! the language's locale (`Intl` in the browser, `i18n::intl`; pure fallbacks for the native tests).
 
 /// A counted word's forms, one per CLDR plural category (a language uses the ones it has; the
 /// build fills the others with `other`). Each form holds `{n}` where the count goes.
