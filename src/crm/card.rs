@@ -591,12 +591,16 @@ impl<'a> Reader<'a> {
 
     /// A record's activities in one of the two lists, as lines, in the list's order.
     fn activity_lines(&self, f: &Found, key: &str) -> Result<Vec<ActivityLine>, RestError> {
+        self.owned_activity_lines(f.entity, key)
+    }
+
+    /// The activities of list `key` that `owner` owns (an answer about another record is not
+    /// believed).
+    fn owned_activity_lines(&self, owner: EntityRef, key: &str) -> Result<Vec<ActivityLine>, RestError> {
         Ok(self
             .section_rows(key)?
             .iter()
-            .filter(|a| {
-                id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind))
-            })
+            .filter(|a| id(a.get("OWNER_ID")) == Some(owner.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(owner.kind)))
             .filter_map(|a| self.activity_line(a))
             .collect())
     }
@@ -643,6 +647,16 @@ impl<'a> Reader<'a> {
             Ok(lists) => lists,
             Err(e) => return Section::Failed(e),
         };
+        // What is due on the call's deal (a follow-up the agent scheduled for it is owned by it),
+        // when the card shows that deal.
+        let clients_deal = |deal: &u64| matches!(self.deals(f), Some(Section::Ready(d)) if d.open.iter().any(|l| l.id == *deal));
+        if let Some(deal) = self.lookup.deal().filter(clients_deal) {
+            let owner = EntityRef { kind: EntityKind::Deal, id: deal };
+            match self.owned_activity_lines(owner, keys::BOUND_DEAL_ACTIVITIES) {
+                Ok(lines) => open.extend(lines),
+                Err(e) => return Section::Failed(e),
+            }
+        }
         open.retain(|a| a.open);
         done.retain(|a| !a.open);
         open.sort_by_key(|a| (a.due.is_none(), a.due));
@@ -662,7 +676,10 @@ impl<'a> Reader<'a> {
                 Err(e) => return Section::Failed(e),
             };
             let own = |a: &&Value| id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind));
-            calls.extend(rows.iter().filter(own).filter_map(call_line));
+            // An open outgoing call has not happened yet: it is planned (a call nobody answered
+            // is completed; only a missed incoming one stays open).
+            let planned = |a: &&Value| field(a, "COMPLETED").as_deref() != Some("Y") && id(a.get("DIRECTION")) == Some(2);
+            calls.extend(rows.iter().filter(own).filter(|a| !planned(a)).filter_map(call_line));
         }
         calls.sort_by_key(|c| (std::cmp::Reverse(c.at), c.id));
         calls.dedup_by_key(|c| c.id);
@@ -944,7 +961,9 @@ mod tests {
                 "match": {"CONTACT": [12]},
                 "contacts": [{"ID": "12", "NAME": "Anna"}],
                 // A missed call stays open: it is in the list of what is due.
+                // A call we planned (open, outgoing) has not happened: not in the history.
                 "open_activities_contacts": [call(7, "1", "2026-11-24T09:00:00Z", "2026-11-24T09:00:00Z", "N"),
+                    call(10, "2", "2026-11-27T09:00:00Z", "2026-11-27T09:15:00Z", "N"),
                     {"ID": "8", "OWNER_ID": "12", "OWNER_TYPE_ID": "3", "TYPE_ID": "3", "SUBJECT": "A task", "START_TIME": "2026-11-25T09:00:00Z"}],
                 "done_activities_contacts": [
                     call(5, "2", "2026-11-20T10:00:00Z", "2026-11-20T10:06:00Z", "Y"),
@@ -959,6 +978,40 @@ mod tests {
         let seen: Vec<_> = calls.iter().map(|c| (c.id, c.incoming, c.seconds, c.answered(), c.missed())).collect();
         // Hers only, calls only, with a direction; the newest first.
         assert_eq!(seen, [(7, true, 0, false, true), (5, false, 360, true, false), (4, false, 0, false, false), (3, true, 45, true, false)]);
+    }
+
+    #[test]
+    fn what_is_due_on_the_calls_deal_is_due_on_the_card() {
+        let mut o = CallCardOptions { phone_number: Some("49301234567".into()), ..Default::default() };
+        o.bindings = vec![EntityRef { kind: EntityKind::Deal, id: 5 }];
+        let lookup = Lookup::for_call(&o);
+        let task = |id: u64, owner_type: &str, owner: &str, deadline: &str| {
+            json!({"ID": id.to_string(), "OWNER_ID": owner, "OWNER_TYPE_ID": owner_type, "TYPE_ID": "2", "DIRECTION": "2", "SUBJECT": format!("#{id}"),
+                   "START_TIME": deadline, "DEADLINE": deadline, "COMPLETED": "N"})
+        };
+        let mut answer = json!({
+            "result": {
+                "match": {"CONTACT": [12]},
+                "contacts": [{"ID": "12", "NAME": "Anna"}],
+                "open_activities_contacts": [task(1, "3", "12", "2026-11-28T09:00:00Z")],
+                "done_activities_contacts": [],
+                "bound_deal": {"ID": "5", "TITLE": "Racks", "CONTACT_ID": "12", "STAGE_ID": "NEW", "CATEGORY_ID": "0"},
+                "open_deals_contacts": [],
+                "closed_deals_contacts": [],
+                // The deal's own, soonest first among hers; another deal's is not believed.
+                "bound_deal_activities": [task(2, "2", "5", "2026-11-27T09:00:00Z"), task(3, "2", "6", "2026-11-26T09:00:00Z")]
+            }
+        });
+        let Caller::Known(card) = read(&lookup, &reply(answer.clone()), NOW).unwrap() else { panic!() };
+        let Section::Ready(acts) = &card.activities else { panic!() };
+        assert_eq!(acts.iter().map(|a| a.id).collect::<Vec<_>>(), [2, 1]);
+        let Section::Ready(calls) = &card.calls else { panic!() };
+        assert!(calls.is_empty(), "planned calls are no history: {calls:?}");
+        // The card does not show the call's deal (it could not be read): nor what is due on it.
+        answer["result"]["bound_deal"] = json!([]);
+        let Caller::Known(card) = read(&lookup, &reply(answer), NOW).unwrap() else { panic!() };
+        let Section::Ready(acts) = &card.activities else { panic!() };
+        assert_eq!(acts.iter().map(|a| a.id).collect::<Vec<_>>(), [1]);
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub mod keys {
     pub const MATCH: &str = "match";
     pub const STAGES: &str = "stages";
     pub const BOUND_DEAL: &str = "bound_deal";
+    /// What is due on the call's deal: a follow-up scheduled for the deal is owned by it.
+    pub const BOUND_DEAL_ACTIVITIES: &str = "bound_deal_activities";
     /// The agent (`user.current`): the responsible person of what they schedule.
     pub const AGENT: &str = "agent";
     /// A company's people (contacts), most recently active first.
@@ -218,6 +220,15 @@ impl Lookup {
         }
         if let Some(deal) = self.deal().filter(|_| part.context()) {
             b.push(keys::BOUND_DEAL, "crm.deal.get", one("id", deal.into()));
+            // A deal's activities are listed by their owner (`CCrmActivity::GetList` compares
+            // `OWNER_ID` with the owner column, not with the bindings): what the agent scheduled
+            // for this deal, bound to the client through its communication, is only here.
+            let filter = vec![("OWNER_TYPE_ID", owner_type_id(EntityKind::Deal).into()), ("OWNER_ID", deal.into()), ("COMPLETED", "N".into())];
+            b.push(
+                keys::BOUND_DEAL_ACTIVITIES,
+                "crm.activity.list",
+                List { filter, select: &ACTIVITY_FIELDS, order: Some(("DEADLINE", "ASC")), uncounted: true }.params(),
+            );
         }
         if part.context() {
             // `crm.activity.add` needs a responsible person and has no default for it (docs:
@@ -299,7 +310,7 @@ impl Lookup {
         }
         // What is due (open, by deadline) and what happened last (completed, newest first): two
         // lists, so that neither crowds the other out of its one page. Uncounted (`start=-1`).
-        let select = ["ID", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID", "DIRECTION", "SUBJECT", "CREATED", "START_TIME", "END_TIME", "DEADLINE", "COMPLETED"];
+        let select = ACTIVITY_FIELDS;
         for (key, completed, order) in [
             (keys::open_activities(kind), "N", ("DEADLINE", "ASC")),
             (keys::done_activities(kind), "Y", ("END_TIME", "DESC")),
@@ -337,6 +348,9 @@ impl Lookup {
 }
 
 /// The fields a card needs of each kind; multifields must be named to be listed.
+/// What the card reads of an activity.
+const ACTIVITY_FIELDS: [&str; 11] = ["ID", "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID", "DIRECTION", "SUBJECT", "CREATED", "START_TIME", "END_TIME", "DEADLINE", "COMPLETED"];
+
 fn record_fields(kind: EntityKind) -> &'static [&'static str] {
     match kind {
         EntityKind::Contact => &["ID", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "COMPANY_ID", "ASSIGNED_BY_ID", "PHONE", "EMAIL", "PHOTO"],
@@ -454,8 +468,11 @@ mod tests {
         let leads = b.commands.iter().find(|c| c.key == "leads").unwrap();
         assert_eq!(leads.params["filter"]["ID"], 9);
         assert!(!b.commands.iter().any(|c| c.method == "crm.deal.list"), "leads have no deals");
-        let keys: Vec<&str> = b.commands.iter().rev().take(2).map(|c| c.key.as_str()).collect();
-        assert_eq!(keys, ["agent", "bound_deal"]);
+        let keys: Vec<&str> = b.commands.iter().rev().take(3).map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["agent", "bound_deal_activities", "bound_deal"]);
+        // What is due on the deal, by its owner: a follow-up scheduled for the deal is there.
+        let due = &b.commands.iter().find(|c| c.key == "bound_deal_activities").unwrap().params;
+        assert_eq!((&due["filter"]["OWNER_TYPE_ID"], &due["filter"]["OWNER_ID"], &due["filter"]["COMPLETED"]), (&json!(2), &json!(5), &json!("N")));
     }
 
     #[test]

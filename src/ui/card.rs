@@ -233,7 +233,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
             {complete.then(|| view! {
                 <div class="next-steps-row">
                     <NewDeal client=entity company=company_id name=deal_title/>
-                    <FollowUpCall client=entity number=call_back agent=card.agent/>
+                    <FollowUpCall client=entity deal=bound_deal.as_ref().map(|(id, _)| *id) number=call_back agent=card.agent/>
                 </div>
             })}
             <Channels items=card.phones testid="client-phones" phones=true/>

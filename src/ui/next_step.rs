@@ -53,9 +53,10 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
 }
 
 /// A follow-up call: when (the next working day at 10:00 by default) and about what; owned by
-/// the client, the agent responsible. Offered when the card knows a number to call and the agent.
+/// the call's deal when it has one on the card (the client its communication), else by the
+/// client; the agent responsible. Offered when the card knows a number to call and the agent.
 #[component]
-pub fn FollowUpCall(client: EntityRef, number: Option<String>, agent: Option<u64>) -> impl IntoView {
+pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>, agent: Option<u64>) -> impl IntoView {
     let t = texts();
     let backend = Backend::context();
     let asked = RwSignal::new(false);
@@ -76,7 +77,7 @@ pub fn FollowUpCall(client: EntityRef, number: Option<String>, agent: Option<u64
         missing_time.set(at.is_none());
         // A blank subject is the default one: a call back is what was asked for.
         let about = subject.with_untracked(|s| if s.trim().is_empty() { t.follow_up_default_subject.to_string() } else { s.clone() });
-        let fields = at.and_then(|at| follow_up::fields(&FollowUp { client, number: &number.get_value(), agent: agent.unwrap_or(0), at, subject: &about }));
+        let fields = at.and_then(|at| follow_up::fields(&FollowUp { client, deal, number: &number.get_value(), agent: agent.unwrap_or(0), at, subject: &about }));
         if let (Some(fields), false) = (fields, pending.get_untracked()) {
             scheduling.dispatch(fields);
         }

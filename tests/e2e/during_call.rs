@@ -292,6 +292,7 @@ async fn a_follow_up_call_is_scheduled_once_for_the_next_working_morning_and_sho
     // A portal of its own: the new activity would reach other tests' cards.
     let sandbox = crate::harness::run_sandbox(crate::harness::config(crate::harness::root().join("dist")));
     let agent = Agent::open_on(&sandbox, "known-contact").await;
+    let past_calls = agent.texts("[data-testid=past-call]").await;
     agent.click("[data-testid=follow-up]").await;
     // The next working day at 10:00, the agent's time; a subject to keep or change.
     let proposed = agent.value("[data-testid=follow-up-time]").await.unwrap();
@@ -322,5 +323,31 @@ async fn a_follow_up_call_is_scheduled_once_for_the_next_working_morning_and_sho
     assert_eq!((fields["RESPONSIBLE_ID"].as_str(), fields["COMMUNICATIONS"][0]["VALUE"].as_str()), (Some("1"), Some("49301234567")), "{fields}");
     let at = agent.eval("return new Date('2030-01-15T10:30').toISOString().slice(0, 19) + '+00:00';", vec![]).await;
     assert_eq!(fields["START_TIME"], at, "{fields}");
+    // A call planned is no past call: the history is as it was.
+    assert_eq!(agent.texts("[data-testid=past-call]").await, past_calls);
+    agent.close().await;
+}
+
+#[tokio::test]
+async fn a_follow_up_on_a_call_with_a_deal_is_the_deals_and_shows_as_due() {
+    // A portal of its own: the new activity would reach other tests' cards.
+    let sandbox = crate::harness::run_sandbox(crate::harness::config(crate::harness::root().join("dist")));
+    let agent = Agent::open_on(&sandbox, "bound-entity").await;
+    // The call is bound to contact 4 and deal 5, which the card shows as this call's.
+    assert_eq!(agent.attr_all("[data-testid=deal]", "data-bound").await.first().map(String::as_str), Some("true"));
+    let past_calls = agent.texts("[data-testid=past-call]").await;
+    agent.click("[data-testid=follow-up]").await;
+    agent.set_value("[data-testid=follow-up-subject]", "Send the signed order").await;
+    agent.click("[data-testid=follow-up-create]").await;
+    assert!(agent.wait_for_text("[data-testid=activity] .activity-subject", "Send the signed order", Duration::from_secs(5)).await, "on the card");
+    // Owned by the deal, the client its one communication: the portal binds it to both.
+    let added: Vec<Value> = agent.rest_requests().into_iter().filter(|r| r["method"] == "crm.activity.add").collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+    let fields = &added[0]["params"]["fields"];
+    assert_eq!((fields["OWNER_TYPE_ID"].as_str(), fields["OWNER_ID"].as_str()), (Some("2"), Some("5")), "{fields}");
+    let to = &fields["COMMUNICATIONS"][0];
+    assert_eq!((to["ENTITY_TYPE_ID"].as_str(), to["ENTITY_ID"].as_str(), to["VALUE"].as_str()), (Some("3"), Some("4"), Some("78125550123")), "{fields}");
+    // A call planned is no past call: the history is as it was.
+    assert_eq!(agent.texts("[data-testid=past-call]").await, past_calls);
     agent.close().await;
 }
