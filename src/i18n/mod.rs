@@ -4,7 +4,8 @@
 //! the language's locale (`Intl` in the browser, `i18n::intl`; pure fallbacks for the native tests).
 
 /// A counted word's forms, one per CLDR plural category (a language uses the ones it has; the
-/// build fills the others with `other`). Each form holds `{n}` where the count goes.
+/// build fills the others with `other`). A form holds `{n}` where the count goes (a form other
+/// than `other` may spell the count as a word instead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Forms {
     pub zero: &'static str,
