@@ -35,7 +35,7 @@ pub(crate) fn externalise(result: &mut Value, token: &str) {
         Value::Object(record) => {
             let owner = record.get("ID").and_then(|v| v.as_str().map(String::from).or_else(|| v.as_i64().map(|n| n.to_string())));
             for (field, _, component) in FILE_FIELDS {
-                let file = record.get(*field).and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())));
+                let file = record.get(*field).and_then(file_id);
                 if let (Some(owner), Some(file)) = (&owner, file.filter(|f| *f > 0)) {
                     let query = format!("ownerId={owner}&fieldName={field}&dynamic=N&fileId={file}");
                     record.insert(
@@ -54,6 +54,11 @@ pub(crate) fn externalise(result: &mut Value, token: &str) {
     }
 }
 
+/// A file field's stored id (a number, or its digits as text).
+fn file_id(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+}
+
 /// `/bitrix/components/bitrix/{component}/show_file.php?auth&ownerId&fieldName&dynamic&fileId`.
 pub(crate) async fn show_file(State(sb): State<Arc<Sandbox>>, Path(component): Path<String>, RawQuery(query): RawQuery) -> Response {
     let params = parse_query(query.as_deref().unwrap_or_default());
@@ -68,7 +73,7 @@ pub(crate) async fn show_file(State(sb): State<Arc<Sandbox>>, Path(component): P
         return page("File not found");
     };
     let (owner, file) = (text("ownerId").parse::<i64>().unwrap_or(0), text("fileId").parse::<i64>().unwrap_or(0));
-    let stored = lock(&sb.crm).get(kind, owner).and_then(|r| r.get(field)).and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())));
+    let stored = lock(&sb.crm).get(kind, owner).and_then(|r| r.get(field)).and_then(file_id);
     if owner <= 0 || file <= 0 || stored != Some(file) {
         return page("File not found");
     }

@@ -638,8 +638,10 @@ impl<'a> Reader<'a> {
     }
 
     /// What is due, soonest first (overdue ones come first by their deadline; open ones with
-    /// no deadline last), then what happened last, newest first.
-    fn activities(&self, f: &Found) -> Section<Vec<ActivityLine>> {
+    /// no deadline last), then what happened last, newest first. `call_deal`: the call's deal
+    /// when the card shows it, whose due activities are the client's too (a follow-up the agent
+    /// scheduled for it is owned by it).
+    fn activities(&self, f: &Found, call_deal: Option<u64>) -> Section<Vec<ActivityLine>> {
         let lists = self
             .activity_lines(f, &keys::open_activities(f.entity.kind))
             .and_then(|open| Ok((open, self.activity_lines(f, &keys::done_activities(f.entity.kind))?)));
@@ -647,10 +649,7 @@ impl<'a> Reader<'a> {
             Ok(lists) => lists,
             Err(e) => return Section::Failed(e),
         };
-        // What is due on the call's deal (a follow-up the agent scheduled for it is owned by it),
-        // when the card shows that deal.
-        let clients_deal = |deal: &u64| matches!(self.deals(f), Some(Section::Ready(d)) if d.open.iter().any(|l| l.id == *deal));
-        if let Some(deal) = self.lookup.deal().filter(clients_deal) {
+        if let Some(deal) = call_deal {
             let owner = EntityRef { kind: EntityKind::Deal, id: deal };
             match self.owned_activity_lines(owner, keys::BOUND_DEAL_ACTIVITIES) {
                 Ok(lines) => open.extend(lines),
@@ -723,6 +722,8 @@ impl<'a> Reader<'a> {
     }
 
     fn card(&self, f: &Found) -> ClientCard {
+        let deals = self.deals(f);
+        let call_deal = self.lookup.deal().filter(|id| matches!(&deals, Some(Section::Ready(d)) if d.open.iter().any(|l| l.id == *id)));
         ClientCard {
             entity: f.entity,
             name: self.name(f),
@@ -736,8 +737,8 @@ impl<'a> Reader<'a> {
             emails: self.channels(f, "EMAIL", &[]),
             photo: ["PHOTO", "LOGO"].into_iter().find_map(|name| portal_file(f.record.get(name)?)),
             responsible: self.responsible(f),
-            deals: self.deals(f).map(|deals| self.context_section(|| deals)),
-            activities: self.context_section(|| self.activities(f)),
+            deals: deals.map(|deals| self.context_section(|| deals)),
+            activities: self.context_section(|| self.activities(f, call_deal)),
             calls: self.context_section(|| self.calls(f)),
             comments: self.context_section(|| self.comments(f)),
             people: (f.entity.kind == EntityKind::Company).then(|| self.context_section(|| self.people(f))),

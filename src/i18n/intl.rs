@@ -48,14 +48,26 @@ mod browser {
         call(&format, "format", &JsValue::from_str(amount))
     }
 
+    thread_local! {
+        /// What `supported` last found: a page asks for its one locale with every date it shows.
+        static LAST: std::cell::Cell<Option<(&'static str, bool)>> = const { std::cell::Cell::new(None) };
+    }
+
     /// The browser has the locale's own date words, not only CLDR's root data: a browser whose
     /// ICU data leaves a locale out still claims it (`supportedLocalesOf`), and then names
-    /// November `M11`.
-    pub fn supported(locale: &str) -> bool {
+    /// November `M11`. Found once per locale.
+    pub fn supported(locale: &'static str) -> bool {
+        if let Some((last, found)) = LAST.get() {
+            if last == locale {
+                return found;
+            }
+        }
         let november = js_sys::Date::utc(2026.0, 10.0) + 14.0 * 86_400_000.0;
-        construct("DateTimeFormat", locale, &options(&[("month", "long".into()), ("timeZone", "UTC".into())]))
+        let has_words = construct("DateTimeFormat", locale, &options(&[("month", "long".into()), ("timeZone", "UTC".into())]))
             .and_then(|format| call(&format, "format", &JsValue::from_f64(november)))
-            .is_some_and(|name| name != "M11" && name != "11")
+            .is_some_and(|name| name != "M11" && name != "11");
+        LAST.set(Some((locale, has_words)));
+        has_words
     }
 
     pub fn region(region: &str, locale: &str) -> Option<String> {
@@ -75,7 +87,7 @@ mod browser {
     pub fn region(_: &str, _: &str) -> Option<String> {
         None
     }
-    pub fn supported(_: &str) -> bool {
+    pub fn supported(_: &'static str) -> bool {
         false
     }
 }
