@@ -54,7 +54,7 @@ dist: setup
 ## installation step) beside it.
 zip: build
 	rm -rf target/zip && mkdir -p target/zip
-	cp dist/index.html dist/app.html dist/*.js dist/*.wasm dist/*.css target/zip/
+	cp dist/index.html dist/app.html dist/*.js dist/*.wasm dist/*.css dist/texts-*.json target/zip/
 	cp target/zip/app.html target/zip/install.html
 	rm -f $(ZIP) && cd target/zip && zip -q -X -r ../../$(ZIP) .
 	@echo "$(ZIP): $$(stat -c %s $(ZIP)) bytes"

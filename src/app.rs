@@ -19,7 +19,7 @@ use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::plan::Lookup;
 use crate::frame::client::FrameClient;
 use crate::frame::{Command, Event};
-use crate::i18n::Lang;
+use crate::i18n::{tables, Lang};
 use crate::launch::{CallCardOptions, CallState, Launch, LaunchError, LaunchFields, Placement};
 use crate::page::{self, init_data, Inputs};
 use crate::problem::Problem;
@@ -179,37 +179,49 @@ fn follow_the_card(reads: CardReads, launched: RwSignal<Option<Screen>>, status_
 /// Reads the launch and starts its card (`start`) as soon as it can: inside the portal with
 /// posted data, while `getInitData` is still in flight. `Ok` once the card may show.
 async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>, start: impl Fn(CardSession)) -> Result<(), Box<Screen>> {
-    let t = lang.get_untracked().texts();
+    // A launch that fails says so in the language the portal posted, whose texts may still
+    // have to come (a page without them inlined).
+    let posted = page::posted_lang(&inputs);
+    let failed = |e: LaunchError| async move {
+        tables::speak(lang, posted).await;
+        Err(Box::new(Screen::Failed(Problem::launch(lang.get_untracked().texts(), &e))))
+    };
     let seed = match inputs.seed.transpose() {
         Ok(seed) => seed,
-        Err(e) => return Err(Box::new(Screen::Failed(Problem::launch(t, &e)))),
+        Err(e) => return failed(e).await,
     };
-    let failed = |e: LaunchError| Err(Box::new(Screen::Failed(Problem::launch(t, &e))));
     let in_frame = inputs.frame.as_ref().zip(inputs.frame_name.as_ref());
     match (seed, in_frame) {
-        (None, None) => failed(LaunchError::NoLaunchData),
+        (None, None) => failed(LaunchError::NoLaunchData).await,
         // Outside a frame (a direct POST): the inlined data alone.
         (Some(seed), None) => match Launch::resolve(&seed, None, None) {
-            Ok(launch) => session(&launch, None).map(start),
-            Err(e) => failed(e),
+            Ok(launch) => {
+                let shown = session(&launch, None).map(start);
+                tables::speak(lang, Lang::from_code(&launch.lang)).await;
+                shown
+            }
+            Err(e) => failed(e).await,
         },
         // Opened by GET inside the portal: the frame is the only source.
         (None, Some((frame, name))) => match init_data(frame).await {
             Ok(init) => match Launch::resolve(&init, Some(name), None) {
                 Ok(launch) => {
-                    lang.set(Lang::from_code(&launch.lang));
                     appearance::adopt(theme, launch.theme);
-                    session(&launch, Some(frame.clone())).map(start)
+                    // The card's requests leave first; the card shows once the language's texts
+                    // are here too (a small file, which usually comes first).
+                    let shown = session(&launch, Some(frame.clone())).map(start);
+                    tables::speak(lang, Lang::from_code(&launch.lang)).await;
+                    shown
                 }
-                Err(e) => failed(e),
+                Err(e) => failed(e).await,
             },
-            Err(e) => failed(e),
+            Err(e) => failed(e).await,
         },
         // Both: start the card at once, and show it only if the portal confirms the launch.
         (Some(seed), Some((frame, name))) => {
             let launch = match Launch::resolve(&seed, Some(name), None) {
                 Ok(launch) => launch,
-                Err(e) => return failed(e),
+                Err(e) => return failed(e).await,
             };
             if launch.placement == Placement::AppPage {
                 // Its own page reads the launch from the frame itself.
@@ -218,6 +230,8 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>, star
             }
             // The card's requests leave at once; the card shows once the portal confirmed.
             let shown = session(&launch, Some(frame.clone())).map(start);
+            // Inlined with the launch by the handler, the texts are here already.
+            tables::speak(lang, Lang::from_code(&launch.lang)).await;
             let init = init_data(frame).await;
             match init {
                 Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
@@ -225,7 +239,7 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>, star
                         appearance::adopt(theme, confirmed.theme);
                         shown
                     }
-                    Err(e) => failed(e),
+                    Err(e) => failed(e).await,
                 },
                 // A silent portal leaves the posted data unconfirmed but valid: its token
                 // worked for the card. Frame features (resizing) just stay unavailable.

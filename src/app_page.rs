@@ -23,6 +23,8 @@ use crate::{appearance, browser};
 
 /// Mounts the app's own page.
 pub fn start() {
+    // The app's page carries every language's texts (it is not the call card).
+    crate::i18n::tables::use_builtin();
     leptos::mount::mount_to_body(|| {
         let (inputs, basics) = page::start();
         let page::Basics { lang, theme, live } = basics;

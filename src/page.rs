@@ -40,17 +40,11 @@ pub struct Basics {
 /// Reads the page's launch sources and provides the views' context. Call inside the mount.
 pub fn start() -> (Inputs, Basics) {
     let inputs = read_inputs();
-    // The language is known from the posted query before anything loads; GET launches learn it
-    // from getInitData.
-    let lang = RwSignal::new(
-        inputs
-            .seed
-            .as_ref()
-            .and_then(|seed| seed.as_ref().ok())
-            .and_then(|f| crate::portal::text(f.lang.as_ref()))
-            .map(|code| Lang::from_code(&code))
-            .unwrap_or(Lang::En),
-    );
+    // The language is known from the posted query before anything loads, its texts usually
+    // inlined with it (`i18n::tables`); GET launches learn it from getInitData. The signal holds
+    // the language whose texts the page has: English until then.
+    let lang = RwSignal::new(Lang::En);
+    crate::i18n::tables::speak_now(lang, posted_lang(&inputs));
     provide_context(lang);
     let theme = appearance::provide();
     // The document speaks the portal's language (screen readers, hyphenation, fonts): the posted
@@ -96,6 +90,17 @@ fn read_inputs() -> Inputs {
         .and_then(|e| e.text_content());
     let seed = inlined.as_deref().map(LaunchFields::from_inlined);
     Inputs { seed, frame_name, frame }
+}
+
+/// The language the posted query names (English when nothing was posted).
+pub fn posted_lang(inputs: &Inputs) -> Lang {
+    inputs
+        .seed
+        .as_ref()
+        .and_then(|seed| seed.as_ref().ok())
+        .and_then(|f| crate::portal::text(f.lang.as_ref()))
+        .map(|code| Lang::from_code(&code))
+        .unwrap_or(Lang::En)
 }
 
 /// The portal origin the posted data names, for plain links outside a frame.

@@ -108,10 +108,48 @@ struct Page {
     after: String,
 }
 
-/// The pages a launch may get: the call card's, and the app's own (`app.html`) when it was built.
+/// The id of the script element that carries the card's texts in the posted language; its
+/// `data-file` names the table (`texts-<code>-<hash>.json`), which the widget checks is its own.
+pub const TEXTS_ELEMENT_ID: &str = "callcard-texts";
+
+/// The pages a launch may get: the call card's, and the app's own (`app.html`) when it was built;
+/// and the card's texts by language.
 struct Pages {
     card: Page,
     app: Option<Page>,
+    texts: Vec<Table>,
+}
+
+/// A language's card texts, as the build wrote them beside the module.
+struct Table {
+    /// The portal's language code (`ru`).
+    code: String,
+    /// Its file's name, `texts-<code>-<hash>.json`.
+    file: String,
+    /// The file's JSON, written again so that nothing in it can close its `<script>`.
+    json: String,
+}
+
+/// The call card's texts of every language but English (which the module carries), read once
+/// at start-up. A file that is no JSON is left out: the widget then fetches it and says so.
+fn load_tables(dist: &Path) -> Vec<Table> {
+    let Ok(entries) = std::fs::read_dir(dist) else { return Vec::new() };
+    let mut tables: Vec<Table> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let file = entry.file_name().to_str()?.to_string();
+            let (code, hash) = file.strip_prefix("texts-")?.strip_suffix(".json")?.split_once('-')?;
+            // The name goes into an attribute: nothing but the build's own spelling.
+            let plain = !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase()) && hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+            if !plain {
+                return None;
+            }
+            let value: Value = serde_json::from_str(&std::fs::read_to_string(entry.path()).ok()?).ok()?;
+            Some(Table { code: code.to_string(), json: script_json(&value), file })
+        })
+        .collect();
+    tables.sort_by(|a, b| a.code.cmp(&b.code));
+    tables
 }
 
 /// Why the handler cannot start.
@@ -145,7 +183,7 @@ pub fn router(config: &Config) -> Result<Router, StartError> {
         true => Some(load_page(&config.dist, "app.html")?),
         false => None,
     };
-    let page = Arc::new(Pages { card: load_page(&config.dist, "index.html")?, app });
+    let page = Arc::new(Pages { card: load_page(&config.dist, "index.html")?, app, texts: load_tables(&config.dist) });
     let files = ServeDir::new(&config.dist)
         .append_index_html_on_directories(true)
         .fallback(ServeFile::new(config.dist.join("index.html")));
@@ -180,9 +218,18 @@ async fn launch(
         (Some(app), true) => app,
         _ => &pages.card,
     };
+    // The card's texts in the posted language come with it: no request before the first words.
+    // The portal's own code (`ru`, `DE`); another spelling (`uk`) the widget maps and fetches.
+    let lang = form.iter().rev().chain(query.iter().rev()).find(|(k, _)| k == "LANG").map(|(_, v)| v.trim().to_ascii_lowercase());
+    let texts = match (app_page, lang) {
+        (false, Some(lang)) => pages.texts.iter().find(|t| t.code == lang).map_or(String::new(), |t| {
+            format!("<script type=\"application/json\" id=\"{TEXTS_ELEMENT_ID}\" data-file=\"{}\">{}</script>", t.file, t.json)
+        }),
+        _ => String::new(),
+    };
     let seed = serde_json::json!({ "query": to_object(query), "form": to_object(form) });
     let body = format!(
-        "{}<script type=\"application/json\" id=\"{LAUNCH_ELEMENT_ID}\">{}</script>{}",
+        "{}<script type=\"application/json\" id=\"{LAUNCH_ELEMENT_ID}\">{}</script>{texts}{}",
         page.before,
         script_json(&seed),
         page.after
@@ -292,6 +339,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_card_gets_the_posted_languages_texts_inlined() {
+        let dir = dist();
+        std::fs::write(dir.join("texts-ru-0123456789abcdef.json"), r#"["Ищем </script>звонящего…"]"#).unwrap();
+        std::fs::write(dir.join("texts-de-89abcdef01234567.json"), r#"["Anrufer wird gesucht…"]"#).unwrap();
+        // Not the build's spelling: never inlined, whatever it holds.
+        std::fs::write(dir.join("texts-pl-x\"onload=1.json"), r#"["x"]"#).unwrap();
+        std::fs::write(dir.join("texts-tr-0123456789abcdef.json"), "no json").unwrap();
+        let app = router(&Config::new(&dir)).unwrap();
+        let page_for = |query: &str, form: &str| {
+            let app = app.clone();
+            let request = form_post(query, form.to_string());
+            async move { String::from_utf8_lossy(&app.oneshot(request).await.unwrap().into_body().collect().await.unwrap().to_bytes()).into_owned() }
+        };
+        let page = page_for("/?DOMAIN=p.example&LANG=RU", "AUTH_ID=t&PLACEMENT=CALL_CARD").await;
+        let start = page.find(r#"<script type="application/json" id="callcard-texts" data-file="texts-ru-0123456789abcdef.json">"#).expect("the Russian table");
+        let json = &page[start..].split_once('>').unwrap().1.split_once("</script>").unwrap().0;
+        assert_eq!(serde_json::from_str::<Value>(json).unwrap()[0], "Ищем </script>звонящего…");
+        assert_eq!(page.matches("</script>").count(), 2, "nothing in a table closes its element");
+        // The body's LANG wins over the query's, as for every field.
+        assert!(page_for("/?LANG=ru", "LANG=de&PLACEMENT=CALL_CARD").await.contains(r#"data-file="texts-de-89abcdef01234567.json""#));
+        // English (the module's own), an unknown or unusable table, the app's page: nothing inlined.
+        for (query, form) in [("/?LANG=en", "PLACEMENT=CALL_CARD"), ("/?LANG=xx", ""), ("/?LANG=pl", ""), ("/?LANG=tr", ""), ("/?LANG=ru", "PLACEMENT=DEFAULT")] {
+            assert!(!page_for(query, form).await.contains("callcard-texts"), "{query} {form}");
+        }
+    }
+
+    #[tokio::test]
     async fn the_apps_own_page_gets_its_own_module() {
         let dir = dist();
         std::fs::write(dir.join("app.html"), "<html><head><title>app</title></head><body></body></html>").unwrap();
@@ -357,6 +431,7 @@ mod tests {
         }
         assert_eq!(cache_control("/callcard-31d9579664420dc.js"), "public, max-age=31536000, immutable");
         assert_eq!(cache_control("/main-9c84c53b1eab014e.css"), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control("/texts-ru-fa4f3d7b520e6224.json"), "public, max-age=31536000, immutable");
         assert_eq!(cache_control("/deadbeef"), "no-cache");
         assert_eq!(cache_control("/my-page.html"), "no-cache");
     }

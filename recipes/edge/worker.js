@@ -22,7 +22,7 @@ export function scriptJson(value) {
 
 /** Content-hashed assets are kept for a year; the page is revalidated every time. */
 export function cacheControl(path) {
-  return /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css)$/.test(path) ? "public, max-age=31536000, immutable" : "no-cache";
+  return /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css|json)$/.test(path) ? "public, max-age=31536000, immutable" : "no-cache";
 }
 
 function securityHeaders(headers, env) {

@@ -35,6 +35,18 @@ include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 
 pub use card::*;
 
+impl Texts {
+    /// A card table as its file holds it (`Lang::texts_file`: a JSON array of the texts in the
+    /// fields' order), kept for the page's life. `None` for anything else: not JSON, not all
+    /// strings, a text too few or too many.
+    pub fn from_table(json: &str) -> Option<&'static Texts> {
+        let texts: Vec<String> = serde_json::from_str(json).ok()?;
+        // A page speaks one language for its whole life: its table is read once and never freed.
+        let texts: &'static [String] = Vec::leak(texts);
+        Texts::from_list(&mut texts.iter().map(String::as_str)).map(|t| &*Box::leak(Box::new(t)))
+    }
+}
+
 impl Lang {
     /// The portal's `LANG` (`ru`, `ua`, `DE`, `pt-BR`…) → the language; unknown codes → English.
     ///
@@ -88,6 +100,20 @@ impl Lang {
         }
     }
 
+    /// The language's card texts. Natively every table is compiled in; in the browser English
+    /// is, and another language's table once it is loaded (`i18n::tables`): the call card's
+    /// module carries no other language's texts. Until then (or if it never loads) English.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn texts(self) -> &'static Texts {
+        self.builtin_texts()
+    }
+
+    /// See above.
+    #[cfg(target_arch = "wasm32")]
+    pub fn texts(self) -> &'static Texts {
+        tables::loaded(self).unwrap_or(&card::EN)
+    }
+
     /// Written right to left.
     pub fn rtl(self) -> bool {
         self.code() == "ar"
@@ -96,6 +122,8 @@ impl Lang {
 
 mod intl;
 mod plural;
+#[cfg(target_arch = "wasm32")]
+pub mod tables;
 pub use plural::Plural;
 
 /// A calendar date `YYYY-MM-DD…` as the language writes it (the date as the portal wrote it,
@@ -227,6 +255,28 @@ pub fn country(lang: Lang, calling_code: &str, national: &str) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_languages_table_file_reads_back_as_its_texts() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("texts");
+        for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::En) {
+            let json = std::fs::read_to_string(dir.join(lang.texts_file())).unwrap();
+            assert_eq!(Texts::from_table(&json), Some(lang.builtin_texts()), "{}", lang.code());
+            assert!(!json.contains(['<', '>', '&']), "{}: may be inlined into a <script> as it is", lang.code());
+        }
+        // English is the module's own: no file.
+        assert!(!dir.join(Lang::En.texts_file()).exists());
+        // A table of another build (a text more or less), or anything else, is no table.
+        let ru = std::fs::read_to_string(dir.join(Lang::Ru.texts_file())).unwrap();
+        let mut texts: Vec<String> = serde_json::from_str(&ru).unwrap();
+        texts.push("one more".into());
+        assert_eq!(Texts::from_table(&serde_json::to_string(&texts).unwrap()), None);
+        texts.truncate(texts.len() - 2);
+        assert_eq!(Texts::from_table(&serde_json::to_string(&texts).unwrap()), None);
+        for other in ["", "{}", "[1, 2]", "<html>Not found</html>", "[\"a\"]"] {
+            assert_eq!(Texts::from_table(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn counted_words_take_the_form_of_their_count() {

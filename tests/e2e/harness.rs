@@ -23,9 +23,18 @@ pub fn root() -> &'static Path {
 }
 
 /// The call card's release files (`dist/`, built by `make build`), in name order: its page and
-/// what it loads.
+/// what it loads, of the languages' tables (`texts-<code>-<hash>.json`, one loaded per page) the
+/// largest.
 pub fn release_files() -> Vec<PathBuf> {
-    dist_files().into_iter().filter(|p| !is_app_page_file(p)).collect()
+    let (tables, mut files): (Vec<PathBuf>, Vec<PathBuf>) = dist_files().into_iter().filter(|p| !is_app_page_file(p)).partition(|p| is_text_table(p));
+    let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    files.extend(tables.into_iter().max_by_key(size));
+    files
+}
+
+/// A language's card texts, loaded by the call card in that language only.
+pub fn is_text_table(path: &Path) -> bool {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n.starts_with("texts-") && n.ends_with(".json"))
 }
 
 /// The app's own page (`app.html`) and its module (`callcard-app-…`): built beside the call

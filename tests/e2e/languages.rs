@@ -23,6 +23,9 @@ const LANGUAGES: &[Expected] = &[
     Expected { lang: "ar", locale: "ar", direction: "مكالمة واردة", responsible: "المسؤول", open_deals: "الصفقات المفتوحة", about_label: "على الأرجح بخصوص" },
 ];
 
+/// The languages whose texts tables (`texts-<code>-<hash>.json`) the widget's page fetched.
+const TABLES_FETCHED: &str = "return performance.getEntriesByType('resource').map(e => (e.name.match(/\\/texts-([a-z]+)-[0-9a-f]+\\.json$/) || [])[1]).filter(Boolean);";
+
 #[tokio::test]
 async fn the_known_contacts_card_speaks_the_portals_language_with_its_own_dates_and_money() {
     // A portal of its own: the comments the other tests write to this contact stay out of it.
@@ -36,6 +39,8 @@ async fn the_known_contacts_card_speaks_the_portals_language_with_its_own_dates_
         let rtl = lang == "ar";
         assert_eq!(agent.eval("return document.documentElement.dir;", vec![]).await, if rtl { "rtl" } else { "ltr" }, "{lang}");
         assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some(expected.direction), "{lang}");
+        // The portal POSTed the launch: its language's texts came inlined with it, nothing fetched.
+        assert_eq!(agent.eval(TABLES_FETCHED, vec![]).await, serde_json::json!([]), "{lang}");
         assert_eq!(agent.text_content("[data-testid=responsible] h2").await.as_deref(), Some(expected.responsible), "{lang}");
         assert!(agent.text_content("[data-testid=deals] h2").await.unwrap_or_default().starts_with(expected.open_deals), "{lang}");
         assert_eq!(agent.attr("[data-testid=probably-about]", "aria-label").await.as_deref(), Some(expected.about_label), "{lang}");
@@ -92,6 +97,8 @@ async fn an_arabic_portal_opening_the_app_by_get_turns_it_right_to_left() {
     // The language comes from getInitData there, after the page has started.
     let agent = Agent::open("static-app&lang=ar").await;
     assert_eq!(agent.state().await, "ready");
+    // Nothing inlined its texts: the card fetched its language's table, that one only.
+    assert_eq!(agent.eval(TABLES_FETCHED, vec![]).await, serde_json::json!(["ar"]));
     assert_eq!(agent.eval("return [document.documentElement.lang, document.documentElement.dir];", vec![]).await, serde_json::json!(["ar", "rtl"]));
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("مكالمة واردة"));
     agent.close().await;
