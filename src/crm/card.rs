@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::entity::{EntityKind, EntityRef};
-use super::phone;
+use super::{phone, sort};
 use super::plan::{
     deal_owner_field, keys, owner_type_id, Lookup, SHOWN_COMMENTS, SHOWN_DONE_ACTIVITIES, SHOWN_OPEN_ACTIVITIES, SUMMARISED,
 };
@@ -359,7 +359,7 @@ pub fn read_parts(lookup: &Lookup, reply: &BatchReply, context: Context, now: i6
             let mut candidates: Vec<Candidate> = found.iter().map(|f| reader.candidate(f)).collect();
             // Most relevant first: open deals, then the latest activity; else the search's order
             // (until the context part arrives, the search's order).
-            candidates.sort_by(|a, b| {
+            sort::by(&mut candidates, |a, b| {
                 b.open_deals.cmp(&a.open_deals).then_with(|| b.last_activity.cmp(&a.last_activity))
             });
             Ok(Caller::Several(candidates))
@@ -439,7 +439,7 @@ impl<'a> Reader<'a> {
                     Some(Found { entity: EntityRef { kind, id: rid }, index, record })
                 })
                 .collect();
-            of_kind.sort_by_key(|f| expected.iter().position(|e| *e == f.entity.id));
+            sort::by_key(&mut of_kind, |f| expected.iter().position(|e| *e == f.entity.id));
             found.extend(of_kind);
         }
         Ok(found)
@@ -658,8 +658,8 @@ impl<'a> Reader<'a> {
         }
         open.retain(|a| a.open);
         done.retain(|a| !a.open);
-        open.sort_by_key(|a| (a.due.is_none(), a.due));
-        done.sort_by_key(|a| std::cmp::Reverse(a.ended));
+        sort::by_key(&mut open, |a| (a.due.is_none(), a.due));
+        sort::by_key(&mut done, |a| std::cmp::Reverse(a.ended));
         open.truncate(SHOWN_OPEN_ACTIVITIES);
         done.truncate(SHOWN_DONE_ACTIVITIES);
         open.extend(done);
@@ -680,7 +680,7 @@ impl<'a> Reader<'a> {
             let planned = |a: &&Value| field(a, "COMPLETED").as_deref() != Some("Y") && id(a.get("DIRECTION")) == Some(2);
             calls.extend(rows.iter().filter(own).filter(|a| !planned(a)).filter_map(call_line));
         }
-        calls.sort_by_key(|c| (std::cmp::Reverse(c.at), c.id));
+        sort::by_key(&mut calls, |c| (std::cmp::Reverse(c.at), c.id));
         calls.dedup_by_key(|c| c.id);
         calls.truncate(SHOWN_CALLS);
         Section::Ready(calls)

@@ -11,4 +11,5 @@ pub mod new_client;
 pub mod new_deal;
 pub mod phone;
 pub mod plan;
+pub mod sort;
 pub mod zone;
