@@ -11,7 +11,8 @@
 #   axe-core 4.14.1                         (npm: the accessibility audit of the tests)
 #   chromium, chromium-driver, brotli,      (Debian packages: the tests' browser, size
 #   nginx, zip, unzip,                       measurements, the nginx recipe's test, make zip,
-#   fonts-wqy-microhei                       Chinese and Japanese glyphs for the screenshots)
+#   fonts-wqy-microhei,                      Chinese and Japanese glyphs for the screenshots,
+#   rustc-web, cargo-web, rust-web-src       the release modules' compiler and its std sources)
 #
 # Nothing else is downloaded, and Trunk is configured never to fetch tools itself.
 set -euo pipefail
@@ -59,6 +60,12 @@ command -v zip >/dev/null || missing+=(zip)
 command -v unzip >/dev/null || missing+=(unzip)
 # The browser draws Chinese and Japanese cards with it (the screenshots of ja; 4.5 MB).
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+# The release modules' compiler with its standard library's sources, rebuilt for size (Makefile,
+# WEB_ENV): one source version, so the three come together (150 MB; ~20 s here).
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for package in rustc-web cargo-web rust-web-src; do
+  installed "$package" || missing+=("$package")
+done
 apt_install() {
   local sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
@@ -113,7 +120,10 @@ for i in "${!pids[@]}"; do
 done
 [ $failed -eq 0 ] || exit 1
 
-# 6. Crates, so that Trunk's offline build finds them.
+# 6. Crates, so that Trunk's offline build finds them: the workspace's, and those of the standard
+#    library the release build compiles.
 cargo fetch --locked -q
+RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+  /usr/bin/cargo fetch --locked -q --target wasm32-unknown-unknown
 
-say "tools ready: $(trunk --version), $(wasm-bindgen --version), $(node_modules/.bin/wasm-opt --version), $(chromium --version 2>/dev/null | head -n1)"
+say "tools ready: $(trunk --version), $(wasm-bindgen --version), $(node_modules/.bin/wasm-opt --version), $(/usr/bin/rustc --version) for release modules, $(chromium --version 2>/dev/null | head -n1)"
