@@ -264,17 +264,23 @@ fn generate(files: &[(&str, File)], names: &[(&str, String)]) -> String {
         }
         out.push_str("}\n\n");
     }
-    // The card's table read back from its file: the same fields in the same order.
-    out.push_str("impl Texts {\n    /// A card table (`Lang::texts_file`) read back: its texts in the fields' order, a counted word's six forms in `Forms`' order. `None` unless there are exactly as many.\n    pub fn from_list(texts: &mut dyn Iterator<Item = &'static str>) -> Option<Texts> {\n        let table = Texts {\n");
+    // The card's table read back from its file: the same fields in the same order. A fixed-size
+    // array, so that taking each text is a load (no check, no early return per field).
+    let count: usize = reference.card.iter().map(|(_, e)| if matches!(e.value, Value::Forms(_)) { CATEGORIES.len() } else { 1 }).sum();
+    let _ = writeln!(out, "impl Texts {{\n    /// How many texts a card table holds (a counted word's six forms count six).\n    pub const COUNT: usize = {count};\n");
+    out.push_str("    /// A card table (`Lang::texts_file`) read back: its texts in the fields' order, a counted word's six forms in `Forms`' order. `None` unless there are exactly as many.\n    pub fn from_list(texts: &[&'static str]) -> Option<Texts> {\n        let t: &[&'static str; Texts::COUNT] = texts.try_into().ok()?;\n        Some(Texts {\n");
+    let mut at = 0;
     for (key, entry) in &reference.card {
         if matches!(entry.value, Value::Forms(_)) {
-            let each: Vec<String> = CATEGORIES.iter().map(|c| format!("{c}: texts.next()?")).collect();
+            let each: Vec<String> = CATEGORIES.iter().enumerate().map(|(i, c)| format!("{c}: t[{}]", at + i)).collect();
+            at += CATEGORIES.len();
             let _ = writeln!(out, "            {key}: Forms {{ {} }},", each.join(", "));
         } else {
-            let _ = writeln!(out, "            {key}: texts.next()?,");
+            let _ = writeln!(out, "            {key}: t[{at}],");
+            at += 1;
         }
     }
-    out.push_str("        };\n        texts.next().is_none().then_some(table)\n    }\n}\n\n");
+    out.push_str("        })\n    }\n}\n\n");
     let variant = |code: &str| {
         let mut c = code.chars();
         c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()

@@ -6,12 +6,12 @@
 //! the page's life.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::crm::entity::EntityRef;
 
 thread_local! {
-    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// Drafts by key where session storage refuses them (a few: a list).
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// What an unsaved draft is: also the card's reason to stay open while it is there.
@@ -54,7 +54,7 @@ impl Drafts {
 fn read(key: &str) -> String {
     storage()
         .and_then(|s| s.get_item(key).ok().flatten())
-        .or_else(|| MEMORY.with(|m| m.borrow().get(key).cloned()))
+        .or_else(|| MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == key).map(|(_, text)| text.clone())))
         .unwrap_or_default()
 }
 
@@ -65,10 +65,9 @@ fn write(key: String, text: &str) {
     });
     MEMORY.with(|m| {
         let mut m = m.borrow_mut();
-        if stored || text.is_empty() {
-            m.remove(&key);
-        } else {
-            m.insert(key, text.to_string());
+        m.retain(|(k, _)| *k != key);
+        if !stored && !text.is_empty() {
+            m.push((key, text.to_string()));
         }
     });
 }

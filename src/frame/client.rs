@@ -9,7 +9,6 @@
 use js_sys::{Function, Math, Promise};
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -49,11 +48,12 @@ struct Shared {
     parent: Window,
     origin: String,
     app_sid: String,
-    /// Resolvers of the requests awaiting a reply, by callback id.
-    pending: RefCell<HashMap<String, Function>>,
+    /// Resolvers of the requests awaiting a reply, by callback id (a few at a time: a list,
+    /// which costs the module far less than a hash map).
+    pending: RefCell<Vec<(String, Function)>>,
     /// Event subscriptions: the portal answers every event on the same callback id, so these
     /// stay for the page's life (a handful, one per event).
-    subscriptions: RefCell<HashMap<String, EventHandler>>,
+    subscriptions: RefCell<Vec<(String, EventHandler)>>,
 }
 
 /// A connection to the portal window. Dropping the last clone stops listening.
@@ -91,8 +91,8 @@ impl FrameClient {
             parent,
             origin: frame.portal.origin(),
             app_sid: frame.app_sid.clone(),
-            pending: RefCell::new(HashMap::new()),
-            subscriptions: RefCell::new(HashMap::new()),
+            pending: RefCell::new(Vec::new()),
+            subscriptions: RefCell::new(Vec::new()),
         });
         let weak = Rc::downgrade(&shared);
         let callback = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -115,14 +115,14 @@ impl FrameClient {
         let mut resolver = None;
         let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
         let resolve = resolver.ok_or(FrameError::Unavailable)?;
-        shared.pending.borrow_mut().insert(callback.clone(), resolve);
+        shared.pending.borrow_mut().push((callback.clone(), resolve));
 
         // The timeout resolves with `undefined`, a reply with its JSON text.
         let weak = Rc::downgrade(shared);
         let cb = callback.clone();
         let on_timeout = Closure::once_into_js(move || {
             if let Some(shared) = weak.upgrade() {
-                if let Some(resolve) = shared.pending.borrow_mut().remove(&cb) {
+                if let Some(resolve) = take(&shared.pending, &cb) {
                     let _ = resolve.call1(&JsValue::NULL, &JsValue::UNDEFINED);
                 }
             }
@@ -134,7 +134,7 @@ impl FrameClient {
             })
             .is_some();
         if !timer_set || !shared.post(command, params, &callback) {
-            shared.pending.borrow_mut().remove(&callback);
+            take(&shared.pending, &callback);
             return Err(FrameError::Unavailable);
         }
 
@@ -149,11 +149,11 @@ impl FrameClient {
     /// event's data. Events whose data is not JSON are dropped.
     pub fn subscribe(&self, event: Event, handler: impl Fn(Value) + 'static) -> Result<(), FrameError> {
         let callback = message::callback_id(Math::random);
-        self.shared.subscriptions.borrow_mut().insert(callback.clone(), Rc::new(handler));
+        self.shared.subscriptions.borrow_mut().push((callback.clone(), Rc::new(handler)));
         if self.shared.post(Command::PlacementBindEvent, &serde_json::json!({ "event": event.name() }), &callback) {
             Ok(())
         } else {
-            self.shared.subscriptions.borrow_mut().remove(&callback);
+            take(&self.shared.subscriptions, &callback);
             Err(FrameError::Unavailable)
         }
     }
@@ -181,14 +181,21 @@ impl Shared {
         let Some(data) = event.data().as_string() else { return };
         let Some((callback, payload)) = message::split_reply(&data) else { return };
         // Only callbacks we are waiting on: anything else is not for us.
-        let resolve = self.pending.borrow_mut().remove(callback);
+        let resolve = take(&self.pending, callback);
         if let Some(resolve) = resolve {
             let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(payload));
             return;
         }
-        let handler = self.subscriptions.borrow().get(callback).cloned();
+        let handler = self.subscriptions.borrow().iter().find(|(id, _)| id == callback).map(|(_, h)| Rc::clone(h));
         if let (Some(handler), Ok(value)) = (handler, message::parse_payload(payload)) {
             handler(value);
         }
     }
+}
+
+/// Takes the entry of callback id `id` out of `entries`.
+fn take<V>(entries: &RefCell<Vec<(String, V)>>, id: &str) -> Option<V> {
+    let mut entries = entries.borrow_mut();
+    let at = entries.iter().position(|(key, _)| key == id)?;
+    Some(entries.swap_remove(at).1)
 }

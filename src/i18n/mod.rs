@@ -42,8 +42,11 @@ impl Texts {
     pub fn from_table(json: &str) -> Option<&'static Texts> {
         let texts: Vec<String> = serde_json::from_str(json).ok()?;
         // A page speaks one language for its whole life: its table is read once and never freed.
-        let texts: &'static [String] = Vec::leak(texts);
-        Texts::from_list(&mut texts.iter().map(String::as_str)).map(|t| &*Box::leak(Box::new(t)))
+        if texts.len() != Texts::COUNT {
+            return None;
+        }
+        let texts: Vec<&'static str> = Vec::leak(texts).iter().map(String::as_str).collect();
+        Texts::from_list(&texts).map(|t| &*Box::leak(Box::new(t)))
     }
 }
 

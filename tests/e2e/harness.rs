@@ -24,7 +24,7 @@ pub fn root() -> &'static Path {
 
 /// The call card's release files (`dist/`, built by `make build`), in name order: its page and
 /// what it loads, of the languages' tables (`texts-<code>-<hash>.json`, one loaded per page) the
-/// largest.
+/// largest file.
 pub fn release_files() -> Vec<PathBuf> {
     let (tables, mut files): (Vec<PathBuf>, Vec<PathBuf>) = dist_files().into_iter().filter(|p| !is_app_page_file(p)).partition(|p| is_text_table(p));
     let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
