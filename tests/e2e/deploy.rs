@@ -29,11 +29,17 @@ fn sandbox_with_handler(portal_port: u16, handler: &str) -> callcard_sandbox::Ru
     run_sandbox(config)
 }
 
-/// Opens a known caller's card with the app served at `handler` and checks the agent sees it.
+/// Opens a known caller's card, on a German portal, with the app served at `handler` and checks
+/// the agent sees it in German: no recipe inlines the language's texts, so the card fetched its
+/// table from beside its module.
 async fn card_behind(sandbox: &callcard_sandbox::Running, handler: &str) {
-    let agent = Agent::open_on(sandbox, "known-contact").await;
+    let agent = Agent::open_on(sandbox, "known-contact&lang=de").await;
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Eingehender Anruf"));
+    let fetched = "return performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\/texts-[a-z]+-[0-9a-f]+\\.json$/.test(n));";
+    let tables = agent.eval(fetched, vec![]).await;
+    assert!(tables.as_array().is_some_and(|t| t.len() == 1 && t[0].as_str().is_some_and(|n| n.starts_with(handler) && n.contains("/texts-de-"))), "{tables}");
     let page = agent.eval("return location.href;", vec![]).await;
     assert!(page.as_str().unwrap_or_default().starts_with(handler), "served by {handler}: {page}");
     agent.close().await;
