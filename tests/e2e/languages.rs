@@ -115,3 +115,28 @@ async fn the_sandbox_portal_says_which_language_it_sent() {
     assert_eq!(agent.eval(root_format, vec![]).await, false);
     agent.close().await;
 }
+
+#[tokio::test]
+async fn a_language_whose_table_cannot_be_had_reads_english_never_a_blank_card() {
+    // A deployment that lacks the German table (an upload that forgot it): nothing to inline,
+    // and its fetch answers 404.
+    let dist = root().join(format!("target/e2e-no-de-table-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    for entry in std::fs::read_dir(root().join("dist")).unwrap().map(Result::unwrap) {
+        let name = entry.file_name().into_string().unwrap();
+        if !name.starts_with("texts-de-") {
+            std::fs::copy(entry.path(), dist.join(&name)).unwrap();
+        }
+    }
+    let sandbox = run_sandbox(config(dist.clone()));
+    let agent = Agent::open_on(&sandbox, "known-contact&lang=de").await;
+    assert_eq!(agent.state().await, "ready");
+    assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
+    assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Incoming call"));
+    assert_eq!(agent.eval("return document.documentElement.lang;", vec![]).await, "en");
+    // It was asked for, once.
+    let asked = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/texts-de-')).length;";
+    assert_eq!(agent.eval(asked, vec![]).await, 1);
+    agent.close().await;
+    let _ = std::fs::remove_dir_all(&dist);
+}
