@@ -230,9 +230,9 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>, star
             }
             // The card's requests leave at once; the card shows once the portal confirmed.
             let shown = session(&launch, Some(frame.clone())).map(start);
-            // Inlined with the launch by the handler, the texts are here already.
-            tables::speak(lang, Lang::from_code(&launch.lang)).await;
-            let init = init_data(frame).await;
+            // Inlined with the launch by the handler, the texts are here already; else they are
+            // fetched while the portal confirms.
+            let (_, init) = futures::future::join(tables::speak(lang, Lang::from_code(&launch.lang)), init_data(frame)).await;
             match init {
                 Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
                     Ok(confirmed) => {

@@ -64,14 +64,18 @@ pub fn speak_now(lang: RwSignal<Lang>, wanted: Lang) -> bool {
     at_hand
 }
 
+/// How long the card waits for its language's table (a few KB) before it shows in English.
+const FETCH_WITHIN_MS: u32 = 5_000;
+
 /// Speaks `wanted` once its table is here: at once when it is at hand, else after fetching it.
-/// A table that cannot be fetched leaves the page in English, which every agent's portal also
-/// offers, rather than without words.
+/// A table that cannot be fetched, or not within [`FETCH_WITHIN_MS`], leaves the page in
+/// English, which every agent's portal also offers, rather than without words or waiting.
 pub async fn speak(lang: RwSignal<Lang>, wanted: Lang) {
     if speak_now(lang, wanted) {
         return;
     }
-    if let Some(texts) = fetch(wanted).await {
+    let fetched = futures::future::select(Box::pin(fetch(wanted)), Box::pin(crate::browser::sleep(FETCH_WITHIN_MS))).await;
+    if let futures::future::Either::Left((Some(texts), _)) = fetched {
         if loaded(wanted).is_none() {
             keep(wanted, texts);
         }
