@@ -122,17 +122,18 @@ fn write_tables(tables: &[(&str, String)], names: &[(&str, String)]) {
         panic!("cannot create {}: {e}", dir.display());
     }
     // English is compiled into the module: no file.
-    let names: Vec<&(&str, String)> = names.iter().filter(|(code, _)| *code != "en").collect();
-    for ((code, json), (_, name)) in tables.iter().filter(|(code, _)| *code != "en").zip(names.iter().copied()) {
+    let written: Vec<(&str, &String, &String)> =
+        tables.iter().zip(names).filter(|((code, _), _)| *code != "en").map(|((code, json), (_, name))| (*code, json, name)).collect();
+    for (code, json, name) in &written {
         let part = dir.join(format!("{name}.{}.part", std::process::id()));
-        if let Err(e) = std::fs::write(&part, json).and_then(|()| std::fs::rename(&part, dir.join(name))) {
+        if let Err(e) = std::fs::write(&part, json).and_then(|()| std::fs::rename(&part, dir.join(name.as_str()))) {
             panic!("cannot write the {code} table: {e}");
         }
     }
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
-            if file.ends_with(".json") && !names.iter().any(|(_, n)| *n == file) {
+            if file.ends_with(".json") && !written.iter().any(|(_, _, name)| **name == file) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

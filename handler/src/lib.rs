@@ -131,7 +131,8 @@ struct Table {
 }
 
 /// The call card's texts of every language but English (which the module carries), read once
-/// at start-up. A file that is no JSON is left out: the widget then fetches it and says so.
+/// at start-up. A file that is no JSON, or not named as the build names them, is left out: a
+/// card in that language then fetches its table itself.
 fn load_tables(dist: &Path) -> Vec<Table> {
     let Ok(entries) = std::fs::read_dir(dist) else { return Vec::new() };
     let mut tables: Vec<Table> = entries

@@ -4,11 +4,11 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha384};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::harness::{config, free_port, raw_request, release_files, root, run_sandbox, status_of as status, wait_listening, Agent, Process};
+use crate::harness::{config, free_port, raw_request, release_files, root, run_sandbox, scratch, status_of as status, wait_listening, Agent, Process};
 
 /// The headers of a raw response, lowercased names.
 fn header(response: &str, name: &str) -> Option<String> {
@@ -130,9 +130,6 @@ fn nginx(port: u16, portal: &str, dir: &Path) -> Process {
     process
 }
 
-fn scratch(name: &str) -> PathBuf {
-    root().join(format!("target/e2e-{name}-{}", std::process::id()))
-}
 
 #[tokio::test]
 async fn the_nginx_recipe_answers_the_portals_post_and_the_widget_works_behind_it() {

@@ -32,6 +32,12 @@ pub fn release_files() -> Vec<PathBuf> {
     files
 }
 
+/// A folder of this test run's own under `target/` (`target/e2e-<name>-<pid>`).
+#[allow(dead_code)]
+pub fn scratch(name: &str) -> PathBuf {
+    root().join(format!("target/e2e-{name}-{}", std::process::id()))
+}
+
 /// A language's card texts, loaded by the call card in that language only.
 pub fn is_text_table(path: &Path) -> bool {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n.starts_with("texts-") && n.ends_with(".json"))

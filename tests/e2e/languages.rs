@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{config, root, run_sandbox, Agent};
+use crate::harness::{config, root, run_sandbox, scratch, Agent};
 
 /// What the known contact's card says in one language.
 struct Expected {
@@ -120,7 +120,7 @@ async fn the_sandbox_portal_says_which_language_it_sent() {
 async fn a_language_whose_table_cannot_be_had_reads_english_never_a_blank_card() {
     // A deployment that lacks the German table (an upload that forgot it): nothing to inline,
     // and its fetch answers 404.
-    let dist = root().join(format!("target/e2e-no-de-table-{}", std::process::id()));
+    let dist = scratch("no-de-table");
     std::fs::create_dir_all(&dist).unwrap();
     for entry in std::fs::read_dir(root().join("dist")).unwrap().map(Result::unwrap) {
         let name = entry.file_name().into_string().unwrap();
