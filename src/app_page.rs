@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::frame::client::FrameClient;
 use crate::frame::Command;
@@ -226,7 +226,7 @@ async fn install_step(session: &Session, screen: RwSignal<Screen>, lang: RwSigna
     // Tells the portal the app runs its own installation and will finish it, as the official
     // SDK does when it starts in install mode.
     if let Some(frame) = &session.frame {
-        let _ = frame.send(Command::SetInstall, &serde_json::json!({ "install": true }));
+        let _ = frame.send(Command::SetInstall, &crate::json!({ "install": true }));
     }
     let reading = read(session, lang).await;
     let step = match &reading {

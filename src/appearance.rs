@@ -4,7 +4,7 @@
 //! getInitData's `USER_OPTIONS` then confirms or corrects it.
 
 use leptos::prelude::*;
-use serde_json::json;
+use crate::json;
 
 use crate::frame::client::FrameClient;
 use crate::theme::{self, Theme};

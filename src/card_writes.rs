@@ -3,7 +3,7 @@
 //! action with its own pending and error state; a write that changes the client shows its card.
 
 use leptos::prelude::*;
-use serde_json::json;
+use crate::json;
 use std::rc::Rc;
 
 use crate::card_load::{CardReads, CardSession};
@@ -93,7 +93,7 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
                 Ok(id)
             })
         }),
-        add_activity: Rc::new(move |(client, fields): (EntityRef, serde_json::Value)| {
+        add_activity: Rc::new(move |(client, fields): (EntityRef, crate::json::Value)| {
             let (t, session) = begin();
             Box::pin(async move {
                 let s = session?;

@@ -3,7 +3,8 @@
 //! page shows and may do. The browser side (`app_page`) only sends these requests and stores the
 //! answers in an [`AppPage`].
 
-use serde_json::{json, Map, Value};
+use crate::json;
+use crate::json::{Map, Value};
 
 use crate::rest::batch::{Batch, BatchReply, Outcome};
 use crate::rest::envelope::ApiError;
@@ -21,7 +22,7 @@ pub const NEEDED_SCOPES: &[&str] = &["crm", "telephony", "placement", "user_brie
 /// in every interface language (`LANG_ALL`, by the portal's language codes), English as the
 /// default.
 pub fn bind_params(handler: &str) -> Value {
-    let titles: Map<String, Value> =
+    let titles: Map =
         Lang::ALL.iter().map(|lang| (lang.code().to_string(), json!({ "TITLE": lang.app_page().title }))).collect();
     json!({ "PLACEMENT": PLACEMENT, "HANDLER": handler, "TITLE": Lang::En.app_page().title, "LANG_ALL": titles })
 }

@@ -6,7 +6,7 @@
 //! Both are untrusted: every field is parsed into a type here, and whatever cannot be used becomes
 //! a [`LaunchError`] that the UI explains. Nothing in this module touches the browser.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::fmt;
 
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -195,13 +195,13 @@ pub struct LaunchFields {
 impl LaunchFields {
     /// Reads the JSON the thin handler inlined: `{"query": {…}, "form": {…}}`.
     pub fn from_inlined(json: &str) -> Result<Self, LaunchError> {
-        let value: Value = serde_json::from_str(json)
+        let value: Value = crate::json::parse(json)
             .map_err(|e| LaunchError::UnreadableSeed(Unreadable::NotJson(e.to_string())))?;
         let root = value
             .as_object()
             .ok_or(LaunchError::UnreadableSeed(Unreadable::NotObject))?;
         let empty = Map::new();
-        let section = |name: &str| -> Result<&Map<String, Value>, LaunchError> {
+        let section = |name: &str| -> Result<&Map, LaunchError> {
             match root.get(name) {
                 None => Ok(&empty),
                 Some(Value::Object(m)) => Ok(m),
@@ -450,7 +450,7 @@ impl CallCardOptions {
                 return Ok(CallCardOptions::default())
             }
             Some(Value::String(s)) => {
-                parsed = serde_json::from_str::<Value>(s).map_err(|e| {
+                parsed = crate::json::parse(s).map_err(|e| {
                     LaunchError::InvalidField {
                         field: "PLACEMENT_OPTIONS",
                         reason: Unusable::NotJson(e.to_string()),
@@ -471,7 +471,7 @@ impl CallCardOptions {
         Ok(Self::from_object(obj))
     }
 
-    fn from_object(obj: &Map<String, Value>) -> CallCardOptions {
+    fn from_object(obj: &Map) -> CallCardOptions {
         let get = |k: &str| obj.get(k);
         let entity = EntityKind::from_symbol(text(get("CRM_ENTITY_TYPE")).as_deref())
             .zip(id(get("CRM_ENTITY_ID")))
@@ -507,7 +507,7 @@ fn parse_bindings(raw: Option<&Value>) -> Vec<EntityRef> {
     let parsed;
     let list = match raw {
         Some(Value::Array(list)) => list,
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+        Some(Value::String(s)) => match crate::json::parse(s) {
             Ok(Value::Array(list)) => {
                 parsed = list;
                 &parsed
@@ -528,7 +528,7 @@ fn parse_bindings(raw: Option<&Value>) -> Vec<EntityRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn seed(options: &str) -> String {
         json!({

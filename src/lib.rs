@@ -7,6 +7,7 @@
 pub mod crm;
 pub mod frame;
 pub mod i18n;
+pub mod json;
 pub mod install;
 pub mod launch;
 pub mod portal;

@@ -1,9 +1,8 @@
 //! The live call: keeping the card open while the agent has something unsaved, and the
 //! portal's call events.
 
-use serde_json::Value;
+use crate::json::Value;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -25,7 +24,8 @@ pub struct AutoCloseHold {
 
 #[derive(Default)]
 struct HoldState {
-    reasons: BTreeSet<Draft>,
+    /// Each reason once; a handful at most, so a list.
+    reasons: Vec<Draft>,
     timer: Option<i32>,
     renew: Option<Closure<dyn FnMut()>>,
 }
@@ -41,9 +41,11 @@ impl AutoCloseHold {
         let mut state = self.state.borrow_mut();
         let was_held = !state.reasons.is_empty();
         if needed {
-            state.reasons.insert(reason);
+            if !state.reasons.contains(&reason) {
+                state.reasons.push(reason);
+            }
         } else {
-            state.reasons.remove(&reason);
+            state.reasons.retain(|r| *r != reason);
         }
         let held = !state.reasons.is_empty();
         let Some(window) = web_sys::window() else { return };

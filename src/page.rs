@@ -4,7 +4,8 @@
 //! portal's iframe fitted to the content.
 
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::{Value};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -2,7 +2,7 @@
 //! address, the access token, and how a portal value (a form field, a JSON reply, a frame
 //! message; strings, numbers and booleans alike) is read as text, an id, a flag or a lifetime.
 
-use serde_json::Value;
+use crate::json::Value;
 use std::fmt;
 
 /// The portal's access token. Its `Debug` never shows the value, so that no log line, panic

@@ -2,7 +2,7 @@
 //! them to every call card (`setUserOption {name: "theme", value}`; `getInitData` gives it back
 //! in `USER_OPTIONS`).
 
-use serde_json::Value;
+use crate::json::Value;
 
 /// The name of the portal user option that holds the choice.
 pub const OPTION: &str = "theme";
@@ -51,7 +51,7 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn the_choice_is_read_from_the_portals_user_options() {

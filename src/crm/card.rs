@@ -5,7 +5,7 @@
 //! must be among the ids the search found, a company must be the contact's, a deal the client's.
 //! Sections fail on their own: a failed command leaves the rest of the card standing.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::entity::{EntityKind, EntityRef};
 use super::{phone, sort};
@@ -489,7 +489,7 @@ impl<'a> Reader<'a> {
         };
         let theirs: Vec<&Value> = rows.iter().filter(|c| id(c.get("COMPANY_ID")) == Some(f.entity.id)).collect();
         let total = if theirs.len() == rows.len() {
-            self.reply.totals.get(keys::COMPANY_CONTACTS).map_or(theirs.len(), |t| usize::try_from(*t).unwrap_or(usize::MAX)).max(theirs.len())
+            self.reply.total(keys::COMPANY_CONTACTS).map_or(theirs.len(), |t| usize::try_from(t).unwrap_or(usize::MAX)).max(theirs.len())
         } else {
             theirs.len()
         };
@@ -852,7 +852,7 @@ mod tests {
         assert_eq!(Stage { name: "x".into(), color: None }.text_color(), None);
     }
     use crate::launch::CallCardOptions;
-    use serde_json::json;
+    use crate::json;
 
     fn by_phone(number: &str) -> Lookup {
         Lookup::for_call(&CallCardOptions { phone_number: Some(number.into()), ..Default::default() })
@@ -990,7 +990,7 @@ mod tests {
             json!({"ID": id.to_string(), "OWNER_ID": owner, "OWNER_TYPE_ID": owner_type, "TYPE_ID": "2", "DIRECTION": "2", "SUBJECT": format!("#{id}"),
                    "START_TIME": deadline, "DEADLINE": deadline, "COMPLETED": "N"})
         };
-        let mut answer = json!({
+        let answer = json!({
             "result": {
                 "match": {"CONTACT": [12]},
                 "contacts": [{"ID": "12", "NAME": "Anna"}],
@@ -1009,7 +1009,9 @@ mod tests {
         let Section::Ready(calls) = &card.calls else { panic!() };
         assert!(calls.is_empty(), "planned calls are no history: {calls:?}");
         // The card does not show the call's deal (it could not be read): nor what is due on it.
-        answer["result"]["bound_deal"] = json!([]);
+        let Value::Object(mut result) = answer["result"].clone() else { panic!() };
+        result.insert("bound_deal".into(), json!([]));
+        let answer = json!({ "result": result });
         let Caller::Known(card) = read(&lookup, &reply(answer), NOW).unwrap() else { panic!() };
         let Section::Ready(acts) = &card.activities else { panic!() };
         assert_eq!(acts.iter().map(|a| a.id).collect::<Vec<_>>(), [1]);

@@ -9,7 +9,8 @@
 //! (`CCrmActivityRestProxy::innerAdd`, crm `classes/general/restservice.php`; `BINDINGS` itself is
 //! read-only), so it is bound to both, and the card lists it with what is due on the deal.
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::{Value};
 
 use super::entity::{EntityKind, EntityRef};
 use super::plan::owner_type_id;

@@ -2,7 +2,8 @@
 //! creating a duplicate: the search (by name or title, or by another number), and the phone the
 //! record then gets (added, never replacing its others).
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::{Value};
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;

@@ -1,7 +1,8 @@
 //! Creating the caller when the number is unknown: the agent's form, checked field by field,
 //! and the `fields` of `crm.contact.add` / `crm.lead.add`.
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::{Map, Value};
 
 use super::entity::EntityKind;
 
@@ -49,23 +50,22 @@ impl NewClient {
 
     /// The `fields` for `crm.contact.add` or `crm.lead.add`.
     pub fn fields(&self, kind: EntityKind) -> Value {
-        let mut fields = json!({
-            "NAME": self.first_name.trim(),
-            "LAST_NAME": self.last_name.trim(),
-            "SOURCE_ID": "CALL",
-            "PHONE": [{ "VALUE": self.phone.trim(), "VALUE_TYPE": "WORK" }],
-        });
+        let mut fields = Map::new();
+        fields.insert("NAME".into(), json!(self.first_name.trim()));
+        fields.insert("LAST_NAME".into(), json!(self.last_name.trim()));
+        fields.insert("SOURCE_ID".into(), json!("CALL"));
+        fields.insert("PHONE".into(), json!([{ "VALUE": self.phone.trim(), "VALUE_TYPE": "WORK" }]));
         if !self.email.trim().is_empty() {
-            fields["EMAIL"] = json!([{ "VALUE": self.email.trim(), "VALUE_TYPE": "WORK" }]);
+            fields.insert("EMAIL".into(), json!([{ "VALUE": self.email.trim(), "VALUE_TYPE": "WORK" }]));
         }
         if kind == EntityKind::Lead {
             let name = format!("{} {}", self.first_name.trim(), self.last_name.trim()).trim().to_string();
-            fields["TITLE"] = json!(if self.company.trim().is_empty() { name } else { format!("{name}, {}", self.company.trim()) });
+            fields.insert("TITLE".into(), json!(if self.company.trim().is_empty() { name } else { format!("{name}, {}", self.company.trim()) }));
             if !self.company.trim().is_empty() {
-                fields["COMPANY_TITLE"] = json!(self.company.trim());
+                fields.insert("COMPANY_TITLE".into(), json!(self.company.trim()));
             }
         }
-        fields
+        Value::Object(fields)
     }
 }
 
@@ -75,8 +75,8 @@ impl NewClient {
 pub fn draft(kind: EntityKind, form: &NewClient, prefilled: &NewClient) -> Option<String> {
     (form != prefilled).then(|| {
         json!({
-            "kind": kind.symbol(), "first": form.first_name, "last": form.last_name,
-            "company": form.company, "email": form.email, "phone": form.phone,
+            "kind": kind.symbol(), "first": &form.first_name, "last": &form.last_name,
+            "company": &form.company, "email": &form.email, "phone": &form.phone,
         })
         .to_string()
     })
@@ -85,7 +85,7 @@ pub fn draft(kind: EntityKind, form: &NewClient, prefilled: &NewClient) -> Optio
 /// A kept form read back; anything unreadable is no draft (never a failure: it is the agent's
 /// own storage, but a page of another version may have written it).
 pub fn from_draft(text: &str) -> Option<(EntityKind, NewClient)> {
-    let value: Value = serde_json::from_str(text).ok()?;
+    let value: Value = crate::json::parse(text).ok()?;
     let kind = EntityKind::from_symbol(value.get("kind").and_then(Value::as_str))
         .filter(|k| matches!(k, EntityKind::Contact | EntityKind::Lead))?;
     let field = |name: &str| value.get(name).and_then(Value::as_str).unwrap_or_default().to_string();

@@ -5,7 +5,8 @@
 //! the method: the agent. Stage and pipeline are the portal's defaults too (the first stage of
 //! the default pipeline). Leads have no deals: none is offered for them.
 
-use serde_json::{json, Map, Value};
+use crate::json;
+use crate::json::{Map, Value};
 
 use super::entity::{EntityKind, EntityRef};
 

@@ -15,7 +15,8 @@
 //! ids it belongs to, because the portal resolves a reference that does not exist to whatever
 //! the path reached.
 
-use serde_json::{json, Map, Value};
+use crate::json;
+use crate::json::{Map, Value};
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;

@@ -7,7 +7,7 @@
 //! removed on reply or timeout, so the map cannot grow without bound.
 
 use js_sys::{Function, Math, Promise};
-use serde_json::Value;
+use crate::json::Value;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -150,7 +150,7 @@ impl FrameClient {
     pub fn subscribe(&self, event: Event, handler: impl Fn(Value) + 'static) -> Result<(), FrameError> {
         let callback = message::callback_id(Math::random);
         self.shared.subscriptions.borrow_mut().push((callback.clone(), Rc::new(handler)));
-        if self.shared.post(Command::PlacementBindEvent, &serde_json::json!({ "event": event.name() }), &callback) {
+        if self.shared.post(Command::PlacementBindEvent, &crate::json!({ "event": event.name() }), &callback) {
             Ok(())
         } else {
             take(&self.shared.subscriptions, &callback);

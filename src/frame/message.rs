@@ -3,7 +3,7 @@
 //! Child → parent: `COMMAND:PARAMS_JSON:CALLBACK_ID:APP_SID` (PARAMS_JSON may be empty).
 //! Parent → child: `CALLBACK_ID:RESULT_JSON` (RESULT_JSON may be empty).
 
-use serde_json::Value;
+use crate::json::Value;
 
 /// Length of a callback id, as the portal's own library makes them.
 pub const CALLBACK_ID_LEN: usize = 32;
@@ -30,7 +30,7 @@ pub fn parse_payload(json: &str) -> Result<Value, String> {
     if json.trim().is_empty() {
         Ok(Value::Null)
     } else {
-        serde_json::from_str(json).map_err(|e| e.to_string())
+        crate::json::parse(json).map_err(|e| e.to_string())
     }
 }
 
@@ -48,7 +48,7 @@ pub fn callback_id(mut random: impl FnMut() -> f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn commands_are_formatted_as_the_portal_reads_them() {

@@ -1,8 +1,7 @@
 //! The `batch` method: up to 50 commands in one request, later ones able to use earlier results
 //! through `$result[key][FIELD]` references. This is how a whole card costs one round trip.
 
-use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use crate::json::{Map, Value};
 
 use super::envelope::{api_error, ApiError};
 use super::form;
@@ -103,9 +102,23 @@ impl Batch {
 /// What a batch answered, command by command.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchReply {
-    pub results: BTreeMap<String, Value>,
-    pub errors: BTreeMap<String, ApiError>,
-    pub totals: BTreeMap<String, u64>,
+    pub results: Map,
+    /// By command key, in the reply's order, each key once. A card has a few dozen commands at
+    /// most: a list is smaller code than a map and as quick.
+    pub errors: Vec<(String, ApiError)>,
+    pub totals: Vec<(String, u64)>,
+}
+
+/// The value of `key` in a list of keyed values.
+fn find<'a, T>(list: &'a [(String, T)], key: &str) -> Option<&'a T> {
+    list.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// Adds `key`'s value unless the list has the key already (the first one stays).
+fn add_new<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
+    if find(list, &key).is_none() {
+        list.push((key, value));
+    }
 }
 
 /// One command's outcome.
@@ -121,7 +134,7 @@ impl BatchReply {
     /// Parses the `result` of a `batch` reply. Empty sections come as `[]`, not `{}`.
     pub fn parse(result: &Value) -> Result<BatchReply, String> {
         let obj = result.as_object().ok_or("the batch result is not an object")?;
-        let section = |name: &str| -> Result<Option<&Map<String, Value>>, String> {
+        let section = |name: &str| -> Result<Option<&Map>, String> {
             match obj.get(name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::Array(a)) if a.is_empty() => Ok(None),
@@ -133,7 +146,7 @@ impl BatchReply {
         };
         let mut reply = BatchReply::default();
         if let Some(m) = section("result")? {
-            reply.results = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            reply.results = m.clone();
         }
         if let Some(m) = section("result_error")? {
             for (k, v) in m {
@@ -141,13 +154,13 @@ impl BatchReply {
                     code: "UNKNOWN".into(),
                     description: String::new(),
                 });
-                reply.errors.insert(k.clone(), error);
+                add_new(&mut reply.errors, k.clone(), error);
             }
         }
         if let Some(m) = section("result_total")? {
             for (k, v) in m {
                 if let Some(n) = v.as_u64().or_else(|| v.as_str()?.parse().ok()) {
-                    reply.totals.insert(k.clone(), n);
+                    add_new(&mut reply.totals, k.clone(), n);
                 }
             }
         }
@@ -158,19 +171,26 @@ impl BatchReply {
     /// as a repeated search, keeps this reply's answer).
     pub fn merge(mut self, other: BatchReply) -> BatchReply {
         for (key, value) in other.results {
-            self.results.entry(key).or_insert(value);
+            if self.results.get(&key).is_none() {
+                self.results.insert(key, value);
+            }
         }
         for (key, error) in other.errors {
-            self.errors.entry(key).or_insert(error);
+            add_new(&mut self.errors, key, error);
         }
         for (key, total) in other.totals {
-            self.totals.entry(key).or_insert(total);
+            add_new(&mut self.totals, key, total);
         }
         self
     }
 
+    /// How many rows a list command found in all (`result_total`).
+    pub fn total(&self, key: &str) -> Option<u64> {
+        find(&self.totals, key).copied()
+    }
+
     pub fn outcome(&self, key: &str) -> Outcome<'_> {
-        if let Some(e) = self.errors.get(key) {
+        if let Some(e) = find(&self.errors, key) {
             Outcome::Failed(e)
         } else if let Some(v) = self.results.get(key) {
             Outcome::Ok(v)
@@ -183,7 +203,7 @@ impl BatchReply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn commands_are_encoded_with_references_intact() {

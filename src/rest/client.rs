@@ -8,7 +8,7 @@
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::Request;
-use serde_json::Value;
+use crate::json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use web_sys::AbortSignal;

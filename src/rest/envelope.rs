@@ -1,7 +1,7 @@
 //! The portal's reply envelopes: `{"result": …, "total", "next", "time"}` on success,
 //! `{"error": "CODE", "error_description": "…"}` on failure, turned into typed values.
 
-use serde_json::Value;
+use crate::json::Value;
 use std::fmt;
 use crate::i18n::Texts;
 
@@ -137,7 +137,7 @@ pub fn api_error(value: &Value) -> Option<ApiError> {
 /// Parses one HTTP reply of the REST API.
 pub fn parse(status: u16, body: &str) -> Result<Success, RestError> {
     let value: Value =
-        serde_json::from_str(body).map_err(|_| RestError::Malformed { status })?;
+        crate::json::parse(body).map_err(|_| RestError::Malformed { status })?;
     if let Some(error) = api_error(&value) {
         return Err(RestError::Api { status, error });
     }

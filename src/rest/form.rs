@@ -1,7 +1,7 @@
 //! `application/x-www-form-urlencoded` in PHP's bracket syntax (`filter[ID]=5&select[0]=NAME`),
 //! the body the portal decodes without a CORS preflight.
 
-use serde_json::Value;
+use crate::json::Value;
 
 /// Encodes a JSON object as a form body. Nested objects and arrays become bracketed keys; `null`
 /// is left out and booleans are `1`/`0`, as PHP's `http_build_query` writes them.
@@ -62,7 +62,7 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn nested_params_use_php_brackets() {

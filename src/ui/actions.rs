@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
+use crate::json;
 
 use crate::frame::client::FrameClient;
 use crate::frame::Command;
@@ -52,7 +52,7 @@ impl Actions {
         Some(move |path: String| {
             let (frame, origin) = (frame.clone(), origin.clone());
             spawn_local(async move {
-                let answer = frame.call(Command::OpenPath, &json!({ "path": path })).await;
+                let answer = frame.call(Command::OpenPath, &json!({ "path": &path })).await;
                 if answer.is_ok_and(|v| open_path_refused(&v)) {
                     if let Some(w) = web_sys::window() {
                         let _ = w.open_with_url_and_target_and_features(&format!("{origin}{path}"), "_blank", "noopener,noreferrer");
@@ -67,7 +67,7 @@ impl Actions {
         let actions = Actions::get();
         move |event| {
             let Some(Actions { frame: Some(frame), .. }) = &actions else { return };
-            if frame.send(Command::ImPhoneTo, &json!({ "phone": number })).is_ok() {
+            if frame.send(Command::ImPhoneTo, &json!({ "phone": &number })).is_ok() {
                 event.prevent_default();
             }
         }
@@ -76,6 +76,6 @@ impl Actions {
 
 /// Whether the portal's answer to `openPath` refuses to open the path (`{result: 'error',
 /// errorCode}`), as opposed to reporting that the slider was closed.
-fn open_path_refused(answer: &serde_json::Value) -> bool {
+fn open_path_refused(answer: &crate::json::Value) -> bool {
     answer.get("result").and_then(|r| r.as_str()) == Some("error")
 }

@@ -45,7 +45,7 @@ pub struct Backend {
     /// the portal's slider and shows the card with it; the new deal's id.
     pub add_deal: Request<(EntityRef, Option<u64>, String), u64>,
     /// Schedules an activity (`crm.activity.add` fields) for a client and shows the card with it.
-    pub add_activity: Request<(EntityRef, serde_json::Value), u64>,
+    pub add_activity: Request<(EntityRef, crate::json::Value), u64>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
 }

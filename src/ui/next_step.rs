@@ -66,7 +66,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
     let (number, agent) = (number.filter(|n| !n.trim().is_empty()), agent);
     let offered = number.is_some() && agent.is_some();
     let number = StoredValue::new(number.unwrap_or_default());
-    let scheduling = Action::new_local(move |fields: &serde_json::Value| Backend::request(backend, t, |b| (b.add_activity)((client, fields.clone()))));
+    let scheduling = Action::new_local(move |fields: &crate::json::Value| Backend::request(backend, t, |b| (b.add_activity)((client, fields.clone()))));
     let pending = scheduling.pending();
     let failure = move || match scheduling.value().get() {
         Some(Err(problem)) if !pending.get() => Some(problem),
