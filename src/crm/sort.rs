@@ -43,7 +43,7 @@ mod tests {
             let mut reversed = items.clone();
             by(&mut reversed, |a, b| b.0.cmp(&a.0));
             let mut std_reversed = items;
-            std_reversed.sort_by(|a, b| b.0.cmp(&a.0));
+            std_reversed.sort_by_key(|p| std::cmp::Reverse(p.0));
             assert_eq!(reversed, std_reversed, "{len} items, descending");
         }
     }

@@ -190,8 +190,6 @@ async fn a_portal_that_cannot_refresh_never_answers() {
     agent.close().await;
 }
 
-/// A REST call over plain HTTP: `(status, body as JSON or Null)`.
-
 const FORM: &str = "application/x-www-form-urlencoded";
 
 #[tokio::test]
