@@ -165,23 +165,56 @@ struct Driver {
 }
 
 impl Driver {
+    /// Starts chromedriver on a free port. Tests run in parallel and each picks its ports: a
+    /// port found free may be taken by another test's server before chromedriver binds it, and
+    /// chromedriver then exits while that server answers. So the port counts as chromedriver's
+    /// only when its `/status` says it is ready; otherwise another port is tried.
     fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        // A process group of its own, so that the browsers it starts end with it even when a
-        // failing test never closes its session.
-        let child = Command::new(CHROMEDRIVER)
-            .process_group(0)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts (installed by scripts/setup.sh)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(25));
+        for _ in 0..5 {
+            let port = free_port();
+            // A process group of its own, so that the browsers it starts end with it even when
+            // a failing test never closes its session.
+            let child = Command::new(CHROMEDRIVER)
+                .process_group(0)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver starts (installed by scripts/setup.sh)");
+            let mut driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if driver.ready(port) {
+                    return driver;
+                }
+                // It exited: the port was taken.
+                if !matches!(driver.child.try_wait(), Ok(None)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(25));
+            }
         }
-        Driver { child, url: format!("http://127.0.0.1:{port}") }
+        panic!("chromedriver did not start on any of five ports");
+    }
+
+    /// Whether chromedriver itself answers on `port` and is ready for a session. It wants the
+    /// port in `Host` and keeps the connection open after its reply, so the reply is read only
+    /// until its `ready` field.
+    fn ready(&self, port: u16) -> bool {
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        let request = format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+        if stream.write_all(request.as_bytes()).is_err() {
+            return false;
+        }
+        let (mut reply, mut chunk) = (Vec::new(), [0u8; 4096]);
+        while let Ok(n @ 1..) = stream.read(&mut chunk) {
+            reply.extend_from_slice(&chunk[..n]);
+            if let Some(at) = String::from_utf8_lossy(&reply).find("\"ready\":") {
+                return String::from_utf8_lossy(&reply)[at..].starts_with("\"ready\":true");
+            }
+        }
+        false
     }
 }
 
