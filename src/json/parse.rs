@@ -237,8 +237,15 @@ impl Reader<'_> {
         }
         // Only ASCII digits, signs, `.` and `e` were passed over.
         let text = std::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| self.error("bad number"))?;
-        let int = if integer { text.parse::<i64>().ok() } else { None };
-        Ok(Value::Number(int.map_or_else(|| Number::Float(float(text)), Number::Int)))
+        if let Some(int) = integer.then(|| text.parse::<i64>().ok()).flatten() {
+            return Ok(Value::Number(Number::Int(int)));
+        }
+        // Beyond f64 (`1e999`) is refused, as `serde_json` does: no JSON can hold the infinity.
+        let float = float(text);
+        if !float.is_finite() {
+            return Err(self.error("number out of range"));
+        }
+        Ok(Value::Number(Number::Float(float)))
     }
 }
 
