@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use crate::json;
-use crate::json::{Value};
+use crate::json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -10,7 +10,7 @@
 //! read-only), so it is bound to both, and the card lists it with what is due on the deal.
 
 use crate::json;
-use crate::json::{Value};
+use crate::json::Value;
 
 use super::entity::{EntityKind, EntityRef};
 use super::plan::owner_type_id;

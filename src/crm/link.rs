@@ -3,7 +3,7 @@
 //! record then gets (added, never replacing its others).
 
 use crate::json;
-use crate::json::{Value};
+use crate::json::Value;
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;

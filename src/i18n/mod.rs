@@ -40,8 +40,9 @@ impl Texts {
     /// fields' order), kept for the page's life. `None` for anything else: not JSON, not all
     /// strings, a text too few or too many.
     pub fn from_table(json: &str) -> Option<&'static Texts> {
-        let crate::json::Value::Array(items) = crate::json::parse(json).ok()? else { return None };
-        let texts: Vec<String> = items.into_iter().map(|item| match item { crate::json::Value::String(s) => Some(s), _ => None }).collect::<Option<_>>()?;
+        use crate::json::Value;
+        let Value::Array(items) = crate::json::parse(json).ok()? else { return None };
+        let texts: Vec<String> = items.into_iter().map(|item| match item { Value::String(s) => Some(s), _ => None }).collect::<Option<_>>()?;
         // A page speaks one language for its whole life: its table is read once and never freed.
         if texts.len() != Texts::COUNT {
             return None;
