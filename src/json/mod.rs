@@ -118,7 +118,7 @@ impl Key for &str {
 
 impl Key for &String {
     fn look_up(self, value: &Value) -> Option<&Value> {
-        value.as_object()?.get(self)
+        self.as_str().look_up(value)
     }
 }
 

@@ -21,7 +21,7 @@ impl std::fmt::Display for ParseError {
 
 /// Reads one JSON value; whitespace may surround it, nothing else.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    let mut reader = Reader { bytes: text.as_bytes(), at: 0 };
+    let mut reader = Reader { text, bytes: text.as_bytes(), at: 0 };
     let value = reader.value(0)?;
     reader.blank();
     if reader.at < reader.bytes.len() {
@@ -31,6 +31,9 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
 }
 
 struct Reader<'a> {
+    /// The text, for cutting strings and numbers out of it (valid UTF-8 already).
+    text: &'a str,
+    /// The same text, walked byte by byte.
     bytes: &'a [u8],
     at: usize,
 }
@@ -134,13 +137,13 @@ impl Reader<'_> {
         self.at += 1;
         let mut out = String::new();
         loop {
-            // Up to the next quote, escape or control character, copied as it is: the text is
-            // UTF-8 already and these three are ASCII, so the cut is on a character boundary.
+            // Up to the next quote, escape or control character, copied as it is: these three are
+            // ASCII, so the cut is on a character boundary of the (valid UTF-8) text.
             let start = self.at;
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.at += 1;
             }
-            out.push_str(std::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| self.error("not UTF-8"))?);
+            out.push_str(self.text.get(start..self.at).ok_or_else(|| self.error("not UTF-8"))?);
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -236,7 +239,7 @@ impl Reader<'_> {
             }
         }
         // Only ASCII digits, signs, `.` and `e` were passed over.
-        let text = std::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| self.error("bad number"))?;
+        let text = self.text.get(start..self.at).ok_or_else(|| self.error("bad number"))?;
         if let Some(int) = integer.then(|| text.parse::<i64>().ok()).flatten() {
             return Ok(Value::Number(Number::Int(int)));
         }

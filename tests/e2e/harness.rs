@@ -210,8 +210,9 @@ impl Driver {
         let (mut reply, mut chunk) = (Vec::new(), [0u8; 4096]);
         while let Ok(n @ 1..) = stream.read(&mut chunk) {
             reply.extend_from_slice(&chunk[..n]);
-            if let Some(at) = String::from_utf8_lossy(&reply).find("\"ready\":") {
-                return String::from_utf8_lossy(&reply)[at..].starts_with("\"ready\":true");
+            let text = String::from_utf8_lossy(&reply);
+            if let Some(at) = text.find("\"ready\":") {
+                return text[at..].starts_with("\"ready\":true");
             }
         }
         false
