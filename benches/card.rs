@@ -26,6 +26,8 @@ const LATENCIES_MS: &[u64] = &[0, 50];
 const WARM_RUNS: usize = 7;
 
 fn main() {
+    // Each scenario's first opening is measured cold: in a browser that never saw the card.
+    harness::fresh_browsers();
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let report = runtime.block_on(async { format!("{}\n{}", sizes(), timings().await) });
     println!("{report}");

@@ -9,7 +9,8 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -247,24 +248,84 @@ impl Drop for Profile {
     }
 }
 
-/// An agent's browser with the portal's call card open.
-pub struct Agent {
-    client: Client,
-    /// The portal this agent's call cards come from.
-    portal: String,
-    /// The APP_SID of this opening; the sandbox files its records under it.
-    pub session: String,
-    _driver: Driver,
+/// Whether a closed agent's browser serves the next agent ([`Browser`]). The benchmark turns it
+/// off: it measures a first opening in a browser that never saw the card.
+static REUSE_BROWSERS: AtomicBool = AtomicBool::new(true);
+
+/// Every agent from now on starts a Chromium of its own and ends it when closed.
+#[allow(dead_code)]
+pub fn fresh_browsers() {
+    REUSE_BROWSERS.store(false, Ordering::Relaxed);
+}
+
+/// A headless Chromium with a WebDriver session on it, and the extra switches it started with.
+///
+/// Starting one costs about 2.5 s of processor time, as much as a short test itself, so a closed
+/// agent's browser goes to the next agent that asks for the same switches. It comes back as a
+/// browser that has seen nothing: [`Browser::forget`] clears the storage of every origin the
+/// agent visited and leaves one new, empty tab (a tab's session storage ends with it). An agent
+/// whose test failed is dropped, not closed, and its browser ends with it.
+struct Browser {
+    driver: Driver,
+    session: String,
+    switches: &'static [&'static str],
     _profile: Profile,
 }
 
-impl Agent {
-    async fn launch() -> (Client, Driver, Profile) {
-        Agent::launch_with(&[]).await
+/// The browsers no agent holds, ended when the test program exits.
+fn idle_browsers() -> &'static Mutex<Vec<Browser>> {
+    static IDLE: OnceLock<Mutex<Vec<Browser>>> = OnceLock::new();
+    IDLE.get_or_init(|| {
+        extern "C" {
+            fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
+        }
+        extern "C" fn end_idle_browsers() {
+            if let Ok(mut idle) = idle_browsers().try_lock() {
+                idle.clear();
+            }
+        }
+        // SAFETY: registers a plain function, which only ends child processes, to run at exit.
+        unsafe { atexit(end_idle_browsers) };
+        Mutex::new(Vec::new())
+    })
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver to the session's current tab.
+#[derive(Debug)]
+struct DevTools(Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
     }
 
-    /// A browser with extra Chromium switches (`--force-dark-mode`: the system theme is dark).
-    async fn launch_with(extra: &[&str]) -> (Client, Driver, Profile) {
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+impl Browser {
+    /// A browser with `switches` beside the usual ones (`--force-dark-mode`: the system theme
+    /// is dark): an idle one when there is one, else a new one.
+    async fn take(switches: &'static [&'static str]) -> (Client, Browser) {
+        loop {
+            let idle = {
+                let mut idle = idle_browsers().lock().unwrap();
+                idle.iter().position(|b| b.switches == switches).map(|at| idle.swap_remove(at))
+            };
+            let Some(browser) = idle else { break };
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            if let Ok(client) = Client::with_existing_session(&browser.driver.url, &browser.session, connector).await {
+                if client.windows().await.is_ok() {
+                    return (client, browser);
+                }
+            }
+            // That browser is gone: it ends here, and another is tried.
+        }
+        Browser::start(switches).await
+    }
+
+    async fn start(switches: &'static [&'static str]) -> (Client, Browser) {
         let driver = Driver::start();
         let profile = Profile::new();
         let mut args: Vec<String> = [
@@ -273,7 +334,7 @@ impl Agent {
             "--disable-dev-shm-usage", "--window-size=1200,1300",
         ]
         .into_iter()
-        .chain(extra.iter().copied())
+        .chain(switches.iter().copied())
         .map(String::from)
         .collect();
         args.push(format!("--user-data-dir={}", profile.0.display()));
@@ -285,7 +346,84 @@ impl Agent {
             .connect(&driver.url)
             .await
             .expect("a Chromium session");
-        (client, driver, profile)
+        let session = client.session_id().await.ok().flatten().expect("the session's id");
+        (client, Browser { driver, session, switches, _profile: profile })
+    }
+
+    /// Gives the browser back for the next agent, as one that has seen nothing; a browser that
+    /// cannot be cleared ends here.
+    async fn give_back(self, client: Client, origins: &[String]) {
+        if !REUSE_BROWSERS.load(Ordering::Relaxed) || Browser::forget(&client, origins).await.is_err() {
+            let _ = client.close().await;
+            return;
+        }
+        // The session stays for the next agent's client.
+        let _ = client.persist().await;
+        drop(client);
+        idle_browsers().lock().unwrap().push(self);
+    }
+
+    /// Clears the storage of `origins` and of every origin in an open tab (local storage,
+    /// IndexedDB, cookies…), then closes every tab but a new, empty one.
+    async fn forget(client: &Client, origins: &[String]) -> Result<(), fantoccini::error::CmdError> {
+        let mut origins: Vec<String> = origins.to_vec();
+        let fresh = client.new_window(true).await?.handle;
+        for window in client.windows().await? {
+            if window == fresh {
+                continue;
+            }
+            client.switch_to_window(window).await?;
+            let tree = client.issue_cmd(DevTools(json!({ "cmd": "Page.getFrameTree", "params": {} }))).await?;
+            collect_origins(&tree["frameTree"], &mut origins);
+            client.close_window().await?;
+        }
+        client.switch_to_window(fresh).await?;
+        origins.sort();
+        origins.dedup();
+        for origin in origins.iter().filter(|o| o.starts_with("http")) {
+            let params = json!({ "origin": origin, "storageTypes": "all" });
+            client.issue_cmd(DevTools(json!({ "cmd": "Storage.clearDataForOrigin", "params": params }))).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The origins of a DevTools frame tree: its frame's and its child frames'.
+fn collect_origins(tree: &Value, origins: &mut Vec<String>) {
+    if let Some(origin) = tree["frame"]["securityOrigin"].as_str() {
+        origins.push(origin.to_string());
+    }
+    for child in tree["childFrames"].as_array().into_iter().flatten() {
+        collect_origins(child, origins);
+    }
+}
+
+/// The origin (`scheme://host:port`) of an absolute URL.
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_default()
+}
+
+/// An agent's browser with the portal's call card open.
+pub struct Agent {
+    client: Client,
+    /// The portal this agent's call cards come from.
+    portal: String,
+    /// The APP_SID of this opening; the sandbox files its records under it.
+    pub session: String,
+    /// Where this agent's pages came from, cleared before its browser serves another agent.
+    origins: Vec<String>,
+    browser: Browser,
+}
+
+impl Agent {
+    /// An agent in a browser for `sandbox`'s portal (or none), with extra Chromium switches.
+    async fn launch(sandbox: Option<&callcard_sandbox::Running>, switches: &'static [&'static str]) -> Agent {
+        let (client, browser) = Browser::take(switches).await;
+        let (portal, origins) = match sandbox {
+            Some(s) => (s.portal_url.clone(), [&s.portal_url, &s.widget_url, &s.static_url].map(|u| origin_of(u)).to_vec()),
+            None => (String::new(), Vec::new()),
+        };
+        Agent { client, portal, session: String::new(), origins, browser }
     }
 
     /// Opens the portal's call card in `scenario` (a name, optionally followed by `&lang=..`)
@@ -296,10 +434,20 @@ impl Agent {
 
     /// Like [`Agent::open`], in a browser whose system theme is dark.
     pub async fn open_in_dark_system(scenario: &str) -> Agent {
-        let (client, driver, profile) = Agent::launch_with(&["--force-dark-mode"]).await;
-        let mut agent = Agent { client, portal: sandbox().portal_url.clone(), session: String::new(), _driver: driver, _profile: profile };
+        Agent::open_with_switches(&["--force-dark-mode"], scenario).await
+    }
+
+    /// Like [`Agent::open`], in a browser started with extra Chromium switches.
+    pub async fn open_with_switches(switches: &'static [&'static str], scenario: &str) -> Agent {
+        let mut agent = Agent::launch(Some(sandbox()), switches).await;
         agent.reopen(scenario).await;
         agent
+    }
+
+    /// The WebDriver session of this agent's browser, which stays with the browser.
+    #[allow(dead_code)]
+    pub fn browser_session(&self) -> &str {
+        &self.browser.session
     }
 
     /// Like [`Agent::open`], on another sandbox.
@@ -311,8 +459,7 @@ impl Agent {
 
     /// A browser for `sandbox`'s portal that has opened nothing yet ([`Agent::visit`] opens).
     pub async fn browser_on(sandbox: &callcard_sandbox::Running) -> Agent {
-        let (client, driver, profile) = Agent::launch().await;
-        Agent { client, portal: sandbox.portal_url.clone(), session: String::new(), _driver: driver, _profile: profile }
+        Agent::launch(Some(sandbox), &[]).await
     }
 
     /// Opens the call card again in this browser tab (the portal renders it anew: new tokens,
@@ -386,9 +533,9 @@ impl Agent {
 
     /// Opens a URL directly, not through the portal (outside any frame).
     pub async fn open_direct(url: &str) -> Agent {
-        let (client, driver, profile) = Agent::launch().await;
-        client.goto(url).await.unwrap();
-        let agent = Agent { client, portal: String::new(), session: String::new(), _driver: driver, _profile: profile };
+        let mut agent = Agent::launch(None, &[]).await;
+        agent.origins.push(origin_of(url));
+        agent.client.goto(url).await.unwrap();
         agent.wait_settled().await;
         agent
     }
@@ -680,9 +827,10 @@ impl Agent {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
+    /// Ends the agent; its browser serves the next agent ([`Browser`]).
     pub async fn close(self) {
-        let Agent { client, _driver, _profile, .. } = self;
-        let _ = client.close().await;
+        let Agent { client, browser, origins, .. } = self;
+        browser.give_back(client, &origins).await;
     }
 }
 

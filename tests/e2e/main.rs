@@ -421,3 +421,25 @@ async fn photo_loaded(agent: &Agent) -> Option<String> {
 fn regex_lite_days(line: &str) -> i64 {
     line.rsplit(", ").next().and_then(|tail| tail.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
+
+/// A closed agent's browser serves the next agent as one that has seen nothing: no tab of the
+/// last test, nothing in the widget's local or session storage. (A switch no other test uses
+/// keeps this browser apart from theirs.)
+#[tokio::test]
+async fn a_browser_given_back_has_forgotten_the_last_agent() {
+    const SWITCHES: &[&str] = &["--mute-audio"];
+    let agent = Agent::open_with_switches(SWITCHES, "known-contact").await;
+    agent.eval("localStorage.setItem('left-behind', '1'); sessionStorage.setItem('left-behind', '1');", vec![]).await;
+    agent.eval("window.open('about:blank', '_blank');", vec![]).await;
+    assert_eq!(agent.window_count().await, 2);
+    let browser = agent.browser_session().to_string();
+    agent.close().await;
+
+    let agent = Agent::open_with_switches(SWITCHES, "known-contact").await;
+    assert_eq!(agent.browser_session(), browser, "the same browser, given back");
+    assert_eq!(agent.window_count().await, 1);
+    let left = agent.eval("return [localStorage.getItem('left-behind'), sessionStorage.getItem('left-behind')];", vec![]).await;
+    assert_eq!(left, serde_json::json!([null, null]));
+    assert_eq!(agent.state().await, "ready");
+    agent.close().await;
+}
