@@ -47,10 +47,13 @@ WEB_ENV = PATH="$(WEB_TOOLCHAIN):$$PATH" RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="
 
 # The app's own page (app.html) is a module of its own, built beside the call card's into dist/
 # (Trunk empties its output folder, so it is built apart first). The same profile as the card's,
-# so that both share every compiled dependency.
+# so that both share every compiled dependency. Both modules are compiled by one cargo run first
+# (the same command Trunk runs, so Trunk then finds them built): their link-time optimisations,
+# single-threaded each, then run side by side instead of one after the other.
 APP_DIST := target/dist-app
 define build_pages
 	mkdir -p $(WEB_TOOLCHAIN) && ln -sf /usr/bin/cargo $(WEB_TOOLCHAIN)/cargo
+	$(WEB_ENV) cargo build --release --target wasm32-unknown-unknown --bin callcard --bin callcard-app
 	$(WEB_ENV) trunk build --release --public-url "$(1)" --dist $(APP_DIST) app.html
 	$(WEB_ENV) trunk build --release --public-url "$(1)"
 	cp $(APP_DIST)/callcard-app-* dist/
