@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::ask::Ask;
 use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::card::CommentLine;
@@ -32,16 +33,12 @@ pub fn Composer(
     hold(!text.get_untracked().trim().is_empty());
 
     // The save is a Leptos action: its own pending state and outcome.
-    let saving = Action::new_local(move |(target, body): &(EntityRef, String)| {
-        let request = Backend::request(backend, t, |b| (b.add_comment)((*target, body.clone())));
-        let body = body.clone();
-        async move { request.await.map(|id| (id, body)) }
-    });
+    let saving = Ask::<(u64, String)>::new();
     let pending = saving.pending();
     // What the last save came to: a saved comment goes to the top and the box empties; a failure
     // keeps the text and says why (until the next try).
     Effect::new(move |_| {
-        if let Some(Ok((id, body))) = saving.value().get() {
+        if let Some(Ok((id, body))) = saving.outcome() {
             let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
             on_saved.run(CommentLine { id, text: body, date, author: None });
             text.set(String::new());
@@ -49,15 +46,15 @@ pub fn Composer(
             hold(false);
         }
     });
-    let failure = move || match saving.value().get() {
-        Some(Err(problem)) if !pending.get() => Some(problem),
-        _ => None,
-    };
-    // Runs once however often it is asked while a save is under way.
+    let failure = move || saving.failure();
     let save = move || {
-        let body = text.get_untracked().trim().to_string();
-        if !pending.get_untracked() && !body.is_empty() {
-            saving.dispatch_local((target.get_untracked(), body));
+        let (target, body) = (target.get_untracked(), text.get_untracked().trim().to_string());
+        if !body.is_empty() {
+            saving.run(move || {
+                let request = Backend::request(backend, t, |b| (b.add_comment)((target, body.clone())));
+                let body = body.clone();
+                async move { request.await.map(|id| (id, body)) }
+            });
         }
     };
 

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::ask::Ask;
 use super::status::ActionError;
 use super::{texts, Backend};
 use crate::crm::entity::EntityKind;
@@ -51,22 +52,9 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     // The creation is a Leptos action: its own pending state and outcome. The card of the new
     // record replaces this form soon after the answer: the draft is let go inside the action
     // itself, as soon as the record exists.
-    let creating = Action::new_local(move |(k, typed): &(EntityKind, NewClient)| {
-        let request = Backend::request(backend, t, |b| (b.create)((*k, typed.clone())));
-        let (drafts, hold) = keeping.get_value();
-        async move {
-            let outcome = request.await;
-            if outcome.is_ok() {
-                keep(&drafts, hold.as_ref(), None);
-            }
-            outcome
-        }
-    });
+    let creating = Ask::<()>::new();
     let pending = creating.pending();
-    let failure = move || match creating.value().get() {
-        Some(Err(problem)) if !pending.get() => Some(problem),
-        _ => None,
-    };
+    let failure = move || creating.failure();
     let problems = move || if tried.get() { form.with(NewClient::problems) } else { Vec::new() };
     // Each check's message has an id its fields point at (aria-describedby), so a screen reader
     // reads the problem with the field.
@@ -86,12 +74,22 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         }
     });
 
-    // Runs once however often it is asked while a creation is under way.
     let submit = move || {
         tried.set(true);
         let Some(k) = kind.get_untracked() else { return };
-        if !pending.get_untracked() && form.with_untracked(NewClient::problems).is_empty() {
-            creating.dispatch_local((k, form.get_untracked()));
+        if form.with_untracked(NewClient::problems).is_empty() {
+            let typed = form.get_untracked();
+            creating.run(move || {
+                let request = Backend::request(backend, t, |b| (b.create)((k, typed.clone())));
+                let (drafts, hold) = keeping.get_value();
+                async move {
+                    let outcome = request.await;
+                    if outcome.is_ok() {
+                        keep(&drafts, hold.as_ref(), None);
+                    }
+                    outcome
+                }
+            });
         }
     };
 

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
+use super::ask::Ask;
 use super::status::ActionError;
 use super::{card::kind_label, texts, Backend};
-use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
 
@@ -26,17 +26,16 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     });
 
     // The search and the link are Leptos actions, each with its own pending state and outcome.
-    let searching_for = Action::new_local(move |words: &String| Backend::request(backend, t, |b| (b.search)(words.clone())));
-    let linking_to = Action::new_local(move |(entity, add_number): &(EntityRef, bool)| Backend::request(backend, t, |b| (b.link)((*entity, *add_number))));
+    let searching_for = Ask::<Vec<Hit>>::new();
+    let linking_to = Ask::<()>::new();
     let (searching, linking) = (searching_for.pending(), linking_to.pending());
-    let hits = move || searching_for.value().get().and_then(Result::ok);
+    let hits = move || searching_for.outcome().and_then(Result::ok);
     // The newer failure of the two, once nothing runs.
     let failure = move || {
         if searching.get() || linking.get() {
             return None;
         }
-        let link_error = linking_to.value().get().and_then(Result::err);
-        link_error.or_else(|| searching_for.value().get().and_then(Result::err))
+        linking_to.failure().or_else(|| searching_for.failure())
     };
     let search = move || {
         let words = query.get_untracked();
@@ -45,13 +44,12 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
         }
         chosen.set(None);
         // A new search leaves an earlier link's failure behind.
-        linking_to.value().set(None);
-        searching_for.dispatch_local(words);
+        linking_to.forget();
+        searching_for.run(move || Backend::request(backend, t, |b| (b.search)(words.clone())));
     };
     let link = move |hit: Hit, add_number: bool| {
-        if !linking.get_untracked() {
-            linking_to.dispatch_local((hit.entity, add_number));
-        }
+        let entity = hit.entity;
+        linking_to.run(move || Backend::request(backend, t, |b| (b.link)((entity, add_number))));
     };
     let has_number = shown_number.with_value(Option::is_some);
 

@@ -3,6 +3,7 @@
 
 mod actions;
 mod app_page;
+mod ask;
 mod card;
 mod composer;
 mod create;

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::ask::Ask;
 use super::status::ActionError;
 use super::{texts, Backend};
 use crate::browser;
@@ -16,16 +17,12 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
     let backend = Backend::context();
     let asked = RwSignal::new(false);
     let title = RwSignal::new(name);
-    let creating = Action::new_local(move |typed: &String| Backend::request(backend, t, |b| (b.add_deal)((client, company, typed.clone()))));
+    let creating = Ask::<u64>::new();
     let pending = creating.pending();
-    let failure = move || match creating.value().get() {
-        Some(Err(problem)) if !pending.get() => Some(problem),
-        _ => None,
-    };
+    let failure = move || creating.failure();
     let submit = move || {
-        if !pending.get_untracked() {
-            creating.dispatch(title.get_untracked());
-        }
+        let typed = title.get_untracked();
+        creating.run(move || Backend::request(backend, t, |b| (b.add_deal)((client, company, typed.clone()))));
     };
     let offered = matches!(client.kind, EntityKind::Contact | EntityKind::Company);
     offered.then(|| view! {
@@ -66,20 +63,17 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
     let (number, agent) = (number.filter(|n| !n.trim().is_empty()), agent);
     let offered = number.is_some() && agent.is_some();
     let number = StoredValue::new(number.unwrap_or_default());
-    let scheduling = Action::new_local(move |fields: &crate::json::Value| Backend::request(backend, t, |b| (b.add_activity)((client, fields.clone()))));
+    let scheduling = Ask::<u64>::new();
     let pending = scheduling.pending();
-    let failure = move || match scheduling.value().get() {
-        Some(Err(problem)) if !pending.get() => Some(problem),
-        _ => None,
-    };
+    let failure = move || scheduling.failure();
     let submit = move || {
         let at = browser::local_input_secs(&when.get_untracked());
         missing_time.set(at.is_none());
         // A blank subject is the default one: a call back is what was asked for.
         let about = subject.with_untracked(|s| if s.trim().is_empty() { t.follow_up_default_subject.to_string() } else { s.clone() });
         let fields = at.and_then(|at| follow_up::fields(&FollowUp { client, deal, number: &number.get_value(), agent: agent.unwrap_or(0), at, subject: &about }));
-        if let (Some(fields), false) = (fields, pending.get_untracked()) {
-            scheduling.dispatch(fields);
+        if let Some(fields) = fields {
+            scheduling.run(move || Backend::request(backend, t, |b| (b.add_activity)((client, fields.clone()))));
         }
     };
     offered.then(|| view! {
