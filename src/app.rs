@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use crate::effect;
 use crate::json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -142,7 +143,7 @@ fn shown(launched: RwSignal<Option<Screen>>, reads: CardReads) -> Signal<Screen>
 /// - once the launch's card (`status_for`, its want's number) is complete, `getStatus` fills
 ///   what the launch fields lacked; forgotten when the card moved on before.
 fn follow_the_card(reads: CardReads, launched: RwSignal<Option<Screen>>, status_for: RwSignal<Option<u64>>, live: Live) {
-    Effect::new(move |_| {
+    effect::watch(move || {
         let Some((seq, complete, several)) = reads.card.with(|c| {
             c.as_ref().map(|c| match &c.screen {
                 Screen::Card { caller: Caller::Several(list), .. } => (c.seq(), c.complete, Some(list.clone())),

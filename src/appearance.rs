@@ -4,6 +4,7 @@
 //! getInitData's `USER_OPTIONS` then confirms or corrects it.
 
 use leptos::prelude::*;
+use crate::effect;
 use crate::json;
 
 use crate::frame::client::FrameClient;
@@ -17,7 +18,7 @@ const CACHE_KEY: &str = "callcard-theme";
 pub fn provide() -> RwSignal<Theme> {
     let chosen = RwSignal::new(painted().unwrap_or_default());
     provide_context(chosen);
-    Effect::new(move |_| show(chosen.get()));
+    effect::watch(move || show(chosen.get()));
     chosen
 }
 

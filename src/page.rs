@@ -4,6 +4,7 @@
 //! portal's iframe fitted to the content.
 
 use leptos::prelude::*;
+use crate::effect;
 use crate::json;
 use crate::json::Value;
 use std::rc::Rc;
@@ -52,7 +53,7 @@ pub fn start() -> (Inputs, Basics) {
     // query tells it at once, getInitData later for a page opened by GET.
     // Arabic reads right to left: the whole page turns (`dir`), the layout follows through the
     // style's logical properties.
-    Effect::new(move |_| {
+    effect::watch(move || {
         let language = lang.get();
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", language.locale());

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::ask::Ask;
 use super::status::ActionError;
 use super::{texts, Backend};
+use crate::effect;
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::drafts::{Draft, Drafts};
@@ -37,7 +38,7 @@ pub fn Composer(
     let pending = saving.pending();
     // What the last save came to: a saved comment goes to the top and the box empties; a failure
     // keeps the text and says why (until the next try).
-    Effect::new(move |_| {
+    effect::watch(move || {
         if let Some(Ok((id, body))) = saving.outcome() {
             let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
             on_saved.run(CommentLine { id, text: body, date, author: None });

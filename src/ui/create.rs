@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::ask::Ask;
 use super::status::ActionError;
 use super::{texts, Backend};
+use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
 use crate::drafts::{Draft, Drafts};
@@ -44,7 +45,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     // A plain value, not state of the form's: a save replaces the form before its answer is read.
     let keeping = StoredValue::new_local((drafts, hold));
     // Kept at every change, and the card held open while the form holds anything typed.
-    Effect::new(move |_| {
+    effect::watch(move || {
         let draft = kind.get().and_then(|k| form.with(|f| new_client::draft(k, f, &prefilled)));
         keeping.with_value(|(drafts, hold)| keep(drafts, hold.as_ref(), draft.as_deref()));
     });
@@ -68,7 +69,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     });
     // Opening the form puts the cursor in its first field.
     let first_field = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
+    effect::watch(move || {
         if let (Some(_), Some(input)) = (kind.get(), first_field.get()) {
             let _ = input.focus();
         }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::ask::Ask;
 use super::status::ActionError;
 use super::{card::kind_label, texts, Backend};
+use crate::effect;
 use crate::crm::link::Hit;
 use crate::crm::phone;
 
@@ -19,7 +20,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     let chosen = RwSignal::new(None::<Hit>);
     let shown_number = StoredValue::new(number.as_deref().map(phone::display));
     let search_box = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
+    effect::watch(move || {
         if let (true, Some(input)) = (open.get(), search_box.get()) {
             let _ = input.focus();
         }

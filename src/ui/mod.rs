@@ -20,6 +20,7 @@ use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use std::rc::Rc;
 
+use crate::effect;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::new_client::NewClient;
 use crate::i18n::Lang;
@@ -98,7 +99,7 @@ pub struct Live {
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
 pub(crate) fn focus_when_asked(heading: NodeRef<leptos::html::H1>) {
     let Some(live) = use_context::<Live>() else { return };
-    Effect::new(move |_| {
+    effect::watch(move || {
         if let Some(element) = heading.get() {
             if live.focus_heading.get_untracked() {
                 live.focus_heading.set(false);
