@@ -10,7 +10,7 @@ use callcard::problem::{Problem, ProblemCode};
 use callcard::screen::Screen;
 use callcard::ui::{CallSummary, CallerView, Handlers, Root};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -142,4 +142,27 @@ async fn an_error_screen_explains_and_retries() {
     assert_eq!(retries.get_untracked(), 1);
     assert_eq!(main.get_attribute("data-state").as_deref(), Some("loading"));
     assert!(root.query_selector("[data-testid=loading]").unwrap().is_some());
+}
+
+/// patches/wasm-streams, in place of the crate for leptos' server_fn: a Rust stream offered as a
+/// web `ReadableStream` reads back, through the stream's own reader, chunk for chunk and ends.
+#[wasm_bindgen_test]
+async fn a_rust_stream_offered_as_a_web_stream_reads_back_chunk_for_chunk() {
+    use futures::StreamExt;
+    let items = futures::stream::iter([Ok(JsValue::from_str("a")), Ok(JsValue::from(2)), Ok(JsValue::from_str("c"))]);
+    let raw: web_sys::ReadableStream = wasm_streams::ReadableStream::from_stream(items).into_raw();
+    assert!(raw.is_instance_of::<web_sys::ReadableStream>());
+    let read: Vec<Result<JsValue, JsValue>> = wasm_streams::ReadableStream::from_raw(raw).into_stream().collect().await;
+    let read: Vec<JsValue> = read.into_iter().map(Result::unwrap).collect();
+    assert_eq!(read, [JsValue::from_str("a"), JsValue::from(2), JsValue::from_str("c")]);
+}
+
+/// An error item errors the web stream: the reader gets it, then nothing more.
+#[wasm_bindgen_test]
+async fn an_error_in_the_rust_stream_errors_the_web_stream() {
+    use futures::StreamExt;
+    let items = futures::stream::iter([Ok(JsValue::from(1)), Err(JsValue::from_str("lost")), Ok(JsValue::from(3))]);
+    let raw = wasm_streams::ReadableStream::from_stream(items).into_raw();
+    let read: Vec<Result<JsValue, JsValue>> = wasm_streams::ReadableStream::from_raw(raw).into_stream().collect().await;
+    assert_eq!(read, [Ok(JsValue::from(1)), Err(JsValue::from_str("lost"))]);
 }
