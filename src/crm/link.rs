@@ -77,10 +77,22 @@ pub fn search_batch(query: &str) -> Option<Batch> {
     Some(b)
 }
 
+/// `text` in lower case, every script's (the browser's `toLowerCase` in the module, whose
+/// Unicode tables it already has; Rust's natively).
+#[cfg(target_arch = "wasm32")]
+fn lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn lowercase(text: &str) -> String {
+    text.to_lowercase()
+}
+
 /// The hits of a search reply: found by number first, then by name; each record once; commands
 /// that failed or answered something else are left out (a search shows what it can).
 pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
-    let query = query.trim().to_lowercase();
+    let query = lowercase(query.trim());
     let number_ids = |kind: EntityKind| -> Vec<u64> {
         match reply.outcome(BY_NUMBER) {
             Outcome::Ok(found) => found.get(kind.symbol()).and_then(Value::as_array).map(|l| l.iter().filter_map(|v| id(Some(v))).collect()).unwrap_or_default(),
@@ -110,7 +122,7 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
     for (key, kind, filter) in name_searches(&query) {
         let field = filter.as_object().and_then(|f| f.keys().next()).map(|k| k.trim_start_matches('%').to_string()).unwrap_or_default();
         // Only rows whose field holds the query: the portal ignores what it does not know.
-        for row in rows(key).iter().filter(|r| text(r.get(&field)).is_some_and(|v| v.to_lowercase().contains(&query))) {
+        for row in rows(key).iter().filter(|r| text(r.get(&field)).is_some_and(|v| lowercase(&v).contains(&query))) {
             add(kind, row);
         }
     }

@@ -207,9 +207,11 @@ pub(crate) fn lang() -> Lang {
     use_context::<RwSignal<Lang>>().map(|l| l.get_untracked()).unwrap_or(Lang::En)
 }
 
-/// Up to two initials for an avatar.
+/// Up to two initials for an avatar, in capitals (by the browser's `toUpperCase`, whose Unicode
+/// tables it already has).
 pub(crate) fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
+    let first: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    js_sys::JsString::from(first.as_str()).to_upper_case().into()
 }
 
 pub(crate) fn texts() -> &'static crate::i18n::Texts {
