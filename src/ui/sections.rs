@@ -13,7 +13,9 @@ use crate::i18n::{format_date, format_money, Texts};
 use crate::rest::envelope::RestError;
 use crate::problem::Problem;
 
-/// A section's frame: title, and either its content or what went wrong with a retry.
+/// A section's frame: title, and either its content or what went wrong with a retry. The
+/// content is drawn first, so that the frame's own view is compiled once for every section
+/// rather than once for each section's content type.
 fn section_frame<T>(
     name: &'static str,
     title: &'static str,
@@ -21,7 +23,16 @@ fn section_frame<T>(
     entity: EntityRef,
     aside: Option<String>,
     render: impl FnOnce(T) -> AnyView,
-) -> impl IntoView {
+) -> AnyView {
+    let drawn = match section {
+        Section::Ready(value) => Section::Ready(render(value)),
+        Section::Loading => Section::Loading,
+        Section::Failed(error) => Section::Failed(error),
+    };
+    frame(name, title, drawn, entity, aside)
+}
+
+fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, entity: EntityRef, aside: Option<String>) -> AnyView {
     let t = texts();
     let handlers = use_context::<Handlers>();
     let loading = matches!(section, Section::Loading);
@@ -29,7 +40,7 @@ fn section_frame<T>(
         <section class="section" data-testid=name aria-busy=loading.then_some("true")>
             <h2>{title}{aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> })}</h2>
             {match section {
-                Section::Ready(value) => render(value),
+                Section::Ready(content) => content,
                 // The card's second request is on its way: lines where the content will be, so
                 // that nothing below moves much when it comes.
                 Section::Loading => view! {
@@ -60,6 +71,7 @@ fn section_frame<T>(
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
