@@ -19,11 +19,9 @@ type Request = Rc<dyn Fn() -> LocalBoxFuture<'static, Answer>>;
 /// Its answer: the view's output type, or why it failed.
 type Answer = Result<Rc<dyn Any>, Problem>;
 
-/// One of a view's requests, answered with an `Out`.
+/// One of a view's requests, answered with an `Out`: a typed face on [`Untyped`].
 pub struct Ask<Out> {
-    action: Action<Request, Answer>,
-    /// Made once: each call of `Action::pending` makes a new memo.
-    pending: Memo<bool>,
+    untyped: Untyped,
     out: PhantomData<fn() -> Out>,
 }
 
@@ -37,8 +35,7 @@ impl<Out> Copy for Ask<Out> {}
 
 impl<Out: Clone + 'static> Ask<Out> {
     pub fn new() -> Self {
-        let action = Action::new_local(|request: &Request| request());
-        Ask { action, pending: action.pending(), out: PhantomData }
+        Ask { untyped: Untyped::new(), out: PhantomData }
     }
 
     /// Starts `request`, unless one is under way: a request runs once however often the agent
@@ -47,40 +44,66 @@ impl<Out: Clone + 'static> Ask<Out> {
     where
         Fut: Future<Output = Result<Out, Problem>> + 'static,
     {
-        if self.pending.get_untracked() {
-            return;
-        }
-        let request: Request = Rc::new(move || {
+        self.untyped.start(Rc::new(move || {
             let answer = request();
             Box::pin(async move { answer.await.map(|out| Rc::new(out) as Rc<dyn Any>) })
-        });
-        self.action.dispatch_local(request);
+        }));
     }
 
     /// Whether a request is under way (tracked).
     pub fn pending(&self) -> Memo<bool> {
-        self.pending
+        self.untyped.pending
     }
 
     /// The last request's outcome (tracked): `None` before the first one and after
     /// [`Ask::forget`].
     pub fn outcome(&self) -> Option<Result<Out, Problem>> {
-        self.action.value().with(|answer| match answer.as_ref()? {
+        match self.untyped.answer()? {
             Ok(out) => out.downcast_ref::<Out>().cloned().map(Ok),
-            Err(problem) => Some(Err(problem.clone())),
-        })
+            Err(problem) => Some(Err(problem)),
+        }
     }
 
     /// Why the last request failed, once nothing runs (tracked).
     pub fn failure(&self) -> Option<Problem> {
-        if self.pending.get() {
-            return None;
-        }
-        self.outcome().and_then(Result::err)
+        self.untyped.failure()
     }
 
     /// Lets the last outcome go (a new search leaves an earlier link's failure behind).
     pub fn forget(&self) {
-        self.action.clear();
+        self.untyped.action.clear();
+    }
+}
+
+/// What every `Ask` is, whatever its output: the action and its pending state. Whatever does
+/// not need the output's type is here, compiled once.
+#[derive(Clone, Copy)]
+struct Untyped {
+    action: Action<Request, Answer>,
+    /// Made once: each call of `Action::pending` makes a new memo.
+    pending: Memo<bool>,
+}
+
+impl Untyped {
+    fn new() -> Untyped {
+        let action = Action::new_local(|request: &Request| request());
+        Untyped { action, pending: action.pending() }
+    }
+
+    fn start(&self, request: Request) {
+        if !self.pending.get_untracked() {
+            self.action.dispatch_local(request);
+        }
+    }
+
+    fn answer(&self) -> Option<Answer> {
+        self.action.value().get()
+    }
+
+    fn failure(&self) -> Option<Problem> {
+        if self.pending.get() {
+            return None;
+        }
+        self.answer()?.err()
     }
 }
