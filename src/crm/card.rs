@@ -86,21 +86,9 @@ fn hex_rgb(c: &str) -> Option<[u8; 3]> {
 fn relative_luminance([r, g, b]: [u8; 3]) -> f64 {
     let linear = |c: u8| {
         let c = f64::from(c) / 255.0;
-        if c <= 0.039_28 { c / 12.92 } else { pow((c + 0.055) / 1.055, 2.4) }
+        if c <= 0.039_28 { c / 12.92 } else { crate::host::pow((c + 0.055) / 1.055, 2.4) }
     };
     0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
-}
-
-/// `base` to the power `exponent`: the browser's `Math.pow` in the module (Rust's `powf` would
-/// link 1.4 KB of its own), Rust's natively.
-#[cfg(target_arch = "wasm32")]
-fn pow(base: f64, exponent: f64) -> f64 {
-    js_sys::Math::pow(base, exponent)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn pow(base: f64, exponent: f64) -> f64 {
-    base.powf(exponent)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

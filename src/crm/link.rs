@@ -7,6 +7,7 @@ use crate::json::Value;
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
+use crate::host::lowercase;
 use crate::portal::{id, text};
 use crate::rest::batch::{Batch, BatchReply, Outcome};
 
@@ -75,18 +76,6 @@ pub fn search_batch(query: &str) -> Option<Batch> {
         }
     }
     Some(b)
-}
-
-/// `text` in lower case, every script's (the browser's `toLowerCase` in the module, whose
-/// Unicode tables it already has; Rust's natively).
-#[cfg(target_arch = "wasm32")]
-fn lowercase(text: &str) -> String {
-    js_sys::JsString::from(text).to_lower_case().into()
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn lowercase(text: &str) -> String {
-    text.to_lowercase()
 }
 
 /// The hits of a search reply: found by number first, then by name; each record once; commands

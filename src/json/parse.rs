@@ -244,7 +244,7 @@ impl Reader<'_> {
             return Ok(Value::Number(Number::Int(int)));
         }
         // Beyond f64 (`1e999`) is refused, as `serde_json` does: no JSON can hold the infinity.
-        let float = float(text);
+        let float = crate::host::parse_float(text);
         if !float.is_finite() {
             return Err(self.error("number out of range"));
         }
@@ -252,14 +252,3 @@ impl Reader<'_> {
     }
 }
 
-/// A float's text (valid JSON) as its nearest `f64`: by the browser in the module, which has the
-/// parser already; by Rust's natively.
-#[cfg(target_arch = "wasm32")]
-fn float(text: &str) -> f64 {
-    js_sys::parse_float(text)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn float(text: &str) -> f64 {
-    text.parse().unwrap_or(f64::NAN)
-}

@@ -42,7 +42,7 @@ impl Display for Number {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match *self {
             Number::Int(n) => n.fmt(f),
-            Number::Float(x) if x.is_finite() => f.write_str(&float(x)),
+            Number::Float(x) if x.is_finite() => f.write_str(&crate::host::float_text(x)),
             Number::Float(_) => f.write_str("null"),
         }
     }
@@ -71,15 +71,4 @@ fn string(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
         }
     }
     f.write_char('"')
-}
-
-/// The shortest text that reads back as `x`: the browser's in the module, Rust's natively.
-#[cfg(target_arch = "wasm32")]
-fn float(x: f64) -> String {
-    js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "null".into())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn float(x: f64) -> String {
-    x.to_string()
 }

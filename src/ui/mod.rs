@@ -207,11 +207,10 @@ pub(crate) fn lang() -> Lang {
     use_context::<RwSignal<Lang>>().map(|l| l.get_untracked()).unwrap_or(Lang::En)
 }
 
-/// Up to two initials for an avatar, in capitals (by the browser's `toUpperCase`, whose Unicode
-/// tables it already has).
+/// Up to two initials for an avatar, in capitals.
 pub(crate) fn initials(name: &str) -> String {
     let first: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
-    js_sys::JsString::from(first.as_str()).to_upper_case().into()
+    crate::host::uppercase(&first)
 }
 
 pub(crate) fn texts() -> &'static crate::i18n::Texts {
