@@ -146,12 +146,8 @@ fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl 
         <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).locale() dir=move || if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" } data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
             aria-busy=move || live.is_some_and(|l| l.loading_next.get()).then_some("true")>
             {live.map(|live| view! {
-                <Show when=move || live.loading_next.get()>
-                    <div class="banner" data-testid="loading-next" role="status">{t.loading_record}</div>
-                </Show>
-                <Show when=move || live.retrying.get()>
-                    <div class="banner" data-testid="retrying" role="status">{t.retrying}</div>
-                </Show>
+                {move || live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" role="status">{t.loading_record}</div> })}
+                {move || live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" role="status">{t.retrying}</div> })}
                 {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" role="status">{n}</div> })}
             })}
             {content}

@@ -87,9 +87,9 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                         <input type="datetime-local" data-testid="follow-up-time" prop:value=move || when.get()
                             on:input=move |ev| when.set(event_target_value(&ev))/>
                     </label>
-                    <Show when=move || missing_time.get()>
+                    {move || missing_time.get().then(|| view! {
                         <p class="field-error" data-testid="follow-up-time-error">{t.follow_up_time_missing}</p>
-                    </Show>
+                    })}
                     <label class="field">
                         <span>{t.follow_up_subject}</span>
                         <input type="text" data-testid="follow-up-subject" autocomplete="off" prop:value=move || subject.get()

@@ -288,7 +288,7 @@ pub fn CommentSection(
         let empty = list.is_empty();
         view! {
             <Composer entity=entity call_id=call_id deal=deal on_saved=on_saved/>
-            <Show when=move || empty && added.with(Vec::is_empty)><p class="muted">{t.no_comments}</p></Show>
+            {move || (empty && added.with(Vec::is_empty)).then(|| view! { <p class="muted">{t.no_comments}</p> })}
             <ul class="comments">
                 {move || added.get().into_iter().map(|c| comment_item(lang, c)).collect_view()}
                 {list.into_iter().map(|c| comment_item(lang, c)).collect_view()}

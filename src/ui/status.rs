@@ -23,9 +23,9 @@ pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
             <h1 data-testid="error-title">{problem.title}</h1>
             <p data-testid="error-detail">{problem.advice}</p>
             <Technical text=problem.technical/>
-            <Show when=move || can_retry>
+            {can_retry.then(|| view! {
                 <button type="button" data-testid="retry" on:click=move |_| retry.run(())>{texts().retry}</button>
-            </Show>
+            })}
         </div>
     }
 }

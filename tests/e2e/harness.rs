@@ -786,10 +786,14 @@ impl Agent {
         }
     }
 
-    /// Waits (up to two seconds) until the portal's iframe is exactly as tall as the widget's
+    /// Waits (up to three seconds) until the portal's iframe is exactly as tall as the widget's
     /// content, and returns that height; `None` if it never is.
     pub async fn fitted_height(&self) -> Option<f64> {
-        let deadline = Instant::now() + Duration::from_secs(2);
+        // A card still settling (a late line, an image) sends one more resize after the two
+        // heights first agree: the height counts once it has held for a few samples.
+        const HELD: u32 = 4;
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut agreed: Option<(f64, u32)> = None;
         loop {
             let content = self
                 .client
@@ -798,8 +802,18 @@ impl Agent {
                 .unwrap()
                 .as_f64()
                 .unwrap_or_default();
-            if self.frame_height().await == content {
-                return Some(content);
+            agreed = if self.frame_height().await == content {
+                match agreed {
+                    Some((height, times)) if height == content => Some((height, times + 1)),
+                    _ => Some((content, 1)),
+                }
+            } else {
+                None
+            };
+            if let Some((height, times)) = agreed {
+                if times >= HELD {
+                    return Some(height);
+                }
             }
             if Instant::now() > deadline {
                 return None;
