@@ -70,6 +70,10 @@ impl Map {
         self.0.iter().map(|(k, _)| k)
     }
 
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
