@@ -27,24 +27,26 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
     let offered = matches!(client.kind, EntityKind::Contact | EntityKind::Company);
     offered.then(|| view! {
         <div class="next-steps" data-testid="next-steps">
-            <Show when=move || asked.get() fallback=move || view! {
-                <button type="button" class="link-button" data-testid="new-deal" on:click=move |_| asked.set(true)>{format!("+ {}", t.new_deal)}</button>
-            }>
-                <form class="new-deal create-form" data-testid="new-deal-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                    <label class="field">
-                        <span>{t.new_deal_title}</span>
-                        <input type="text" data-testid="new-deal-title" autocomplete="off" prop:value=move || title.get()
-                            on:input=move |ev| title.set(event_target_value(&ev))/>
-                    </label>
-                    <div class="form-actions">
-                        <button type="submit" data-testid="new-deal-create" disabled=move || pending.get()>
-                            {move || if pending.get() { t.new_deal_creating } else { t.new_deal_create }}
-                        </button>
-                        <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
-                    </div>
-                    {move || failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> })}
-                </form>
-            </Show>
+            {move || if asked.get() {
+                view! {
+                    <form class="new-deal create-form" data-testid="new-deal-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                        <label class="field">
+                            <span>{t.new_deal_title}</span>
+                            <input type="text" data-testid="new-deal-title" autocomplete="off" prop:value=move || title.get()
+                                on:input=move |ev| title.set(event_target_value(&ev))/>
+                        </label>
+                        <div class="form-actions">
+                            <button type="submit" data-testid="new-deal-create" disabled=move || pending.get()>
+                                {move || if pending.get() { t.new_deal_creating } else { t.new_deal_create }}
+                            </button>
+                            <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
+                        </div>
+                        {move || failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> })}
+                    </form>
+                }.into_any()
+            } else {
+                view! { <button type="button" class="link-button" data-testid="new-deal" on:click=move |_| asked.set(true)>{format!("+ {}", t.new_deal)}</button> }.into_any()
+            }}
         </div>
     })
 }
@@ -78,32 +80,34 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
     };
     offered.then(|| view! {
         <div class="next-steps">
-            <Show when=move || asked.get() fallback=move || view! {
-                <button type="button" class="link-button" data-testid="follow-up" on:click=move |_| asked.set(true)>{format!("+ {}", t.follow_up)}</button>
-            }>
-                <form class="new-deal create-form" data-testid="follow-up-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                    <label class="field">
-                        <span>{t.follow_up_time}</span>
-                        <input type="datetime-local" data-testid="follow-up-time" prop:value=move || when.get()
-                            on:input=move |ev| when.set(event_target_value(&ev))/>
-                    </label>
-                    {move || missing_time.get().then(|| view! {
-                        <p class="field-error" data-testid="follow-up-time-error">{t.follow_up_time_missing}</p>
-                    })}
-                    <label class="field">
-                        <span>{t.follow_up_subject}</span>
-                        <input type="text" data-testid="follow-up-subject" autocomplete="off" prop:value=move || subject.get()
-                            on:input=move |ev| subject.set(event_target_value(&ev))/>
-                    </label>
-                    <div class="form-actions">
-                        <button type="submit" data-testid="follow-up-create" disabled=move || pending.get()>
-                            {move || if pending.get() { t.new_deal_creating } else { t.follow_up_create }}
-                        </button>
-                        <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
-                    </div>
-                    {move || failure().map(|p| view! { <ActionError testid="follow-up-error" headline=t.follow_up_failed problem=p/> })}
-                </form>
-            </Show>
+            {move || if asked.get() {
+                view! {
+                    <form class="new-deal create-form" data-testid="follow-up-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                        <label class="field">
+                            <span>{t.follow_up_time}</span>
+                            <input type="datetime-local" data-testid="follow-up-time" prop:value=move || when.get()
+                                on:input=move |ev| when.set(event_target_value(&ev))/>
+                        </label>
+                        {move || missing_time.get().then(|| view! {
+                            <p class="field-error" data-testid="follow-up-time-error">{t.follow_up_time_missing}</p>
+                        })}
+                        <label class="field">
+                            <span>{t.follow_up_subject}</span>
+                            <input type="text" data-testid="follow-up-subject" autocomplete="off" prop:value=move || subject.get()
+                                on:input=move |ev| subject.set(event_target_value(&ev))/>
+                        </label>
+                        <div class="form-actions">
+                            <button type="submit" data-testid="follow-up-create" disabled=move || pending.get()>
+                                {move || if pending.get() { t.new_deal_creating } else { t.follow_up_create }}
+                            </button>
+                            <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
+                        </div>
+                        {move || failure().map(|p| view! { <ActionError testid="follow-up-error" headline=t.follow_up_failed problem=p/> })}
+                    </form>
+                }.into_any()
+            } else {
+                view! { <button type="button" class="link-button" data-testid="follow-up" on:click=move |_| asked.set(true)>{format!("+ {}", t.follow_up)}</button> }.into_any()
+            }}
         </div>
     })
 }
