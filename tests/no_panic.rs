@@ -80,48 +80,73 @@ impl Gen {
         }
     }
 
-    /// `mutate` on a value as the widget reads it (a reply read once, then changed in place: the
-    /// card reader's rounds need not write and read the whole reply again each time).
-    fn mutate_ours(&mut self, value: &mut callcard::json::Value) {
-        use callcard::json::Value as Ours;
+    /// `value` (serde's or the widget's own JSON) with one node somewhere inside it replaced by
+    /// arbitrary JSON. The widget's own lets a reply be read once and changed in place: the
+    /// card reader's rounds need not write and read the whole reply again each time.
+    fn mutate<T: Tree>(&mut self, value: &mut T) {
         let mut node = value;
         loop {
             let descend = self.below(5) != 0;
-            let next_index = match node {
-                Ours::Object(map) if descend && !map.is_empty() => Some(self.below(map.len())),
-                Ours::Array(list) if descend && !list.is_empty() => Some(self.below(list.len())),
-                _ => None,
-            };
-            match (next_index, node) {
-                (Some(i), Ours::Object(map)) => node = map.values_mut().nth(i).unwrap(),
-                (Some(i), Ours::Array(list)) => node = &mut list[i],
-                (_, last) => {
-                    *last = ours(&self.json(3));
-                    return;
-                }
+            let children = node.children();
+            if descend && children > 0 {
+                node = node.child(self.below(children));
+            } else {
+                *node = T::from_generated(self.json(3));
+                return;
             }
         }
     }
+}
 
-    /// `value` with one node somewhere inside it replaced by arbitrary JSON.
-    fn mutate(&mut self, value: &mut Value) {
-        let mut node = value;
-        loop {
-            let descend = self.below(5) != 0;
-            let next_index = match node {
-                Value::Object(map) if descend && !map.is_empty() => Some(self.below(map.len())),
-                Value::Array(list) if descend && !list.is_empty() => Some(self.below(list.len())),
-                _ => None,
-            };
-            match (next_index, node) {
-                (Some(i), Value::Object(map)) => node = map.values_mut().nth(i).unwrap(),
-                (Some(i), Value::Array(list)) => node = &mut list[i],
-                (_, last) => {
-                    *last = self.json(3);
-                    return;
-                }
-            }
+/// A JSON value `Gen::mutate` can walk down and change.
+trait Tree: Sized {
+    fn children(&self) -> usize;
+    /// The `i`th member or element; called only below `children()`.
+    fn child(&mut self, i: usize) -> &mut Self;
+    fn from_generated(value: Value) -> Self;
+}
+
+impl Tree for Value {
+    fn children(&self) -> usize {
+        match self {
+            Value::Object(map) => map.len(),
+            Value::Array(list) => list.len(),
+            _ => 0,
         }
+    }
+
+    fn child(&mut self, i: usize) -> &mut Self {
+        match self {
+            Value::Object(map) => map.values_mut().nth(i).unwrap(),
+            Value::Array(list) => &mut list[i],
+            _ => unreachable!("a leaf has no children"),
+        }
+    }
+
+    fn from_generated(value: Value) -> Self {
+        value
+    }
+}
+
+impl Tree for callcard::json::Value {
+    fn children(&self) -> usize {
+        match self {
+            callcard::json::Value::Object(map) => map.len(),
+            callcard::json::Value::Array(list) => list.len(),
+            _ => 0,
+        }
+    }
+
+    fn child(&mut self, i: usize) -> &mut Self {
+        match self {
+            callcard::json::Value::Object(map) => map.values_mut().nth(i).unwrap(),
+            callcard::json::Value::Array(list) => &mut list[i],
+            _ => unreachable!("a leaf has no children"),
+        }
+    }
+
+    fn from_generated(value: Value) -> Self {
+        ours(&value)
     }
 }
 
@@ -217,7 +242,7 @@ fn the_card_reader_takes_any_reply() {
         for round in 0..3_000 {
             let mut reply = real.clone();
             for _ in 0..=g.below(4) {
-                g.mutate_ours(&mut reply);
+                g.mutate(&mut reply);
             }
             if round % 10 == 0 {
                 reply = ours(&g.json(5));
@@ -241,7 +266,7 @@ fn link_search_replies_take_any_reply() {
         for _ in 0..3_000 {
             let mut reply = real.clone();
             for _ in 0..=g.below(4) {
-                g.mutate_ours(&mut reply);
+                g.mutate(&mut reply);
             }
             if let Ok(parsed) = BatchReply::parse(&reply) {
                 let _ = link::read_hits(query, &parsed);

@@ -30,22 +30,13 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
             {move || if asked.get() {
                 view! {
                     <form class="new-deal create-form" data-testid="new-deal-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                        <label class="field">
-                            <span>{t.new_deal_title}</span>
-                            <input type="text" data-testid="new-deal-title" autocomplete="off" prop:value=move || title.get()
-                                on:input=move |ev| title.set(event_target_value(&ev))/>
-                        </label>
-                        <div class="form-actions">
-                            <button type="submit" data-testid="new-deal-create" disabled=move || pending.get()>
-                                {move || if pending.get() { t.new_deal_creating } else { t.new_deal_create }}
-                            </button>
-                            <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
-                        </div>
+                        {text_field(t.new_deal_title, "new-deal-title", title)}
+                        {form_buttons("new-deal-create", t.new_deal_create, pending, asked)}
                         {move || failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> })}
                     </form>
                 }.into_any()
             } else {
-                view! { <button type="button" class="link-button" data-testid="new-deal" on:click=move |_| asked.set(true)>{format!("+ {}", t.new_deal)}</button> }.into_any()
+                offer("new-deal", t.new_deal, asked)
             }}
         </div>
     })
@@ -91,23 +82,45 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                         {move || missing_time.get().then(|| view! {
                             <p class="field-error" data-testid="follow-up-time-error">{t.follow_up_time_missing}</p>
                         })}
-                        <label class="field">
-                            <span>{t.follow_up_subject}</span>
-                            <input type="text" data-testid="follow-up-subject" autocomplete="off" prop:value=move || subject.get()
-                                on:input=move |ev| subject.set(event_target_value(&ev))/>
-                        </label>
-                        <div class="form-actions">
-                            <button type="submit" data-testid="follow-up-create" disabled=move || pending.get()>
-                                {move || if pending.get() { t.new_deal_creating } else { t.follow_up_create }}
-                            </button>
-                            <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
-                        </div>
+                        {text_field(t.follow_up_subject, "follow-up-subject", subject)}
+                        {form_buttons("follow-up-create", t.follow_up_create, pending, asked)}
                         {move || failure().map(|p| view! { <ActionError testid="follow-up-error" headline=t.follow_up_failed problem=p/> })}
                     </form>
                 }.into_any()
             } else {
-                view! { <button type="button" class="link-button" data-testid="follow-up" on:click=move |_| asked.set(true)>{format!("+ {}", t.follow_up)}</button> }.into_any()
+                offer("follow-up", t.follow_up, asked)
             }}
         </div>
     })
+}
+
+/// The step offered as a link-like button; it opens its form.
+fn offer(testid: &'static str, label: &'static str, asked: RwSignal<bool>) -> AnyView {
+    view! { <button type="button" class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{format!("+ {label}")}</button> }.into_any()
+}
+
+/// A one-line text the agent types, kept in `value`.
+fn text_field(label: &'static str, testid: &'static str, value: RwSignal<String>) -> AnyView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input type="text" data-testid=testid autocomplete="off" prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))/>
+        </label>
+    }
+    .into_any()
+}
+
+/// The form's create button, waiting while the portal works, and its cancel, which closes it.
+fn form_buttons(testid: &'static str, create: &'static str, pending: Memo<bool>, asked: RwSignal<bool>) -> AnyView {
+    let t = texts();
+    view! {
+        <div class="form-actions">
+            <button type="submit" data-testid=testid disabled=move || pending.get()>
+                {move || if pending.get() { t.new_deal_creating } else { create }}
+            </button>
+            <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
+        </div>
+    }
+    .into_any()
 }
