@@ -11,7 +11,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # Browser tests leave Chromium profiles in TMPDIR: keep them inside target/.
 BROWSER_TMP := $(CURDIR)/target/browser-tmp
 
-.PHONY: setup build dist zip demo test checks lint test-unit test-browser test-e2e bench clean
+.PHONY: setup build dist zip demo test checks lint lint-web test-unit test-browser test-e2e bench clean
 
 # Where a CDN build's files will be served from (make dist PUBLIC_URL=https://cdn.example/callcard/).
 PUBLIC_URL ?= ./
@@ -99,17 +99,25 @@ checks: setup
 
 ## Clippy on every crate's own code, warnings as errors; `unwrap`/`expect` are denied outside
 ## tests (each Cargo.toml's [lints]). The widget is checked as the browser builds it.
-lint:
-	cargo clippy -q -p callcard --target wasm32-unknown-unknown --lib -- -D warnings
+lint: lint-web
 	cargo clippy -q --workspace --lib --bins -- -D warnings
+
+# The widget's browser code is linted while the browser tests are built: clippy's driver compiles
+# the workspace's crates of that build, so the lints cost no second pass over leptos and the other
+# dependencies (a separate `cargo clippy` checks them all again for wasm: about 65 CPU-s cold),
+# and test-browser then runs what this built. RUSTFLAGS replaces .cargo/config.toml's rustflags,
+# so the cfg there is repeated; dependencies are not linted (cargo caps their lints).
+# Built without debug info: a wasm stack trace says little, and the cold build is ~40 s faster.
+WEB_TEST_ENV := RUSTC_WORKSPACE_WRAPPER=clippy-driver RUSTFLAGS="--cfg erase_components -D warnings" CARGO_PROFILE_DEV_DEBUG=0
+lint-web:
+	$(WEB_TEST_ENV) cargo test -q -p callcard --target wasm32-unknown-unknown --test web --no-run
 
 test-unit:
 	cargo test --workspace --lib --bins --test card_plan --test no_panic
 
-# Built without debug info: a wasm stack trace says little, and the cold build is ~40 s faster.
 test-browser:
 	mkdir -p $(BROWSER_TMP)
-	TMPDIR=$(BROWSER_TMP) CARGO_PROFILE_DEV_DEBUG=0 cargo test -p callcard --target wasm32-unknown-unknown --test web
+	TMPDIR=$(BROWSER_TMP) $(WEB_TEST_ENV) cargo test -p callcard --target wasm32-unknown-unknown --test web
 
 # Three at a time: with browsers reused, a test waits on its pages more than it computes
 # (two threads: 143 s, three: 122 s, four: 118 s on 2 cores).
