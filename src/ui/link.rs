@@ -59,59 +59,59 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
             <button type="button" class="link-button" data-testid="link-existing" aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>{t.link_existing}</button>
             {move || open.get().then(|| view! {
-                    <p class="muted">{t.link_hint}</p>
-                    <form class="link-search" role="search" on:submit=move |ev| { ev.prevent_default(); search(); }>
-                        <label class="field">
-                            <span>{t.link_search_label}</span>
-                            <input type="search" data-testid="link-search" node_ref=search_box autocomplete="off"
-                                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
-                        </label>
-                        <button type="submit" data-testid="link-search-submit" disabled=move || searching.get()>
-                            {move || if searching.get() { t.link_searching } else { t.link_search }}
-                        </button>
-                    </form>
-                    {move || hits().map(|found| if found.is_empty() {
-                        view! { <p class="muted" data-testid="link-none" role="status">{t.link_none}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="link-hits" data-testid="link-results">
-                                {found.into_iter().map(|hit| {
-                                    let entity = hit.entity;
-                                    let picked = hit.clone();
-                                    let name = if hit.name.is_empty() { t.unnamed.to_string() } else { hit.name.clone() };
-                                    view! {
-                                        <li>
-                                            <button type="button" class="candidate" data-testid="link-hit"
-                                                data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)
-                                                on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(picked.clone(), false) }>
-                                                <span class="client-kind">{kind_label(t, entity.kind)}</span>
-                                                <span class="candidate-name">{name}</span>
-                                                {hit.detail.map(|d| view! { <span class="muted">{d}</span> })}
-                                            </button>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    })}
-                    {move || chosen.get().map(|hit| {
-                        let question = t.link_question
-                            .replace("{number}", &shown_number.get_value().unwrap_or_default())
-                            .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });
-                        let (add, only) = (hit.clone(), hit);
-                        view! {
-                            <div class="link-confirm" data-testid="link-confirm" role="group" aria-label=question.clone()>
-                                <p>{question.clone()}</p>
-                                <div class="composer-actions">
-                                    <button type="button" class="link-button" data-testid="link-open-only" disabled=move || linking.get()
-                                        on:click=move |_| link(only.clone(), false)>{t.link_open_only}</button>
-                                    <button type="button" data-testid="link-add-number" disabled=move || linking.get()
-                                        on:click=move |_| link(add.clone(), true)>{t.link_add}</button>
-                                </div>
+                <p class="muted">{t.link_hint}</p>
+                <form class="link-search" role="search" on:submit=move |ev| { ev.prevent_default(); search(); }>
+                    <label class="field">
+                        <span>{t.link_search_label}</span>
+                        <input type="search" data-testid="link-search" node_ref=search_box autocomplete="off"
+                            prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="submit" data-testid="link-search-submit" disabled=move || searching.get()>
+                        {move || if searching.get() { t.link_searching } else { t.link_search }}
+                    </button>
+                </form>
+                {move || hits().map(|found| if found.is_empty() {
+                    view! { <p class="muted" data-testid="link-none" role="status">{t.link_none}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="link-hits" data-testid="link-results">
+                            {found.into_iter().map(|hit| {
+                                let entity = hit.entity;
+                                let picked = hit.clone();
+                                let name = if hit.name.is_empty() { t.unnamed.to_string() } else { hit.name.clone() };
+                                view! {
+                                    <li>
+                                        <button type="button" class="candidate" data-testid="link-hit"
+                                            data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)
+                                            on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(picked.clone(), false) }>
+                                            <span class="client-kind">{kind_label(t, entity.kind)}</span>
+                                            <span class="candidate-name">{name}</span>
+                                            {hit.detail.map(|d| view! { <span class="muted">{d}</span> })}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+                {move || chosen.get().map(|hit| {
+                    let question = t.link_question
+                        .replace("{number}", &shown_number.get_value().unwrap_or_default())
+                        .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });
+                    let (add, only) = (hit.clone(), hit);
+                    view! {
+                        <div class="link-confirm" data-testid="link-confirm" role="group" aria-label=question.clone()>
+                            <p>{question.clone()}</p>
+                            <div class="composer-actions">
+                                <button type="button" class="link-button" data-testid="link-open-only" disabled=move || linking.get()
+                                    on:click=move |_| link(only.clone(), false)>{t.link_open_only}</button>
+                                <button type="button" data-testid="link-add-number" disabled=move || linking.get()
+                                    on:click=move |_| link(add.clone(), true)>{t.link_add}</button>
                             </div>
-                        }
-                    })}
-                    {move || failure().map(|p| view! { <ActionError testid="link-error" headline=t.link_failed problem=p/> })}
+                        </div>
+                    }
+                })}
+                {move || failure().map(|p| view! { <ActionError testid="link-error" headline=t.link_failed problem=p/> })}
             })}
         </div>
     }
