@@ -11,7 +11,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # Browser tests leave Chromium profiles in TMPDIR: keep them inside target/.
 BROWSER_TMP := $(CURDIR)/target/browser-tmp
 
-.PHONY: setup build dist zip demo test checks lint lint-web test-unit test-browser test-e2e bench clean
+.PHONY: setup build dist zip demo test checks lint lint-web lint-native test-unit test-browser test-e2e bench clean
 
 # Where a CDN build's files will be served from (make dist PUBLIC_URL=https://cdn.example/callcard/).
 PUBLIC_URL ?= ./
@@ -49,13 +49,14 @@ WEB_ENV = PATH="$(WEB_TOOLCHAIN):$$PATH" RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="
 # (Trunk empties its output folder, so it is built apart first). The same profile as the card's,
 # so that both share every compiled dependency. Both modules are compiled by one cargo run first
 # (the same command Trunk runs, so Trunk then finds them built): their link-time optimisations,
-# single-threaded each, then run side by side instead of one after the other.
+# single-threaded each, then run side by side instead of one after the other. The two Trunk runs
+# (wasm-bindgen, wasm-opt) run side by side too: their outputs are apart, named after each module.
 APP_DIST := target/dist-app
 define build_pages
 	mkdir -p $(WEB_TOOLCHAIN) && ln -sf /usr/bin/cargo $(WEB_TOOLCHAIN)/cargo
 	$(WEB_ENV) cargo build --release --target wasm32-unknown-unknown --bin callcard --bin callcard-app
-	$(WEB_ENV) trunk build --release --public-url "$(1)" --dist $(APP_DIST) app.html
-	$(WEB_ENV) trunk build --release --public-url "$(1)"
+	$(WEB_ENV) trunk build --release --public-url "$(1)" --dist $(APP_DIST) app.html & app=$$!; \
+	  $(WEB_ENV) trunk build --release --public-url "$(1)"; wait $$app
 	cp $(APP_DIST)/callcard-app-* dist/
 	cp $(APP_DIST)/index.html dist/app.html
 endef
@@ -95,25 +96,27 @@ test: setup
 # What needs no release build, run beside it (make test): each builds in its own target folder.
 checks: setup
 	$(MAKE) --no-print-directory lint test-unit test-browser
-	cargo test -q -p callcard --test e2e --no-run
 
-## Clippy on every crate's own code, warnings as errors; `unwrap`/`expect` are denied outside
-## tests (each Cargo.toml's [lints]). The widget is checked as the browser builds it.
-lint: lint-web
-	cargo clippy -q --workspace --lib --bins -- -D warnings
+## Clippy on every crate's own code and tests, warnings as errors; `unwrap`/`expect` are denied
+## outside tests (each Cargo.toml's [lints]). The widget is checked as the browser builds it.
+lint: lint-web lint-native
 
-# The widget's browser code is linted while the browser tests are built: clippy's driver compiles
-# the workspace's crates of that build, so the lints cost no second pass over leptos and the other
-# dependencies (a separate `cargo clippy` checks them all again for wasm: about 65 CPU-s cold),
-# and test-browser then runs what this built. RUSTFLAGS replaces .cargo/config.toml's rustflags,
-# so the cfg there is repeated; dependencies are not linted (cargo caps their lints).
-# Built without debug info: a wasm stack trace says little, and the cold build is ~40 s faster.
+# Code is linted while the tests' programs are built: clippy's driver compiles the workspace's
+# crates of those builds, so the lints cost no second pass over the dependencies (a separate
+# `cargo clippy` checks them all again: about 65 CPU-s cold for wasm, 30 natively), and the test
+# targets then run what these built. Dependencies are not linted (cargo caps their lints).
+# RUSTFLAGS replaces .cargo/config.toml's rustflags, so the wasm cfg there is repeated.
+# The browser tests are built without debug info: a wasm stack trace says little, and the cold
+# build is ~40 s faster.
 WEB_TEST_ENV := RUSTC_WORKSPACE_WRAPPER=clippy-driver RUSTFLAGS="--cfg erase_components -D warnings" CARGO_PROFILE_DEV_DEBUG=0
+NATIVE_TEST_ENV := RUSTC_WORKSPACE_WRAPPER=clippy-driver RUSTFLAGS="-D warnings"
 lint-web:
 	$(WEB_TEST_ENV) cargo test -q -p callcard --target wasm32-unknown-unknown --test web --no-run
+lint-native:
+	$(NATIVE_TEST_ENV) cargo test -q --workspace --lib --bins --test card_plan --test no_panic --test e2e --no-run
 
 test-unit:
-	cargo test --workspace --lib --bins --test card_plan --test no_panic
+	$(NATIVE_TEST_ENV) cargo test --workspace --lib --bins --test card_plan --test no_panic
 
 test-browser:
 	mkdir -p $(BROWSER_TMP)
@@ -122,7 +125,7 @@ test-browser:
 # Three at a time: with browsers reused, a test waits on its pages more than it computes
 # (two threads: 143 s, three: 122 s, four: 118 s on 2 cores).
 test-e2e:
-	cargo test -p callcard --test e2e -- --test-threads=3
+	$(NATIVE_TEST_ENV) cargo test -p callcard --test e2e -- --test-threads=3
 
 ## Bundle sizes and time to card (a report, not a test): target/bench/report.md
 bench: build

@@ -598,7 +598,8 @@ mod tests {
         assert!(refused(call_with(&mut crm, two)).contains("only one communication"));
         let id = call_with(&mut crm, "&fields[SUBJECT]=Call+back&fields[RESPONSIBLE_ID]=1&fields[COMMUNICATIONS][0][VALUE]=%2B49301234567").unwrap().result;
         let listed = call(&mut crm, "crm.activity.list", &parse_query("filter[OWNER_TYPE_ID]=3&filter[OWNER_ID]=1&filter[COMPLETED]=N&order[DEADLINE]=ASC"), p).unwrap();
-        let row = listed.result.as_array().unwrap().iter().find(|r| r["ID"] == id.as_i64().unwrap().to_string()).cloned().unwrap();
+        let wanted = id.as_i64().unwrap().to_string();
+        let row = listed.result.as_array().unwrap().iter().find(|r| r["ID"].as_str() == Some(wanted.as_str())).cloned().unwrap();
         assert_eq!((row["DEADLINE"].as_str(), row["SUBJECT"].as_str()), (Some("2026-11-27T09:00:00+00:00"), Some("Call back")));
     }
 
