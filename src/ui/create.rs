@@ -94,12 +94,13 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         }
     };
 
-    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem| {
+    // `at`: where the field's element goes (the first field's, to be focused; a fresh one for the rest).
+    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem, at: NodeRef<leptos::html::Input>| {
         let failing = move || problems().contains(&check);
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input data-testid=testid prop:value=move || form.with(get)
+                <input data-testid=testid node_ref=at prop:value=move || form.with(get)
                     aria-invalid=move || failing().then_some("true")
                     aria-describedby=move || failing().then(|| error_id(check))
                     on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
@@ -120,21 +121,15 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
             <Show when=move || kind.get().is_some()>
                 <form class="create-form" data-testid="create-form" novalidate=true
                     on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                    <label class="field">
-                        <span>{t.first_name}</span>
-                        <input data-testid="first-name" node_ref=first_field prop:value=move || form.with(|f| f.first_name.clone())
-                            aria-invalid=move || problems().contains(&FieldProblem::NameMissing).then_some("true")
-                            aria-describedby=move || problems().contains(&FieldProblem::NameMissing).then(|| error_id(FieldProblem::NameMissing))
-                            on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.first_name = v); } />
-                    </label>
-                    {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing)}
+                    {field(t.first_name, "first-name", |f| f.first_name.clone(), |f, v| f.first_name = v, FieldProblem::NameMissing, first_field)}
+                    {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing, NodeRef::new())}
                     {problem_of(FieldProblem::NameMissing)}
                     <Show when=move || kind.get() == Some(EntityKind::Lead)>
-                        {field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v, FieldProblem::NameMissing)}
+                        {field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v, FieldProblem::NameMissing, NodeRef::new())}
                     </Show>
-                    {field(t.email, "email", |f| f.email.clone(), |f, v| f.email = v, FieldProblem::EmailInvalid)}
+                    {field(t.email, "email", |f| f.email.clone(), |f, v| f.email = v, FieldProblem::EmailInvalid, NodeRef::new())}
                     {problem_of(FieldProblem::EmailInvalid)}
-                    {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid)}
+                    {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid, NodeRef::new())}
                     {problem_of(FieldProblem::PhoneInvalid)}
                     <div class="composer-actions">
                         <button type="button" class="link-button" on:click=move |_| kind.set(None)>{t.cancel}</button>
