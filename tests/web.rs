@@ -166,3 +166,18 @@ async fn an_error_in_the_rust_stream_errors_the_web_stream() {
     let read: Vec<Result<JsValue, JsValue>> = wasm_streams::ReadableStream::from_raw(raw).into_stream().collect().await;
     assert_eq!(read, [Ok(JsValue::from(1)), Err(JsValue::from_str("lost"))]);
 }
+
+/// A portal the browser cannot reach: the write fails at once (never sent twice), with the
+/// browser's own words for why, which the error panel folds away for an administrator.
+#[wasm_bindgen_test]
+async fn an_unreachable_portal_fails_with_the_browsers_reason() {
+    use callcard::portal::{AccessToken, Portal};
+    use callcard::rest::client::RestClient;
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    let portal = Portal { domain: "127.0.0.1:9".into(), https: false };
+    let client = RestClient::new(portal, AccessToken::parse("token").unwrap(), None, None);
+    let error = client.call("crm.timeline.comment.add", &callcard::json::Value::Null).await.unwrap_err();
+    let RestError::Network(why) = &error else { panic!("{error:?}") };
+    assert!(why.starts_with("TypeError: "), "{why}");
+    assert!(!why.contains("token"), "{why}");
+}

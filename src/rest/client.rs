@@ -202,12 +202,12 @@ impl RestClient {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .abort_signal(timeout.signal().as_ref())
             .body(full)
-            .map_err(|e| RestError::Network(e.to_string()))?;
+            .map_err(|e| RestError::Network(why(e)))?;
         let response = request.send().await.map_err(|e| {
             if timeout.expired() {
                 RestError::Timeout { seconds: REQUEST_TIMEOUT_S }
             } else {
-                RestError::Network(e.to_string())
+                RestError::Network(why(e))
             }
         })?;
         let status = response.status();
@@ -216,6 +216,17 @@ impl RestClient {
             .await
             .map_err(|_| if timeout.expired() { RestError::Late } else { RestError::Malformed { status } })?;
         envelope::parse(status, &text)
+    }
+}
+
+/// Why a request could not be sent, as the browser said it (`TypeError: Failed to fetch`). Not
+/// the error's `Display`, which would link serde_json's messages for its JSON variant, one this
+/// client never meets (about 1 KB of the module).
+fn why(error: gloo_net::Error) -> String {
+    match error {
+        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
+        gloo_net::Error::GlooError(text) => text,
+        _ => String::new(),
     }
 }
 
