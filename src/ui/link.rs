@@ -8,6 +8,7 @@ use super::ask::Ask;
 use super::status::ActionError;
 use super::{card::kind_label, texts, Backend};
 use crate::effect;
+use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
 
@@ -48,8 +49,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
         linking_to.forget();
         searching_for.run(move || Backend::request(backend, t, |b| (b.search)(words.clone())));
     };
-    let link = move |hit: Hit, add_number: bool| {
-        let entity = hit.entity;
+    let link = move |entity: EntityRef, add_number: bool| {
         linking_to.run(move || Backend::request(backend, t, |b| (b.link)((entity, add_number))));
     };
     let has_number = shown_number.with_value(Option::is_some);
@@ -83,7 +83,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                                     <li>
                                         <button type="button" class="candidate" data-testid="link-hit"
                                             data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)
-                                            on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(picked.clone(), false) }>
+                                            on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(entity, false) }>
                                             <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                             <span class="candidate-name">{name}</span>
                                             {hit.detail.map(|d| view! { <span class="muted">{d}</span> })}
@@ -98,15 +98,15 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                     let question = t.link_question
                         .replace("{number}", &shown_number.get_value().unwrap_or_default())
                         .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });
-                    let (add, only) = (hit.clone(), hit);
+                    let entity = hit.entity;
                     view! {
                         <div class="link-confirm" data-testid="link-confirm" role="group" aria-label=question.clone()>
                             <p>{question.clone()}</p>
                             <div class="composer-actions">
                                 <button type="button" class="link-button" data-testid="link-open-only" disabled=move || linking.get()
-                                    on:click=move |_| link(only.clone(), false)>{t.link_open_only}</button>
+                                    on:click=move |_| link(entity, false)>{t.link_open_only}</button>
                                 <button type="button" data-testid="link-add-number" disabled=move || linking.get()
-                                    on:click=move |_| link(add.clone(), true)>{t.link_add}</button>
+                                    on:click=move |_| link(entity, true)>{t.link_add}</button>
                             </div>
                         </div>
                     }
