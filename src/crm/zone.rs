@@ -11,7 +11,7 @@
 //! calling code and differ in time (Spain with the Canaries, Portugal with the Azores, New
 //! Zealand with the Chathams, Chile with Easter Island) count as several.
 
-use super::phone;
+use super::{calling_codes, phone};
 
 /// Where the caller's clock stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,73 +22,74 @@ pub enum Zone {
     Several,
 }
 
-/// Calling codes of countries with a single time zone, and that zone.
-const SINGLE_ZONE: &[(&str, &str)] = &[
-    ("20", "Africa/Cairo"),
-    ("27", "Africa/Johannesburg"),
-    ("30", "Europe/Athens"),
-    ("31", "Europe/Amsterdam"),
-    ("32", "Europe/Brussels"),
-    ("33", "Europe/Paris"),
-    ("36", "Europe/Budapest"),
-    ("39", "Europe/Rome"),
-    ("40", "Europe/Bucharest"),
-    ("41", "Europe/Zurich"),
-    ("43", "Europe/Vienna"),
-    ("44", "Europe/London"),
-    ("45", "Europe/Copenhagen"),
-    ("46", "Europe/Stockholm"),
-    ("47", "Europe/Oslo"),
-    ("48", "Europe/Warsaw"),
-    ("49", "Europe/Berlin"),
-    ("51", "America/Lima"),
-    ("53", "America/Havana"),
-    ("54", "America/Argentina/Buenos_Aires"),
-    ("57", "America/Bogota"),
-    ("58", "America/Caracas"),
-    ("60", "Asia/Kuala_Lumpur"),
-    ("63", "Asia/Manila"),
-    ("65", "Asia/Singapore"),
-    ("66", "Asia/Bangkok"),
-    ("81", "Asia/Tokyo"),
-    ("82", "Asia/Seoul"),
-    ("84", "Asia/Ho_Chi_Minh"),
-    ("86", "Asia/Shanghai"),
-    ("90", "Europe/Istanbul"),
-    ("91", "Asia/Kolkata"),
-    ("92", "Asia/Karachi"),
-    ("94", "Asia/Colombo"),
-    ("98", "Asia/Tehran"),
-    ("212", "Africa/Casablanca"),
-    ("234", "Africa/Lagos"),
-    ("254", "Africa/Nairobi"),
-    ("353", "Europe/Dublin"),
-    ("358", "Europe/Helsinki"),
-    ("359", "Europe/Sofia"),
-    ("370", "Europe/Vilnius"),
-    ("371", "Europe/Riga"),
-    ("372", "Europe/Tallinn"),
-    ("373", "Europe/Chisinau"),
-    ("374", "Asia/Yerevan"),
-    ("375", "Europe/Minsk"),
-    // The database's older name: every browser knows it, not every one knows `Europe/Kyiv` yet.
-    ("380", "Europe/Kiev"),
-    ("381", "Europe/Belgrade"),
-    ("385", "Europe/Zagreb"),
-    ("386", "Europe/Ljubljana"),
-    ("420", "Europe/Prague"),
-    ("421", "Europe/Bratislava"),
-    ("852", "Asia/Hong_Kong"),
-    ("886", "Asia/Taipei"),
-    ("966", "Asia/Riyadh"),
-    ("971", "Asia/Dubai"),
-    ("972", "Asia/Jerusalem"),
-    ("992", "Asia/Dushanbe"),
-    ("994", "Asia/Baku"),
-    ("995", "Asia/Tbilisi"),
-    ("996", "Asia/Bishkek"),
-    ("998", "Asia/Tashkent"),
-];
+/// Calling codes of countries with a single time zone, and that zone: `code:zone` entries
+/// separated by commas (one text, as [`super::calling_codes`]'s table). Ukraine's is the
+/// database's older name, `Europe/Kiev`: every browser knows it, not every one knows
+/// `Europe/Kyiv` yet.
+const SINGLE_ZONE: &str = "\
+    20:Africa/Cairo,\
+    27:Africa/Johannesburg,\
+    30:Europe/Athens,\
+    31:Europe/Amsterdam,\
+    32:Europe/Brussels,\
+    33:Europe/Paris,\
+    36:Europe/Budapest,\
+    39:Europe/Rome,\
+    40:Europe/Bucharest,\
+    41:Europe/Zurich,\
+    43:Europe/Vienna,\
+    44:Europe/London,\
+    45:Europe/Copenhagen,\
+    46:Europe/Stockholm,\
+    47:Europe/Oslo,\
+    48:Europe/Warsaw,\
+    49:Europe/Berlin,\
+    51:America/Lima,\
+    53:America/Havana,\
+    54:America/Argentina/Buenos_Aires,\
+    57:America/Bogota,\
+    58:America/Caracas,\
+    60:Asia/Kuala_Lumpur,\
+    63:Asia/Manila,\
+    65:Asia/Singapore,\
+    66:Asia/Bangkok,\
+    81:Asia/Tokyo,\
+    82:Asia/Seoul,\
+    84:Asia/Ho_Chi_Minh,\
+    86:Asia/Shanghai,\
+    90:Europe/Istanbul,\
+    91:Asia/Kolkata,\
+    92:Asia/Karachi,\
+    94:Asia/Colombo,\
+    98:Asia/Tehran,\
+    212:Africa/Casablanca,\
+    234:Africa/Lagos,\
+    254:Africa/Nairobi,\
+    353:Europe/Dublin,\
+    358:Europe/Helsinki,\
+    359:Europe/Sofia,\
+    370:Europe/Vilnius,\
+    371:Europe/Riga,\
+    372:Europe/Tallinn,\
+    373:Europe/Chisinau,\
+    374:Asia/Yerevan,\
+    375:Europe/Minsk,\
+    380:Europe/Kiev,\
+    381:Europe/Belgrade,\
+    385:Europe/Zagreb,\
+    386:Europe/Ljubljana,\
+    420:Europe/Prague,\
+    421:Europe/Bratislava,\
+    852:Asia/Hong_Kong,\
+    886:Asia/Taipei,\
+    966:Asia/Riyadh,\
+    971:Asia/Dubai,\
+    972:Asia/Jerusalem,\
+    992:Asia/Dushanbe,\
+    994:Asia/Baku,\
+    995:Asia/Tbilisi,\
+    996:Asia/Bishkek,\
+    998:Asia/Tashkent";
 
 /// Calling codes shared by places in different zones.
 const SEVERAL_ZONES: &[&str] = &["1", "7", "34", "52", "55", "56", "61", "62", "64", "351", "976"];
@@ -103,7 +104,7 @@ pub fn of_number(raw: &str) -> Option<Zone> {
     if code == "7" && MOSCOW_TIME_PREFIXES.iter().any(|p| national.starts_with(p)) {
         return Some(Zone::One("Europe/Moscow"));
     }
-    if let Some((_, zone)) = SINGLE_ZONE.iter().find(|(c, _)| *c == code) {
+    if let Some(zone) = calling_codes::entry(SINGLE_ZONE, &code) {
         return Some(Zone::One(zone));
     }
     SEVERAL_ZONES.contains(&code.as_str()).then_some(Zone::Several)
@@ -136,11 +137,14 @@ mod tests {
 
     #[test]
     fn every_zone_is_named_once_per_code() {
-        for (i, (code, zone)) in SINGLE_ZONE.iter().enumerate() {
+        let all: Vec<(&str, &str)> = calling_codes::entries(SINGLE_ZONE).collect();
+        assert_eq!(all.len(), SINGLE_ZONE.split(',').count(), "every entry is `code:zone`");
+        for (i, (code, zone)) in all.iter().enumerate() {
             assert!(!SEVERAL_ZONES.contains(code), "{code}");
-            assert!(SINGLE_ZONE[i + 1..].iter().all(|(c, _)| c != code), "{code} twice");
-            assert!(zone.contains('/'), "{zone}");
+            assert!(all[i + 1..].iter().all(|(c, _)| c != code), "{code} twice");
+            assert!(zone.contains('/') && !zone.contains(' '), "{zone}");
             assert_eq!(phone::split_calling_code(&format!("{code}1234567")).map(|(c, _)| c), Some(*code), "{code} splits");
         }
+        assert!(all.len() > 60);
     }
 }
