@@ -6,7 +6,9 @@
 /// A counted word's forms, one per CLDR plural category (a language uses the ones it has; the
 /// build fills the others with `other`). A form holds `{n}` where the count goes (a form other
 /// than `other` may spell the count as a word instead).
+/// `repr(C)`: a table's six texts in a row (`Texts::from_list`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Forms {
     pub zero: &'static str,
     pub one: &'static str,
