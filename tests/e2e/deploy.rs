@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha384};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -99,9 +99,10 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
     }
 }
 
-/// nginx from Debian with the recipe, its root, port and portal set; stopped when dropped. One
-/// process (no master and workers), so that stopping it leaves nothing behind.
-fn nginx(port: u16, portal: &str, dir: &Path) -> Process {
+/// nginx from Debian with the recipe, its root, port and portal set; stopped, and its folder
+/// removed, when dropped. One process (no master and workers), so that stopping it leaves
+/// nothing behind.
+fn nginx(port: u16, portal: &str, dir: &Path) -> Nginx {
     let recipe = std::fs::read_to_string(root().join("recipes/nginx/callcard.conf")).unwrap();
     for placeholder in ["listen 80;", "root /var/www/callcard;", "https://your-company.bitrix24.com"] {
         assert!(recipe.contains(placeholder), "the recipe names {placeholder}");
@@ -125,9 +126,23 @@ fn nginx(port: u16, portal: &str, dir: &Path) -> Process {
         .stderr(Stdio::null())
         .spawn()
         .expect("nginx from Debian's package (scripts/setup.sh installs it)");
-    let process = Process(child);
+    let nginx = Nginx { process: Some(Process(child)), dir: dir.to_path_buf() };
     wait_listening(port, "nginx");
-    process
+    nginx
+}
+
+/// A running nginx and its folder (configuration, pid, logs, temporary files).
+struct Nginx {
+    process: Option<Process>,
+    dir: PathBuf,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // Stopped first: it writes into the folder until it ends.
+        drop(self.process.take());
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 
