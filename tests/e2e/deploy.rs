@@ -93,6 +93,20 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
         assert_eq!(has(&card_module, loading), lang == "en", "{lang} in the call card's module");
         assert!(has(&app_module, loading), "{lang} in the app page's module");
     }
+    // The glue and the module call each other by short names (tools/short-names), not by
+    // wasm-bindgen's hashed ones; the pages above carry the renamed files' integrity.
+    for (module, glue_prefix) in [(&card_module, "callcard-"), (&app_module, "callcard-app-")] {
+        assert!(!has(module, "__wbg_") && !has(module, "wasm_bindgen_"), "{glue_prefix}: a module's names are short");
+        let glue = std::fs::read_dir(&dist).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap())
+            .find(|f| f.ends_with(".js") && f.starts_with(glue_prefix) && (glue_prefix != "callcard-" || !f.starts_with("callcard-app-"))).unwrap();
+        let glue = read(&glue);
+        // An import's hashed name ends with `_` and 16 hex digits (`__wbg_remove_8228e91d7ddbc755`).
+        let hashed = glue.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).find(|word| {
+            word.starts_with("__wbg_") && word.len() > 17 && word.as_bytes()[word.len() - 17] == b'_' && word[word.len() - 16..].bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        assert_eq!(hashed, None, "{glue_prefix}: the glue's names are short");
+        assert!(!glue.contains("wasm_bindgen_") && glue.contains("$0:"), "{glue_prefix}: the glue's names are short");
+    }
     // Cross-origin (a CDN) integrity checks need CORS requests: every asset is fetched so.
     for page in [&card, &app] {
         assert_eq!(page.matches("integrity=").count(), page.matches("crossorigin").count(), "{page}");

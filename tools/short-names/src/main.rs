@@ -1,0 +1,130 @@
+//! A step of the release build (a Trunk `post_build` hook): gives the functions that the JS glue
+//! and the wasm module call each other by short names, in both files, and the page the
+//! integrity of the files it then references.
+//!
+//! wasm-bindgen names each import after its function and a hash (`__wbg_remove_8228e91d7ddbc755`)
+//! and each closure's export after its full Rust type, hundreds of characters. Every name is
+//! written in both files, and the hashes do not compress: the call card's 160 names weigh about
+//! 4 KB brotli across the two. Renamed `$0`, `$1`… they weigh next to nothing.
+//!
+//! Usage: `callcard-short-names <folder>`, the folder holding one Trunk build's `index.html`,
+//! its JS glue (`*.js`) and its module (`*_bg.wasm`).
+
+mod js;
+mod wasm;
+
+use base64::Engine;
+use sha2::{Digest, Sha384};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let Some(folder) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: callcard-short-names <folder of a Trunk build>");
+        return ExitCode::FAILURE;
+    };
+    match shorten(&folder) {
+        Ok(count) => {
+            println!("callcard-short-names: {count} names shortened in {}", folder.display());
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("callcard-short-names: {}: {why}", folder.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Renames in the folder's module and glue, and updates the page; how many names.
+fn shorten(folder: &Path) -> Result<usize, String> {
+    let module_path = only_file(folder, "_bg.wasm")?;
+    let glue_path = only_file(folder, ".js")?;
+    let page_path = folder.join("index.html");
+    let module = read(&module_path)?;
+    let glue = String::from_utf8(read(&glue_path)?).map_err(|_| "the glue is not UTF-8".to_string())?;
+    let page = String::from_utf8(read(&page_path)?).map_err(|_| "the page is not UTF-8".to_string())?;
+
+    let names = wasm::names(&module)?;
+    let renames = short_names(&names.imports, &names.exports, |name| {
+        name.starts_with("__wbg_") || name.starts_with("__wbindgen_") || name.starts_with("wasm_bindgen_")
+    });
+    let new_module = wasm::rename(&module, &renames)?;
+    let provided: Vec<String> = names.imports.iter().filter(|name| renames.contains_key(*name)).cloned().collect();
+    let new_glue = js::rename(&glue, &renames, &provided)?;
+
+    let mut new_page = page;
+    for (path, old, new) in [(&module_path, module.as_slice(), new_module.as_slice()), (&glue_path, glue.as_bytes(), new_glue.as_bytes())] {
+        let (old, new) = (integrity(old), integrity(new));
+        if !new_page.contains(&old) {
+            return Err(format!("index.html does not carry {}'s integrity {old}", path.display()));
+        }
+        new_page = new_page.replace(&old, &new);
+    }
+    write(&module_path, &new_module)?;
+    write(&glue_path, new_glue.as_bytes())?;
+    write(&page_path, new_page.as_bytes())?;
+    Ok(renames.len())
+}
+
+/// `$0`, `$1`… for every import and export `renamed` picks. An import and an export that have
+/// the same name keep it: the glue could not tell them apart.
+fn short_names(imports: &[String], exports: &[String], renamed: impl Fn(&str) -> bool) -> HashMap<String, String> {
+    let mut renames = HashMap::new();
+    for name in imports.iter().chain(exports) {
+        let in_both = imports.contains(name) && exports.contains(name);
+        if renamed(name) && !in_both && !renames.contains_key(name) {
+            let short = format!("${}", renames.len());
+            renames.insert(name.clone(), short);
+        }
+    }
+    renames
+}
+
+/// A subresource integrity value, as Trunk writes it.
+fn integrity(bytes: &[u8]) -> String {
+    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+}
+
+/// The one file of the folder whose name ends with `suffix`.
+fn only_file(folder: &Path, suffix: &str) -> Result<PathBuf, String> {
+    let entries = std::fs::read_dir(folder).map_err(|e| format!("cannot be read: {e}"))?;
+    let found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix)))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!("{} files end with {suffix}, one was expected", found.len())),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{} cannot be read: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{} cannot be written: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_chosen_names_are_shortened_and_a_name_on_both_sides_stays() {
+        let imports = vec!["__wbg_remove_8228e91d7ddbc755".to_string(), "__wbindgen_init_externref_table".to_string(), "other".to_string()];
+        let exports = vec!["memory".to_string(), "wasm_bindgen_55ec___invoke_true_".to_string(), "__wbindgen_init_externref_table".to_string()];
+        let renames = short_names(&imports, &exports, |n| n.starts_with("__wb") || n.starts_with("wasm_bindgen_"));
+        assert_eq!(renames.len(), 2, "{renames:?}");
+        assert_eq!(renames["__wbg_remove_8228e91d7ddbc755"], "$0");
+        assert_eq!(renames["wasm_bindgen_55ec___invoke_true_"], "$1");
+    }
+
+    #[test]
+    fn integrity_is_trunks_sha384() {
+        // `printf abc | openssl dgst -sha384 -binary | base64`
+        assert_eq!(integrity(b"abc"), "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn");
+    }
+}
