@@ -1,6 +1,6 @@
 //! A step of the release build (a Trunk `post_build` hook): gives the functions that the JS glue
-//! and the wasm module call each other by short names, in both files, and the page the
-//! integrity of the files it then references.
+//! and the wasm module call each other by short names, in both files, names both files after
+//! their final bytes, and gives the page those names and integrity values.
 //!
 //! wasm-bindgen names each import after its function and a hash (`__wbg_remove_8228e91d7ddbc755`)
 //! and each closure's export after its full Rust type, hundreds of characters. Every name is
@@ -55,16 +55,41 @@ fn shorten(folder: &Path) -> Result<usize, String> {
 
     let mut new_page = page;
     for (path, old, new) in [(&module_path, module.as_slice(), new_module.as_slice()), (&glue_path, glue.as_bytes(), new_glue.as_bytes())] {
-        let (old, new) = (integrity(old), integrity(new));
-        if !new_page.contains(&old) {
-            return Err(format!("index.html does not carry {}'s integrity {old}", path.display()));
+        let (old_integrity, new_integrity) = (integrity(old), integrity(new));
+        if !new_page.contains(&old_integrity) {
+            return Err(format!("index.html does not carry {}'s integrity {old_integrity}", path.display()));
         }
-        new_page = new_page.replace(&old, &new);
+        new_page = new_page.replace(&old_integrity, &new_integrity);
+        // Trunk named the file after wasm-bindgen's output, before wasm-opt and this step: a
+        // change of either alone would serve new bytes under a name browsers keep for a year,
+        // which the new integrity then refuses. Named after its final bytes, it cannot.
+        let old_name = file_name(path)?;
+        let new_name = content_name(&old_name, new).ok_or_else(|| format!("{old_name} is not named `<name>-<16 hex digits>`"))?;
+        if !new_page.contains(&old_name) {
+            return Err(format!("index.html does not reference {old_name}"));
+        }
+        new_page = new_page.replace(&old_name, &new_name);
+        write(path, new)?;
+        std::fs::rename(path, path.with_file_name(&new_name)).map_err(|e| format!("{old_name} cannot be renamed: {e}"))?;
     }
-    write(&module_path, &new_module)?;
-    write(&glue_path, new_glue.as_bytes())?;
     write(&page_path, new_page.as_bytes())?;
     Ok(renames.len())
+}
+
+/// A Trunk file name (`callcard-a8edda79185a0770_bg.wasm`, `callcard-139ba9b1d5dc28f2.js`) with
+/// its 16 hex digits replaced by the start of `bytes`' SHA-384.
+fn content_name(name: &str, bytes: &[u8]) -> Option<String> {
+    let dash = name.rfind('-')?;
+    let hex = name.get(dash + 1..dash + 17)?;
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let digest: String = Sha384::digest(bytes)[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("{}-{digest}{}", &name[..dash], &name[dash + 17..]))
+}
+
+fn file_name(path: &Path) -> Result<String, String> {
+    path.file_name().and_then(|n| n.to_str()).map(str::to_string).ok_or_else(|| format!("{} has no file name", path.display()))
 }
 
 /// `$0`, `$1`… for every import and export `renamed` picks. An import and an export that have
@@ -120,6 +145,15 @@ mod tests {
         assert_eq!(renames.len(), 2, "{renames:?}");
         assert_eq!(renames["__wbg_remove_8228e91d7ddbc755"], "$0");
         assert_eq!(renames["wasm_bindgen_55ec___invoke_true_"], "$1");
+    }
+
+    #[test]
+    fn a_file_is_named_after_its_bytes() {
+        // SHA-384 of `abc` starts with cb00753f45a35e8b.
+        assert_eq!(content_name("callcard-a8edda79185a0770_bg.wasm", b"abc").as_deref(), Some("callcard-cb00753f45a35e8b_bg.wasm"));
+        assert_eq!(content_name("callcard-app-139ba9b1d5dc28f2.js", b"abc").as_deref(), Some("callcard-app-cb00753f45a35e8b.js"));
+        assert_eq!(content_name("callcard.js", b"abc"), None);
+        assert_eq!(content_name("callcard-app.js", b"abc"), None);
     }
 
     #[test]
