@@ -89,10 +89,12 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
         assert_eq!(callcard_handler::cache_control(&format!("/{table}")), "public, max-age=31536000, immutable", "{table} is named by its content");
         assert!(!card.contains(table.as_str()), "{table} is loaded when needed, not by the page");
     }
-    let module = |app: bool| {
-        let name = std::fs::read_dir(&dist).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).find(|f| f.ends_with("_bg.wasm") && f.starts_with("callcard-app-") == app).unwrap();
+    // A page's file (`_bg.wasm`, `.js`): the call card's, or the app page's.
+    let release_file = |app: bool, suffix: &str| {
+        let name = std::fs::read_dir(&dist).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).find(|f| f.ends_with(suffix) && f.starts_with("callcard-app-") == app).unwrap();
         std::fs::read(dist.join(name)).unwrap()
     };
+    let module = |app: bool| release_file(app, "_bg.wasm");
     let has = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
     let (card_module, app_module) = (module(false), module(true));
     for (lang, loading) in [("en", "Looking up the caller…"), ("ru", "Ищем звонящего…"), ("ja", "発信者を検索中…")] {
@@ -101,11 +103,10 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
     }
     // The glue and the module call each other by short names (tools/short-names), not by
     // wasm-bindgen's hashed ones; the pages above carry the renamed files' integrity.
-    for (module, glue_prefix) in [(&card_module, "callcard-"), (&app_module, "callcard-app-")] {
+    for (module, app) in [(&card_module, false), (&app_module, true)] {
+        let glue_prefix = if app { "callcard-app-" } else { "callcard-" };
         assert!(!has(module, "__wbg_") && !has(module, "wasm_bindgen_"), "{glue_prefix}: a module's names are short");
-        let glue = std::fs::read_dir(&dist).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap())
-            .find(|f| f.ends_with(".js") && f.starts_with(glue_prefix) && (glue_prefix != "callcard-" || !f.starts_with("callcard-app-"))).unwrap();
-        let glue = read(&glue);
+        let glue = String::from_utf8(release_file(app, ".js")).unwrap();
         // An import's hashed name ends with `_` and 16 hex digits (`__wbg_remove_8228e91d7ddbc755`).
         let hashed = glue.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).find(|word| {
             word.starts_with("__wbg_") && word.len() > 17 && word.as_bytes()[word.len() - 17] == b'_' && word[word.len() - 16..].bytes().all(|b| b.is_ascii_hexdigit())
