@@ -17,11 +17,13 @@
     status.textContent = text;
   }
 
+  let recorded = 0; // numbers the records: their requests may arrive out of order
   function record(command, params) {
+    recorded += 1;
     fetch("/__sandbox/frame", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ session: sid, command, params }),
+      body: JSON.stringify({ session: sid, command, params, seq: recorded }),
       keepalive: true,
     }).catch(() => {});
   }

@@ -124,8 +124,11 @@ async fn requests_log(State(sb): State<Arc<Sandbox>>, Query(q): Query<LogQuery>)
 
 async fn frame_log(State(sb): State<Arc<Sandbox>>, Query(q): Query<LogQuery>) -> Json<Value> {
     let log = lock(&sb.frames);
-    let items: Vec<&FrameRecord> =
+    let mut items: Vec<&FrameRecord> =
         log.iter().filter(|r| q.session.as_ref().is_none_or(|s| *s == r.session)).collect();
+    if q.session.is_some() {
+        items.sort_by_key(|r| r.seq); // one page's order; pages are independent
+    }
     Json(json!(items))
 }
 

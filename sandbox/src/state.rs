@@ -70,6 +70,10 @@ pub(crate) struct FrameRecord {
     pub(crate) command: String,
     #[serde(default)]
     pub(crate) params: Value,
+    /// The order the portal page received it in: each record is a request of its own, and
+    /// two of them may reach the sandbox the other way round.
+    #[serde(default)]
+    pub(crate) seq: u64,
     #[serde(default)]
     pub(crate) at_ms: u64,
 }

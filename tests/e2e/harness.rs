@@ -786,6 +786,22 @@ impl Agent {
         }
     }
 
+    /// The height the widget last asked the portal for (`resizeWindow`), waiting up to two
+    /// seconds for it to be `expected`: the portal page records each command with a request of
+    /// its own, so the log can trail the frame's height by one resize.
+    pub async fn last_requested_height(&self, expected: f64) -> Option<f64> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let log = sandbox_get(&self.portal, &format!("/__sandbox/frame?session={}", self.session));
+            let last = log.iter().rev().find(|r| r["command"] == "resizeWindow");
+            let height = last.and_then(|r| r["params"]["height"].as_f64());
+            if height == Some(expected) || Instant::now() > deadline {
+                return height;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits (up to three seconds) until the portal's iframe is exactly as tall as the widget's
     /// content, and returns that height; `None` if it never is.
     pub async fn fitted_height(&self) -> Option<f64> {

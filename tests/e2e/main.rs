@@ -62,8 +62,7 @@ async fn known_contact_shows_name_company_phones_and_the_call() {
     assert!(fitted > 150.0, "{fitted}");
     let frame = agent.frame_commands("resizeWindow").await;
     assert!(frame.iter().any(|r| r["command"] == "getInitData"), "{frame:?}");
-    let last_resize = frame.iter().rev().find(|r| r["command"] == "resizeWindow").expect("a resizeWindow");
-    assert_eq!(last_resize["params"]["height"].as_f64(), Some(fitted));
+    assert_eq!(agent.last_requested_height(fitted).await, Some(fitted), "the card asked for the height it has");
     agent.screenshot("known-contact").await;
     // Records open in the portal, numbers dial through it.
     agent.click("[data-testid=client-company]").await;
