@@ -778,12 +778,17 @@ impl Agent {
     pub async fn frame_commands(&self, command: &str) -> Vec<Value> {
         let deadline = Instant::now() + Duration::from_secs(2);
         loop {
-            let log = sandbox_get(&self.portal, &format!("/__sandbox/frame?session={}", self.session));
+            let log = self.frame_log();
             if log.iter().any(|r| r["command"] == command) || Instant::now() > deadline {
                 return log;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// The frame commands the portal page received from this opening, in its order.
+    fn frame_log(&self) -> Vec<Value> {
+        sandbox_get(&self.portal, &format!("/__sandbox/frame?session={}", self.session))
     }
 
     /// The height the widget last asked the portal for (`resizeWindow`), waiting up to two
@@ -792,7 +797,7 @@ impl Agent {
     pub async fn last_requested_height(&self, expected: f64) -> Option<f64> {
         let deadline = Instant::now() + Duration::from_secs(2);
         loop {
-            let log = sandbox_get(&self.portal, &format!("/__sandbox/frame?session={}", self.session));
+            let log = self.frame_log();
             let last = log.iter().rev().find(|r| r["command"] == "resizeWindow");
             let height = last.and_then(|r| r["params"]["height"].as_f64());
             if height == Some(expected) || Instant::now() > deadline {
