@@ -34,8 +34,7 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
             Box::pin(async move {
                 let s = session?;
                 let fields = json!({ "fields": { "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text } });
-                let saved = s.rest.call("crm.timeline.comment.add", &fields).await.map_err(|e| Problem::rest_for(t, &e, "crm.timeline.comment.add"))?;
-                Ok(crate::portal::id(Some(&saved.result)).unwrap_or(0))
+                Ok(ask(&s, t, "crm.timeline.comment.add", &fields).await?.unwrap_or(0))
             })
         }),
         create: Rc::new(move |(kind, form): (EntityKind, NewClient)| {
@@ -43,8 +42,7 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
             Box::pin(async move {
                 let s = session?;
                 let method = format!("crm.{}.add", kind.method_name());
-                let added = s.rest.call(&method, &json!({ "fields": form.fields(kind) })).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
-                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)))?;
+                let id = new_id(t, ask(&s, t, &method, &json!({ "fields": form.fields(kind) })).await?)?;
                 live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
                 live.focus_heading.set(true);
                 reads.show_record(EntityRef { kind, id }, Vec::new());
@@ -66,7 +64,7 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
                 let s = session?;
                 if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
                     let (method, params) = link::add_phone(entity, &number);
-                    s.rest.call(&method, &params).await.map_err(|e| Problem::rest_for(t, &e, &method))?;
+                    ask(&s, t, &method, &params).await?;
                     live.notice.set(Some(t.number_added));
                 }
                 live.focus_heading.set(true);
@@ -79,10 +77,8 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
             let open = open.clone();
             Box::pin(async move {
                 let s = session?;
-                let shape = |what: Shape| Problem::card(t, &CardError::Shape(what));
-                let fields = new_deal::fields(client, company, &title).ok_or_else(|| shape(Shape::NoDealForKind))?;
-                let added = s.rest.call("crm.deal.add", &json!({ "fields": fields })).await.map_err(|e| Problem::rest_for(t, &e, "crm.deal.add"))?;
-                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| shape(Shape::NoNewId))?;
+                let fields = new_deal::fields(client, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
+                let id = new_id(t, ask(&s, t, "crm.deal.add", &json!({ "fields": fields })).await?)?;
                 live.notice.set(Some(t.deal_created));
                 // The card shows it among the open deals, and it opens in the portal's slider.
                 let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
@@ -97,8 +93,7 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
             let (t, session) = begin();
             Box::pin(async move {
                 let s = session?;
-                let added = s.rest.call("crm.activity.add", &json!({ "fields": fields })).await.map_err(|e| Problem::rest_for(t, &e, "crm.activity.add"))?;
-                let id = crate::portal::id(Some(&added.result)).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)))?;
+                let id = new_id(t, ask(&s, t, "crm.activity.add", &json!({ "fields": fields })).await?)?;
                 live.notice.set(Some(t.follow_up_done));
                 // The card shows it among what is due.
                 let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
@@ -108,4 +103,17 @@ pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option
         }),
         hold: AutoCloseHold::new(frame),
     }
+}
+
+/// One write: `method` with `params`, its result read as the id of what it made (a comment, a
+/// record, an activity), or the failure in the agent's words `t`. One function rather than one
+/// per write, so that its code is in the module once.
+async fn ask(session: &CardSession, t: &'static Texts, method: &str, params: &json::Value) -> Result<Option<u64>, Problem> {
+    let answer = session.rest.call(method, params).await.map_err(|e| Problem::rest_for(t, &e, method))?;
+    Ok(crate::portal::id(Some(&answer.result)))
+}
+
+/// The id of a record just made; a success without one is a reply of the wrong shape.
+fn new_id(t: &'static Texts, id: Option<u64>) -> Result<u64, Problem> {
+    id.ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)))
 }
