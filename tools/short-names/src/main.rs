@@ -65,7 +65,7 @@ fn shorten(folder: &Path) -> Result<usize, String> {
         // change of either alone would serve new bytes under a name browsers keep for a year,
         // which the new integrity then refuses. Named after its final bytes, it cannot.
         let old_name = file_name(path)?;
-        let new_name = content_name(&old_name, new).ok_or_else(|| format!("{old_name} is not named `<name>-<16 hex digits>`"))?;
+        let new_name = content_name(&old_name, new).ok_or_else(|| format!("{old_name} is not named `<name>-<hex digits>`"))?;
         if !new_page.contains(&old_name) {
             return Err(format!("index.html does not reference {old_name}"));
         }
@@ -78,15 +78,16 @@ fn shorten(folder: &Path) -> Result<usize, String> {
 }
 
 /// A Trunk file name (`callcard-a8edda79185a0770_bg.wasm`, `callcard-139ba9b1d5dc28f2.js`) with
-/// its 16 hex digits replaced by the start of `bytes`' SHA-384.
+/// its hash replaced by the start of `bytes`' SHA-384, 16 hex digits. Trunk writes its 64-bit
+/// hash without leading zeros, so one name in sixteen has 15 digits, one in 256 has 14…
 fn content_name(name: &str, bytes: &[u8]) -> Option<String> {
     let dash = name.rfind('-')?;
-    let hex = name.get(dash + 1..dash + 17)?;
-    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let hex_len = name[dash + 1..].bytes().take_while(u8::is_ascii_hexdigit).count();
+    if !(8..=16).contains(&hex_len) {
         return None;
     }
     let digest: String = Sha384::digest(bytes)[..8].iter().map(|b| format!("{b:02x}")).collect();
-    Some(format!("{}-{digest}{}", &name[..dash], &name[dash + 17..]))
+    Some(format!("{}-{digest}{}", &name[..dash], &name[dash + 1 + hex_len..]))
 }
 
 fn file_name(path: &Path) -> Result<String, String> {
@@ -153,6 +154,8 @@ mod tests {
         // SHA-384 of `abc` starts with cb00753f45a35e8b.
         assert_eq!(content_name("callcard-a8edda79185a0770_bg.wasm", b"abc").as_deref(), Some("callcard-cb00753f45a35e8b_bg.wasm"));
         assert_eq!(content_name("callcard-app-139ba9b1d5dc28f2.js", b"abc").as_deref(), Some("callcard-app-cb00753f45a35e8b.js"));
+        // Trunk's hash without its leading zero (a build failed on this name).
+        assert_eq!(content_name("callcard-453e00fe43f6840_bg.wasm", b"abc").as_deref(), Some("callcard-cb00753f45a35e8b_bg.wasm"));
         assert_eq!(content_name("callcard.js", b"abc"), None);
         assert_eq!(content_name("callcard-app.js", b"abc"), None);
     }
