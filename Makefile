@@ -62,7 +62,7 @@ define build_pages
 	  $(WEB_ENV) cargo build --release --target wasm32-unknown-unknown --bin callcard --bin callcard-app; wait $$tool
 	$(WEB_ENV) trunk build --release --public-url "$(1)" --dist $(APP_DIST) app.html & app=$$!; \
 	  $(WEB_ENV) trunk build --release --public-url "$(1)"; wait $$app
-	cp $(APP_DIST)/callcard-app-* dist/
+	cp $(APP_DIST)/callcard-app-* $(APP_DIST)/app-page-*.css dist/
 	cp $(APP_DIST)/index.html dist/app.html
 endef
 

@@ -50,7 +50,7 @@ fn sizes() -> String {
     format!(
         "{}\n{}",
         size_table("Release bundle: the call card (index.html and what it loads)", harness::release_files()),
-        size_table("The app's own page (app.html and its module; the stylesheet is the card's)", harness::app_page_files())
+        size_table("The app's own page (app.html, its module and its own styles; the card's stylesheet too)", harness::app_page_files())
     )
 }
 

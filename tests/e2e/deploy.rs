@@ -57,8 +57,8 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
             continue;
         }
         assert_eq!(callcard_handler::cache_control(&format!("/{file}")), "public, max-age=31536000, immutable", "{file} is named by its content");
-        // The app page's module is its page's alone; the call card never loads it.
-        let of_app = file.starts_with("callcard-app-");
+        // The app page's module and styles are its page's alone; the call card never loads them.
+        let of_app = file.starts_with("callcard-app-") || file.starts_with("app-page-");
         let pages: Vec<&String> = match (of_app, file.ends_with(".css")) {
             (true, _) => vec![&app],
             (false, true) => vec![&card, &app],
@@ -79,7 +79,7 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
         assert_eq!(card.contains(&file), !of_app, "{file}: the call card loads its own module only");
         checked += 1;
     }
-    assert_eq!(checked, 5, "each page's JS glue and wasm module, and the stylesheet");
+    assert_eq!(checked, 6, "each page's JS glue and wasm module, the stylesheet and the app page's own styles");
     // Every language but English is a table of its own, named by its content, which a card in
     // that language alone loads: the card's module has no other language's words, the app
     // page's module has them all.
@@ -299,7 +299,7 @@ async fn a_cdn_build_loads_its_assets_from_another_origin_and_checks_their_integ
 /// What the call card may weigh on the wire: its page and every file it loads (the app's own
 /// page is apart; of the languages' texts the largest table), brotli at quality 11, summed.
 /// Raised only with a measured reason in the change that needs it (README, "Bundle budget").
-const BUNDLE_BUDGET_BROTLI: u64 = 168_400;
+const BUNDLE_BUDGET_BROTLI: u64 = 168_300;
 
 #[test]
 fn the_release_bundle_stays_within_its_budget() {

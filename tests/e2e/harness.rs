@@ -44,15 +44,15 @@ pub fn is_text_table(path: &Path) -> bool {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n.starts_with("texts-") && n.ends_with(".json"))
 }
 
-/// The app's own page (`app.html`) and its module (`callcard-app-…`): built beside the call
-/// card, never loaded by it.
+/// The app's own page (`app.html`), its module (`callcard-app-…`) and its styles
+/// (`app-page-…`): built beside the call card, never loaded by it.
 #[allow(dead_code)]
 pub fn app_page_files() -> Vec<PathBuf> {
     dist_files().into_iter().filter(|p| is_app_page_file(p)).collect()
 }
 
 fn is_app_page_file(path: &Path) -> bool {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n == "app.html" || n.starts_with("callcard-app-"))
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n == "app.html" || n.starts_with("callcard-app-") || n.starts_with("app-page-"))
 }
 
 fn dist_files() -> Vec<PathBuf> {

@@ -98,6 +98,9 @@ async fn on_the_preinstalled_portal_the_app_page_finds_the_tab_bound_to_this_dep
     assert_eq!(agent.text("[data-testid=tab-state]").await.as_deref(), Some("Привязана к этому экземпляру: карточки звонков показывают вкладку."));
     assert!(agent.exists("[data-testid=app-unbind]").await);
     assert_eq!(agent.rest_requests().len(), 1, "the page's look costs one batch");
+    // Its own styles (style/app-page.css, which the call card does not load) are on it.
+    let actions = agent.eval("return getComputedStyle(document.querySelector('.app-actions')).display;", vec![]).await;
+    assert_eq!(actions, "flex");
     agent.close().await;
 }
 
