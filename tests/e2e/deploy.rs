@@ -58,7 +58,7 @@ fn the_release_build_names_assets_by_content_and_checks_their_integrity() {
         }
         assert_eq!(callcard_handler::cache_control(&format!("/{file}")), "public, max-age=31536000, immutable", "{file} is named by its content");
         // The app page's module and styles are its page's alone; the call card never loads them.
-        let of_app = file.starts_with("callcard-app-") || file.starts_with("app-page-");
+        let of_app = crate::harness::is_app_page_file(Path::new(&file));
         let pages: Vec<&String> = match (of_app, file.ends_with(".css")) {
             (true, _) => vec![&app],
             (false, true) => vec![&card, &app],

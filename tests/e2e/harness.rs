@@ -51,7 +51,8 @@ pub fn app_page_files() -> Vec<PathBuf> {
     dist_files().into_iter().filter(|p| is_app_page_file(p)).collect()
 }
 
-fn is_app_page_file(path: &Path) -> bool {
+/// Whether a file of `dist/` is the app's own page's (see [`app_page_files`]).
+pub fn is_app_page_file(path: &Path) -> bool {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n == "app.html" || n.starts_with("callcard-app-") || n.starts_with("app-page-"))
 }
 
@@ -773,38 +774,31 @@ impl Agent {
         }
     }
 
-    /// The frame commands the portal received from this opening, waiting up to a second for
+    /// The frame commands the portal received from this opening, waiting up to two seconds for
     /// one named `command` (the portal page records them asynchronously).
     pub async fn frame_commands(&self, command: &str) -> Vec<Value> {
+        self.frame_log_when(|log| log.iter().any(|r| r["command"] == command)).await
+    }
+
+    /// The frame commands the portal page received from this opening, in its order, once
+    /// `done` holds of them or two seconds have passed: the portal page records each command
+    /// with a request of its own, so the log can trail the frame by a command.
+    async fn frame_log_when(&self, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let deadline = Instant::now() + Duration::from_secs(2);
         loop {
-            let log = self.frame_log();
-            if log.iter().any(|r| r["command"] == command) || Instant::now() > deadline {
+            let log = sandbox_get(&self.portal, &format!("/__sandbox/frame?session={}", self.session));
+            if done(&log) || Instant::now() > deadline {
                 return log;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
-    /// The frame commands the portal page received from this opening, in its order.
-    fn frame_log(&self) -> Vec<Value> {
-        sandbox_get(&self.portal, &format!("/__sandbox/frame?session={}", self.session))
-    }
-
     /// The height the widget last asked the portal for (`resizeWindow`), waiting up to two
-    /// seconds for it to be `expected`: the portal page records each command with a request of
-    /// its own, so the log can trail the frame's height by one resize.
+    /// seconds for it to be `expected`.
     pub async fn last_requested_height(&self, expected: f64) -> Option<f64> {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        loop {
-            let log = self.frame_log();
-            let last = log.iter().rev().find(|r| r["command"] == "resizeWindow");
-            let height = last.and_then(|r| r["params"]["height"].as_f64());
-            if height == Some(expected) || Instant::now() > deadline {
-                return height;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let last_height = |log: &[Value]| log.iter().rev().find(|r| r["command"] == "resizeWindow").and_then(|r| r["params"]["height"].as_f64());
+        last_height(&self.frame_log_when(|log| last_height(log) == Some(expected)).await)
     }
 
     /// Waits (up to three seconds) until the portal's iframe is exactly as tall as the widget's
