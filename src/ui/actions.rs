@@ -4,13 +4,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::rc::Rc;
 use crate::json;
 
 use crate::frame::client::FrameClient;
 use crate::frame::Command;
 
 
-#[derive(Clone)]
 pub struct Actions {
     pub frame: Option<FrameClient>,
     /// The portal's origin, for plain links.
@@ -20,11 +20,12 @@ pub struct Actions {
 impl Actions {
     /// The context the views read actions from.
     pub fn provide(self) {
-        provide_context(StoredValue::new_local(self));
+        provide_context(StoredValue::new_local(Rc::new(self)));
     }
 
-    fn get() -> Option<Actions> {
-        use_context::<StoredValue<Actions, LocalStorage>>().map(|s| s.get_value())
+    // Shared rather than copied: every link and number on a card reads it.
+    fn get() -> Option<Rc<Actions>> {
+        use_context::<StoredValue<Rc<Actions>, LocalStorage>>().map(|s| s.get_value())
     }
 
     /// A plain link to a portal page, for `href`.
@@ -48,14 +49,15 @@ impl Actions {
     /// the portal answers at once only to refuse; silence means the slider is open). `None`
     /// outside a portal frame. Read the context once, at a view's creation.
     pub fn opener() -> Option<impl Fn(String) + Clone + 'static> {
-        let Some(Actions { frame: Some(frame), origin }) = Actions::get() else { return None };
+        let actions = Actions::get().filter(|a| a.frame.is_some())?;
         Some(move |path: String| {
-            let (frame, origin) = (frame.clone(), origin.clone());
+            let actions = actions.clone();
             spawn_local(async move {
+                let Some(frame) = &actions.frame else { return };
                 let answer = frame.call(Command::OpenPath, &json!({ "path": &path })).await;
                 if answer.is_ok_and(|v| open_path_refused(&v)) {
                     if let Some(w) = web_sys::window() {
-                        let _ = w.open_with_url_and_target_and_features(&format!("{origin}{path}"), "_blank", "noopener,noreferrer");
+                        let _ = w.open_with_url_and_target_and_features(&format!("{}{path}", actions.origin), "_blank", "noopener,noreferrer");
                     }
                 }
             });
@@ -66,7 +68,7 @@ impl Actions {
     pub fn phone_to(number: String) -> impl Fn(leptos::ev::MouseEvent) + 'static {
         let actions = Actions::get();
         move |event| {
-            let Some(Actions { frame: Some(frame), .. }) = &actions else { return };
+            let Some(frame) = actions.as_ref().and_then(|a| a.frame.as_ref()) else { return };
             if frame.send(Command::ImPhoneTo, &json!({ "phone": &number })).is_ok() {
                 event.prevent_default();
             }
