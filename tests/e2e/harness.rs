@@ -549,15 +549,43 @@ impl Agent {
     }
 
     pub async fn wait_settled(&self) {
-        let deadline = Instant::now() + READY_TIMEOUT;
+        const SETTLED: &str = "const e = document.querySelector('[data-testid=callcard]'); \
+                               const s = e && e.getAttribute('data-state'); return s && s !== 'loading' ? s : null;";
+        let settled = self.wait_in_page(SETTLED, Value::Null, READY_TIMEOUT).await;
+        assert!(!settled.is_null(), "the card did not settle within {READY_TIMEOUT:?}");
+    }
+
+    /// Waits up to `wait` for `condition` (a function body over `arguments[0]`, which is `arg`)
+    /// to return something other than `null`, and returns that (`null` when the time is up).
+    ///
+    /// The page itself checks, every 25 ms, inside one WebDriver command. Asking from here each
+    /// time costs chromedriver, the browser and the page a command's work (two for an
+    /// attribute) 20 times a second for every waiting test, on the processors the browsers
+    /// need. A page that navigates away ends the command with an error; the wait then goes on
+    /// in the page that came.
+    async fn wait_in_page(&self, condition: &str, arg: Value, wait: Duration) -> Value {
+        let script = format!(
+            "const [arg, wait] = arguments; const check = () => {{ {condition} }}; const until = Date.now() + wait;
+             return new Promise((resolve) => {{
+                 const poll = () => {{
+                     const found = check();
+                     if (found !== null && found !== undefined) resolve(found);
+                     else if (Date.now() >= until) resolve(null);
+                     else setTimeout(poll, 25);
+                 }};
+                 poll();
+             }});"
+        );
+        let deadline = Instant::now() + wait;
         loop {
-            if let Some(state) = self.attr("[data-testid=callcard]", "data-state").await {
-                if state != "loading" {
-                    return;
-                }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.client.execute(&script, vec![arg.clone(), json!(left.as_millis() as u64)]).await {
+                Ok(found) if !found.is_null() => return found,
+                _ if Instant::now() >= deadline => return Value::Null,
+                Ok(_) => {}
+                // Navigated away mid-wait: ask the page that came.
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
             }
-            assert!(Instant::now() < deadline, "the card did not settle within {READY_TIMEOUT:?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
@@ -749,6 +777,11 @@ impl Agent {
     /// Waits up to `wait` for an element matching `css` whose text is `text`; whether one came.
     pub async fn wait_for_text(&self, css: &str, text: &str, wait: Duration) -> bool {
         let deadline = Instant::now() + wait;
+        // The page waits for the text as its `innerText` (spaces collapsed); WebDriver's own
+        // text of the element, which the tests read, then decides.
+        let shown = "return [...document.querySelectorAll(arguments[0][0])] \
+                     .some((e) => e.innerText.replace(/\\s+/g, ' ').trim() === arguments[0][1]) || null;";
+        self.wait_in_page(shown, json!([css, text]), wait).await;
         loop {
             if self.texts(css).await.iter().any(|t| t == text) {
                 return true;
@@ -762,16 +795,8 @@ impl Agent {
 
     /// Waits up to `wait` for `css` to exist; whether it does.
     pub async fn wait_for(&self, css: &str, wait: Duration) -> bool {
-        let deadline = Instant::now() + wait;
-        loop {
-            if self.exists(css).await {
-                return true;
-            }
-            if Instant::now() > deadline {
-                return false;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let found = self.wait_in_page("return document.querySelector(arguments[0]) ? true : null;", json!(css), wait).await;
+        !found.is_null()
     }
 
     /// The frame commands the portal received from this opening, waiting up to two seconds for
