@@ -12,7 +12,7 @@
 #   chromium, chromium-driver, brotli,      (Debian packages: the tests' browser, size
 #   nginx, zip, unzip,                       measurements, the nginx recipe's test, make zip,
 #   fonts-wqy-microhei,                      Chinese and Japanese glyphs for the screenshots,
-#   rustc-web, cargo-web, rust-web-src       the release modules' compiler and its std sources)
+#   rustc-web, cargo-web, rust-web-src 1.96  the release modules' compiler and its std sources)
 #
 # Nothing else is downloaded, and Trunk is configured never to fetch tools itself.
 set -euo pipefail
@@ -51,6 +51,8 @@ step() { # step NAME COMMAND...: run in the background, remember it
 
 # 2. Debian packages: the browser for the tests, brotli for size measurements, nginx for the
 #    recipe's test (only its binary is used; the package's service is never started), zip.
+#    The browser is not pinned: Debian's security archive keeps only its newest Chromium, so an
+#    older one cannot be installed; apt installs the browser and its driver from the same build.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
@@ -61,18 +63,37 @@ command -v unzip >/dev/null || missing+=(unzip)
 # The browser draws Chinese and Japanese cards with it (the screenshots of ja; 4.5 MB).
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 # The release modules' compiler with its standard library's sources, rebuilt for size (Makefile,
-# WEB_ENV): one source version, so the three come together (150 MB; ~20 s here).
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for package in rustc-web cargo-web rust-web-src; do
-  installed "$package" || missing+=("$package")
-done
+# WEB_ENV): one source version, so the three come together (150 MB; ~20 s here). Pinned by Rust
+# version, which decides the module's bytes (the bundle budget is exact): bookworm has 1.85 in
+# its main archive and 1.96 in its security archive, and the release flags need 1.96. The Debian
+# revision is not pinned: the security archive keeps only its newest build of a version.
+WEB_RUST_VERSION=1.96.0
+web_rust_packages=(rustc-web cargo-web rust-web-src)
+web_rust_pinned() { # every package installed at WEB_RUST_VERSION
+  local package version
+  for package in "${web_rust_packages[@]}"; do
+    version=$(dpkg-query -W -f='${Status} ${Version}' "$package" 2>/dev/null || true)
+    [[ "$version" == "install ok installed $WEB_RUST_VERSION+"* ]] || return 1
+  done
+}
+web_rust=()
+web_rust_pinned || web_rust=("${web_rust_packages[@]}")
 apt_install() {
-  local sudo_cmd=()
+  local sudo_cmd=() package version
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "$@"
+  local packages=("$@")
+  if [ ${#web_rust[@]} -gt 0 ]; then
+    version=$(apt-cache madison rustc-web | awk -v want="$WEB_RUST_VERSION" 'index($3, want "+") == 1 { print $3; exit }')
+    if [ -z "$version" ]; then
+      echo "setup: rustc-web $WEB_RUST_VERSION is not in this machine's Debian sources (apt-cache madison rustc-web)" >&2
+      return 1
+    fi
+    for package in "${web_rust[@]}"; do packages+=("$package=$version"); done
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --allow-downgrades "${packages[@]}"
 }
-[ ${#missing[@]} -eq 0 ] || step "debian-packages" apt_install "${missing[@]}"
+[ ${#missing[@]} -eq 0 ] && [ ${#web_rust[@]} -eq 0 ] || step "debian-packages" apt_install "${missing[@]}"
 
 # 3. Trunk, as a debug build: Trunk's own work here (run cargo and wasm-bindgen, minify a few KB,
 #    hash files) takes milliseconds either way, while its optimised, link-time-optimised release
