@@ -133,12 +133,22 @@ fn write_tables(tables: &[(&str, String)], names: &[(&str, String)]) {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
-            if file.ends_with(".json") && !written.iter().any(|(_, _, name)| **name == file) {
+            if file.ends_with(".json") && file != TABLES_INDEX && !written.iter().any(|(_, _, name)| **name == file) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
     }
+    // Which file is which language's (`{"ar":"texts-ar-<hash>.json",…}`), for a handler that
+    // cannot list the files it serves (the edge function) and inlines the posted language's.
+    let index: Vec<String> = written.iter().map(|(code, _, name)| format!("\"{code}\":\"{name}\"")).collect();
+    let part = dir.join(format!("{TABLES_INDEX}.{}.part", std::process::id()));
+    if let Err(e) = std::fs::write(&part, format!("{{{}}}", index.join(","))).and_then(|()| std::fs::rename(&part, dir.join(TABLES_INDEX))) {
+        panic!("cannot write {TABLES_INDEX}: {e}");
+    }
 }
+
+/// The tables' index, beside them (`write_tables`).
+const TABLES_INDEX: &str = "texts.json";
 
 fn parse(text: &str) -> Result<File, String> {
     let mut file = File { card: Vec::new(), app: Vec::new() };

@@ -39,6 +39,28 @@ test("the app's own page gets its own module, and the call card's page without o
   assert.ok((await text(post("/", "PLACEMENT=CALL_CARD"))).includes("<title>t</title>"));
 });
 
+test("the call card gets the posted language's texts inlined, as texts.json names their file", async () => {
+  const texts = (page) => page.match(/<script type="application\/json" id="callcard-texts" data-file="([^"]*)">(.*?)<\/script>/);
+  writeFileSync(join(dist, "texts-ru-0123456789abcdef.json"), '["Ищем \\u003c/script\\u003eзвонящего…"]');
+  writeFileSync(join(dist, "texts-de-89abcdef01234567.json"), '["Anrufer wird gesucht…"]');
+  writeFileSync(join(dist, "texts-tr-0123456789abcdef.json"), "no json");
+  writeFileSync(
+    join(dist, "texts.json"),
+    JSON.stringify({ ru: "texts-ru-0123456789abcdef.json", de: "texts-de-89abcdef01234567.json", tr: "texts-tr-0123456789abcdef.json", pl: 'texts-pl-x"onload=1.json' }),
+  );
+  const page = await (await post("/?LANG=de", "AUTH_ID=tok&LANG=ru&PLACEMENT=CALL_CARD")).text();
+  const [, file, json] = texts(page);
+  assert.equal(file, "texts-ru-0123456789abcdef.json", "the form's LANG before the query's");
+  assert.deepEqual(JSON.parse(json), ["Ищем </script>звонящего…"]);
+  assert.equal(page.split("</script>").length, 3, "nothing in a table closes its element");
+  assert.equal(texts(await (await post("/?LANG=DE", "PLACEMENT=CALL_CARD")).text())[1], "texts-de-89abcdef01234567.json");
+  // English (the module's own), an unknown language, a table that is no JSON, a name that is
+  // not the build's, the app's page: nothing inlined, the card fetches its own.
+  for (const [query, form] of [["/?LANG=en", ""], ["/?LANG=xx", ""], ["/", "LANG=tr"], ["/", "LANG=pl"], ["/", "LANG=__proto__"], ["/?LANG=ru", "PLACEMENT=DEFAULT"]]) {
+    assert.ok(!(await (await post(query, form)).text()).includes("callcard-texts"), `${query} ${form}`);
+  }
+});
+
 test("other bodies are refused", async () => {
   assert.equal((await post("/", "{}", "application/json")).status, 415);
   assert.equal((await post("/", "A=" + "a".repeat(70000))).status, 413);

@@ -30,16 +30,22 @@ fn sandbox_with_handler(portal_port: u16, handler: &str) -> callcard_sandbox::Ru
 }
 
 /// Opens a known caller's card, on a German portal, with the app served at `handler` and checks
-/// the agent sees it in German: no recipe inlines the language's texts, so the card fetched its
-/// table from beside its module.
-async fn card_behind(sandbox: &callcard_sandbox::Running, handler: &str) {
+/// the agent sees it in German: from the texts the handler inlined (`inlined`: the edge
+/// function), or else from the table the card fetched from beside its module (nginx).
+async fn card_behind(sandbox: &callcard_sandbox::Running, handler: &str, inlined: bool) {
     let agent = Agent::open_on(sandbox, "known-contact&lang=de").await;
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Eingehender Anruf"));
     let fetched = "return performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\/texts-[a-z]+-[0-9a-f]+\\.json$/.test(n));";
     let tables = agent.eval(fetched, vec![]).await;
-    assert!(tables.as_array().is_some_and(|t| t.len() == 1 && t[0].as_str().is_some_and(|n| n.starts_with(handler) && n.contains("/texts-de-"))), "{tables}");
+    if inlined {
+        assert!(tables.as_array().is_some_and(Vec::is_empty), "the texts came with the page: {tables}");
+        let file = agent.eval("return document.getElementById('callcard-texts').dataset.file;", vec![]).await;
+        assert!(file.as_str().is_some_and(|f| f.starts_with("texts-de-")), "{file}");
+    } else {
+        assert!(tables.as_array().is_some_and(|t| t.len() == 1 && t[0].as_str().is_some_and(|n| n.starts_with(handler) && n.contains("/texts-de-"))), "{tables}");
+    }
     let page = agent.eval("return location.href;", vec![]).await;
     assert!(page.as_str().unwrap_or_default().starts_with(handler), "served by {handler}: {page}");
     agent.close().await;
@@ -187,7 +193,7 @@ async fn the_nginx_recipe_answers_the_portals_post_and_the_widget_works_behind_i
     assert_eq!(header(&file, "cache-control").as_deref(), Some("public, max-age=31536000, immutable"));
 
     let sandbox = sandbox_with_handler(portal_port, &format!("{handler}/"));
-    card_behind(&sandbox, &handler).await;
+    card_behind(&sandbox, &handler, false).await;
 }
 
 #[tokio::test]
@@ -213,7 +219,7 @@ async fn the_edge_recipe_passes_its_tests_under_node_and_the_widget_works_behind
     assert_eq!(header(&page, "content-security-policy"), Some(format!("frame-ancestors 'self' {portal}")));
 
     let sandbox = sandbox_with_handler(portal_port, &format!("{handler}/"));
-    card_behind(&sandbox, &handler).await;
+    card_behind(&sandbox, &handler, true).await;
 }
 
 #[tokio::test]

@@ -27,7 +27,8 @@ pub fn root() -> &'static Path {
 /// what it loads, of the languages' tables (`texts-<code>-<hash>.json`, one loaded per page) the
 /// largest file.
 pub fn release_files() -> Vec<PathBuf> {
-    let (tables, mut files): (Vec<PathBuf>, Vec<PathBuf>) = dist_files().into_iter().filter(|p| !is_app_page_file(p)).partition(|p| is_text_table(p));
+    let (tables, mut files): (Vec<PathBuf>, Vec<PathBuf>) =
+        dist_files().into_iter().filter(|p| !is_app_page_file(p) && !is_tables_index(p)).partition(|p| is_text_table(p));
     let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     files.extend(tables.into_iter().max_by_key(size));
     files
@@ -42,6 +43,12 @@ pub fn scratch(name: &str) -> PathBuf {
 /// A language's card texts, loaded by the call card in that language only.
 pub fn is_text_table(path: &Path) -> bool {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| n.starts_with("texts-") && n.ends_with(".json"))
+}
+
+/// The tables' index (`texts.json`: which file is which language's), read by the edge function,
+/// never by the card.
+pub fn is_tables_index(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "texts.json")
 }
 
 /// The app's own page (`app.html`), its module (`callcard-app-…`) and its styles
