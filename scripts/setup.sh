@@ -65,8 +65,9 @@ command -v unzip >/dev/null || missing+=(unzip)
 # The release modules' compiler with its standard library's sources, rebuilt for size (Makefile,
 # WEB_ENV): one source version, so the three come together (150 MB; ~20 s here). Pinned by Rust
 # version, which decides the module's bytes (the bundle budget is exact): bookworm has 1.85 in
-# its main archive and 1.96 in its security archive, and the release flags need 1.96. The Debian
-# revision is not pinned: the security archive keeps only its newest build of a version.
+# its main archive and 1.96 in its security archive, and the release flags were chosen on 1.96
+# (`-Cpanic=immediate-abort` is newer than 1.85). The Debian revision is not pinned: the
+# security archive keeps only its newest build of a version.
 WEB_RUST_VERSION=1.96.0
 web_rust_packages=(rustc-web cargo-web rust-web-src)
 web_rust_pinned() { # every package installed at WEB_RUST_VERSION
