@@ -95,12 +95,15 @@ demo: zip
 ## Every test: native unit tests, browser tests in headless Chromium, end-to-end tests (which
 ## also run the static archive, the nginx and the edge recipes).
 test: setup
-	$(MAKE) --no-print-directory -j2 --output-sync=target zip checks
+	$(MAKE) --no-print-directory -j2 --output-sync=target zip checks CHECKS_NICE="nice -n 10"
 	$(MAKE) --no-print-directory test-e2e
 
 # What needs no release build, run beside it (make test): each builds in its own target folder.
+# `make test` runs them at a lower priority (CHECKS_NICE): every part keeps both cores busy, and
+# the release build, whose end (the widget's crate, its link, wasm-opt) is one step after
+# another, is what the end-to-end tests wait for; the checks take the cores it leaves.
 checks: setup
-	$(MAKE) --no-print-directory lint test-unit test-browser
+	$(CHECKS_NICE) $(MAKE) --no-print-directory lint test-unit test-browser
 
 ## Clippy on every crate's own code and tests, warnings as errors; `unwrap`/`expect` are denied
 ## outside tests (each Cargo.toml's [lints]). The widget is checked as the browser builds it.
