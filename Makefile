@@ -99,9 +99,9 @@ test: setup
 	$(MAKE) --no-print-directory test-e2e
 
 # What needs no release build, run beside it (make test): each builds in its own target folder.
-# `make test` runs them at a lower priority (CHECKS_NICE): every part keeps both cores busy, and
-# the release build, whose end (the widget's crate, its link, wasm-opt) is one step after
-# another, is what the end-to-end tests wait for; the checks take the cores it leaves.
+# `make test` runs them at a lower priority (CHECKS_NICE): the release build, whose end (the
+# widget's crate, its link, wasm-opt) is one step after another on one core, goes first, and
+# the checks take what it leaves (README, the cold run: the end-to-end tests start sooner).
 checks: setup
 	$(CHECKS_NICE) $(MAKE) --no-print-directory lint test-unit test-browser
 
