@@ -125,8 +125,7 @@ fn write_tables(tables: &[(&str, String)], names: &[(&str, String)]) {
     let written: Vec<(&str, &String, &String)> =
         tables.iter().zip(names).filter(|((code, _), _)| *code != "en").map(|((code, json), (_, name))| (*code, json, name)).collect();
     for (code, json, name) in &written {
-        let part = dir.join(format!("{name}.{}.part", std::process::id()));
-        if let Err(e) = std::fs::write(&part, json).and_then(|()| std::fs::rename(&part, dir.join(name.as_str()))) {
+        if let Err(e) = write_whole(&dir, name, json) {
             panic!("cannot write the {code} table: {e}");
         }
     }
@@ -141,10 +140,16 @@ fn write_tables(tables: &[(&str, String)], names: &[(&str, String)]) {
     // Which file is which language's (`{"ar":"texts-ar-<hash>.json",…}`), for a handler that
     // cannot list the files it serves (the edge function) and inlines the posted language's.
     let index: Vec<String> = written.iter().map(|(code, _, name)| format!("\"{code}\":\"{name}\"")).collect();
-    let part = dir.join(format!("{TABLES_INDEX}.{}.part", std::process::id()));
-    if let Err(e) = std::fs::write(&part, format!("{{{}}}", index.join(","))).and_then(|()| std::fs::rename(&part, dir.join(TABLES_INDEX))) {
+    if let Err(e) = write_whole(&dir, TABLES_INDEX, &format!("{{{}}}", index.join(","))) {
         panic!("cannot write {TABLES_INDEX}: {e}");
     }
+}
+
+/// Writes `dir/name` whole or not at all (a part file, then renamed): the release build and the
+/// tests' builds run this script at once, and none may read half a file.
+fn write_whole(dir: &Path, name: &str, contents: &str) -> std::io::Result<()> {
+    let part = dir.join(format!("{name}.{}.part", std::process::id()));
+    std::fs::write(&part, contents).and_then(|()| std::fs::rename(&part, dir.join(name)))
 }
 
 /// The tables' index, beside them (`write_tables`).
