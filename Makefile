@@ -95,22 +95,20 @@ demo: zip
 ## Every test: native unit tests, browser tests in headless Chromium, end-to-end tests (which
 ## also run the static archive, the nginx and the edge recipes).
 test: setup
-	$(MAKE) --no-print-directory -j2 --output-sync=target zip checks e2e-after-zip CHECKS_NICE="nice -n 10" CHECKS_JOBS=-j1
+	$(MAKE) --no-print-directory -j2 --output-sync=target zip checks e2e-after-zip CHECKS_NICE="nice -n 10"
 
 # make test: the end-to-end tests start as soon as the release build is in, beside what is left
-# of the checks. Their program is one of the native test builds, which the checks build first.
+# of the checks (niced, so the tests' browsers come first); their program is built by whichever
+# of the two cargo runs gets there first, the other waits for it.
 e2e-after-zip: zip
 	$(MAKE) --no-print-directory test-e2e
 
 # What needs no release build, run beside it (make test): each builds in its own target folder.
 # `make test` runs them at a lower priority (CHECKS_NICE): the release build, whose end (the
 # widget's crate, its link, wasm-opt) is one step after another on one core, goes first, and
-# the checks take what it leaves; then the end-to-end tests go first. It runs them one after
-# another (CHECKS_JOBS), out of make's shared job slots, so that the slot the release build
-# leaves goes to the end-to-end tests: the native builds first (the end-to-end tests' program
-# is among them), the wasm build of the browser tests last (README, the cold run).
+# the checks take what it leaves (README, the cold run: the end-to-end tests start sooner).
 checks: setup
-	$(CHECKS_NICE) $(MAKE) --no-print-directory $(CHECKS_JOBS) lint-native test-unit lint-web test-browser
+	$(CHECKS_NICE) $(MAKE) --no-print-directory lint test-unit test-browser
 
 ## Clippy on every crate's own code and tests, warnings as errors; `unwrap`/`expect` are denied
 ## outside tests (each Cargo.toml's [lints]). The widget is checked as the browser builds it.
