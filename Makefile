@@ -11,7 +11,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 # Browser tests leave Chromium profiles in TMPDIR: keep them inside target/.
 BROWSER_TMP := $(CURDIR)/target/browser-tmp
 
-.PHONY: setup build dist zip demo test e2e-after-zip checks lint lint-web lint-native test-unit test-browser test-e2e bench clean
+.PHONY: setup build dist zip demo test checks lint lint-web lint-native test-unit test-browser test-e2e bench clean
 
 # Where a CDN build's files will be served from (make dist PUBLIC_URL=https://cdn.example/callcard/).
 PUBLIC_URL ?= ./
@@ -95,12 +95,7 @@ demo: zip
 ## Every test: native unit tests, browser tests in headless Chromium, end-to-end tests (which
 ## also run the static archive, the nginx and the edge recipes).
 test: setup
-	$(MAKE) --no-print-directory -j2 --output-sync=target zip checks e2e-after-zip CHECKS_NICE="nice -n 10"
-
-# make test: the end-to-end tests start as soon as the release build is in, beside what is left
-# of the checks (niced, so the tests' browsers come first); their program is built by whichever
-# of the two cargo runs gets there first, the other waits for it.
-e2e-after-zip: zip
+	$(MAKE) --no-print-directory -j2 --output-sync=target zip checks CHECKS_NICE="nice -n 10"
 	$(MAKE) --no-print-directory test-e2e
 
 # What needs no release build, run beside it (make test): each builds in its own target folder.
