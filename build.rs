@@ -65,7 +65,7 @@ fn main() {
         panic!("the interface texts are incomplete or inconsistent:\n{}", problems.join("\n"));
     }
     let out = std::env::var("OUT_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| dir.clone());
-    let tables: Vec<(&str, String)> = files.iter().map(|(code, file)| (*code, card_table(file))).collect();
+    let tables: Vec<(&str, String)> = files.iter().map(|(code, file)| (*code, card_table(file, &files[0].1))).collect();
     let names: Vec<(&str, String)> = tables.iter().map(|(code, json)| (*code, format!("texts-{code}-{:016x}.json", fnv1a(json.as_bytes())))).collect();
     write_tables(&tables, &names);
     let code = generate(&files, &names);
@@ -75,11 +75,14 @@ fn main() {
 }
 
 /// A language's card texts as the call card loads them: a JSON array of strings in the order of
-/// `Texts`' fields, a counted word as its six forms (`Forms`' order, the missing ones `other`).
-/// `<`, `>` and `&` are escaped, so the file may be inlined into a `<script>` element as it is.
-fn card_table(file: &File) -> String {
+/// `Texts`' fields, which is English's (`reference`; a language's file may order its keys its own
+/// way, and `compare` has checked it has them all), a counted word as its six forms (`Forms`'
+/// order, the missing ones `other`). `<`, `>` and `&` are escaped, so the file may be inlined
+/// into a `<script>` element as it is.
+fn card_table(file: &File, reference: &File) -> String {
     let mut texts = Vec::new();
-    for (_, entry) in &file.card {
+    for (key, _) in &reference.card {
+        let Some((_, entry)) = file.card.iter().find(|(k, _)| k == key) else { continue };
         match &entry.value {
             Value::Plain(t) => texts.push(t.as_str()),
             Value::Forms(forms) => texts.extend(CATEGORIES.iter().map(|c| forms.get(*c).unwrap_or(&forms["other"]).as_str())),

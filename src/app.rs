@@ -33,7 +33,7 @@ use crate::ui::{self, Handlers, Live};
 /// Mounts the widget into the page.
 pub fn start() {
     leptos::mount::mount_to_body(|| {
-        let (inputs, basics) = page::start();
+        let (inputs, basics) = page::start(|lang| lang.texts().page_title);
         let page::Basics { lang, theme, live } = basics;
         // What the launch shows instead of the card: loading, or why there is no card.
         let launched = RwSignal::new(Some(Screen::Loading));

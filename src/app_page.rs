@@ -26,7 +26,7 @@ pub fn start() {
     // The app's page carries every language's texts (it is not the call card).
     crate::i18n::tables::use_builtin();
     leptos::mount::mount_to_body(|| {
-        let (inputs, basics) = page::start();
+        let (inputs, basics) = page::start(|lang| lang.app_page().title);
         let page::Basics { lang, theme, live } = basics;
         let screen = RwSignal::new(Screen::Loading);
         let session = StoredValue::new_local(None::<Session>);

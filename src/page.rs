@@ -39,8 +39,9 @@ pub struct Basics {
     pub live: Live,
 }
 
-/// Reads the page's launch sources and provides the views' context. Call inside the mount.
-pub fn start() -> (Inputs, Basics) {
+/// Reads the page's launch sources and provides the views' context; `title` is the page's
+/// title in a language. Call inside the mount.
+pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
     let inputs = read_inputs();
     // The language is known from the posted query before anything loads, its texts usually
     // inlined with it (`i18n::tables`); GET launches learn it from getInitData. The signal holds
@@ -49,16 +50,19 @@ pub fn start() -> (Inputs, Basics) {
     crate::i18n::tables::speak_now(lang, posted_lang(&inputs));
     provide_context(lang);
     let theme = appearance::provide();
-    // The document speaks the portal's language (screen readers, hyphenation, fonts): the posted
-    // query tells it at once, getInitData later for a page opened by GET.
+    // The document speaks the portal's language (screen readers, hyphenation, fonts), its title
+    // too (a screen reader may read it for the portal's frame): the posted query tells it at
+    // once, getInitData later for a page opened by GET.
     // Arabic reads right to left: the whole page turns (`dir`), the layout follows through the
     // style's logical properties.
     effect::watch(move || {
         let language = lang.get();
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let Some(root) = document.document_element() {
             let _ = root.set_attribute("lang", language.locale());
             let _ = root.set_attribute("dir", if language.rtl() { "rtl" } else { "ltr" });
         }
+        document.set_title(title(language));
     });
     let origin = inputs
         .frame_name

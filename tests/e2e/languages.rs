@@ -13,14 +13,16 @@ struct Expected {
     responsible: &'static str,
     open_deals: &'static str,
     about_label: &'static str,
+    /// The page's title (`document.title`).
+    title: &'static str,
 }
 
 const LANGUAGES: &[Expected] = &[
-    Expected { lang: "ua", locale: "uk", direction: "Вхідний дзвінок", responsible: "Відповідальний", open_deals: "Відкриті угоди", about_label: "Імовірно, щодо" },
-    Expected { lang: "la", locale: "es", direction: "Llamada entrante", responsible: "Responsable", open_deals: "Negociaciones abiertas", about_label: "Probablemente por" },
-    Expected { lang: "br", locale: "pt-BR", direction: "Chamada recebida", responsible: "Responsável", open_deals: "Negócios abertos", about_label: "Provavelmente sobre" },
-    Expected { lang: "ja", locale: "ja", direction: "着信", responsible: "担当者", open_deals: "進行中の取引", about_label: "用件の見込み" },
-    Expected { lang: "ar", locale: "ar", direction: "مكالمة واردة", responsible: "المسؤول", open_deals: "الصفقات المفتوحة", about_label: "على الأرجح بخصوص" },
+    Expected { lang: "ua", locale: "uk", direction: "Вхідний дзвінок", responsible: "Відповідальний", open_deals: "Відкриті угоди", about_label: "Імовірно, щодо", title: "Картка клієнта" },
+    Expected { lang: "la", locale: "es", direction: "Llamada entrante", responsible: "Responsable", open_deals: "Negociaciones abiertas", about_label: "Probablemente por", title: "Tarjeta del cliente" },
+    Expected { lang: "br", locale: "pt-BR", direction: "Chamada recebida", responsible: "Responsável", open_deals: "Negócios abertos", about_label: "Provavelmente sobre", title: "Cartão do cliente" },
+    Expected { lang: "ja", locale: "ja", direction: "着信", responsible: "担当者", open_deals: "進行中の取引", about_label: "用件の見込み", title: "発信者カード" },
+    Expected { lang: "ar", locale: "ar", direction: "مكالمة واردة", responsible: "المسؤول", open_deals: "الصفقات المفتوحة", about_label: "على الأرجح بخصوص", title: "بطاقة المتصل" },
 ];
 
 /// The languages whose texts tables (`texts-<code>-<hash>.json`) the widget's page fetched.
@@ -38,6 +40,7 @@ async fn the_known_contacts_card_speaks_the_portals_language_with_its_own_dates_
         assert_eq!(agent.attr("[data-testid=callcard]", "lang").await.as_deref(), Some(expected.locale), "{lang}");
         let rtl = lang == "ar";
         assert_eq!(agent.eval("return document.documentElement.dir;", vec![]).await, if rtl { "rtl" } else { "ltr" }, "{lang}");
+        assert_eq!(agent.eval("return document.title;", vec![]).await, expected.title, "{lang}");
         assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some(expected.direction), "{lang}");
         // The portal POSTed the launch: its language's texts came inlined with it, nothing fetched.
         assert_eq!(agent.eval(TABLES_FETCHED, vec![]).await, serde_json::json!([]), "{lang}");
@@ -99,7 +102,8 @@ async fn an_arabic_portal_opening_the_app_by_get_turns_it_right_to_left() {
     assert_eq!(agent.state().await, "ready");
     // Nothing inlined its texts: the card fetched its language's table, that one only.
     assert_eq!(agent.eval(TABLES_FETCHED, vec![]).await, serde_json::json!(["ar"]));
-    assert_eq!(agent.eval("return [document.documentElement.lang, document.documentElement.dir];", vec![]).await, serde_json::json!(["ar", "rtl"]));
+    let document = "return [document.documentElement.lang, document.documentElement.dir, document.title];";
+    assert_eq!(agent.eval(document, vec![]).await, serde_json::json!(["ar", "rtl", "بطاقة المتصل"]));
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("مكالمة واردة"));
     agent.close().await;
 }
@@ -133,7 +137,7 @@ async fn a_language_whose_table_cannot_be_had_reads_english_never_a_blank_card()
     assert_eq!(agent.state().await, "ready");
     assert_eq!(agent.text("[data-testid=client-name]").await.as_deref(), Some("Anna Schmidt"));
     assert_eq!(agent.text("[data-testid=call-direction]").await.as_deref(), Some("Incoming call"));
-    assert_eq!(agent.eval("return document.documentElement.lang;", vec![]).await, "en");
+    assert_eq!(agent.eval("return [document.documentElement.lang, document.title];", vec![]).await, serde_json::json!(["en", "Caller card"]));
     // It was asked for, once.
     let asked = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/texts-de-')).length;";
     assert_eq!(agent.eval(asked, vec![]).await, 1);
