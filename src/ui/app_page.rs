@@ -4,6 +4,7 @@
 //! test call's number) and where the keyboard focus is survive every update.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::status::{ActionError, Technical};
 use super::{lang, texts};
@@ -33,8 +34,8 @@ pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Call
             .map(|action| {
                 let (label, testid, primary) = face(action);
                 view! {
-                    <button type="button" class:secondary=!primary data-testid=testid
-                        aria-disabled=move || busy.get().then_some("true")
+                    <button {at("type", "button")} {at("aria-disabled", move || busy.get().then_some("true"))}
+                        class:secondary=!primary data-testid=testid
                         on:click=move |_| if !busy.get_untracked() { act.run(action) }>{label}</button>
                 }
             })
@@ -53,13 +54,13 @@ pub fn AppPageView(page: Signal<AppPage>, act: Callback<Action>, test_call: Call
             <p class="muted">{a.intro}</p>
             {move || { let (o, install) = outcome(); o.map(|o| view! { <OutcomeView outcome=o install=install/> }) }}
             {move || match reading() {
-                (Reading::Pending, _) => view! { <p class="status-loading" role="status">{a.checking}</p> }.into_any(),
+                (Reading::Pending, _) => view! { <p class="status-loading" {at("role", "status")}>{a.checking}</p> }.into_any(),
                 (Reading::Failed(problem), _) => view! {
                     <ActionError testid="app-reading-error" headline=a.tab_unknown problem=problem/>
                 }.into_any(),
                 (Reading::Known(installation), handler) => view! { <InstallationView installation=installation handler=handler/> }.into_any(),
             }}
-            {move || busy.get().then(|| view! { <p class="status-loading" data-testid="app-working" role="status">{a.working}</p> })}
+            {move || busy.get().then(|| view! { <p class="status-loading" data-testid="app-working" {at("role", "status")}>{a.working}</p> })}
             <div class="app-actions">{buttons}</div>
             <Show when=move || can_test_call.get()>
                 <TestCallForm test_call=test_call number=test_number/>
@@ -96,7 +97,7 @@ fn ThemeChoice() -> impl IntoView {
         };
         view! {
             <label>
-                <input type="radio" name="theme" value=theme.code() data-testid=format!("theme-{}", theme.code())
+                <input {at("type", "radio")} {at("name", "theme")} {at("value", theme.code())} data-testid=format!("theme-{}", theme.code())
                     prop:checked=move || chosen.map(|c| c.get()) == Some(theme)
                     on:change=move |_| { if let Some(choose) = choose { choose.run(theme) } }/>
                 {label}
@@ -125,10 +126,10 @@ fn TestCallForm(test_call: Callback<String>, number: RwSignal<String>) -> impl I
             test_call.run(number.get_untracked());
         }>
             <label>{a.test_number}" "
-                <input type="tel" data-testid="test-number" placeholder="+49 30 1234567" autocomplete="off"
+                <input {at("type", "tel")} data-testid="test-number" {at("placeholder", "+49 30 1234567")} {at("autocomplete", "off")}
                     prop:value=move || number.get() on:input=move |e| number.set(event_target_value(&e))/>
             </label>
-            <button type="submit" data-testid=testid>{label}</button>
+            <button {at("type", "submit")} data-testid=testid>{label}</button>
         </form>
     }
 }
@@ -205,14 +206,14 @@ fn OutcomeView(outcome: ActionOutcome, install: bool) -> impl IntoView {
                 Action::Check | Action::TestCall => return ().into_any(),
             };
             view! {
-                <div class="banner banner-ok" data-testid="app-outcome" data-outcome=what role="status">
+                <div {at("role", "status")} class="banner banner-ok" data-testid="app-outcome" data-outcome=what>
                     {done}" "{a.reload_hint}
                 </div>
             }
             .into_any()
         }
         ActionOutcome::TestCallShown { call_id } => view! {
-            <div class="banner banner-ok" data-testid="app-outcome" data-outcome="test-call" data-call-id=call_id role="status">
+            <div {at("role", "status")} class="banner banner-ok" data-testid="app-outcome" data-outcome="test-call" data-call-id=call_id>
                 {a.test_call_shown}
             </div>
         }
@@ -232,7 +233,7 @@ fn OutcomeView(outcome: ActionOutcome, install: bool) -> impl IntoView {
                 Blocker::BoundElsewhere(_) => ("elsewhere", a.blocked_elsewhere.to_string()),
             };
             view! {
-                <div class="section-error" data-testid="app-outcome" data-outcome=what role="alert">
+                <div {at("role", "alert")} class="section-error" data-testid="app-outcome" data-outcome=what>
                     <p><strong>{a.install_failed}</strong></p>
                     <p>{text}</p>
                 </div>

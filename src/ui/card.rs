@@ -2,6 +2,7 @@
 //! and hidden caller panels.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::actions::Actions;
 use super::create::CreateCaller;
@@ -74,7 +75,7 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
     view! {
         <header class="call" data-testid="call">
             <span class="call-direction" data-testid="call-direction">{direction(t, call.direction)}</span>
-            <span class="call-state" data-testid="call-state" role="status" aria-live="polite">{state}</span>
+            <span class="call-state" data-testid="call-state" {at("role", "status")} {at("aria-live", "polite")}>{state}</span>
             {number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> })}
             {call.phone_number.as_deref().and_then(zone::of_number).map(|zone| view! { <LocalTime zone=zone/> })}
             {line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> })}
@@ -143,7 +144,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
     super::focus_when_asked(heading);
     view! {
         <section class="chooser" data-testid="chooser">
-            <h1 tabindex="-1" node_ref=heading data-testid="chooser-heading">{t.several_matches}</h1>
+            <h1 {at("tabindex", "-1")} node_ref=heading data-testid="chooser-heading">{t.several_matches}</h1>
             <p class="muted">{t.several_matches_hint}</p>
             <ul>
                 {candidates.into_iter().map(|c| {
@@ -153,7 +154,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
                         .into_iter().flatten().collect();
                     view! {
                         <li>
-                            <button type="button" class="candidate" data-testid="candidate"
+                            <button {at("type", "button")} class="candidate" data-testid="candidate"
                                 data-entity=format!("{}:{}", entity.kind.symbol(), entity.id) on:click=pick>
                                 <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                 <span class="candidate-name">{if c.name.is_empty() { t.unnamed.to_string() } else { c.name.clone() }}</span>
@@ -199,7 +200,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {has_others.then(|| view! {
-                <button type="button" class="link-button" data-testid="back-to-matches"
+                <button {at("type", "button")} class="link-button" data-testid="back-to-matches"
                     on:click=move |_| if let Some(h) = handlers { h.back.run(()) }>{t.back_to_matches}</button>
             })}
             <div class="client-head">
@@ -213,15 +214,15 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                                 style:background-color=s.color>{s.name}</span>
                         }
                     })}
-                    <h1 class="client-name" tabindex="-1" node_ref=heading data-testid="client-heading">
-                        <a data-testid="client-name" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
-                            title=full_name on:click=Actions::open_path(path.clone())>{name}</a>
+                    <h1 class="client-name" {at("tabindex", "-1")} node_ref=heading data-testid="client-heading">
+                        <a data-testid="client-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
+                            {at("title", full_name)} on:click=Actions::open_path(path.clone())>{name}</a>
                     </h1>
                     {card.post.map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> })}
                     {card.company.filter(|c| !c.title.is_empty()).map(|company| match company.entity {
                         Some(e) => view! {
                             <p class="client-company">
-                                <a data-testid="client-company" href=Actions::href(&e.detail_path()) target="_blank" rel="noopener noreferrer"
+                                <a data-testid="client-company" {at("href", Actions::href(&e.detail_path()))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                     on:click=Actions::open_path(e.detail_path())>{company.title}</a>
                             </p>
                         }.into_any(),
@@ -257,11 +258,11 @@ fn ClientPhoto(photo: Option<String>, name: String) -> impl IntoView {
     let letters = initials(&name);
     move || match photo.as_deref().filter(|_| !failed.get()) {
         Some(path) => view! {
-            <img class="avatar avatar-photo" data-testid="client-photo" src=Actions::href(path) alt="" referrerpolicy="no-referrer"
+            <img class="avatar avatar-photo" data-testid="client-photo" {at("src", Actions::href(path))} {at("alt", "")} {at("referrerpolicy", "no-referrer")}
                 on:error=move |_| failed.set(true)/>
         }
         .into_any(),
-        None => view! { <div class="avatar" aria-hidden="true" data-testid="client-initials">{letters.clone()}</div> }.into_any(),
+        None => view! { <div class="avatar" {at("aria-hidden", "true")} data-testid="client-initials">{letters.clone()}</div> }.into_any(),
     }
 }
 
@@ -273,7 +274,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
     let lang = lang();
     let when = move |at: i64| browser::local_date_time(at, lang.intl_locale());
     (!card.is_empty()).then(|| view! {
-        <ul class="about" data-testid="probably-about" aria-label=t.about_label>
+        <ul class="about" data-testid="probably-about" {at("aria-label", t.about_label)}>
             {card.into_iter().map(|reason| {
                 let path = reason.record(entity).detail_path();
                 let text = match &reason {
@@ -299,7 +300,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
                 };
                 view! {
                     <li data-reason=kind class:urgent=matches!(kind, "missed-call" | "overdue")>
-                        <a href=Actions::href(&path) target="_blank" rel="noopener noreferrer" on:click=Actions::open_path(path.clone())>{text}</a>
+                        <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")} on:click=Actions::open_path(path.clone())>{text}</a>
                     </li>
                 }
             }).collect_view()}
@@ -324,7 +325,7 @@ fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl Int
                         let dial = phones.then(|| Actions::phone_to(c.value.clone()));
                         view! {
                             <li class:matched=c.matched data-matched=c.matched.to_string()>
-                                <a class="channel-value" href=href on:click=move |e| if let Some(d) = &dial { d(e) }>{shown}</a>
+                                <a class="channel-value" {at("href", href)} on:click=move |e| if let Some(d) = &dial { d(e) }>{shown}</a>
                                 <span class="channel-kind">{channel_label(t, &c.kind)}</span>
                                 {c.matched.then(|| view! { <span class="chip chip-accent">{t.number_matched}</span> })}
                             </li>

@@ -3,6 +3,7 @@
 //! the text and says why; while anything is unsaved the card asks the portal to stay open.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
@@ -68,13 +69,13 @@ pub fn Composer(
                         <select data-testid="comment-target" on:change=move |ev| {
                             target.set(if event_target_value(&ev) == "deal" { deal_ref } else { entity });
                         }>
-                            <option value="client" selected=true>{super::card::kind_label(t, entity.kind)}</option>
-                            <option value="deal">{format!("{}: {title}", t.deal)}</option>
+                            <option {at("value", "client")} {at("selected", true)}>{super::card::kind_label(t, entity.kind)}</option>
+                            <option {at("value", "deal")}>{format!("{}: {title}", t.deal)}</option>
                         </select>
                     </label>
                 }
             })}
-            <textarea data-testid="comment-text" rows="2" placeholder=t.comment_placeholder aria-label=t.comment_label
+            <textarea data-testid="comment-text" {at("rows", "2")} {at("placeholder", t.comment_placeholder)} {at("aria-label", t.comment_label)}
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
@@ -90,8 +91,8 @@ pub fn Composer(
                 }
             ></textarea>
             <div class="composer-actions">
-                <button type="submit" data-testid="comment-save"
-                    disabled=move || pending.get() || text.with(|t| t.trim().is_empty())>
+                <button {at("type", "submit")} data-testid="comment-save"
+                    {at("disabled", move || pending.get() || text.with(|t| t.trim().is_empty()))}>
                     {move || if pending.get() { t.comment_saving } else { t.comment_save }}
                 </button>
             </div>

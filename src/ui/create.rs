@@ -2,6 +2,7 @@
 //! once they tried to save, never submitted twice, and kept whole when the portal refuses.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
@@ -65,7 +66,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         FieldProblem::PhoneInvalid => "create-error-phone",
     };
     let problem_of = move |p: FieldProblem| move || problems().contains(&p).then(|| view! {
-        <span class="field-error" data-testid="field-error" id=error_id(p)>{explain(t, p)}</span>
+        <span class="field-error" data-testid="field-error" {at("id", error_id(p))}>{explain(t, p)}</span>
     });
     // Opening the form puts the cursor in its first field.
     let first_field = NodeRef::<leptos::html::Input>::new();
@@ -94,15 +95,15 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         }
     };
 
-    // `at`: where the field's element goes (the first field's, to be focused; a fresh one for the rest).
-    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem, at: NodeRef<leptos::html::Input>| {
+    // `element`: where the field's element goes (the first field's, to be focused; a fresh one for the rest).
+    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem, element: NodeRef<leptos::html::Input>| {
         let failing = move || problems().contains(&check);
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input data-testid=testid node_ref=at prop:value=move || form.with(get)
-                    aria-invalid=move || failing().then_some("true")
-                    aria-describedby=move || failing().then(|| error_id(check))
+                <input {at("aria-invalid", move || failing().then_some("true"))}
+                    {at("aria-describedby", move || failing().then(|| error_id(check)))}
+                    data-testid=testid node_ref=element prop:value=move || form.with(get)
                     on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
             </label>
         }
@@ -111,15 +112,15 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     view! {
         <div class="create" data-testid="create-caller">
             <div class="create-choice">
-                <button type="button" data-testid="new-contact" class:active=move || kind.get() == Some(EntityKind::Contact)
-                    aria-pressed=move || (kind.get() == Some(EntityKind::Contact)).to_string()
+                <button {at("type", "button")} data-testid="new-contact" class:active=move || kind.get() == Some(EntityKind::Contact)
+                    {at("aria-pressed", move || (kind.get() == Some(EntityKind::Contact)).to_string())}
                     on:click=move |_| kind.set(Some(EntityKind::Contact))>{t.new_contact}</button>
-                <button type="button" data-testid="new-lead" class:active=move || kind.get() == Some(EntityKind::Lead)
-                    aria-pressed=move || (kind.get() == Some(EntityKind::Lead)).to_string()
+                <button {at("type", "button")} data-testid="new-lead" class:active=move || kind.get() == Some(EntityKind::Lead)
+                    {at("aria-pressed", move || (kind.get() == Some(EntityKind::Lead)).to_string())}
                     on:click=move |_| kind.set(Some(EntityKind::Lead))>{t.new_lead}</button>
             </div>
             <Show when=move || kind.get().is_some()>
-                <form class="create-form" data-testid="create-form" novalidate=true
+                <form class="create-form" data-testid="create-form" {at("novalidate", true)}
                     on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     {field(t.first_name, "first-name", |f| f.first_name.clone(), |f, v| f.first_name = v, FieldProblem::NameMissing, first_field)}
                     {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing, NodeRef::new())}
@@ -132,8 +133,8 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
                     {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid, NodeRef::new())}
                     {problem_of(FieldProblem::PhoneInvalid)}
                     <div class="composer-actions">
-                        <button type="button" class="link-button" on:click=move |_| kind.set(None)>{t.cancel}</button>
-                        <button type="submit" data-testid="create-submit" disabled=move || pending.get()>
+                        <button {at("type", "button")} class="link-button" on:click=move |_| kind.set(None)>{t.cancel}</button>
+                        <button {at("type", "submit")} data-testid="create-submit" {at("disabled", move || pending.get())}>
                             {move || if pending.get() { t.creating } else { t.create }}
                         </button>
                     </div>

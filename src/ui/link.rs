@@ -3,6 +3,7 @@
 //! (never added silently); the record's card then shows.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
@@ -56,22 +57,22 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
 
     view! {
         <div class="link-existing">
-            <button type="button" class="link-button" data-testid="link-existing" aria-expanded=move || open.get().to_string()
+            <button {at("type", "button")} class="link-button" data-testid="link-existing" {at("aria-expanded", move || open.get().to_string())}
                 on:click=move |_| open.update(|o| *o = !*o)>{t.link_existing}</button>
             {move || open.get().then(|| view! {
                 <p class="muted">{t.link_hint}</p>
-                <form class="link-search" role="search" on:submit=move |ev| { ev.prevent_default(); search(); }>
+                <form class="link-search" {at("role", "search")} on:submit=move |ev| { ev.prevent_default(); search(); }>
                     <label class="field">
                         <span>{t.link_search_label}</span>
-                        <input type="search" data-testid="link-search" node_ref=search_box autocomplete="off"
+                        <input {at("autocomplete", "off")} {at("type", "search")} data-testid="link-search" node_ref=search_box
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                     </label>
-                    <button type="submit" data-testid="link-search-submit" disabled=move || searching.get()>
+                    <button {at("type", "submit")} data-testid="link-search-submit" {at("disabled", move || searching.get())}>
                         {move || if searching.get() { t.link_searching } else { t.link_search }}
                     </button>
                 </form>
                 {move || hits().map(|found| if found.is_empty() {
-                    view! { <p class="muted" data-testid="link-none" role="status">{t.link_none}</p> }.into_any()
+                    view! { <p class="muted" data-testid="link-none" {at("role", "status")}>{t.link_none}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="link-hits" data-testid="link-results">
@@ -81,7 +82,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                                 let name = if hit.name.is_empty() { t.unnamed.to_string() } else { hit.name.clone() };
                                 view! {
                                     <li>
-                                        <button type="button" class="candidate" data-testid="link-hit"
+                                        <button {at("type", "button")} class="candidate" data-testid="link-hit"
                                             data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)
                                             on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(entity, false) }>
                                             <span class="client-kind">{kind_label(t, entity.kind)}</span>
@@ -100,12 +101,12 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });
                     let entity = hit.entity;
                     view! {
-                        <div class="link-confirm" data-testid="link-confirm" role="group" aria-label=question.clone()>
+                        <div class="link-confirm" data-testid="link-confirm" {at("role", "group")} {at("aria-label", question.clone())}>
                             <p>{question.clone()}</p>
                             <div class="composer-actions">
-                                <button type="button" class="link-button" data-testid="link-open-only" disabled=move || linking.get()
+                                <button {at("type", "button")} class="link-button" data-testid="link-open-only" {at("disabled", move || linking.get())}
                                     on:click=move |_| link(entity, false)>{t.link_open_only}</button>
-                                <button type="button" data-testid="link-add-number" disabled=move || linking.get()
+                                <button {at("type", "button")} data-testid="link-add-number" {at("disabled", move || linking.get())}
                                     on:click=move |_| link(entity, true)>{t.link_add}</button>
                             </div>
                         </div>

@@ -18,6 +18,8 @@ pub use status::{ErrorPanel, Loading, NotSupported};
 
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::custom::{custom_attribute, CustomAttr};
+use leptos::tachys::html::attribute::AttributeValue;
 use std::rc::Rc;
 
 use crate::effect;
@@ -143,12 +145,12 @@ fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl 
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
     let language = use_context::<RwSignal<Lang>>();
     view! {
-        <main class="callcard" lang=move || language.map(|l| l.get()).unwrap_or(Lang::En).locale() dir=move || if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" } data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
-            aria-busy=move || live.is_some_and(|l| l.loading_next.get()).then_some("true")>
+        <main class="callcard" {at("lang", move || language.map(|l| l.get()).unwrap_or(Lang::En).locale())} {at("dir", move || if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" })} data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
+            {at("aria-busy", move || live.is_some_and(|l| l.loading_next.get()).then_some("true"))}>
             {live.map(|live| view! {
-                {move || live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" role="status">{t.loading_record}</div> })}
-                {move || live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" role="status">{t.retrying}</div> })}
-                {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" role="status">{n}</div> })}
+                {move || live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> })}
+                {move || live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" {at("role", "status")}>{t.retrying}</div> })}
+                {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" {at("role", "status")}>{n}</div> })}
             })}
             {content}
         </main>
@@ -211,4 +213,12 @@ pub(crate) fn initials(name: &str) -> String {
 
 pub(crate) fn texts() -> &'static crate::i18n::Texts {
     lang().texts()
+}
+
+/// An attribute by its name (`<a {at("target", "_blank")}>`), as `view!` writes `data-*` ones.
+/// `view!` gives every other attribute name a type of its own, and the module then holds its
+/// erased build, rebuild and clone code once per name; written by name, they share one copy
+/// per value type (README, "Bundle budget"). The element gets the same attribute either way.
+pub(crate) fn at<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<&'static str, V> {
+    custom_attribute(name, value)
 }

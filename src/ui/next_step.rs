@@ -3,6 +3,7 @@
 //! as typed when the portal refuses, and on the card at once when it is made.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
@@ -76,7 +77,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                     <form class="new-deal create-form" data-testid="follow-up-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         <label class="field">
                             <span>{t.follow_up_time}</span>
-                            <input type="datetime-local" data-testid="follow-up-time" prop:value=move || when.get()
+                            <input {at("type", "datetime-local")} data-testid="follow-up-time" prop:value=move || when.get()
                                 on:input=move |ev| when.set(event_target_value(&ev))/>
                         </label>
                         {move || missing_time.get().then(|| view! {
@@ -96,7 +97,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
 
 /// The step offered as a link-like button; it opens its form.
 fn offer(testid: &'static str, label: &'static str, asked: RwSignal<bool>) -> AnyView {
-    view! { <button type="button" class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{format!("+ {label}")}</button> }.into_any()
+    view! { <button {at("type", "button")} class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{format!("+ {label}")}</button> }.into_any()
 }
 
 /// A one-line text the agent types, kept in `value`.
@@ -104,7 +105,7 @@ fn text_field(label: &'static str, testid: &'static str, value: RwSignal<String>
     view! {
         <label class="field">
             <span>{label}</span>
-            <input type="text" data-testid=testid autocomplete="off" prop:value=move || value.get()
+            <input {at("autocomplete", "off")} {at("type", "text")} data-testid=testid prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))/>
         </label>
     }
@@ -116,10 +117,10 @@ fn form_buttons(testid: &'static str, create: &'static str, pending: Memo<bool>,
     let t = texts();
     view! {
         <div class="form-actions">
-            <button type="submit" data-testid=testid disabled=move || pending.get()>
+            <button {at("type", "submit")} {at("disabled", move || pending.get())} data-testid=testid>
                 {move || if pending.get() { t.new_deal_creating } else { create }}
             </button>
-            <button type="button" class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
+            <button {at("type", "button")} class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
         </div>
     }
     .into_any()

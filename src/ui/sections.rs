@@ -2,6 +2,7 @@
 //! the rest of the card stands.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::actions::Actions;
 use super::composer::Composer;
@@ -37,7 +38,7 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
     let handlers = use_context::<Handlers>();
     let loading = matches!(section, Section::Loading);
     view! {
-        <section class="section" data-testid=name aria-busy=loading.then_some("true")>
+        <section {at("aria-busy", loading.then_some("true"))} class="section" data-testid=name>
             <h2>{title}{aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> })}</h2>
             {match section {
                 Section::Ready(content) => content,
@@ -59,11 +60,11 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
                         other => Problem::rest_for(t, other, method),
                     };
                     view! {
-                        <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code.as_str() role="alert">
+                        <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code.as_str() {at("role", "alert")}>
                             <p><strong>{t.section_failed}</strong>" — "{problem.title}</p>
                             <p class="muted">{problem.advice}</p>
                             <super::status::Technical text=problem.technical/>
-                            <button type="button" data-testid="section-retry"
+                            <button {at("type", "button")} data-testid="section-retry"
                                 on:click=move |_| if let Some(h) = handlers { h.reload.run(entity) }>{t.retry}</button>
                         </div>
                     }.into_any()
@@ -85,11 +86,11 @@ pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -
                 view! {
                     <div class="person">
                         {match p.photo.clone() {
-                            Some(src) => view! { <img class="avatar avatar-small" src=src alt="" referrerpolicy="no-referrer"/> }.into_any(),
-                            None => view! { <div class="avatar avatar-small" aria-hidden="true">{initials(&p.name)}</div> }.into_any(),
+                            Some(src) => view! { <img class="avatar avatar-small" {at("src", src)} {at("alt", "")} {at("referrerpolicy", "no-referrer")}/> }.into_any(),
+                            None => view! { <div class="avatar avatar-small" {at("aria-hidden", "true")}>{initials(&p.name)}</div> }.into_any(),
                         }}
                         <div>
-                            <a data-testid="responsible-name" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                            <a data-testid="responsible-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                 on:click=Actions::open_path(path.clone())>{p.name}</a>
                             {p.position.map(|pos| view! { <p class="muted" data-testid="responsible-position">{pos}</p> })}
                         </div>
@@ -113,7 +114,7 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
         let more = (people.total > people.shown.len()).then(|| {
             let path = entity.detail_path();
             view! {
-                <a class="link" data-testid="company-contacts-all" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                <a class="link" data-testid="company-contacts-all" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                     on:click=Actions::open_path(path.clone())>{t.all_people.replace("{n}", &people.total.to_string())}</a>
             }
         });
@@ -124,11 +125,11 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
                     let name = if p.name.is_empty() { t.unnamed.to_string() } else { p.name };
                     view! {
                         <li data-testid="company-contact">
-                            <a href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                            <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                 on:click=Actions::open_path(path.clone())>{name}</a>
                             {p.post.map(|post| view! { <span class="muted">{post}</span> })}
                             {p.phone.map(|number| view! {
-                                <a class="channel-value" href=format!("tel:{number}") on:click=Actions::phone_to(number.clone())>{number.clone()}</a>
+                                <a class="channel-value" {at("href", format!("tel:{number}"))} on:click=Actions::phone_to(number.clone())>{number.clone()}</a>
                             })}
                         </li>
                     }
@@ -161,7 +162,7 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
                         let ink = d.stage.text_color();
                         view! {
                             <li data-testid="deal" data-bound=d.bound.to_string()>
-                                <a class="deal-title" href=Actions::href(&path) target="_blank" rel="noopener noreferrer"
+                                <a class="deal-title" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                     on:click=Actions::open_path(path.clone())>{d.title}</a>
                                 {d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> })}
                                 <span class="chip chip-stage" data-testid="deal-stage" style:color=ink style:border-color=d.stage.color.clone()
@@ -263,7 +264,7 @@ fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
     let when = unix_time(&c.date).map(|at| local_date_time(at, lang.intl_locale())).or_else(|| format_date(lang, &c.date));
     view! {
         <li data-testid="comment">
-            <p class="comment-text" title=c.text.clone()>{c.text.clone()}</p>
+            <p class="comment-text" {at("title", c.text.clone())}>{c.text.clone()}</p>
             <span class="muted">
                 {c.author.map(|name| view! { <span data-testid="comment-author">{t.written_by.replace("{author}", &name)}</span>" · " })}
                 <span data-testid="comment-time">{when}</span>

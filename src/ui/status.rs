@@ -1,6 +1,7 @@
 //! Loading, error and not-supported screens.
 
 use leptos::prelude::*;
+use super::at;
 
 use super::texts;
 use crate::problem::Problem;
@@ -8,8 +9,8 @@ use crate::problem::Problem;
 #[component]
 pub fn Loading() -> impl IntoView {
     view! {
-        <div class="status status-loading" data-testid="loading" role="status" aria-live="polite">
-            <span class="spinner" aria-hidden="true"></span>
+        <div class="status status-loading" data-testid="loading" {at("role", "status")} {at("aria-live", "polite")}>
+            <span class="spinner" {at("aria-hidden", "true")}></span>
             {texts().loading}
         </div>
     }
@@ -19,12 +20,12 @@ pub fn Loading() -> impl IntoView {
 pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
     let can_retry = problem.retry;
     view! {
-        <div class="status status-error" data-testid="error" data-problem=problem.code.as_str() role="alert">
+        <div class="status status-error" data-testid="error" data-problem=problem.code.as_str() {at("role", "alert")}>
             <h1 data-testid="error-title">{problem.title}</h1>
             <p data-testid="error-detail">{problem.advice}</p>
             <Technical text=problem.technical/>
             {can_retry.then(|| view! {
-                <button type="button" data-testid="retry" on:click=move |_| retry.run(())>{texts().retry}</button>
+                <button {at("type", "button")} data-testid="retry" on:click=move |_| retry.run(())>{texts().retry}</button>
             })}
         </div>
     }
@@ -48,7 +49,7 @@ pub fn NotSupported(placement: String) -> impl IntoView {
 #[component]
 pub fn ActionError(testid: &'static str, headline: &'static str, problem: Problem) -> impl IntoView {
     view! {
-        <div class="section-error" data-testid=testid data-problem=problem.code.as_str() role="alert">
+        <div class="section-error" data-testid=testid data-problem=problem.code.as_str() {at("role", "alert")}>
             <p><strong>{headline}</strong></p>
             <p class="muted">{problem.title}{(!problem.advice.is_empty()).then(|| format!(" — {}", problem.advice))}</p>
             <Technical text=problem.technical/>
