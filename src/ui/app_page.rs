@@ -4,10 +4,9 @@
 //! test call's number) and where the keyboard focus is survive every update.
 
 use leptos::prelude::*;
-use super::at;
 
 use super::status::{ActionError, Technical};
-use super::{lang, texts};
+use super::{at, lang, texts};
 use crate::install::{Action, ActionOutcome, AppPage, Blocker, Installation, Reading, TabState, NEEDED_SCOPES};
 use crate::problem::Problem;
 use crate::theme::Theme;

@@ -2,14 +2,13 @@
 //! and hidden caller panels.
 
 use leptos::prelude::*;
-use super::at;
 
 use super::actions::Actions;
 use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{initials, lang, texts, Handlers, Live};
+use super::{at, initials, lang, texts, Handlers, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityRef;

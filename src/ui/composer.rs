@@ -3,11 +3,10 @@
 //! the text and says why; while anything is unsaved the card asks the portal to stay open.
 
 use leptos::prelude::*;
-use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{texts, Backend};
+use super::{at, texts, Backend};
 use crate::effect;
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};

@@ -2,11 +2,10 @@
 //! once they tried to save, never submitted twice, and kept whole when the portal refuses.
 
 use leptos::prelude::*;
-use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{texts, Backend};
+use super::{at, texts, Backend};
 use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};

@@ -3,11 +3,10 @@
 //! (never added silently); the record's card then shows.
 
 use leptos::prelude::*;
-use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{card::kind_label, texts, Backend};
+use super::{at, card::kind_label, texts, Backend};
 use crate::effect;
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;

@@ -3,11 +3,10 @@
 //! as typed when the portal refuses, and on the card at once when it is made.
 
 use leptos::prelude::*;
-use super::at;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{texts, Backend};
+use super::{at, texts, Backend};
 use crate::browser;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::follow_up::{self, FollowUp};

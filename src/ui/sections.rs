@@ -2,11 +2,10 @@
 //! the rest of the card stands.
 
 use leptos::prelude::*;
-use super::at;
 
 use super::actions::Actions;
 use super::composer::Composer;
-use super::{initials, lang, texts, Handlers};
+use super::{at, initials, lang, texts, Handlers};
 use crate::browser::local_date_time;
 use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};

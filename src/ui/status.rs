@@ -1,9 +1,8 @@
 //! Loading, error and not-supported screens.
 
 use leptos::prelude::*;
-use super::at;
 
-use super::texts;
+use super::{at, texts};
 use crate::problem::Problem;
 
 #[component]
