@@ -8,7 +8,7 @@ use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{at, initials, lang, texts, Handlers, Live};
+use super::{at, initials, lang, or_nothing, texts, Handlers, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityRef;
@@ -74,7 +74,7 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
     view! {
         <header class="call" data-testid="call">
             <span class="call-direction" data-testid="call-direction">{direction(t, call.direction)}</span>
-            <span class="call-state" data-testid="call-state" {at("role", "status")} {at("aria-live", "polite")}>{state}</span>
+            <span class="call-state" data-testid="call-state" {at("role", "status")} {at("aria-live", "polite")}>{move || or_nothing(state())}</span>
             {number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> })}
             {call.phone_number.as_deref().and_then(zone::of_number).map(|zone| view! { <LocalTime zone=zone/> })}
             {line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> })}
@@ -95,7 +95,7 @@ fn LocalTime(zone: Zone) -> impl IntoView {
         on_cleanup(move || ticking.clear());
     }
     Some(view! {
-        <span class="call-local-time" data-testid="local-time" data-zone=name>{move || t.their_time.replace("{time}", &now.get())}</span>
+        <span class="call-local-time" data-testid="local-time" data-zone=name>{move || t.their_time.replace("{time}", &now.get()).into_any()}</span>
     })
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, texts, Backend};
+use super::{at, flag, or_nothing, texts, Backend};
 use crate::effect;
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -91,11 +91,11 @@ pub fn Composer(
             ></textarea>
             <div class="composer-actions">
                 <button {at("type", "submit")} data-testid="comment-save"
-                    {at("disabled", move || pending.get() || text.with(|t| t.trim().is_empty()))}>
-                    {move || if pending.get() { t.comment_saving } else { t.comment_save }}
+                    {at("disabled", move || flag(pending.get() || text.with(|t| t.trim().is_empty())))}>
+                    {move || (if pending.get() { t.comment_saving } else { t.comment_save }).into_any()}
                 </button>
             </div>
-            {move || failure().map(|p| view! { <ActionError testid="comment-error" headline=t.comment_failed problem=p/> })}
+            {move || or_nothing(failure().map(|p| view! { <ActionError testid="comment-error" headline=t.comment_failed problem=p/> }))}
         </form>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, texts, Backend};
+use super::{at, flag, or_nothing, texts, truth, Backend};
 use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
@@ -64,9 +64,9 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         FieldProblem::EmailInvalid => "create-error-email",
         FieldProblem::PhoneInvalid => "create-error-phone",
     };
-    let problem_of = move |p: FieldProblem| move || problems().contains(&p).then(|| view! {
+    let problem_of = move |p: FieldProblem| move || or_nothing(problems().contains(&p).then(|| view! {
         <span class="field-error" data-testid="field-error" {at("id", error_id(p))}>{explain(t, p)}</span>
-    });
+    }));
     // Opening the form puts the cursor in its first field.
     let first_field = NodeRef::<leptos::html::Input>::new();
     effect::watch(move || {
@@ -108,38 +108,40 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         }
     };
 
+    // The form and its company field are drawn when these change, not at every change of
+    // `kind` (a contact's form stays as it is when the agent switches to a lead).
+    let chosen = Memo::new(move |_| kind.get().is_some());
+    let lead = Memo::new(move |_| kind.get() == Some(EntityKind::Lead));
     view! {
         <div class="create" data-testid="create-caller">
             <div class="create-choice">
-                <button {at("type", "button")} data-testid="new-contact" class:active=move || kind.get() == Some(EntityKind::Contact)
-                    {at("aria-pressed", move || (kind.get() == Some(EntityKind::Contact)).to_string())}
+                <button {at("type", "button")} data-testid="new-contact" {at("class", move || (kind.get() == Some(EntityKind::Contact)).then_some("active"))}
+                    {at("aria-pressed", move || truth(kind.get() == Some(EntityKind::Contact)))}
                     on:click=move |_| kind.set(Some(EntityKind::Contact))>{t.new_contact}</button>
-                <button {at("type", "button")} data-testid="new-lead" class:active=move || kind.get() == Some(EntityKind::Lead)
-                    {at("aria-pressed", move || (kind.get() == Some(EntityKind::Lead)).to_string())}
+                <button {at("type", "button")} data-testid="new-lead" {at("class", move || (kind.get() == Some(EntityKind::Lead)).then_some("active"))}
+                    {at("aria-pressed", move || truth(kind.get() == Some(EntityKind::Lead)))}
                     on:click=move |_| kind.set(Some(EntityKind::Lead))>{t.new_lead}</button>
             </div>
-            <Show when=move || kind.get().is_some()>
+            {move || or_nothing(chosen.get().then(|| view! {
                 <form class="create-form" data-testid="create-form" {at("novalidate", true)}
                     on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     {field(t.first_name, "first-name", |f| f.first_name.clone(), |f, v| f.first_name = v, FieldProblem::NameMissing, first_field)}
                     {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing, NodeRef::new())}
                     {problem_of(FieldProblem::NameMissing)}
-                    <Show when=move || kind.get() == Some(EntityKind::Lead)>
-                        {field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v, FieldProblem::NameMissing, NodeRef::new())}
-                    </Show>
+                    {move || or_nothing(lead.get().then(|| field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v, FieldProblem::NameMissing, NodeRef::new())))}
                     {field(t.email, "email", |f| f.email.clone(), |f, v| f.email = v, FieldProblem::EmailInvalid, NodeRef::new())}
                     {problem_of(FieldProblem::EmailInvalid)}
                     {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid, NodeRef::new())}
                     {problem_of(FieldProblem::PhoneInvalid)}
                     <div class="composer-actions">
                         <button {at("type", "button")} class="link-button" on:click=move |_| kind.set(None)>{t.cancel}</button>
-                        <button {at("type", "submit")} data-testid="create-submit" {at("disabled", move || pending.get())}>
-                            {move || if pending.get() { t.creating } else { t.create }}
+                        <button {at("type", "submit")} data-testid="create-submit" {at("disabled", move || flag(pending.get()))}>
+                            {move || (if pending.get() { t.creating } else { t.create }).into_any()}
                         </button>
                     </div>
-                    {move || failure().map(|p| view! { <ActionError testid="create-error" headline=t.create_failed problem=p/> })}
+                    {move || or_nothing(failure().map(|p| view! { <ActionError testid="create-error" headline=t.create_failed problem=p/> }))}
                 </form>
-            </Show>
+            }))}
         </div>
     }
 }

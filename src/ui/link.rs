@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, card::kind_label, texts, Backend};
+use super::{at, card::kind_label, flag, or_nothing, texts, truth, Backend};
 use crate::effect;
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
@@ -56,9 +56,9 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
 
     view! {
         <div class="link-existing">
-            <button {at("type", "button")} class="link-button" data-testid="link-existing" {at("aria-expanded", move || open.get().to_string())}
+            <button {at("type", "button")} class="link-button" data-testid="link-existing" {at("aria-expanded", move || truth(open.get()))}
                 on:click=move |_| open.update(|o| *o = !*o)>{t.link_existing}</button>
-            {move || open.get().then(|| view! {
+            {move || or_nothing(open.get().then(|| view! {
                 <p class="muted">{t.link_hint}</p>
                 <form class="link-search" {at("role", "search")} on:submit=move |ev| { ev.prevent_default(); search(); }>
                     <label class="field">
@@ -66,11 +66,11 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         <input {at("autocomplete", "off")} {at("type", "search")} data-testid="link-search" node_ref=search_box
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                     </label>
-                    <button {at("type", "submit")} data-testid="link-search-submit" {at("disabled", move || searching.get())}>
-                        {move || if searching.get() { t.link_searching } else { t.link_search }}
+                    <button {at("type", "submit")} data-testid="link-search-submit" {at("disabled", move || flag(searching.get()))}>
+                        {move || (if searching.get() { t.link_searching } else { t.link_search }).into_any()}
                     </button>
                 </form>
-                {move || hits().map(|found| if found.is_empty() {
+                {move || or_nothing(hits().map(|found| if found.is_empty() {
                     view! { <p class="muted" data-testid="link-none" {at("role", "status")}>{t.link_none}</p> }.into_any()
                 } else {
                     view! {
@@ -93,8 +93,8 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any()
-                })}
-                {move || chosen.get().map(|hit| {
+                }))}
+                {move || or_nothing(chosen.get().map(|hit| {
                     let question = t.link_question
                         .replace("{number}", &shown_number.get_value().unwrap_or_default())
                         .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });
@@ -103,16 +103,16 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         <div class="link-confirm" data-testid="link-confirm" {at("role", "group")} {at("aria-label", question.clone())}>
                             <p>{question.clone()}</p>
                             <div class="composer-actions">
-                                <button {at("type", "button")} class="link-button" data-testid="link-open-only" {at("disabled", move || linking.get())}
+                                <button {at("type", "button")} class="link-button" data-testid="link-open-only" {at("disabled", move || flag(linking.get()))}
                                     on:click=move |_| link(entity, false)>{t.link_open_only}</button>
-                                <button {at("type", "button")} data-testid="link-add-number" {at("disabled", move || linking.get())}
+                                <button {at("type", "button")} data-testid="link-add-number" {at("disabled", move || flag(linking.get()))}
                                     on:click=move |_| link(entity, true)>{t.link_add}</button>
                             </div>
                         </div>
                     }
-                })}
-                {move || failure().map(|p| view! { <ActionError testid="link-error" headline=t.link_failed problem=p/> })}
-            })}
+                }))}
+                {move || or_nothing(failure().map(|p| view! { <ActionError testid="link-error" headline=t.link_failed problem=p/> }))}
+            }))}
         </div>
     }
 }

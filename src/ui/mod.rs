@@ -145,12 +145,13 @@ fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl 
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
     let language = use_context::<RwSignal<Lang>>();
     view! {
-        <main class="callcard" {at("lang", move || language.map(|l| l.get()).unwrap_or(Lang::En).locale())} {at("dir", move || if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" })} data-testid="callcard" data-state=move || if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }
+        <main class="callcard" {at("lang", move || Some(language.map(|l| l.get()).unwrap_or(Lang::En).locale()))} {at("dir", move || Some(if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" }))} data-testid="callcard"
+            {at("data-state", move || Some(if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }))}
             {at("aria-busy", move || live.is_some_and(|l| l.loading_next.get()).then_some("true"))}>
             {live.map(|live| view! {
-                {move || live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> })}
-                {move || live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" {at("role", "status")}>{t.retrying}</div> })}
-                {move || live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" {at("role", "status")}>{n}</div> })}
+                {move || or_nothing(live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> }))}
+                {move || or_nothing(live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" {at("role", "status")}>{t.retrying}</div> }))}
+                {move || or_nothing(live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" {at("role", "status")}>{n}</div> }))}
             })}
             {content}
         </main>
@@ -219,6 +220,28 @@ pub(crate) fn texts() -> &'static crate::i18n::Texts {
 /// `view!` gives every other attribute name a type of its own, and the module then holds its
 /// erased build, rebuild and clone code once per name; written by name, they share one copy
 /// per value type (README, "Bundle budget"). The element gets the same attribute either way.
+///
+/// A reactive value is written as an `Option<&'static str>` (the attribute is absent when it is
+/// `None`; see [`flag`] and [`truth`]): every reactive attribute then shares one render effect
+/// type, where a `bool`, a `String` and a `&str` would each bring their own copy of its code.
 pub(crate) fn at<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<&'static str, V> {
     custom_attribute(name, value)
+}
+
+/// What a reactive part of a view draws: `view`, or nothing. Every reactive part of the views
+/// returns Leptos' erased `AnyView` (this, or `.into_any()`), so that they share one render
+/// effect type: each other output type (`&str`, `String`, an `Option`, a fragment, a list)
+/// brings its own copy of the effect's code into the module (README, "Bundle budget").
+pub(crate) fn or_nothing<V: IntoAny>(view: Option<V>) -> AnyView {
+    view.map_or_else(|| ().into_any(), IntoAny::into_any)
+}
+
+/// A boolean attribute's value (`disabled`): present, empty, when `on`.
+pub(crate) fn flag(on: bool) -> Option<&'static str> {
+    on.then_some("")
+}
+
+/// An ARIA state's value (`aria-pressed`, `aria-expanded`): `"true"` or `"false"`.
+pub(crate) fn truth(on: bool) -> Option<&'static str> {
+    Some(if on { "true" } else { "false" })
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, texts, Backend};
+use super::{at, flag, or_nothing, texts, Backend};
 use crate::browser;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::follow_up::{self, FollowUp};
@@ -32,7 +32,7 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
                     <form class="new-deal create-form" data-testid="new-deal-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         {text_field(t.new_deal_title, "new-deal-title", title)}
                         {form_buttons("new-deal-create", t.new_deal_create, pending, asked)}
-                        {move || failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> })}
+                        {move || or_nothing(failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> }))}
                     </form>
                 }.into_any()
             } else {
@@ -79,12 +79,12 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                             <input {at("type", "datetime-local")} data-testid="follow-up-time" prop:value=move || when.get()
                                 on:input=move |ev| when.set(event_target_value(&ev))/>
                         </label>
-                        {move || missing_time.get().then(|| view! {
+                        {move || or_nothing(missing_time.get().then(|| view! {
                             <p class="field-error" data-testid="follow-up-time-error">{t.follow_up_time_missing}</p>
-                        })}
+                        }))}
                         {text_field(t.follow_up_subject, "follow-up-subject", subject)}
                         {form_buttons("follow-up-create", t.follow_up_create, pending, asked)}
-                        {move || failure().map(|p| view! { <ActionError testid="follow-up-error" headline=t.follow_up_failed problem=p/> })}
+                        {move || or_nothing(failure().map(|p| view! { <ActionError testid="follow-up-error" headline=t.follow_up_failed problem=p/> }))}
                     </form>
                 }.into_any()
             } else {
@@ -116,8 +116,8 @@ fn form_buttons(testid: &'static str, create: &'static str, pending: Memo<bool>,
     let t = texts();
     view! {
         <div class="form-actions">
-            <button {at("type", "submit")} {at("disabled", move || pending.get())} data-testid=testid>
-                {move || if pending.get() { t.new_deal_creating } else { create }}
+            <button {at("type", "submit")} {at("disabled", move || flag(pending.get()))} data-testid=testid>
+                {move || (if pending.get() { t.new_deal_creating } else { create }).into_any()}
             </button>
             <button {at("type", "button")} class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
         </div>

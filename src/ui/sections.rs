@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::composer::Composer;
-use super::{at, initials, lang, texts, Handlers};
+use super::{at, initials, lang, or_nothing, texts, Handlers};
 use crate::browser::local_date_time;
 use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -288,9 +288,9 @@ pub fn CommentSection(
         let empty = list.is_empty();
         view! {
             <Composer entity=entity call_id=call_id deal=deal on_saved=on_saved/>
-            {move || (empty && added.with(Vec::is_empty)).then(|| view! { <p class="muted">{t.no_comments}</p> })}
+            {move || or_nothing((empty && added.with(Vec::is_empty)).then(|| view! { <p class="muted">{t.no_comments}</p> }))}
             <ul class="comments">
-                {move || added.get().into_iter().map(|c| comment_item(lang, c)).collect_view()}
+                {move || added.get().into_iter().map(|c| comment_item(lang, c)).collect_view().into_any()}
                 {list.into_iter().map(|c| comment_item(lang, c)).collect_view()}
             </ul>
         }
