@@ -75,10 +75,10 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
         <header class="call" data-testid="call">
             <span class="call-direction" data-testid="call-direction">{direction(t, call.direction)}</span>
             <span class="call-state" data-testid="call-state" {at("role", "status")} {at("aria-live", "polite")}>{move || or_nothing(state())}</span>
-            {number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> })}
-            {call.phone_number.as_deref().and_then(zone::of_number).map(|zone| view! { <LocalTime zone=zone/> })}
-            {line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> })}
-            {call.call_list_mode.then(|| view! { <span class="chip" data-testid="call-list-mode">{t.call_list}</span> })}
+            {or_nothing(number.map(|n| view! { <span class="call-number" data-testid="call-number">{n}</span> }))}
+            {or_nothing(call.phone_number.as_deref().and_then(zone::of_number).map(|zone| view! { <LocalTime zone=zone/> }))}
+            {or_nothing(line.map(|line| view! { <span class="call-line" data-testid="call-line">{line}</span> }))}
+            {or_nothing(call.call_list_mode.then(|| view! { <span class="chip" data-testid="call-list-mode">{t.call_list}</span> }))}
         </header>
     }
 }
@@ -87,16 +87,18 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
 /// twenty seconds, so it stays right through a long call.
 #[component]
 fn LocalTime(zone: Zone) -> impl IntoView {
-    let Zone::One(name) = zone else { return None };
+    let Zone::One(name) = zone else { return ().into_any() };
     let t = texts();
     let locale = lang().intl_locale();
-    let now = RwSignal::new(browser::time_now_in(name, locale)?);
+    let Some(first) = browser::time_now_in(name, locale) else { return ().into_any() };
+    let now = RwSignal::new(first);
     if let Ok(ticking) = set_interval_with_handle(move || now.set(browser::time_now_in(name, locale).unwrap_or_default()), Duration::from_secs(20)) {
         on_cleanup(move || ticking.clear());
     }
-    Some(view! {
+    view! {
         <span class="call-local-time" data-testid="local-time" data-zone=name>{move || t.their_time.replace("{time}", &now.get()).into_any()}</span>
-    })
+    }
+    .into_any()
 }
 
 #[component]
@@ -127,7 +129,7 @@ fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
         <section class="client client-unknown" data-testid="unknown-caller">
             <h1>{t.unknown_caller}</h1>
             <p class="unknown-number" data-testid="unknown-number">{phone::display(&number)}</p>
-            {country.map(|c| view! { <p data-testid="caller-country">{c}</p> })}
+            {or_nothing(country.map(|c| view! { <p data-testid="caller-country">{c}</p> }))}
             <p class="muted">{t.unknown_caller_hint}</p>
             <LinkExisting number=Some(number.clone())/>
             <CreateCaller number=number.clone() call_id=call_id/>
@@ -157,13 +159,13 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
                                 data-entity=format!("{}:{}", entity.kind.symbol(), entity.id) on:click=pick>
                                 <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                 <span class="candidate-name">{if c.name.is_empty() { t.unnamed.to_string() } else { c.name.clone() }}</span>
-                                {(!details.is_empty()).then(|| view! { <span class="muted">{details.join(" · ")}</span> })}
-                                {(!c.matched_numbers.is_empty()).then(|| view! {
+                                {or_nothing((!details.is_empty()).then(|| view! { <span class="muted">{details.join(" · ")}</span> }))}
+                                {or_nothing((!c.matched_numbers.is_empty()).then(|| view! {
                                     <span class="muted">{format!("{} ({})", c.matched_numbers.join(", "), t.number_matched)}</span>
-                                })}
-                                {c.open_deals.filter(|n| *n > 0).map(|n| view! {
+                                }))}
+                                {or_nothing(c.open_deals.filter(|n| *n > 0).map(|n| view! {
                                     <span class="muted">{format!("{}: {}", t.open_deals, n)}</span>
-                                })}
+                                }))}
                             </button>
                         </li>
                     }
@@ -198,27 +200,27 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
     let complete = !matches!(card.activities, crate::crm::card::Section::Loading);
     view! {
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
-            {has_others.then(|| view! {
+            {or_nothing(has_others.then(|| view! {
                 <button {at("type", "button")} class="link-button" data-testid="back-to-matches"
                     on:click=move |_| if let Some(h) = handlers { h.back.run(()) }>{t.back_to_matches}</button>
-            })}
+            }))}
             <div class="client-head">
                 <ClientPhoto photo=card.photo name=card.name.clone()/>
                 <div class="client-title">
                     <span class="client-kind" data-testid="client-kind">{kind_label(t, entity.kind)}</span>
-                    {card.status.map(|s| {
+                    {or_nothing(card.status.map(|s| {
                         let ink = s.text_color();
                         view! {
                             <span class="chip chip-stage" data-testid="client-status" style:color=ink style:border-color=s.color.clone()
                                 style:background-color=s.color>{s.name}</span>
                         }
-                    })}
+                    }))}
                     <h1 class="client-name" {at("tabindex", "-1")} node_ref=heading data-testid="client-heading">
                         <a data-testid="client-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                             {at("title", full_name)} on:click=Actions::open_path(path.clone())>{name}</a>
                     </h1>
-                    {card.post.map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> })}
-                    {card.company.filter(|c| !c.title.is_empty()).map(|company| match company.entity {
+                    {or_nothing(card.post.map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> }))}
+                    {or_nothing(card.company.filter(|c| !c.title.is_empty()).map(|company| match company.entity {
                         Some(e) => view! {
                             <p class="client-company">
                                 <a data-testid="client-company" {at("href", Actions::href(&e.detail_path()))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
@@ -226,21 +228,21 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                             </p>
                         }.into_any(),
                         None => view! { <p class="client-company" data-testid="client-company">{company.title}</p> }.into_any(),
-                    })}
+                    }))}
                 </div>
             </div>
             <ProbablyAbout card=about entity=entity/>
-            {complete.then(|| view! {
+            {or_nothing(complete.then(|| view! {
                 <div class="next-steps-row">
                     <NewDeal client=entity company=company_id name=deal_title/>
                     <FollowUpCall client=entity deal=bound_deal.as_ref().map(|(id, _)| *id) number=call_back agent=card.agent/>
                 </div>
-            })}
+            }))}
             <Channels items=card.phones testid="client-phones" phones=true/>
             <Channels items=card.emails testid="client-emails" phones=false/>
             <ResponsibleSection section=card.responsible entity=entity/>
-            {card.people.map(|people| view! { <PeopleSection section=people entity=entity/> })}
-            {card.deals.map(|deals| view! { <DealSection section=deals entity=entity/> })}
+            {or_nothing(card.people.map(|people| view! { <PeopleSection section=people entity=entity/> }))}
+            {or_nothing(card.deals.map(|deals| view! { <DealSection section=deals entity=entity/> }))}
             <ActivitySection section=card.activities entity=entity/>
             <CallSection section=card.calls entity=entity/>
             <CommentSection section=card.comments entity=entity call_id=call_id deal=bound_deal/>
@@ -272,7 +274,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
     let t = texts();
     let lang = lang();
     let when = move |at: i64| browser::local_date_time(at, lang.intl_locale());
-    (!card.is_empty()).then(|| view! {
+    or_nothing((!card.is_empty()).then(|| view! {
         <ul class="about" data-testid="probably-about" {at("aria-label", t.about_label)}>
             {card.into_iter().map(|reason| {
                 let path = reason.record(entity).detail_path();
@@ -298,19 +300,19 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
                     Reason::LastTalk { .. } => "last-talk",
                 };
                 view! {
-                    <li data-reason=kind class:urgent=matches!(kind, "missed-call" | "overdue")>
+                    <li {at("class", matches!(kind, "missed-call" | "overdue").then_some("urgent"))} data-reason=kind>
                         <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")} on:click=Actions::open_path(path.clone())>{text}</a>
                     </li>
                 }
             }).collect_view()}
         </ul>
-    })
+    }))
 }
 
 #[component]
 fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl IntoView {
     let t = texts();
-    (!items.is_empty()).then(|| {
+    or_nothing((!items.is_empty()).then(|| {
         view! {
             <ul class="channels" data-testid=testid>
                 {items
@@ -323,15 +325,15 @@ fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl Int
                         };
                         let dial = phones.then(|| Actions::phone_to(c.value.clone()));
                         view! {
-                            <li class:matched=c.matched data-matched=c.matched.to_string()>
+                            <li {at("class", c.matched.then_some("matched"))} data-matched=c.matched.to_string()>
                                 <a class="channel-value" {at("href", href)} on:click=move |e| if let Some(d) = &dial { d(e) }>{shown}</a>
                                 <span class="channel-kind">{channel_label(t, &c.kind)}</span>
-                                {c.matched.then(|| view! { <span class="chip chip-accent">{t.number_matched}</span> })}
+                                {or_nothing(c.matched.then(|| view! { <span class="chip chip-accent">{t.number_matched}</span> }))}
                             </li>
                         }
                     })
                     .collect_view()}
             </ul>
         }
-    })
+    }))
 }

@@ -61,7 +61,7 @@ pub fn Composer(
 
     view! {
         <form class="composer" data-testid="composer" on:submit=move |ev| { ev.prevent_default(); save(); }>
-            {deal.map(|(deal_id, title)| {
+            {or_nothing(deal.map(|(deal_id, title)| {
                 let deal_ref = EntityRef { kind: EntityKind::Deal, id: deal_id };
                 view! {
                     <label class="muted">{t.comment_on}" "
@@ -73,7 +73,7 @@ pub fn Composer(
                         </select>
                     </label>
                 }
-            })}
+            }))}
             <textarea data-testid="comment-text" {at("rows", "2")} {at("placeholder", t.comment_placeholder)} {at("aria-label", t.comment_label)}
                 prop:value=move || text.get()
                 on:input=move |ev| {

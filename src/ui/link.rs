@@ -86,7 +86,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                                             on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(entity, false) }>
                                             <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                             <span class="candidate-name">{name}</span>
-                                            {hit.detail.map(|d| view! { <span class="muted">{d}</span> })}
+                                            {or_nothing(hit.detail.map(|d| view! { <span class="muted">{d}</span> }))}
                                         </button>
                                     </li>
                                 }

@@ -148,11 +148,11 @@ fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl 
         <main class="callcard" {at("lang", move || Some(language.map(|l| l.get()).unwrap_or(Lang::En).locale()))} {at("dir", move || Some(if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" }))} data-testid="callcard"
             {at("data-state", move || Some(if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }))}
             {at("aria-busy", move || live.is_some_and(|l| l.loading_next.get()).then_some("true"))}>
-            {live.map(|live| view! {
+            {or_nothing(live.map(|live| view! {
                 {move || or_nothing(live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> }))}
                 {move || or_nothing(live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" {at("role", "status")}>{t.retrying}</div> }))}
                 {move || or_nothing(live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" {at("role", "status")}>{n}</div> }))}
-            })}
+            }))}
             {content}
         </main>
     }

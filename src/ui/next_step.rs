@@ -25,11 +25,11 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
         creating.run(move || Backend::request(backend, t, |b| (b.add_deal)((client, company, typed.clone()))));
     };
     let offered = matches!(client.kind, EntityKind::Contact | EntityKind::Company);
-    offered.then(|| view! {
+    or_nothing(offered.then(|| view! {
         <div class="next-steps" data-testid="next-steps">
             {move || if asked.get() {
                 view! {
-                    <form class="new-deal create-form" data-testid="new-deal-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <form class="new-deal create-form" data-testid="new-deal-form" {at("novalidate", true)} on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         {text_field(t.new_deal_title, "new-deal-title", title)}
                         {form_buttons("new-deal-create", t.new_deal_create, pending, asked)}
                         {move || or_nothing(failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> }))}
@@ -39,7 +39,7 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
                 offer("new-deal", t.new_deal, asked)
             }}
         </div>
-    })
+    }))
 }
 
 /// A follow-up call: when (the next working day at 10:00 by default) and about what; owned by
@@ -69,11 +69,11 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
             scheduling.run(move || Backend::request(backend, t, |b| (b.add_activity)((client, fields.clone()))));
         }
     };
-    offered.then(|| view! {
+    or_nothing(offered.then(|| view! {
         <div class="next-steps">
             {move || if asked.get() {
                 view! {
-                    <form class="new-deal create-form" data-testid="follow-up-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <form class="new-deal create-form" data-testid="follow-up-form" {at("novalidate", true)} on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         <label class="field">
                             <span>{t.follow_up_time}</span>
                             <input {at("type", "datetime-local")} data-testid="follow-up-time" prop:value=move || when.get()
@@ -91,7 +91,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                 offer("follow-up", t.follow_up, asked)
             }}
         </div>
-    })
+    }))
 }
 
 /// The step offered as a link-like button; it opens its form.

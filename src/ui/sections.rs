@@ -38,7 +38,7 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
     let loading = matches!(section, Section::Loading);
     view! {
         <section {at("aria-busy", loading.then_some("true"))} class="section" data-testid=name>
-            <h2>{title}{aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> })}</h2>
+            <h2>{title}{or_nothing(aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> }))}</h2>
             {match section {
                 Section::Ready(content) => content,
                 // The card's second request is on its way: lines where the content will be, so
@@ -78,9 +78,9 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
 pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -> impl IntoView {
     let t = texts();
     let visible = !matches!(section, Section::Ready(None));
-    visible.then(|| {
+    or_nothing(visible.then(|| {
         section_frame("responsible", t.responsible, section, entity, None, |person: Option<Person>| {
-            person.map(|p| {
+            or_nothing(person.map(|p| {
                 let path = format!("/company/personal/user/{}/", p.id);
                 view! {
                     <div class="person">
@@ -91,14 +91,13 @@ pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -
                         <div>
                             <a data-testid="responsible-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                 on:click=Actions::open_path(path.clone())>{p.name}</a>
-                            {p.position.map(|pos| view! { <p class="muted" data-testid="responsible-position">{pos}</p> })}
+                            {or_nothing(p.position.map(|pos| view! { <p class="muted" data-testid="responsible-position">{pos}</p> }))}
                         </div>
                     </div>
                 }
-            })
-            .into_any()
+            }))
         })
-    })
+    }))
 }
 
 /// A company's people: the most recently active few, each opening their record, and "all N"
@@ -126,15 +125,15 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
                         <li data-testid="company-contact">
                             <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                 on:click=Actions::open_path(path.clone())>{name}</a>
-                            {p.post.map(|post| view! { <span class="muted">{post}</span> })}
-                            {p.phone.map(|number| view! {
+                            {or_nothing(p.post.map(|post| view! { <span class="muted">{post}</span> }))}
+                            {or_nothing(p.phone.map(|number| view! {
                                 <a class="channel-value" {at("href", format!("tel:{number}"))} on:click=Actions::phone_to(number.clone())>{number.clone()}</a>
-                            })}
+                            }))}
                         </li>
                     }
                 }).collect_view()}
             </ul>
-            {more}
+            {or_nothing(more)}
         }.into_any()
     })
 }
@@ -163,10 +162,10 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
                             <li data-testid="deal" data-bound=d.bound.to_string()>
                                 <a class="deal-title" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                     on:click=Actions::open_path(path.clone())>{d.title}</a>
-                                {d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> })}
+                                {or_nothing(d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> }))}
                                 <span class="chip chip-stage" data-testid="deal-stage" style:color=ink style:border-color=d.stage.color.clone()
                                     style:background-color=d.stage.color.clone()>{d.stage.name}</span>
-                                {amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> })}
+                                {or_nothing(amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> }))}
                             </li>
                         }
                     }).collect_view()}
@@ -205,13 +204,13 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                         };
                         let length = a.minutes.map(|m| t.minutes.replace("{n}", &m.to_string()));
                         view! {
-                            <li data-testid="activity" class:overdue=a.overdue class:done=!a.open
+                            <li data-testid="activity" {at("class", if a.overdue { Some("overdue") } else if !a.open { Some("done") } else { None })}
                                 data-overdue=a.overdue.to_string() data-open=a.open.to_string()>
                                 <span class="activity-kind">{activity_label(t, &a)}</span>
                                 <span class="activity-subject">{a.subject.clone()}</span>
-                                {when.map(|(testid, text)| view! { <span class="muted activity-when" data-testid=testid>{text}</span> })}
-                                {length.map(|l| view! { <span class="muted" data-testid="activity-length">{l}</span> })}
-                                {a.overdue.then(|| view! { <span class="chip chip-danger">{t.overdue}</span> })}
+                                {or_nothing(when.map(|(testid, text)| view! { <span class="muted activity-when" data-testid=testid>{text}</span> }))}
+                                {or_nothing(length.map(|l| view! { <span class="muted" data-testid="activity-length">{l}</span> }))}
+                                {or_nothing(a.overdue.then(|| view! { <span class="chip chip-danger">{t.overdue}</span> }))}
                             </li>
                         }
                     }).collect_view()}
@@ -245,11 +244,11 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
                     let length = c.answered().then(|| call_length(t, c.seconds));
                     let unanswered = (!c.answered()).then(|| if c.missed() { t.call_missed } else { t.call_unanswered });
                     view! {
-                        <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() class:missed=c.missed()>
+                        <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() {at("class", c.missed().then_some("missed"))}>
                             <span class="activity-kind">{if c.incoming { t.act_call_in } else { t.act_call_out }}</span>
                             <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.intl_locale())}</span>
-                            {length.map(|l| view! { <span class="muted" data-testid="call-length">{l}</span> })}
-                            {unanswered.map(|u| view! { <span class="chip" class:chip-danger=c.missed() data-testid="call-unanswered">{u}</span> })}
+                            {or_nothing(length.map(|l| view! { <span class="muted" data-testid="call-length">{l}</span> }))}
+                            {or_nothing(unanswered.map(|u| view! { <span class=if c.missed() { "chip chip-danger" } else { "chip" } data-testid="call-unanswered">{u}</span> }))}
                         </li>
                     }
                 }).collect_view()}
@@ -265,8 +264,8 @@ fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
         <li data-testid="comment">
             <p class="comment-text" {at("title", c.text.clone())}>{c.text.clone()}</p>
             <span class="muted">
-                {c.author.map(|name| view! { <span data-testid="comment-author">{t.written_by.replace("{author}", &name)}</span>" · " })}
-                <span data-testid="comment-time">{when}</span>
+                {or_nothing(c.author.map(|name| view! { <span data-testid="comment-author">{t.written_by.replace("{author}", &name)}</span>" · " }))}
+                <span data-testid="comment-time">{when.unwrap_or_default()}</span>
             </span>
         </li>
     }

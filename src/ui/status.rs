@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{at, texts};
+use super::{at, or_nothing, texts};
 use crate::problem::Problem;
 
 #[component]
@@ -23,9 +23,9 @@ pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
             <h1 data-testid="error-title">{problem.title}</h1>
             <p data-testid="error-detail">{problem.advice}</p>
             <Technical text=problem.technical/>
-            {can_retry.then(|| view! {
+            {or_nothing(can_retry.then(|| view! {
                 <button {at("type", "button")} data-testid="retry" on:click=move |_| retry.run(())>{texts().retry}</button>
-            })}
+            }))}
         </div>
     }
 }
@@ -50,7 +50,7 @@ pub fn ActionError(testid: &'static str, headline: &'static str, problem: Proble
     view! {
         <div class="section-error" data-testid=testid data-problem=problem.code.as_str() {at("role", "alert")}>
             <p><strong>{headline}</strong></p>
-            <p class="muted">{problem.title}{(!problem.advice.is_empty()).then(|| format!(" — {}", problem.advice))}</p>
+            <p class="muted">{problem.title}{or_nothing((!problem.advice.is_empty()).then(|| format!(" — {}", problem.advice)))}</p>
             <Technical text=problem.technical/>
         </div>
     }
@@ -60,10 +60,10 @@ pub fn ActionError(testid: &'static str, headline: &'static str, problem: Proble
 /// agent's way.
 #[component]
 pub fn Technical(text: String) -> impl IntoView {
-    (!text.is_empty()).then(|| view! {
+    or_nothing((!text.is_empty()).then(|| view! {
         <details class="technical" data-testid="error-technical">
             <summary>{texts().technical_details}</summary>
             <p>{text}</p>
         </details>
-    })
+    }))
 }
