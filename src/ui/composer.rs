@@ -65,10 +65,10 @@ pub fn Composer(
                 let deal_ref = EntityRef { kind: EntityKind::Deal, id: deal_id };
                 view! {
                     <label class="muted">{t.comment_on}" "
-                        <select data-testid="comment-target" on:change=move |ev| {
+                        <select data-testid="comment-target" on:input=move |ev| {
                             target.set(if event_target_value(&ev) == "deal" { deal_ref } else { entity });
                         }>
-                            <option {at("value", "client")} {at("selected", true)}>{super::card::kind_label(t, entity.kind)}</option>
+                            <option {at("value", "client")} {at("selected", "")}>{super::card::kind_label(t, entity.kind)}</option>
                             <option {at("value", "deal")}>{format!("{}: {title}", t.deal)}</option>
                         </select>
                     </label>

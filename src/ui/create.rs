@@ -123,7 +123,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
                     on:click=move |_| kind.set(Some(EntityKind::Lead))>{t.new_lead}</button>
             </div>
             {move || or_nothing(chosen.get().then(|| view! {
-                <form class="create-form" data-testid="create-form" {at("novalidate", true)}
+                <form class="create-form" data-testid="create-form" {at("novalidate", "")}
                     on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     {field(t.first_name, "first-name", |f| f.first_name.clone(), |f, v| f.first_name = v, FieldProblem::NameMissing, first_field)}
                     {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing, NodeRef::new())}

@@ -29,7 +29,7 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
         <div class="next-steps" data-testid="next-steps">
             {move || if asked.get() {
                 view! {
-                    <form class="new-deal create-form" data-testid="new-deal-form" {at("novalidate", true)} on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <form class="new-deal create-form" data-testid="new-deal-form" {at("novalidate", "")} on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         {text_field(t.new_deal_title, "new-deal-title", title)}
                         {form_buttons("new-deal-create", t.new_deal_create, pending, asked)}
                         {move || or_nothing(failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> }))}
@@ -73,7 +73,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
         <div class="next-steps">
             {move || if asked.get() {
                 view! {
-                    <form class="new-deal create-form" data-testid="follow-up-form" {at("novalidate", true)} on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <form class="new-deal create-form" data-testid="follow-up-form" {at("novalidate", "")} on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         <label class="field">
                             <span>{t.follow_up_time}</span>
                             <input {at("type", "datetime-local")} data-testid="follow-up-time" prop:value=move || when.get()

@@ -38,14 +38,17 @@ async fn activities_show_what_is_due_first_then_what_happened() {
 
 #[tokio::test]
 async fn comments_show_who_wrote_them_and_when() {
-    let agent = Agent::open("known-contact").await;
+    // A portal of its own: other tests comment on the same contact at the same time, and only
+    // the newest three are shown.
+    let sandbox = run_sandbox(config(root().join("dist")));
+    let agent = Agent::open_on(&sandbox, "known-contact").await;
     let authors = agent.texts("[data-testid=comment-author]").await;
     assert_eq!(authors, ["by Claire Dubois", "by Thomas Becker"]);
     let times = agent.texts("[data-testid=comment-time]").await;
     assert_eq!(times.len(), 2);
     assert!(times.iter().all(|t| t.contains("2026") && has_time(t)), "{times:?}");
     // In German, in German.
-    let agent2 = Agent::open("known-contact&lang=de").await;
+    let agent2 = Agent::open_on(&sandbox, "known-contact&lang=de").await;
     assert_eq!(agent2.texts("[data-testid=comment-author]").await, ["von Claire Dubois", "von Thomas Becker"]);
     agent2.close().await;
     agent.close().await;

@@ -74,7 +74,9 @@ async fn a_draft_survives_a_reload_and_holds_the_card_open() {
 async fn a_call_bound_to_a_deal_can_comment_on_the_deal() {
     let agent = Agent::open("bound-entity").await;
     agent.eval(
-        "const s = document.querySelector('[data-testid=comment-target]'); s.value = 'deal'; s.dispatchEvent(new Event('change')); return true;",
+        // What a browser fires when the agent picks an option: `input`, then `change`.
+        "const s = document.querySelector('[data-testid=comment-target]'); s.value = 'deal'; \
+         s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
         vec![],
     )
     .await;
