@@ -38,11 +38,11 @@ pub fn start() {
         // What the launch shows instead of the card: loading, or why there is no card.
         let launched = RwSignal::new(Some(Screen::Loading));
         let reads = CardReads::new(lang);
-        let screen = shown(launched, reads);
+        let shown = Shown { launched, reads };
         let live = Live {
             // The card on screen stays while the next one loads, so nothing blanks or jumps.
-            loading_next: Signal::derive(move || reads.waiting() && screen.with(|s| matches!(s, Screen::Card { .. }))),
-            context_pending: Signal::derive(move || reads.card.with(|c| c.as_ref().is_some_and(|c| !c.complete))),
+            loading_next: Memo::new(move |_| reads.waiting() && shown.with(|s| matches!(s, Screen::Card { .. }))),
+            context_pending: Memo::new(move |_| reads.card.with(|c| c.as_ref().is_some_and(|c| !c.complete))),
             ..live
         };
         provide_context(live);
@@ -101,38 +101,60 @@ pub fn start() {
         let handlers = Handlers {
             retry: Callback::new(move |_| boot()),
             pick: Callback::new(move |entity: EntityRef| {
-                let others = match screen.get_untracked() {
-                    Screen::Card { caller: Caller::Several(list), .. } => list,
-                    Screen::Card { others, .. } => others,
-                    _ => Vec::new(),
-                };
+                let others = untrack(|| {
+                    shown.with(|s| match s {
+                        Screen::Card { caller: Caller::Several(list), .. } => list.clone(),
+                        Screen::Card { others, .. } => others.clone(),
+                        _ => Vec::new(),
+                    })
+                });
                 reads.with_want(|w| w.map(|w| remember_pick(&w.session.options, Some(entity))));
                 live.focus_heading.set(true);
                 reads.show_record(entity, others);
             }),
             // The matches are known: back to them without asking again.
             back: Callback::new(move |_| {
-                let Screen::Card { others, .. } = screen.get_untracked() else { return };
+                let Some(others) = untrack(|| shown.with(|s| match s {
+                    Screen::Card { others, .. } => Some(others.clone()),
+                    _ => None,
+                })) else {
+                    return;
+                };
                 let Some((session, lookup)) = reads.with_want(|w| w.map(|w| (w.session.clone(), w.lookup.clone()))) else { return };
                 remember_pick(&session.options, None);
                 live.focus_heading.set(true);
                 reads.ask(session, lookup, Asked::Choice(others), Vec::new(), false);
             }),
             reload: Callback::new(move |entity: EntityRef| {
-                let others = match screen.get_untracked() {
-                    Screen::Card { others, .. } => others,
+                let others = untrack(|| shown.with(|s| match s {
+                    Screen::Card { others, .. } => others.clone(),
                     _ => Vec::new(),
-                };
+                }));
                 reads.show_record(entity, others);
             }),
         };
-        view! { <ui::Root screen=screen handlers=handlers/> }
+        view! { <ui::Root screen=move || shown.with(Screen::clone) data_state=move || shown.with(Screen::data_state) handlers=handlers/> }
     });
 }
 
-/// The screen: what the launch shows, or the card the reads make.
-fn shown(launched: RwSignal<Option<Screen>>, reads: CardReads) -> Signal<Screen> {
-    Signal::derive(move || launched.get().unwrap_or_else(|| reads.card.with(|c| c.as_ref().map_or(Screen::Loading, |c| c.screen.clone()))))
+/// The screen: what the launch shows, or the card the reads make. Read where it is, tracked:
+/// what only looks at it copies nothing.
+#[derive(Clone, Copy)]
+struct Shown {
+    launched: RwSignal<Option<Screen>>,
+    reads: CardReads,
+}
+
+impl Shown {
+    fn with<R>(self, f: impl FnOnce(&Screen) -> R) -> R {
+        self.launched.with(|launched| match launched {
+            Some(screen) => f(screen),
+            None => self.reads.card.with(|card| match card {
+                Some(card) => f(&card.screen),
+                None => f(&Screen::Loading),
+            }),
+        })
+    }
 }
 
 /// What follows a card's arrival (one effect, as each step reads the same card):

@@ -92,10 +92,10 @@ pub struct Live {
     pub focus_heading: RwSignal<bool>,
     /// The next card is loading while the current one stays on screen (a pick, a reload, a
     /// creation): shown as a line above it, and in `data-state`.
-    pub loading_next: Signal<bool>,
+    pub loading_next: Memo<bool>,
     /// The first card's context part (deals, activities, comments) is still on its way: the
     /// card is not settled (`data-state=loading`) though the caller is on screen.
-    pub context_pending: Signal<bool>,
+    pub context_pending: Memo<bool>,
 }
 
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
@@ -139,14 +139,14 @@ pub struct PageHandlers {
 
 /// The `<main>` both pages draw into, with the notices above the screen. `data-state` tells
 /// tests and the benchmark when the page settled.
-fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl IntoView {
+fn frame_main(data_state: impl Fn() -> &'static str + Send + Sync + 'static, content: impl IntoView + 'static) -> impl IntoView {
     let live = use_context::<Live>();
     let t = texts();
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
     let language = use_context::<RwSignal<Lang>>();
     view! {
         <main class="callcard" {at("lang", move || Some(language.map(|l| l.get()).unwrap_or(Lang::En).locale()))} {at("dir", move || Some(if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" }))} data-testid="callcard"
-            {at("data-state", move || Some(if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { screen.with(|s| s.data_state()) }))}
+            {at("data-state", move || Some(if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { data_state() }))}
             {at("aria-busy", move || live.is_some_and(|l| l.loading_next.get()).then_some("true"))}>
             {or_nothing(live.map(|live| view! {
                 {move || or_nothing(live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> }))}
@@ -160,9 +160,13 @@ fn frame_main(screen: Signal<Screen>, content: impl IntoView + 'static) -> impl 
 
 /// The call card's root: every change of screen mounts its view anew.
 #[component]
-pub fn Root(#[prop(into)] screen: Signal<Screen>, handlers: Handlers) -> impl IntoView {
+pub fn Root(
+    screen: impl Fn() -> Screen + Send + Sync + 'static,
+    data_state: impl Fn() -> &'static str + Send + Sync + 'static,
+    handlers: Handlers,
+) -> impl IntoView {
     provide_context(handlers);
-    frame_main(screen, move || match screen.get() {
+    frame_main(data_state, move || match screen() {
         Screen::Loading => view! { <Loading/> }.into_any(),
         Screen::Card { call, caller, others } => view! {
             <CallSummary call=call.clone()/>
@@ -187,7 +191,7 @@ pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoVie
             _ => crate::install::AppPage::new(String::new(), false),
         })
     });
-    frame_main(screen.into(), move || {
+    frame_main(move || screen.with(Screen::data_state), move || {
         if on_app_page.get() {
             view! { <app_page::AppPageView page=app_page act=handlers.act test_call=handlers.test_call/> }.into_any()
         } else {
