@@ -41,8 +41,8 @@ pub fn start() {
         let shown = Shown { launched, reads };
         let live = Live {
             // The card on screen stays while the next one loads, so nothing blanks or jumps.
-            loading_next: Memo::new(move |_| reads.waiting() && shown.with(|s| matches!(s, Screen::Card { .. }))),
-            context_pending: Memo::new(move |_| reads.card.with(|c| c.as_ref().is_some_and(|c| !c.complete))),
+            loading_next: Signal::derive(move || reads.waiting() && shown.with(|s| matches!(s, Screen::Card { .. }))),
+            context_pending: Signal::derive(move || reads.card.with(|c| c.as_ref().is_some_and(|c| !c.complete))),
             ..live
         };
         provide_context(live);

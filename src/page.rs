@@ -80,8 +80,8 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
         notice: RwSignal::new(None),
         focus_heading: RwSignal::new(false),
         // The call card derives these from its reads; the app page has neither.
-        loading_next: Memo::new(|_| false),
-        context_pending: Memo::new(|_| false),
+        loading_next: Signal::stored(false),
+        context_pending: Signal::stored(false),
     };
     provide_context(live);
     (inputs, Basics { lang, theme, live })

@@ -92,10 +92,10 @@ pub struct Live {
     pub focus_heading: RwSignal<bool>,
     /// The next card is loading while the current one stays on screen (a pick, a reload, a
     /// creation): shown as a line above it, and in `data-state`.
-    pub loading_next: Memo<bool>,
+    pub loading_next: Signal<bool>,
     /// The first card's context part (deals, activities, comments) is still on its way: the
     /// card is not settled (`data-state=loading`) though the caller is on screen.
-    pub context_pending: Memo<bool>,
+    pub context_pending: Signal<bool>,
 }
 
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
