@@ -157,7 +157,7 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
                     {deals.open.into_iter().map(|d| {
                         let path = EntityRef { kind: EntityKind::Deal, id: d.id }.detail_path();
                         let amount = d.amount.as_deref().and_then(|a| format_money(lang, a, &d.currency));
-                        let ink = d.stage.text_color();
+                        let ink = d.stage.text_color().map(String::from);
                         view! {
                             <li data-testid="deal" data-bound=d.bound.to_string()>
                                 <a class="deal-title" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
