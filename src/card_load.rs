@@ -248,7 +248,7 @@ fn caller(want: &Want, first: &Arrived, context: Option<&Arrived>) -> Option<(Re
             let more = matches!(first, Ok(Caller::Known(_) | Caller::Several(_)));
             (first, !more)
         }
-        Some(Ok(context)) => (read(lookup, &identity.clone().merge(context.clone()), Context::Here), true),
+        Some(Ok(context)) => (read(lookup, identity, Context::Apart(context)), true),
         Some(Err(e)) => (read(lookup, identity, Context::Failed(e)), true),
     })
 }

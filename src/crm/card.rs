@@ -189,8 +189,11 @@ pub enum Section<T> {
 /// read.
 #[derive(Clone, Copy, Debug)]
 pub enum Context<'a> {
-    /// In the reply being read (one batch for everything, or both parts merged).
+    /// In the reply being read (one batch for everything).
     Here,
+    /// In a reply of its own, read after the one being read: a key both answered (the search,
+    /// which each part repeats) keeps the first reply's answer.
+    Apart(&'a BatchReply),
     /// Still on its way: its sections are placeholders.
     Pending,
     /// Its request failed: each of its sections says so.
@@ -378,7 +381,18 @@ fn field(record: &Value, name: &str) -> Option<String> {
 
 impl<'a> Reader<'a> {
     fn outcome(&self, key: &str) -> Outcome<'a> {
-        self.reply.outcome(key)
+        match (self.reply.outcome(key), self.context) {
+            (Outcome::Missing, Context::Apart(context)) => context.outcome(key),
+            (outcome, _) => outcome,
+        }
+    }
+
+    /// How many rows a list command found in all.
+    fn total(&self, key: &str) -> Option<u64> {
+        match self.context {
+            Context::Apart(context) => self.reply.total(key).or_else(|| context.total(key)),
+            _ => self.reply.total(key),
+        }
     }
 
     /// The rows a list command answered: its error if it failed, none if it did not run.
@@ -394,7 +408,7 @@ impl<'a> Reader<'a> {
     /// what `read` makes of the reply.
     fn context_section<T>(&self, read: impl FnOnce() -> Section<T>) -> Section<T> {
         match self.context {
-            Context::Here => read(),
+            Context::Here | Context::Apart(_) => read(),
             Context::Pending => Section::Loading,
             Context::Failed(e) => Section::Failed(e.clone()),
         }
@@ -489,7 +503,7 @@ impl<'a> Reader<'a> {
         };
         let theirs: Vec<&Value> = rows.iter().filter(|c| id(c.get("COMPANY_ID")) == Some(f.entity.id)).collect();
         let total = if theirs.len() == rows.len() {
-            self.reply.total(keys::COMPANY_CONTACTS).map_or(theirs.len(), |t| usize::try_from(t).unwrap_or(usize::MAX)).max(theirs.len())
+            self.total(keys::COMPANY_CONTACTS).map_or(theirs.len(), |t| usize::try_from(t).unwrap_or(usize::MAX)).max(theirs.len())
         } else {
             theirs.len()
         };
@@ -750,7 +764,7 @@ impl<'a> Reader<'a> {
     }
 
     fn candidate(&self, f: &Found) -> Candidate {
-        let arrived = matches!(self.context, Context::Here);
+        let arrived = matches!(self.context, Context::Here | Context::Apart(_));
         let open_deals = match self.deals(f) {
             _ if !arrived => None,
             Some(Section::Ready(d)) => Some(d.open.iter().filter(|l| !l.bound).count()),
@@ -931,6 +945,20 @@ mod tests {
         assert_eq!(comments[0].text, "Prefers calls after 2 pm.");
         assert_eq!(comments[0].author.as_deref(), Some("Claire Dubois"));
         assert_eq!(comments[1].author, None, "the answer names someone else: no author rather than a wrong one");
+    }
+
+    #[test]
+    fn the_context_part_in_a_reply_of_its_own_completes_the_card_and_the_first_answer_stands() {
+        let identity = reply(json!({"result": {"match": {"CONTACT": [12]}, "contacts": [{"ID": "12", "NAME": "Anna"}]}}));
+        // The context batch repeats the search; there it failed (a limit), the first one stands.
+        let context = reply(json!({
+            "result": {"comments_contacts": [{"ID": "7", "ENTITY_ID": "12", "COMMENT": "Prefers calls after 2 pm."}]},
+            "result_error": {"match": {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"}},
+        }));
+        let Caller::Known(card) = read_parts(&by_phone("49301234567"), &identity, Context::Apart(&context), NOW).unwrap() else { panic!() };
+        assert_eq!(card.name, "Anna");
+        let Section::Ready(comments) = &card.comments else { panic!("{:?}", card.comments) };
+        assert_eq!(comments[0].text, "Prefers calls after 2 pm.");
     }
 
     #[test]

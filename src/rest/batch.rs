@@ -167,23 +167,6 @@ impl BatchReply {
         Ok(reply)
     }
 
-    /// The replies of two batches as one, for batches with distinct keys (a key both ran, such
-    /// as a repeated search, keeps this reply's answer).
-    pub fn merge(mut self, other: BatchReply) -> BatchReply {
-        for (key, value) in other.results {
-            if self.results.get(&key).is_none() {
-                self.results.insert(key, value);
-            }
-        }
-        for (key, error) in other.errors {
-            add_new(&mut self.errors, key, error);
-        }
-        for (key, total) in other.totals {
-            add_new(&mut self.totals, key, total);
-        }
-        self
-    }
-
     /// How many rows a list command found in all (`result_total`).
     pub fn total(&self, key: &str) -> Option<u64> {
         find(&self.totals, key).copied()
