@@ -348,7 +348,7 @@ pub fn read(lookup: &Lookup, reply: &BatchReply, now: i64) -> Result<Caller, Car
 }
 
 /// Reads a reply that may lack the card's context part: the identity part alone (its sections
-/// then load or say why they failed), or both parts merged.
+/// then load or say why they failed), or with the context part in its own reply (`Context::Apart`).
 pub fn read_parts(lookup: &Lookup, reply: &BatchReply, context: Context, now: i64) -> Result<Caller, CardError> {
     if *lookup == Lookup::Nothing {
         return Ok(Caller::NoNumber);
