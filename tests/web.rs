@@ -130,7 +130,7 @@ async fn an_error_screen_explains_and_retries() {
         back: Callback::new(|_| {}),
         reload: Callback::new(|_| {}),
     };
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=screen handlers=handlers/> });
+    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=move || screen.get() data_state=move || screen.with(Screen::data_state) handlers=handlers/> });
     leptos::task::tick().await;
 
     let main = root.query_selector("[data-testid=callcard]").unwrap().unwrap();

@@ -232,10 +232,12 @@ pub(crate) fn at<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<
     custom_attribute(name, value)
 }
 
-/// What a reactive part of a view draws: `view`, or nothing. Every reactive part of the views
-/// returns Leptos' erased `AnyView` (this, or `.into_any()`), so that they share one render
-/// effect type: each other output type (`&str`, `String`, an `Option`, a fragment, a list)
-/// brings its own copy of the effect's code into the module (README, "Bundle budget").
+/// A part of a view that may draw nothing: `view`, or nothing, as Leptos' erased `AnyView`.
+/// Erased, an `Option` of a view would be a type of its own, with its own build, rebuild and
+/// mount code. Every reactive part of the views returns an `AnyView` too (this, or
+/// `.into_any()`), so that they share one render effect type: each other output type (`&str`,
+/// `String`, an `Option`, a fragment, a list) brings its own copy of the effect's code into the
+/// module (README, "Bundle budget").
 pub(crate) fn or_nothing<V: IntoAny>(view: Option<V>) -> AnyView {
     view.map_or_else(|| ().into_any(), IntoAny::into_any)
 }
