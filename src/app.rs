@@ -133,7 +133,7 @@ pub fn start() {
                 reads.show_record(entity, others);
             }),
         };
-        view! { <ui::Root screen=move || shown.with(Screen::clone) data_state=move || shown.with(Screen::data_state) handlers=handlers/> }
+        view! { <ui::Root screen=move || shown.with(Screen::card_copy) data_state=move || shown.with(Screen::data_state) handlers=handlers/> }
     });
 }
 

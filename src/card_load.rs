@@ -109,7 +109,6 @@ impl Drop for Cancel {
 }
 
 /// The card as it is on screen.
-#[derive(Clone)]
 pub struct Shown {
     /// The want it was made for.
     seq: u64,
@@ -173,7 +172,8 @@ impl CardReads {
                     });
                     let Some((read, complete)) = arrived else {
                         // The card on screen stays while the next one loads.
-                        return previous.cloned().flatten().filter(|p| matches!(p.screen, Screen::Card { .. }));
+                        let previous = previous.and_then(Option::as_ref).filter(|p| matches!(p.screen, Screen::Card { .. }))?;
+                        return Some(Shown { seq: previous.seq, complete: previous.complete, screen: previous.screen.card_copy() });
                     };
                     let screen = match read {
                         Ok(caller) => Screen::Card { call: w.session.options.clone(), caller, others: w.others.clone() },

@@ -21,6 +21,18 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// A copy of the call card's screen. The app page is never on a call card (its page is a
+    /// module of its own): it copies as loading, so that the card's module holds no code to copy
+    /// it (README, "Bundle budget").
+    pub fn card_copy(&self) -> Screen {
+        match self {
+            Screen::Card { call, caller, others } => Screen::Card { call: call.clone(), caller: caller.clone(), others: others.clone() },
+            Screen::NotSupported { placement } => Screen::NotSupported { placement: placement.clone() },
+            Screen::Failed(problem) => Screen::Failed(problem.clone()),
+            Screen::Loading | Screen::AppPage(_) => Screen::Loading,
+        }
+    }
+
     /// The value of the root's `data-state`, which tests and the benchmark wait on.
     pub fn data_state(&self) -> &'static str {
         match self {
@@ -45,5 +57,16 @@ mod tests {
         assert_eq!(Screen::NotSupported { placement: "DEFAULT".into() }.data_state(), "ready");
         let p = Problem::launch(&EN, &LaunchError::NoLaunchData);
         assert_eq!(Screen::Failed(p).data_state(), "error");
+    }
+
+    #[test]
+    fn a_card_copy_is_the_screen_but_for_the_app_page() {
+        let p = Problem::launch(&EN, &LaunchError::NoLaunchData);
+        for screen in [Screen::Loading, Screen::NotSupported { placement: "DEFAULT".into() }, Screen::Failed(p)] {
+            assert_eq!(screen.card_copy(), screen);
+        }
+        let card = Screen::Card { call: CallCardOptions::default(), caller: Caller::Unknown, others: Vec::new() };
+        assert_eq!(card.card_copy(), card);
+        assert_eq!(Screen::AppPage(AppPage::new(String::new(), false)).card_copy(), Screen::Loading);
     }
 }
