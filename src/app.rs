@@ -352,7 +352,7 @@ fn remember_pick(options: &CallCardOptions, entity: Option<EntityRef>) {
 fn recall_pick(options: &CallCardOptions, candidates: &[Candidate]) -> Option<EntityRef> {
     let saved = session_storage()?.get_item(&pick_key(options)?).ok()??;
     let (kind, id) = saved.split_once(':')?;
-    let entity = EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: id.parse().ok()? };
+    let entity = EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: u64::try_from(crate::json::integer(id)?).ok()? };
     candidates.iter().any(|c| c.entity == entity).then_some(entity)
 }
 

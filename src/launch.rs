@@ -311,9 +311,8 @@ pub fn normalize_domain(raw: &str, https: bool) -> Result<String, Unusable> {
     match port {
         None => Ok(host.to_string()),
         Some(p) => {
-            let n: u16 = p
-                .parse()
-                .ok()
+            let n = crate::json::integer(p)
+                .and_then(|n| u16::try_from(n).ok())
                 .filter(|n| *n > 0)
                 .ok_or_else(|| Unusable::NotPort(clip(p)))?;
             if (https && n == 443) || (!https && n == 80) {

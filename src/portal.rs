@@ -75,12 +75,12 @@ pub fn seconds(text: &str) -> Option<u32> {
     if !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b == b'0') {
         return None;
     }
-    whole.parse::<u32>().ok()
+    u32::try_from(crate::json::integer(whole)?).ok()
 }
 
 /// A positive integer id; `"0"` and anything non-numeric mean "none".
 pub fn id(value: Option<&Value>) -> Option<u64> {
-    text(value)?.parse::<u64>().ok().filter(|n| *n > 0)
+    u64::try_from(crate::json::integer(&text(value)?)?).ok().filter(|n| *n > 0)
 }
 
 /// `"true"`, `"Y"`, `"1"`, `true`, `1` are true; everything else is false.

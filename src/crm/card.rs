@@ -812,7 +812,7 @@ fn is_hex_color(c: &str) -> bool {
 /// `…Z`, fractions allowed); `None` if it is not one.
 pub fn unix_time(iso: &str) -> Option<i64> {
     let b = iso.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> { iso.get(r)?.parse().ok() };
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { crate::json::integer(iso.get(r)?) };
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
         return None;
     }
@@ -833,8 +833,8 @@ pub fn unix_time(iso: &str) -> Option<i64> {
                 b'-' => -1,
                 _ => return None,
             };
-            let h: i64 = rest.get(1..3)?.parse().ok()?;
-            let m: i64 = rest.get(4..6).or_else(|| rest.get(3..5))?.parse().ok()?;
+            let h = crate::json::integer(rest.get(1..3)?)?;
+            let m = crate::json::integer(rest.get(4..6).or_else(|| rest.get(3..5))?)?;
             sign * (h * 3600 + m * 60)
         }
     };

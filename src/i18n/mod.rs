@@ -139,7 +139,8 @@ pub use plural::Plural;
 pub fn format_date(lang: Lang, iso: &str) -> Option<String> {
     let date = iso.get(..10)?;
     let mut it = date.split('-');
-    let (y, m, d): (i64, u32, u32) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    let mut part = || crate::json::integer(it.next()?);
+    let (y, m, d) = (part()?, u32::try_from(part()?).ok()?, u32::try_from(part()?).ok()?);
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || date.len() != 10 {
         return None;
     }

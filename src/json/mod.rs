@@ -366,5 +366,29 @@ macro_rules! json_members {
     };
 }
 
+/// A decimal integer as `str::parse::<i64>` reads one: an optional sign, then digits and nothing
+/// else; `None` beyond `i64`. Every integer the widget reads (ids, totals, dates, a port, JSON's
+/// integers) goes through this one function: `str::parse` is compiled once per integer type.
+pub fn integer(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        let digit = i64::from(b - b'0');
+        n = n.checked_mul(10)?;
+        n = if negative { n.checked_sub(digit)? } else { n.checked_add(digit)? };
+    }
+    Some(n)
+}
+
 #[cfg(test)]
 mod tests;

@@ -240,7 +240,7 @@ impl Reader<'_> {
         }
         // Only ASCII digits, signs, `.` and `e` were passed over.
         let text = self.text.get(start..self.at).ok_or_else(|| self.error("bad number"))?;
-        if let Some(int) = integer.then(|| text.parse::<i64>().ok()).flatten() {
+        if let Some(int) = integer.then(|| super::integer(text)).flatten() {
             return Ok(Value::Number(Number::Int(int)));
         }
         // Beyond f64 (`1e999`) is refused, as `serde_json` does: no JSON can hold the infinity.

@@ -169,3 +169,10 @@ fn mangled_texts_are_read_or_refused_as_serde_json_does() {
     // Both outcomes were exercised, many times.
     assert!(read > 1_000 && refused > 1_000, "read {read}, refused {refused}");
 }
+
+#[test]
+fn integers_read_as_the_standard_parser_reads_them() {
+    for text in ["", "-", "+", "0", "+7", "-12", "007", "12a", " 1", "1 ", "1.0", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "١٢"] {
+        assert_eq!(super::integer(text), text.parse::<i64>().ok(), "{text:?}");
+    }
+}

@@ -159,7 +159,7 @@ impl BatchReply {
         }
         if let Some(m) = section("result_total")? {
             for (k, v) in m {
-                if let Some(n) = v.as_u64().or_else(|| v.as_str()?.parse().ok()) {
+                if let Some(n) = v.as_u64().or_else(|| u64::try_from(crate::json::integer(v.as_str()?)?).ok()) {
                     add_new(&mut reply.totals, k.clone(), n);
                 }
             }

@@ -150,7 +150,7 @@ pub fn parse(status: u16, body: &str) -> Result<Success, RestError> {
         });
     }
     let result = obj.get("result").cloned().ok_or(RestError::Malformed { status })?;
-    let number = |k: &str| obj.get(k).and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    let number = |k: &str| obj.get(k).and_then(|v| v.as_u64().or_else(|| u64::try_from(crate::json::integer(v.as_str()?)?).ok()));
     Ok(Success { result, total: number("total"), next: number("next") })
 }
 
