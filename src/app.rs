@@ -38,7 +38,7 @@ pub fn start() {
         // What the launch shows instead of the card: loading, or why there is no card.
         let launched = RwSignal::new(Some(Screen::Loading));
         let reads = CardReads::new(lang);
-        let shown = Shown { launched, reads };
+        let shown = CurrentScreen { launched, reads };
         let live = Live {
             // The card on screen stays while the next one loads, so nothing blanks or jumps.
             loading_next: Signal::derive(move || reads.waiting() && shown.with(|s| matches!(s, Screen::Card { .. }))),
@@ -140,12 +140,12 @@ pub fn start() {
 /// The screen: what the launch shows, or the card the reads make. Read where it is, tracked:
 /// what only looks at it copies nothing.
 #[derive(Clone, Copy)]
-struct Shown {
+struct CurrentScreen {
     launched: RwSignal<Option<Screen>>,
     reads: CardReads,
 }
 
-impl Shown {
+impl CurrentScreen {
     fn with<R>(self, f: impl FnOnce(&Screen) -> R) -> R {
         self.launched.with(|launched| match launched {
             Some(screen) => f(screen),
@@ -352,7 +352,7 @@ fn remember_pick(options: &CallCardOptions, entity: Option<EntityRef>) {
 fn recall_pick(options: &CallCardOptions, candidates: &[Candidate]) -> Option<EntityRef> {
     let saved = session_storage()?.get_item(&pick_key(options)?).ok()??;
     let (kind, id) = saved.split_once(':')?;
-    let entity = EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: u64::try_from(crate::json::integer(id)?).ok()? };
+    let entity = EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: crate::json::unsigned(id)? };
     candidates.iter().any(|c| c.entity == entity).then_some(entity)
 }
 

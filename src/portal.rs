@@ -80,7 +80,7 @@ pub fn seconds(text: &str) -> Option<u32> {
 
 /// A positive integer id; `"0"` and anything non-numeric mean "none".
 pub fn id(value: Option<&Value>) -> Option<u64> {
-    u64::try_from(crate::json::integer(&text(value)?)?).ok().filter(|n| *n > 0)
+    crate::json::unsigned(&text(value)?).filter(|n| *n > 0)
 }
 
 /// `"true"`, `"Y"`, `"1"`, `true`, `1` are true; everything else is false.

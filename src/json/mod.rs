@@ -390,5 +390,10 @@ pub fn integer(text: &str) -> Option<i64> {
     Some(n)
 }
 
+/// A decimal integer that is not negative (an id, a count).
+pub fn unsigned(text: &str) -> Option<u64> {
+    u64::try_from(integer(text)?).ok()
+}
+
 #[cfg(test)]
 mod tests;

@@ -176,3 +176,11 @@ fn integers_read_as_the_standard_parser_reads_them() {
         assert_eq!(super::integer(text), text.parse::<i64>().ok(), "{text:?}");
     }
 }
+
+#[test]
+fn unsigned_integers_are_integers_not_below_zero() {
+    assert_eq!(super::unsigned("42"), Some(42));
+    assert_eq!(super::unsigned("0"), Some(0));
+    assert_eq!(super::unsigned("-1"), None);
+    assert_eq!(super::unsigned("4x"), None);
+}

@@ -3,7 +3,7 @@
 
 use crate::json::{Map, Value};
 
-use super::envelope::{api_error, ApiError};
+use super::envelope::{api_error, count, ApiError};
 use super::form;
 
 /// The portal's limit on commands in one batch.
@@ -159,7 +159,7 @@ impl BatchReply {
         }
         if let Some(m) = section("result_total")? {
             for (k, v) in m {
-                if let Some(n) = v.as_u64().or_else(|| u64::try_from(crate::json::integer(v.as_str()?)?).ok()) {
+                if let Some(n) = count(v) {
                     add_new(&mut reply.totals, k.clone(), n);
                 }
             }

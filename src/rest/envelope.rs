@@ -150,8 +150,14 @@ pub fn parse(status: u16, body: &str) -> Result<Success, RestError> {
         });
     }
     let result = obj.get("result").cloned().ok_or(RestError::Malformed { status })?;
-    let number = |k: &str| obj.get(k).and_then(|v| v.as_u64().or_else(|| u64::try_from(crate::json::integer(v.as_str()?)?).ok()));
+    let number = |k: &str| obj.get(k).and_then(count);
     Ok(Success { result, total: number("total"), next: number("next") })
+}
+
+/// A count as the portal writes one (`total`, `next`, a batch's `result_total`): a number, or
+/// its decimal text.
+pub fn count(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| crate::json::unsigned(value.as_str()?))
 }
 
 #[cfg(test)]
