@@ -107,9 +107,10 @@ impl Lang {
         }
     }
 
-    /// The language's card texts. Natively every table is compiled in; in the browser English
-    /// is, and another language's table once it is loaded (`i18n::tables`): the call card's
-    /// module carries no other language's texts. Until then (or if it never loads) English.
+    /// The language's card texts. Natively every table is compiled in; in the browser English's
+    /// table is (read once), and another language's table once it is loaded (`i18n::tables`):
+    /// the call card's module carries no other language's texts. Until then (or if it never
+    /// loads) English.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn texts(self) -> &'static Texts {
         self.builtin_texts()
@@ -118,7 +119,7 @@ impl Lang {
     /// See above.
     #[cfg(target_arch = "wasm32")]
     pub fn texts(self) -> &'static Texts {
-        tables::loaded(self).unwrap_or(&card::EN)
+        tables::loaded(self).unwrap_or_else(tables::english)
     }
 
     /// Written right to left.
@@ -272,8 +273,10 @@ mod tests {
             assert_eq!(Texts::from_table(&json), Some(lang.builtin_texts()), "{}", lang.code());
             assert!(!json.contains(['<', '>', '&']), "{}: may be inlined into a <script> as it is", lang.code());
         }
-        // English is the module's own: no file.
+        // English is the module's own: no file, its table compiled in, read back as its texts.
         assert!(!dir.join(Lang::En.texts_file()).exists());
+        assert_eq!(Texts::from_table(EN_TABLE), Some(&card::EN));
+        assert!(BLANK.contact.is_empty() && BLANK.won.other.is_empty());
         // A table of another build (a text more or less), or anything else, is no table.
         let ru = std::fs::read_to_string(dir.join(Lang::Ru.texts_file())).unwrap();
         let mut texts: Vec<String> = serde_json::from_str(&ru).unwrap();

@@ -110,8 +110,8 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
         Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default() call_id=call.call_id.clone()/> }.into_any(),
         Caller::NoNumber => view! {
             <section class="client client-unknown" data-testid="hidden-number">
-                <h1>{t.hidden_number}</h1>
-                <p>{t.hidden_number_hint}</p>
+                <h1 data-testid="hidden-number-title">{t.hidden_number}</h1>
+                <p data-testid="hidden-number-hint">{t.hidden_number_hint}</p>
                 <LinkExisting number=None/>
             </section>
         }
@@ -127,7 +127,7 @@ fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
     });
     view! {
         <section class="client client-unknown" data-testid="unknown-caller">
-            <h1>{t.unknown_caller}</h1>
+            <h1 data-testid="unknown-caller-title">{t.unknown_caller}</h1>
             <p class="unknown-number" data-testid="unknown-number">{phone::display(&number)}</p>
             {or_nothing(country.map(|c| view! { <p data-testid="caller-country">{c}</p> }))}
             <p class="muted">{t.unknown_caller_hint}</p>
@@ -147,14 +147,14 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
         <section class="chooser" data-testid="chooser">
             <h1 {at("tabindex", "-1")} node_ref=heading data-testid="chooser-heading">{t.several_matches}</h1>
             <p class="muted">{t.several_matches_hint}</p>
-            <ul>
+            <ul class="candidates">
                 {candidates.into_iter().map(|c| {
                     let entity = c.entity;
                     let pick = move |_| if let Some(h) = handlers { h.pick.run(entity) };
                     let details: Vec<String> = [c.company.clone(), c.responsible.clone().map(|r| format!("{}: {r}", t.responsible))]
                         .into_iter().flatten().collect();
                     view! {
-                        <li>
+                        <li class="candidate-row">
                             <button {at("type", "button")} class="candidate" data-testid="candidate"
                                 data-entity=format!("{}:{}", entity.kind.symbol(), entity.id) on:click=pick>
                                 <span class="client-kind">{kind_label(t, entity.kind)}</span>
@@ -301,7 +301,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
                     Reason::LastTalk { .. } => "last-talk",
                 };
                 view! {
-                    <li {at("class", matches!(kind, "missed-call" | "overdue").then_some("urgent"))} data-reason=kind>
+                    <li {at("class", if matches!(kind, "missed-call" | "overdue") { "urgent" } else { "" })} data-reason=kind>
                         <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")} on:click=Actions::open_path(path.clone())>{text}</a>
                     </li>
                 }
@@ -326,7 +326,7 @@ fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl Int
                         };
                         let dial = phones.then(|| Actions::phone_to(c.value.clone()));
                         view! {
-                            <li {at("class", c.matched.then_some("matched"))} data-matched=c.matched.to_string()>
+                            <li {at("class", if c.matched { "matched" } else { "" })} data-matched=c.matched.to_string()>
                                 <a class="channel-value" {at("href", href)} on:click=move |e| if let Some(d) = &dial { d(e) }>{shown}</a>
                                 <span class="channel-kind">{channel_label(t, &c.kind)}</span>
                                 {or_nothing(c.matched.then(|| view! { <span class="chip chip-accent">{t.number_matched}</span> }))}

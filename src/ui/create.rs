@@ -99,7 +99,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         let failing = move || problems().contains(&check);
         view! {
             <label class="field">
-                <span>{label}</span>
+                {label}
                 <input {at("aria-invalid", move || failing().then_some("true"))}
                     {at("aria-describedby", move || failing().then(|| error_id(check)))}
                     data-testid=testid node_ref=element prop:value=move || form.with(get)

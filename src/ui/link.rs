@@ -62,7 +62,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 <p class="muted">{t.link_hint}</p>
                 <form class="link-search" {at("role", "search")} on:submit=move |ev| { ev.prevent_default(); search(); }>
                     <label class="field">
-                        <span>{t.link_search_label}</span>
+                        {t.link_search_label}
                         <input {at("autocomplete", "off")} {at("type", "search")} data-testid="link-search" node_ref=search_box
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                     </label>
@@ -74,13 +74,13 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                     view! { <p class="muted" data-testid="link-none" {at("role", "status")}>{t.link_none}</p> }.into_any()
                 } else {
                     view! {
-                        <ul class="link-hits" data-testid="link-results">
+                        <ul class="link-hits candidates" data-testid="link-results">
                             {found.into_iter().map(|hit| {
                                 let entity = hit.entity;
                                 let picked = hit.clone();
                                 let name = if hit.name.is_empty() { t.unnamed.to_string() } else { hit.name.clone() };
                                 view! {
-                                    <li>
+                                    <li class="candidate-row">
                                         <button {at("type", "button")} class="candidate" data-testid="link-hit"
                                             data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)
                                             on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(entity, false) }>
@@ -101,7 +101,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                     let entity = hit.entity;
                     view! {
                         <div class="link-confirm" data-testid="link-confirm" {at("role", "group")} {at("aria-label", question.clone())}>
-                            <p>{question.clone()}</p>
+                            <p data-testid="link-question">{question.clone()}</p>
                             <div class="composer-actions">
                                 <button {at("type", "button")} class="link-button" data-testid="link-open-only" {at("disabled", move || flag(linking.get()))}
                                     on:click=move |_| link(entity, false)>{t.link_open_only}</button>

@@ -75,7 +75,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                 view! {
                     <form class="new-deal create-form" data-testid="follow-up-form" {at("novalidate", "")} on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         <label class="field">
-                            <span>{t.follow_up_time}</span>
+                            {t.follow_up_time}
                             <input {at("type", "datetime-local")} data-testid="follow-up-time" prop:value=move || when.get()
                                 on:input=move |ev| when.set(event_target_value(&ev))/>
                         </label>
@@ -103,7 +103,7 @@ fn offer(testid: &'static str, label: &'static str, asked: RwSignal<bool>) -> An
 fn text_field(label: &'static str, testid: &'static str, value: RwSignal<String>) -> AnyView {
     view! {
         <label class="field">
-            <span>{label}</span>
+            {label}
             <input {at("autocomplete", "off")} {at("type", "text")} data-testid=testid prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))/>
         </label>

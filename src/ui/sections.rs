@@ -37,7 +37,7 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
     let handlers = use_context::<Handlers>();
     let loading = matches!(section, Section::Loading);
     view! {
-        <section {at("aria-busy", loading.then_some("true"))} class="section" data-testid=name>
+        <section {at("aria-busy", if loading { "true" } else { "false" })} class="section" data-testid=name>
             <h2>{title}{or_nothing(aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> }))}</h2>
             {match section {
                 Section::Ready(content) => content,
@@ -60,7 +60,7 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
                     };
                     view! {
                         <div class="section-error" data-testid="section-error" data-section=name data-problem=problem.code.as_str() {at("role", "alert")}>
-                            <p><strong>{t.section_failed}</strong>" — "{problem.title}</p>
+                            <p data-testid="section-error-title"><strong>{t.section_failed}</strong>" — "{problem.title}</p>
                             <p class="muted">{problem.advice}</p>
                             <super::status::Technical text=problem.technical/>
                             <button {at("type", "button")} data-testid="section-retry"
@@ -88,7 +88,7 @@ pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -
                             Some(src) => view! { <img class="avatar avatar-small" {at("src", src)} {at("alt", "")} {at("referrerpolicy", "no-referrer")}/> }.into_any(),
                             None => view! { <div class="avatar avatar-small" {at("aria-hidden", "true")}>{initials(&p.name)}</div> }.into_any(),
                         }}
-                        <div>
+                        <div class="person-name">
                             <a data-testid="responsible-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                 on:click=Actions::open_path(path.clone())>{p.name}</a>
                             {or_nothing(p.position.map(|pos| view! { <p class="muted" data-testid="responsible-position">{pos}</p> }))}
@@ -204,7 +204,7 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                         };
                         let length = a.minutes.map(|m| t.minutes.replace("{n}", &m.to_string()));
                         view! {
-                            <li data-testid="activity" {at("class", if a.overdue { Some("overdue") } else if !a.open { Some("done") } else { None })}
+                            <li data-testid="activity" {at("class", if a.overdue { "overdue" } else if !a.open { "done" } else { "" })}
                                 data-overdue=a.overdue.to_string() data-open=a.open.to_string()>
                                 <span class="activity-kind">{activity_label(t, &a)}</span>
                                 <span class="activity-subject">{a.subject.clone()}</span>
@@ -244,7 +244,7 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
                     let length = c.answered().then(|| call_length(t, c.seconds));
                     let unanswered = (!c.answered()).then(|| if c.missed() { t.call_missed } else { t.call_unanswered });
                     view! {
-                        <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() {at("class", c.missed().then_some("missed"))}>
+                        <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() {at("class", if c.missed() { "missed" } else { "" })}>
                             <span class="activity-kind">{if c.incoming { t.act_call_in } else { t.act_call_out }}</span>
                             <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.intl_locale())}</span>
                             {or_nothing(length.map(|l| view! { <span class="muted" data-testid="call-length">{l}</span> }))}

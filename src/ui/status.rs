@@ -37,8 +37,8 @@ pub fn NotSupported(placement: String) -> impl IntoView {
     let (before, after) = body.split_once("{placement}").unwrap_or((body, ""));
     view! {
         <div class="status" data-testid="not-supported">
-            <h1>{texts().not_supported_title}</h1>
-            <p>{before}<code>{placement}</code>{after}</p>
+            <h1 data-testid="not-supported-title">{texts().not_supported_title}</h1>
+            <p data-testid="not-supported-detail">{before}<code>{placement}</code>{after}</p>
         </div>
     }
 }
@@ -49,7 +49,7 @@ pub fn NotSupported(placement: String) -> impl IntoView {
 pub fn ActionError(testid: &'static str, headline: &'static str, problem: Problem) -> impl IntoView {
     view! {
         <div class="section-error" data-testid=testid data-problem=problem.code.as_str() {at("role", "alert")}>
-            <p><strong>{headline}</strong></p>
+            <p data-testid="error-headline"><strong>{headline}</strong></p>
             <p class="muted">{problem.title}{or_nothing((!problem.advice.is_empty()).then(|| format!(" — {}", problem.advice)))}</p>
             <Technical text=problem.technical/>
         </div>
@@ -63,7 +63,7 @@ pub fn Technical(text: String) -> impl IntoView {
     or_nothing((!text.is_empty()).then(|| view! {
         <details class="technical" data-testid="error-technical">
             <summary>{texts().technical_details}</summary>
-            <p>{text}</p>
+            <p data-testid="error-technical-text">{text}</p>
         </details>
     }))
 }
