@@ -41,13 +41,14 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let kept = new_client::from_draft(&drafts.get(Draft::NewClient));
     let kind = RwSignal::new(kept.as_ref().map(|(k, _)| *k));
     let form = RwSignal::new(kept.map_or_else(|| prefilled.clone(), |(_, typed)| typed));
-    let hold = backend.map(|b| b.with_value(|b| b.hold.clone()));
+    let hold = move || backend.map(|b| b.with_value(|b| b.hold.clone()));
     // A plain value, not state of the form's: a save replaces the form before its answer is read.
-    let keeping = StoredValue::new_local((drafts, hold));
+    // The same type as the composer's drafts: each stored type brings its own code.
+    let drafts = StoredValue::new(drafts);
     // Kept at every change, and the card held open while the form holds anything typed.
     effect::watch(move || {
         let draft = kind.get().and_then(|k| form.with(|f| new_client::draft(k, f, &prefilled)));
-        keeping.with_value(|(drafts, hold)| keep(drafts, hold.as_ref(), draft.as_deref()));
+        drafts.with_value(|drafts| keep(drafts, hold().as_ref(), draft.as_deref()));
     });
     let tried = RwSignal::new(false);
     // The creation is a Leptos action: its own pending state and outcome. The card of the new
@@ -82,7 +83,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
             let typed = form.get_untracked();
             creating.run(move || {
                 let request = Backend::request(backend, t, |b| (b.create)((k, typed.clone())));
-                let (drafts, hold) = keeping.get_value();
+                let (drafts, hold) = (drafts.get_value(), hold());
                 async move {
                     let outcome = request.await;
                     if outcome.is_ok() {

@@ -19,7 +19,9 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     let open = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     let chosen = RwSignal::new(None::<Hit>);
-    let shown_number = StoredValue::new(number.as_deref().map(phone::display));
+    // Empty without a number. A text rather than an `Option` of one: each stored type brings its
+    // own code.
+    let shown_number = StoredValue::new(number.as_deref().map(phone::display).unwrap_or_default());
     let search_box = NodeRef::<leptos::html::Input>::new();
     effect::watch(move || {
         if let (true, Some(input)) = (open.get(), search_box.get()) {
@@ -52,7 +54,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     let link = move |entity: EntityRef, add_number: bool| {
         linking_to.run(move || Backend::request(backend, t, |b| (b.link)((entity, add_number))));
     };
-    let has_number = shown_number.with_value(Option::is_some);
+    let has_number = shown_number.with_value(|n| !n.is_empty());
 
     view! {
         <div class="link-existing">
@@ -96,7 +98,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 }))}
                 {move || or_nothing(chosen.get().map(|hit| {
                     let question = t.link_question
-                        .replace("{number}", &shown_number.get_value().unwrap_or_default())
+                        .replace("{number}", &shown_number.get_value())
                         .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });
                     let entity = hit.entity;
                     view! {
