@@ -18,7 +18,9 @@ pub fn Composer(
     call_id: Option<String>,
     /// The call's deal, which the agent may comment on instead: `(id, title)`.
     deal: Option<(u64, String)>,
-    on_saved: Callback<CommentLine>,
+    /// The comments saved here, newest first: a saved one goes to the top. The list itself
+    /// rather than a callback, which would be one more stored type in the module.
+    saved: RwSignal<Vec<CommentLine>>,
 ) -> impl IntoView {
     let t = texts();
     let backend = Backend::context();
@@ -41,7 +43,7 @@ pub fn Composer(
     effect::watch(move || {
         if let Some(Ok((id, body))) = saving.outcome() {
             let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-            on_saved.run(CommentLine { id, text: body, date, author: None });
+            saved.update(|list| list.insert(0, CommentLine { id, text: body, date, author: None }));
             text.set(String::new());
             drafts.with_value(|d| d.set(draft, ""));
             hold(false);

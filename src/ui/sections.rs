@@ -282,11 +282,10 @@ pub fn CommentSection(
     let t = texts();
     let lang = lang();
     let added = RwSignal::new(Vec::<CommentLine>::new());
-    let on_saved = Callback::new(move |c: CommentLine| added.update(|list| list.insert(0, c)));
     section_frame("comments", t.comments, section, entity, None, move |list: Vec<CommentLine>| {
         let empty = list.is_empty();
         view! {
-            <Composer entity=entity call_id=call_id deal=deal on_saved=on_saved/>
+            <Composer entity=entity call_id=call_id deal=deal saved=added/>
             {move || or_nothing((empty && added.with(Vec::is_empty)).then(|| view! { <p class="muted">{t.no_comments}</p> }))}
             <ul class="comments">
                 {move || added.get().into_iter().map(|c| comment_item(lang, c)).collect_view().into_any()}
