@@ -30,6 +30,15 @@ fn keep(drafts: &Drafts, hold: Option<&AutoCloseHold>, draft: Option<&str>) {
     }
 }
 
+/// The form as it stands: the kind of record chosen (none while the form is folded) and what was
+/// typed. One signal for both: each signal type brings its own code into the module, and the
+/// views that follow only the kind read it through memos.
+#[derive(Clone)]
+struct Form {
+    kind: Option<EntityKind>,
+    typed: NewClient,
+}
+
 #[component]
 pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
@@ -39,15 +48,19 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let prefilled = NewClient { phone: crate::crm::phone::display(&number), ..NewClient::default() };
     // A form the agent started before the tab reloaded or the card closed comes back as it was.
     let kept = new_client::from_draft(&drafts.get(Draft::NewClient));
-    let kind = RwSignal::new(kept.as_ref().map(|(k, _)| *k));
-    let form = RwSignal::new(kept.map_or_else(|| prefilled.clone(), |(_, typed)| typed));
+    let form = RwSignal::new(match kept {
+        Some((kind, typed)) => Form { kind: Some(kind), typed },
+        None => Form { kind: None, typed: prefilled.clone() },
+    });
+    let kind = move || form.with(|f| f.kind);
+    let choose = move |kind: Option<EntityKind>| form.update(|f| f.kind = kind);
     let hold = move || backend.map(|b| b.with_value(|b| b.hold.clone()));
     // A plain value, not state of the form's: a save replaces the form before its answer is read.
     // The same type as the composer's drafts: each stored type brings its own code.
     let drafts = StoredValue::new(drafts);
     // Kept at every change, and the card held open while the form holds anything typed.
     effect::watch(move || {
-        let draft = kind.get().and_then(|k| form.with(|f| new_client::draft(k, f, &prefilled)));
+        let draft = form.with(|f| f.kind.and_then(|k| new_client::draft(k, &f.typed, &prefilled)));
         drafts.with_value(|drafts| keep(drafts, hold().as_ref(), draft.as_deref()));
     });
     let tried = RwSignal::new(false);
@@ -57,7 +70,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let creating = Ask::<()>::new();
     let pending = creating.pending();
     let failure = move || creating.failure();
-    let problems = move || if tried.get() { form.with(NewClient::problems) } else { Vec::new() };
+    let problems = move || if tried.get() { form.with(|f| f.typed.problems()) } else { Vec::new() };
     // Each check's message has an id its fields point at (aria-describedby), so a screen reader
     // reads the problem with the field.
     let error_id = |p: FieldProblem| match p {
@@ -68,19 +81,21 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let problem_of = move |p: FieldProblem| move || or_nothing(problems().contains(&p).then(|| view! {
         <span class="field-error" data-testid="field-error" {at("id", error_id(p))}>{explain(t, p)}</span>
     }));
+    // The form and its company field are drawn when these change, not at every keystroke or
+    // change of kind (a contact's form stays as it is when the agent switches to a lead).
+    let chosen = Memo::new(move |_| kind().is_some());
     // Opening the form puts the cursor in its first field.
     let first_field = NodeRef::<leptos::html::Input>::new();
     effect::watch(move || {
-        if let (Some(_), Some(input)) = (kind.get(), first_field.get()) {
+        if let (true, Some(input)) = (chosen.get(), first_field.get()) {
             let _ = input.focus();
         }
     });
 
     let submit = move || {
         tried.set(true);
-        let Some(k) = kind.get_untracked() else { return };
-        if form.with_untracked(NewClient::problems).is_empty() {
-            let typed = form.get_untracked();
+        let Form { kind: Some(k), typed } = form.get_untracked() else { return };
+        if typed.problems().is_empty() {
             creating.run(move || {
                 let request = Backend::request(backend, t, |b| (b.create)((k, typed.clone())));
                 let (drafts, hold) = (drafts.get_value(), hold());
@@ -103,25 +118,22 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
                 {label}
                 <input {at("aria-invalid", move || failing().then_some("true"))}
                     {at("aria-describedby", move || failing().then(|| error_id(check)))}
-                    data-testid=testid node_ref=element prop:value=move || form.with(get)
-                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(f, v)); } />
+                    data-testid=testid node_ref=element prop:value=move || form.with(|f| get(&f.typed))
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(&mut f.typed, v)); } />
             </label>
         }
     };
 
-    // The form and its company field are drawn when these change, not at every change of
-    // `kind` (a contact's form stays as it is when the agent switches to a lead).
-    let chosen = Memo::new(move |_| kind.get().is_some());
-    let lead = Memo::new(move |_| kind.get() == Some(EntityKind::Lead));
+    let lead = Memo::new(move |_| kind() == Some(EntityKind::Lead));
     view! {
         <div class="create" data-testid="create-caller">
             <div class="create-choice">
-                <button {at("type", "button")} data-testid="new-contact" {at("class", move || (kind.get() == Some(EntityKind::Contact)).then_some("active"))}
-                    {at("aria-pressed", move || truth(kind.get() == Some(EntityKind::Contact)))}
-                    on:click=move |_| kind.set(Some(EntityKind::Contact))>{t.new_contact}</button>
-                <button {at("type", "button")} data-testid="new-lead" {at("class", move || (kind.get() == Some(EntityKind::Lead)).then_some("active"))}
-                    {at("aria-pressed", move || truth(kind.get() == Some(EntityKind::Lead)))}
-                    on:click=move |_| kind.set(Some(EntityKind::Lead))>{t.new_lead}</button>
+                <button {at("type", "button")} data-testid="new-contact" {at("class", move || (kind() == Some(EntityKind::Contact)).then_some("active"))}
+                    {at("aria-pressed", move || truth(kind() == Some(EntityKind::Contact)))}
+                    on:click=move |_| choose(Some(EntityKind::Contact))>{t.new_contact}</button>
+                <button {at("type", "button")} data-testid="new-lead" {at("class", move || (kind() == Some(EntityKind::Lead)).then_some("active"))}
+                    {at("aria-pressed", move || truth(kind() == Some(EntityKind::Lead)))}
+                    on:click=move |_| choose(Some(EntityKind::Lead))>{t.new_lead}</button>
             </div>
             {move || or_nothing(chosen.get().then(|| view! {
                 <form class="create-form" data-testid="create-form" {at("novalidate", "")}
@@ -135,7 +147,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
                     {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid, NodeRef::new())}
                     {problem_of(FieldProblem::PhoneInvalid)}
                     <div class="composer-actions">
-                        <button {at("type", "button")} class="link-button" on:click=move |_| kind.set(None)>{t.cancel}</button>
+                        <button {at("type", "button")} class="link-button" on:click=move |_| choose(None)>{t.cancel}</button>
                         <button {at("type", "submit")} data-testid="create-submit" {at("disabled", move || flag(pending.get()))}>
                             {move || (if pending.get() { t.creating } else { t.create }).into_any()}
                         </button>
