@@ -82,12 +82,14 @@ struct Untyped {
     action: Action<Request, Answer>,
     /// Made once: each call of `Action::pending` makes a new memo.
     pending: Memo<bool>,
+    /// Made once too: each call of `Action::value` stores a new signal with the view.
+    value: MappedSignal<Option<Answer>>,
 }
 
 impl Untyped {
     fn new() -> Untyped {
         let action = Action::new_local(|request: &Request| request());
-        Untyped { action, pending: action.pending() }
+        Untyped { action, pending: action.pending(), value: action.value() }
     }
 
     fn start(&self, request: Request) {
@@ -97,7 +99,7 @@ impl Untyped {
     }
 
     fn answer(&self) -> Option<Answer> {
-        self.action.value().get()
+        self.value.get()
     }
 
     fn failure(&self) -> Option<Problem> {
