@@ -48,7 +48,6 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
     // the language whose texts the page has: English until then.
     let lang = RwSignal::new(Lang::En);
     crate::i18n::tables::speak_now(lang, posted_lang(&inputs));
-    provide_context(lang);
     let theme = appearance::provide();
     // The document speaks the portal's language (screen readers, hyphenation, fonts), its title
     // too (a screen reader may read it for the portal's frame): the posted query tells it at
@@ -75,6 +74,7 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
         fit_frame_to_content(frame);
     }
     let live = Live {
+        lang,
         state: RwSignal::new(None),
         retrying: RwSignal::new(false),
         notice: RwSignal::new(None),

@@ -78,9 +78,12 @@ impl Backend {
     }
 }
 
-/// What changes during the call without a new card.
+/// What changes during the call without a new card, and the page's language.
 #[derive(Clone, Copy)]
 pub struct Live {
+    /// The page's language: the one whose texts the page has (English until they are here).
+    /// Here rather than a context of its own: each context type brings its own lookup code.
+    pub lang: RwSignal<Lang>,
     /// `connecting`, `connected`, `idle`, as the portal reports it.
     pub state: RwSignal<Option<crate::launch::CallState>>,
     /// Requests are waiting to retry (the portal is over its limits).
@@ -143,7 +146,7 @@ fn frame_main(data_state: impl Fn() -> &'static str + Send + Sync + 'static, con
     let live = use_context::<Live>();
     let t = texts();
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
-    let language = use_context::<RwSignal<Lang>>();
+    let language = live.map(|l| l.lang);
     view! {
         <main class="callcard" {at("lang", move || Some(language.map(|l| l.get()).unwrap_or(Lang::En).locale()))} {at("dir", move || Some(if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" }))} data-testid="callcard"
             {at("data-state", move || Some(if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { data_state() }))}
@@ -207,7 +210,7 @@ pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoVie
 /// The interface language the app provides (English where none is, as in component tests).
 /// Read untracked: the language is settled before the first screen other than loading.
 pub(crate) fn lang() -> Lang {
-    use_context::<RwSignal<Lang>>().map(|l| l.get_untracked()).unwrap_or(Lang::En)
+    use_context::<Live>().map(|l| l.lang.get_untracked()).unwrap_or(Lang::En)
 }
 
 /// Up to two initials for an avatar, in capitals.
