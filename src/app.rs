@@ -97,7 +97,7 @@ pub fn start() {
             let _ = frame.subscribe(Event::BeforeClose, |_| {});
         }
         renew_when_visible(reads);
-        card_writes::backend(reads, live, lang, frame).provide();
+        card_writes::backend(reads, live, frame).provide();
         let handlers = Handlers {
             retry: Callback::new(move |_| boot()),
             pick: Callback::new(move |entity: EntityRef| {

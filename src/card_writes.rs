@@ -13,18 +13,18 @@ use crate::crm::link;
 use crate::crm::new_client::NewClient;
 use crate::crm::new_deal;
 use crate::frame::client::FrameClient;
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Texts;
 use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
 use crate::ui::{Actions, Backend, Live};
 
 /// The writes of the card `reads` shows, in the agent's language.
-pub fn backend(reads: CardReads, live: Live, lang: RwSignal<Lang>, frame: Option<FrameClient>) -> Backend {
+pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>) -> Backend {
     // The session and the words, read when the write starts.
     let open = Actions::opener();
     let begin = move || -> (&'static Texts, Result<CardSession, Problem>) {
-        let t = lang.get_untracked().texts();
+        let t = live.lang.get_untracked().texts();
         let session = reads.with_want(|w| w.map(|w| w.session.clone()));
         (t, session.ok_or_else(|| Problem::launch(t, &LaunchError::NoLaunchData)))
     };
