@@ -34,7 +34,8 @@ use crate::ui::{self, Handlers, Live};
 pub fn start() {
     leptos::mount::mount_to_body(|| {
         let (inputs, basics) = page::start(|lang| lang.texts().page_title);
-        let page::Basics { lang, theme, live } = basics;
+        let page::Basics { theme, live } = basics;
+        let lang = live.lang;
         // What the launch shows instead of the card: loading, or why there is no card.
         let launched = RwSignal::new(Some(Screen::Loading));
         let reads = CardReads::new(lang);

@@ -27,7 +27,8 @@ pub fn start() {
     crate::i18n::tables::use_builtin();
     leptos::mount::mount_to_body(|| {
         let (inputs, basics) = page::start(|lang| lang.app_page().title);
-        let page::Basics { lang, theme, live } = basics;
+        let page::Basics { theme, live } = basics;
+        let lang = live.lang;
         let screen = RwSignal::new(Screen::Loading);
         let session = StoredValue::new_local(None::<Session>);
         let theme_frame = StoredValue::new_local(inputs.frame.clone());

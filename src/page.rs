@@ -31,10 +31,9 @@ pub struct Inputs {
     pub frame: Option<FrameClient>,
 }
 
-/// What every page provides its views: the language, the theme, the portal actions, the live
-/// notices; and the iframe kept as tall as the content.
+/// What every page provides its views: the theme, the portal actions, the language and the live
+/// notices (`Live`); and the iframe kept as tall as the content.
 pub struct Basics {
-    pub lang: RwSignal<Lang>,
     pub theme: RwSignal<Theme>,
     pub live: Live,
 }
@@ -84,7 +83,7 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
         context_pending: Signal::stored(false),
     };
     provide_context(live);
-    (inputs, Basics { lang, theme, live })
+    (inputs, Basics { theme, live })
 }
 
 fn read_inputs() -> Inputs {

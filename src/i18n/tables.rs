@@ -27,14 +27,16 @@ fn keep(lang: Lang, texts: &'static Texts) {
     LOADED.with(|tables| tables.borrow_mut().push((lang, texts)));
 }
 
-/// English's texts, read once from the table compiled into the module (`EN_TABLE`, written like
-/// the other languages' files). The module holds the table's text rather than `card::EN`, whose
-/// address and length for every text compress far worse (README, "Bundle budget").
+/// English's texts, read from the table compiled into the module (`EN_TABLE`, written like the
+/// other languages' files) the first time they are asked for, then kept like any loaded table.
+/// The module holds the table's text rather than `card::EN`, whose address and length for every
+/// text compress far worse (README, "Bundle budget").
 pub fn english() -> &'static Texts {
-    thread_local! {
-        static ENGLISH: std::cell::OnceCell<&'static Texts> = const { std::cell::OnceCell::new() };
-    }
-    ENGLISH.with(|english| *english.get_or_init(|| Texts::from_table(super::EN_TABLE).unwrap_or(&super::BLANK)))
+    loaded(Lang::En).unwrap_or_else(|| {
+        let texts = Texts::from_table(super::EN_TABLE).unwrap_or(&super::BLANK);
+        keep(Lang::En, texts);
+        texts
+    })
 }
 
 /// Every language's table from the module itself (the app's own page, which is not the call
