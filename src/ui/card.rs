@@ -169,7 +169,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
                             </button>
                         </li>
                     }
-                }).collect_view()}
+                }).map(IntoAny::into_any).collect_view()}
             </ul>
         </section>
     }
@@ -305,7 +305,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
                         <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")} on:click=Actions::open_path(path.clone())>{text}</a>
                     </li>
                 }
-            }).collect_view()}
+            }).map(IntoAny::into_any).collect_view()}
         </ul>
     }))
 }
@@ -333,7 +333,7 @@ fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl Int
                             </li>
                         }
                     })
-                    .collect_view()}
+                    .map(IntoAny::into_any).collect_view()}
             </ul>
         }
     }))

@@ -92,7 +92,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                                         </button>
                                     </li>
                                 }
-                            }).collect_view()}
+                            }).map(IntoAny::into_any).collect_view()}
                         </ul>
                     }.into_any()
                 }))}

@@ -240,7 +240,9 @@ pub(crate) fn at<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<
 /// mount code. Every reactive part of the views returns an `AnyView` too (this, or
 /// `.into_any()`), so that they share one render effect type: each other output type (`&str`,
 /// `String`, an `Option`, a fragment, a list) brings its own copy of the effect's code into the
-/// module (README, "Bundle budget").
+/// module (README, "Bundle budget"). A list's items are erased too
+/// (`.map(IntoAny::into_any).collect_view()`): every list is then one type, a list of erased
+/// views, where a list of each item type brought its own build, rebuild and mount code.
 pub(crate) fn or_nothing<V: IntoAny>(view: Option<V>) -> AnyView {
     view.map_or_else(|| ().into_any(), IntoAny::into_any)
 }

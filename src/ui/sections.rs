@@ -131,7 +131,7 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
                             }))}
                         </li>
                     }
-                }).collect_view()}
+                }).map(IntoAny::into_any).collect_view()}
             </ul>
             {or_nothing(more)}
         }.into_any()
@@ -168,7 +168,7 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
                                 {or_nothing(amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> }))}
                             </li>
                         }
-                    }).collect_view()}
+                    }).map(IntoAny::into_any).collect_view()}
                 </ul>
             }.into_any()
     })
@@ -213,7 +213,7 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                                 {or_nothing(a.overdue.then(|| view! { <span class="chip chip-danger">{t.overdue}</span> }))}
                             </li>
                         }
-                    }).collect_view()}
+                    }).map(IntoAny::into_any).collect_view()}
                 </ul>
             }.into_any()
     })
@@ -251,7 +251,7 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
                             {or_nothing(unanswered.map(|u| view! { <span class=if c.missed() { "chip chip-danger" } else { "chip" } data-testid="call-unanswered">{u}</span> }))}
                         </li>
                     }
-                }).collect_view()}
+                }).map(IntoAny::into_any).collect_view()}
             </ul>
         }.into_any()
     })
@@ -288,8 +288,8 @@ pub fn CommentSection(
             <Composer entity=entity call_id=call_id deal=deal saved=added/>
             {move || or_nothing((empty && added.with(Vec::is_empty)).then(|| view! { <p class="muted">{t.no_comments}</p> }))}
             <ul class="comments">
-                {move || added.get().into_iter().map(|c| comment_item(lang, c)).collect_view().into_any()}
-                {list.into_iter().map(|c| comment_item(lang, c)).collect_view()}
+                {move || added.get().into_iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view().into_any()}
+                {list.into_iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view()}
             </ul>
         }
         .into_any()
