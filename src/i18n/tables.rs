@@ -1,6 +1,6 @@
 //! Where the browser gets a language's card texts. The call card's module carries English only;
 //! any other language is a small file of its own beside the module (`Lang::texts_file`, named
-//! after its content), loaded once per page: inlined into the page by the handler when the portal
+//! after every table's content), loaded once per page: inlined into the page by the handler when the portal
 //! POSTed the launch (no request at all), else fetched as soon as the language is known. The
 //! app's own page has every table compiled in (`use_builtin`).
 
@@ -56,7 +56,7 @@ fn ready(lang: Lang) -> bool {
     let inlined = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(INLINED_ID))
-        .filter(|e| e.get_attribute("data-file").as_deref() == Some(lang.texts_file()))
+        .filter(|e| e.get_attribute("data-file").as_deref() == Some(lang.texts_file().as_str()))
         .and_then(|e| e.text_content());
     match inlined.as_deref().and_then(Texts::from_table) {
         Some(texts) => {
