@@ -83,7 +83,7 @@ pub fn start() {
                 session.options.phone_number = changed.phone_number;
             }
             session.options.entity = changed.entity;
-            live.notice.set(None);
+            live.notice.set(String::new());
             let lookup = Lookup::for_call(&session.options);
             reads.ask(session, lookup, Asked::Card { split: true }, Vec::new(), false);
         };

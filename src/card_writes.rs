@@ -43,7 +43,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>) -> Back
                 let s = session?;
                 let method = format!("crm.{}.add", kind.method_name());
                 let id = new_id(t, ask(&s, t, &method, &json!({ "fields": form.fields(kind) })).await?)?;
-                live.notice.set(Some(if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }));
+                live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
                 live.focus_heading.set(true);
                 reads.show_record(EntityRef { kind, id }, Vec::new());
                 Ok(())
@@ -65,7 +65,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>) -> Back
                 if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
                     let (method, params) = link::add_phone(entity, &number);
                     ask(&s, t, &method, &params).await?;
-                    live.notice.set(Some(t.number_added));
+                    live.notice.set(t.number_added.to_string());
                 }
                 live.focus_heading.set(true);
                 reads.show_record(entity, Vec::new());
@@ -79,7 +79,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>) -> Back
                 let s = session?;
                 let fields = new_deal::fields(client, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
                 let id = new_id(t, ask(&s, t, "crm.deal.add", &json!({ "fields": fields })).await?)?;
-                live.notice.set(Some(t.deal_created));
+                live.notice.set(t.deal_created.to_string());
                 // The card shows it among the open deals, and it opens in the portal's slider.
                 let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
                 reads.show_record(client, others);
@@ -94,7 +94,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>) -> Back
             Box::pin(async move {
                 let s = session?;
                 let id = new_id(t, ask(&s, t, "crm.activity.add", &json!({ "fields": fields })).await?)?;
-                live.notice.set(Some(t.follow_up_done));
+                live.notice.set(t.follow_up_done.to_string());
                 // The card shows it among what is due.
                 let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
                 reads.show_record(client, others);

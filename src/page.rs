@@ -76,7 +76,7 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
         lang,
         state: RwSignal::new(None),
         retrying: RwSignal::new(false),
-        notice: RwSignal::new(None),
+        notice: RwSignal::new(String::new()),
         focus_heading: RwSignal::new(false),
         // The call card derives these from its reads; the app page has neither.
         loading_next: Signal::stored(false),

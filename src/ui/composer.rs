@@ -27,7 +27,10 @@ pub fn Composer(
     let drafts = StoredValue::new(Drafts::for_call(call_id.as_deref()));
     let draft = Draft::Comment(entity);
     let text = RwSignal::new(drafts.with_value(|d| d.get(draft)));
-    let target = RwSignal::new(entity);
+    // Whether the comment goes on the call's deal rather than the client: a flag rather than
+    // the record, since each signal type brings its own code.
+    let on_deal = RwSignal::new(false);
+    let deal_ref = deal.as_ref().map(|(id, _)| EntityRef { kind: EntityKind::Deal, id: *id });
     let hold = move |needed: bool| {
         if let Some(b) = backend {
             b.with_value(|b| b.hold.set(draft, needed));
@@ -51,7 +54,8 @@ pub fn Composer(
     });
     let failure = move || saving.failure();
     let save = move || {
-        let (target, body) = (target.get_untracked(), text.get_untracked().trim().to_string());
+        let target = deal_ref.filter(|_| on_deal.get_untracked()).unwrap_or(entity);
+        let body = text.get_untracked().trim().to_string();
         if !body.is_empty() {
             saving.run(move || {
                 let request = Backend::request(backend, t, |b| (b.add_comment)((target, body.clone())));
@@ -63,12 +67,11 @@ pub fn Composer(
 
     view! {
         <form class="composer" data-testid="composer" on:submit=move |ev| { ev.prevent_default(); save(); }>
-            {or_nothing(deal.map(|(deal_id, title)| {
-                let deal_ref = EntityRef { kind: EntityKind::Deal, id: deal_id };
+            {or_nothing(deal.map(|(_, title)| {
                 view! {
                     <label class="muted">{t.comment_on}" "
                         <select data-testid="comment-target" on:input=move |ev| {
-                            target.set(if event_target_value(&ev) == "deal" { deal_ref } else { entity });
+                            on_deal.set(event_target_value(&ev) == "deal");
                         }>
                             <option {at("value", "client")} {at("selected", "")}>{super::card::kind_label(t, entity.kind)}</option>
                             <option {at("value", "deal")}>{format!("{}: {title}", t.deal)}</option>

@@ -18,7 +18,9 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     let backend = Backend::context();
     let open = RwSignal::new(false);
     let query = RwSignal::new(String::new());
-    let chosen = RwSignal::new(None::<Hit>);
+    // The chosen hit's place among the results: a number rather than the hit, since each
+    // signal type brings its own code and the card already keeps an `Option<u64>`.
+    let chosen = RwSignal::new(None::<u64>);
     // Empty without a number. A text rather than an `Option` of one: each stored type brings its
     // own code.
     let shown_number = StoredValue::new(number.as_deref().map(phone::display).unwrap_or_default());
@@ -77,15 +79,14 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="link-hits candidates" data-testid="link-results">
-                            {found.into_iter().map(|hit| {
+                            {found.into_iter().zip(0..).map(|(hit, place)| {
                                 let entity = hit.entity;
-                                let picked = hit.clone();
                                 let name = if hit.name.is_empty() { t.unnamed.to_string() } else { hit.name.clone() };
                                 view! {
                                     <li class="candidate-row">
                                         <button {at("type", "button")} class="candidate" data-testid="link-hit"
                                             data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)
-                                            on:click=move |_| if has_number { chosen.set(Some(picked.clone())) } else { link(entity, false) }>
+                                            on:click=move |_| if has_number { chosen.set(Some(place)) } else { link(entity, false) }>
                                             <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                             <span class="candidate-name">{name}</span>
                                             {or_nothing(hit.detail.map(|d| view! { <span class="muted">{d}</span> }))}
@@ -96,7 +97,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         </ul>
                     }.into_any()
                 }))}
-                {move || or_nothing(chosen.get().map(|hit| {
+                {move || or_nothing(chosen.get().and_then(|place| hits()?.into_iter().nth(usize::try_from(place).ok()?)).map(|hit| {
                     let question = t.link_question
                         .replace("{number}", &shown_number.get_value())
                         .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });

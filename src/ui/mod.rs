@@ -88,8 +88,9 @@ pub struct Live {
     pub state: RwSignal<Option<crate::launch::CallState>>,
     /// Requests are waiting to retry (the portal is over its limits).
     pub retrying: RwSignal<bool>,
-    /// A short confirmation (a record was created).
-    pub notice: RwSignal<Option<&'static str>>,
+    /// A short confirmation (a record was created); empty: none. A text rather than an
+    /// `Option`: each signal type brings its own code, and the views already hold texts.
+    pub notice: RwSignal<String>,
     /// The next screen's heading takes the keyboard focus (after a pick, "other matches", a
     /// creation), so that a keyboard or screen reader user lands on what changed.
     pub focus_heading: RwSignal<bool>,
@@ -154,7 +155,7 @@ fn frame_main(data_state: impl Fn() -> &'static str + Send + Sync + 'static, con
             {or_nothing(live.map(|live| view! {
                 {move || or_nothing(live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> }))}
                 {move || or_nothing(live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" {at("role", "status")}>{t.retrying}</div> }))}
-                {move || or_nothing(live.notice.get().map(|n| view! { <div class="banner banner-ok" data-testid="notice" {at("role", "status")}>{n}</div> }))}
+                {move || or_nothing(live.notice.with(|n| (!n.is_empty()).then(|| n.clone())).map(|n| view! { <div class="banner banner-ok" data-testid="notice" {at("role", "status")}>{n}</div> }))}
             }))}
             {content}
         </main>
