@@ -28,7 +28,7 @@ use crate::rest::client::RestClient;
 use crate::screen::Screen;
 use crate::theme::Theme;
 use crate::appearance;
-use crate::ui::{self, Handlers, Live};
+use crate::ui::{self, AgentRequest, Handlers, Live};
 
 /// Mounts the widget into the page.
 pub fn start() {
@@ -99,9 +99,9 @@ pub fn start() {
         }
         renew_when_visible(reads);
         card_writes::backend(reads, live, frame).provide();
-        let handlers = Handlers {
-            retry: Callback::new(move |_| boot()),
-            pick: Callback::new(move |entity: EntityRef| {
+        let handlers = Handlers(Callback::new(move |request: AgentRequest| match request {
+            AgentRequest::Retry => boot(),
+            AgentRequest::Pick(entity) => {
                 let others = untrack(|| {
                     shown.with(|s| match s {
                         Screen::Card { caller: Caller::Several(list), .. } => list.clone(),
@@ -112,9 +112,9 @@ pub fn start() {
                 reads.with_want(|w| w.map(|w| remember_pick(&w.session.options, Some(entity))));
                 live.focus_heading.set(true);
                 reads.show_record(entity, others);
-            }),
+            }
             // The matches are known: back to them without asking again.
-            back: Callback::new(move |_| {
+            AgentRequest::Back => {
                 let Some(others) = untrack(|| shown.with(|s| match s {
                     Screen::Card { others, .. } => Some(others.clone()),
                     _ => None,
@@ -125,15 +125,15 @@ pub fn start() {
                 remember_pick(&session.options, None);
                 live.focus_heading.set(true);
                 reads.ask(session, lookup, Asked::Choice(others), Vec::new(), false);
-            }),
-            reload: Callback::new(move |entity: EntityRef| {
+            }
+            AgentRequest::Reload(entity) => {
                 let others = untrack(|| shown.with(|s| match s {
                     Screen::Card { others, .. } => others.clone(),
                     _ => Vec::new(),
                 }));
                 reads.show_record(entity, others);
-            }),
-        };
+            }
+        }));
         view! { <ui::Root screen=move || shown.with(Screen::card_copy) data_state=move || shown.with(Screen::data_state) handlers=handlers/> }
     });
 }

@@ -8,7 +8,7 @@ use callcard::launch::{CallCardOptions, CallDirection};
 use callcard::rest::envelope::{ApiError, RestError};
 use callcard::problem::{Problem, ProblemCode};
 use callcard::screen::Screen;
-use callcard::ui::{CallSummary, CallerView, Handlers, Root};
+use callcard::ui::{AgentRequest, CallSummary, CallerView, Handlers, Root};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -121,15 +121,13 @@ async fn an_error_screen_explains_and_retries() {
         retry: true,
     }));
     let retries = RwSignal::new(0);
-    let handlers = Handlers {
-        retry: Callback::new(move |_| {
+    // Only a retry is asked of this screen.
+    let handlers = Handlers(Callback::new(move |request| {
+        if matches!(request, AgentRequest::Retry) {
             retries.update(|n| *n += 1);
             screen.set(Screen::Loading);
-        }),
-        pick: Callback::new(|_| {}),
-        back: Callback::new(|_| {}),
-        reload: Callback::new(|_| {}),
-    };
+        }
+    }));
     let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=move || screen.get() data_state=move || screen.with(Screen::data_state) handlers=handlers/> });
     leptos::task::tick().await;
 

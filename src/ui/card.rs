@@ -8,7 +8,7 @@ use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{at, initials, lang, or_nothing, texts, Handlers, Live};
+use super::{at, initials, lang, or_nothing, texts, AgentRequest, Handlers, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityRef;
@@ -150,7 +150,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
             <ul class="candidates">
                 {candidates.into_iter().map(|c| {
                     let entity = c.entity;
-                    let pick = move |_| if let Some(h) = handlers { h.pick.run(entity) };
+                    let pick = move |_| if let Some(h) = handlers { h.ask(AgentRequest::Pick(entity)) };
                     let details: Vec<String> = [c.company.clone(), c.responsible.clone().map(|r| format!("{}: {r}", t.responsible))]
                         .into_iter().flatten().collect();
                     view! {
@@ -202,7 +202,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
         <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
             {or_nothing(has_others.then(|| view! {
                 <button {at("type", "button")} class="link-button" data-testid="back-to-matches"
-                    on:click=move |_| if let Some(h) = handlers { h.back.run(()) }>{t.back_to_matches}</button>
+                    on:click=move |_| if let Some(h) = handlers { h.ask(AgentRequest::Back) }>{t.back_to_matches}</button>
             }))}
             <div class="client-head">
                 <ClientPhoto photo=card.photo name=card.name.clone()/>

@@ -115,17 +115,28 @@ pub(crate) fn focus_when_asked(heading: NodeRef<leptos::html::H1>) {
     });
 }
 
-/// What the agent can ask of the card; the app decides what it costs.
+/// What the agent can ask of the card.
 #[derive(Clone, Copy)]
-pub struct Handlers {
+pub enum AgentRequest {
     /// Load the whole screen again.
-    pub retry: Callback<()>,
+    Retry,
     /// Show this one of several matches.
-    pub pick: Callback<EntityRef>,
+    Pick(EntityRef),
     /// Back to the list of matches.
-    pub back: Callback<()>,
+    Back,
     /// Load this record's card again (after a section failed).
-    pub reload: Callback<EntityRef>,
+    Reload(EntityRef),
+}
+
+/// The app's answer to what the agent asks of the card; the app decides what it costs. One
+/// callback for every request: each callback type brings its own code into the module.
+#[derive(Clone, Copy)]
+pub struct Handlers(pub Callback<AgentRequest>);
+
+impl Handlers {
+    pub fn ask(self, request: AgentRequest) {
+        self.0.run(request);
+    }
 }
 
 /// What an administrator can ask of the app's own page.
@@ -179,7 +190,7 @@ pub fn Root(
         // The app page is its own module (`app.html`).
         Screen::AppPage(_) => ().into_any(),
         Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
-        Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
+        Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=move || handlers.ask(AgentRequest::Retry)/> }.into_any(),
     })
 }
 
@@ -200,7 +211,7 @@ pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoVie
             view! { <app_page::AppPageView page=app_page act=handlers.act test_call=handlers.test_call/> }.into_any()
         } else {
             match screen.get() {
-                Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=handlers.retry/> }.into_any(),
+                Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=move || handlers.retry.run(())/> }.into_any(),
                 Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
                 _ => view! { <Loading/> }.into_any(),
             }

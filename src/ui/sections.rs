@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::composer::Composer;
-use super::{at, initials, lang, or_nothing, texts, Handlers};
+use super::{at, initials, lang, or_nothing, texts, AgentRequest, Handlers};
 use crate::browser::local_date_time;
 use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -64,7 +64,7 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
                             <p class="muted">{problem.advice}</p>
                             <super::status::Technical text=problem.technical/>
                             <button {at("type", "button")} data-testid="section-retry"
-                                on:click=move |_| if let Some(h) = handlers { h.reload.run(entity) }>{t.retry}</button>
+                                on:click=move |_| if let Some(h) = handlers { h.ask(AgentRequest::Reload(entity)) }>{t.retry}</button>
                         </div>
                     }.into_any()
                 }

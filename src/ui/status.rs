@@ -15,8 +15,10 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
+/// `retry`: what the page's retry does (a function rather than a callback: the call card's
+/// module then holds no callback type of its own for it).
 #[component]
-pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
+pub fn ErrorPanel(problem: Problem, retry: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let can_retry = problem.retry;
     view! {
         <div class="status status-error" data-testid="error" data-problem=problem.code.as_str() {at("role", "alert")}>
@@ -24,7 +26,7 @@ pub fn ErrorPanel(problem: Problem, retry: Callback<()>) -> impl IntoView {
             <p data-testid="error-detail">{problem.advice}</p>
             <Technical text=problem.technical/>
             {or_nothing(can_retry.then(|| view! {
-                <button {at("type", "button")} data-testid="retry" on:click=move |_| retry.run(())>{texts().retry}</button>
+                <button {at("type", "button")} data-testid="retry" on:click=move |_| retry()>{texts().retry}</button>
             }))}
         </div>
     }
