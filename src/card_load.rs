@@ -13,6 +13,7 @@
 //! its want's number, and only the current want's values make a card.
 
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use web_sys::{AbortController, AbortSignal};
 
 use crate::crm::card::{self, Candidate, Caller, Context};
@@ -128,6 +129,11 @@ impl Shown {
     }
 }
 
+/// The last want's number: never reused on the page, so that no earlier answer can pass for a
+/// later one. A plain counter, not reactive state: nothing follows it (and a stored value would
+/// bring its type's code into the module).
+static ASKED: AtomicU64 = AtomicU64::new(0);
+
 /// A request's answer for the want numbered `seq`; `None`: nothing was asked.
 #[derive(Clone)]
 pub struct Arrived {
@@ -139,8 +145,6 @@ pub struct Arrived {
 #[derive(Clone, Copy)]
 pub struct CardReads {
     want: RwSignal<Option<Want>, LocalStorage>,
-    /// The last want's number: never reused, so that no earlier answer can pass for a later one.
-    asked: StoredValue<u64>,
     /// The card from what has arrived for the current want; while the want's first request is
     /// on its way, the card it replaces (`None`: nothing to show yet, or nothing wanted).
     pub card: Memo<Option<Shown>>,
@@ -186,13 +190,12 @@ impl CardReads {
             // cost more code than it saves, and the card kept while the next loads is no change.
             |old, new| old.map(|o| o.as_ref().map(Shown::key)) != new.map(|n| n.as_ref().map(Shown::key)),
         );
-        CardReads { want, asked: StoredValue::new(0), card }
+        CardReads { want, card }
     }
 
     /// Shows `asked` next: its requests leave now, the previous want's are aborted.
     pub fn ask(&self, session: CardSession, lookup: Lookup, asked: Asked, others: Vec<Candidate>, recall: bool) -> u64 {
-        self.asked.update_value(|n| *n += 1);
-        let seq = self.asked.get_value();
+        let seq = ASKED.fetch_add(1, Ordering::Relaxed) + 1;
         let cancel = Cancel(AbortController::new().ok());
         self.want.set(Some(Want { seq, session, lookup, asked, others, recall, cancel }));
         seq
