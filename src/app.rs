@@ -40,13 +40,6 @@ pub fn start() {
         let launched = RwSignal::new(Some(Screen::Loading));
         let reads = CardReads::new(lang);
         let shown = CurrentScreen { launched, reads };
-        let live = Live {
-            // The card on screen stays while the next one loads, so nothing blanks or jumps.
-            loading_next: Signal::derive(move || reads.waiting() && shown.with(|s| matches!(s, Screen::Card { .. }))),
-            context_pending: Signal::derive(move || reads.card.with(|c| c.as_ref().is_some_and(|c| !c.complete))),
-            ..live
-        };
-        provide_context(live);
         let status_for = RwSignal::new(None);
         follow_the_card(reads, launched, status_for, live);
         let frame = inputs.frame.clone();
@@ -134,7 +127,7 @@ pub fn start() {
                 reads.show_record(entity, others);
             }
         }));
-        view! { <ui::Root screen=move || shown.with(Screen::card_copy) data_state=move || shown.with(Screen::data_state) handlers=handlers/> }
+        view! { <ui::Root screen=move || shown.with(Screen::card_copy) data_state=move || shown.data_state() loading_next=move || shown.loading_next() handlers=handlers/> }
     });
 }
 
@@ -147,6 +140,23 @@ struct CurrentScreen {
 }
 
 impl CurrentScreen {
+    /// The next card is loading while the one on screen stays, so nothing blanks or jumps.
+    fn loading_next(self) -> bool {
+        self.reads.waiting() && self.with(|s| matches!(s, Screen::Card { .. }))
+    }
+
+    /// The root's `data-state`: loading too while the next card loads, and while the first
+    /// card's context part (deals, activities, comments) is on its way: the card is not settled
+    /// though the caller is on screen.
+    fn data_state(self) -> &'static str {
+        let context_pending = self.reads.card.with(|c| c.as_ref().is_some_and(|c| !c.complete));
+        if self.loading_next() || context_pending {
+            "loading"
+        } else {
+            self.with(Screen::data_state)
+        }
+    }
+
     fn with<R>(self, f: impl FnOnce(&Screen) -> R) -> R {
         self.launched.with(|launched| match launched {
             Some(screen) => f(screen),

@@ -78,9 +78,6 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
         retrying: RwSignal::new(false),
         notice: RwSignal::new(String::new()),
         focus_heading: RwSignal::new(false),
-        // The call card derives these from its reads; the app page has neither.
-        loading_next: Signal::stored(false),
-        context_pending: Signal::stored(false),
     };
     provide_context(live);
     (inputs, Basics { theme, live })

@@ -128,7 +128,7 @@ async fn an_error_screen_explains_and_retries() {
             screen.set(Screen::Loading);
         }
     }));
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=move || screen.get() data_state=move || screen.with(Screen::data_state) handlers=handlers/> });
+    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Root screen=move || screen.get() data_state=move || screen.with(Screen::data_state) loading_next=|| false handlers=handlers/> });
     leptos::task::tick().await;
 
     let main = root.query_selector("[data-testid=callcard]").unwrap().unwrap();

@@ -94,12 +94,6 @@ pub struct Live {
     /// The next screen's heading takes the keyboard focus (after a pick, "other matches", a
     /// creation), so that a keyboard or screen reader user lands on what changed.
     pub focus_heading: RwSignal<bool>,
-    /// The next card is loading while the current one stays on screen (a pick, a reload, a
-    /// creation): shown as a line above it, and in `data-state`.
-    pub loading_next: Signal<bool>,
-    /// The first card's context part (deals, activities, comments) is still on its way: the
-    /// card is not settled (`data-state=loading`) though the caller is on screen.
-    pub context_pending: Signal<bool>,
 }
 
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
@@ -153,18 +147,25 @@ pub struct PageHandlers {
 }
 
 /// The `<main>` both pages draw into, with the notices above the screen. `data-state` tells
-/// tests and the benchmark when the page settled.
-fn frame_main(data_state: impl Fn() -> &'static str + Send + Sync + 'static, content: impl IntoView + 'static) -> impl IntoView {
+/// tests and the benchmark when the page settled; `loading_next`: the next card is loading while
+/// the current one stays on screen (a pick, a reload, a creation), shown as a line above it.
+/// Both are functions the page passes rather than derived signals in `Live`: each signal type
+/// brings its own code, and only this view reads them.
+fn frame_main(
+    data_state: impl Fn() -> &'static str + Send + Sync + 'static,
+    loading_next: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    content: impl IntoView + 'static,
+) -> impl IntoView {
     let live = use_context::<Live>();
     let t = texts();
     // Tracked: a page opened by GET learns its language from getInitData, after this renders.
     let language = live.map(|l| l.lang);
     view! {
         <main class="callcard" {at("lang", move || Some(language.map(|l| l.get()).unwrap_or(Lang::En).locale()))} {at("dir", move || Some(if language.is_some_and(|l| l.get().rtl()) { "rtl" } else { "ltr" }))} data-testid="callcard"
-            {at("data-state", move || Some(if live.is_some_and(|l| l.loading_next.get() || l.context_pending.get()) { "loading" } else { data_state() }))}
-            {at("aria-busy", move || live.is_some_and(|l| l.loading_next.get()).then_some("true"))}>
+            {at("data-state", move || Some(data_state()))}
+            {at("aria-busy", move || loading_next().then_some("true"))}>
             {or_nothing(live.map(|live| view! {
-                {move || or_nothing(live.loading_next.get().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> }))}
+                {move || or_nothing(loading_next().then(|| view! { <div class="banner" data-testid="loading-next" {at("role", "status")}>{t.loading_record}</div> }))}
                 {move || or_nothing(live.retrying.get().then(|| view! { <div class="banner" data-testid="retrying" {at("role", "status")}>{t.retrying}</div> }))}
                 {move || or_nothing(live.notice.with(|n| (!n.is_empty()).then(|| n.clone())).map(|n| view! { <div class="banner banner-ok" data-testid="notice" {at("role", "status")}>{n}</div> }))}
             }))}
@@ -173,15 +174,17 @@ fn frame_main(data_state: impl Fn() -> &'static str + Send + Sync + 'static, con
     }
 }
 
-/// The call card's root: every change of screen mounts its view anew.
+/// The call card's root: every change of screen mounts its view anew. `data_state` and
+/// `loading_next` as [`frame_main`] shows them.
 #[component]
 pub fn Root(
     screen: impl Fn() -> Screen + Send + Sync + 'static,
     data_state: impl Fn() -> &'static str + Send + Sync + 'static,
+    loading_next: impl Fn() -> bool + Copy + Send + Sync + 'static,
     handlers: Handlers,
 ) -> impl IntoView {
     provide_context(handlers);
-    frame_main(data_state, move || match screen() {
+    frame_main(data_state, loading_next, move || match screen() {
         Screen::Loading => view! { <Loading/> }.into_any(),
         Screen::Card { call, caller, others } => view! {
             <CallSummary call=call.clone()/>
@@ -206,7 +209,7 @@ pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoVie
             _ => crate::install::AppPage::new(String::new(), false),
         })
     });
-    frame_main(move || screen.with(Screen::data_state), move || {
+    frame_main(move || screen.with(Screen::data_state), || false, move || {
         if on_app_page.get() {
             view! { <app_page::AppPageView page=app_page act=handlers.act test_call=handlers.test_call/> }.into_any()
         } else {
