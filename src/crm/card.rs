@@ -73,6 +73,19 @@ impl Stage {
     }
 }
 
+impl Stage {
+    /// The stage chip's inline style: the stage's colour as its background and border, its text
+    /// black or white ([`Stage::text_color`]); empty without a colour (the chip keeps the
+    /// theme's). The colour was checked to be `#RRGGBB` when it was read, so nothing else can
+    /// enter the style.
+    pub fn chip_style(&self) -> String {
+        match (&self.color, self.text_color()) {
+            (Some(color), Some(ink)) => format!("color:{ink};border-color:{color};background-color:{color}"),
+            _ => String::new(),
+        }
+    }
+}
+
 /// `#RRGGBB` → its channels.
 fn hex_rgb(c: &str) -> Option<[u8; 3]> {
     if !is_hex_color(c) {
@@ -864,6 +877,16 @@ mod tests {
         assert_eq!(on("#1f2937"), Some("#ffffff"));
         assert_eq!(on("#0154c8"), Some("#ffffff"));
         assert_eq!(Stage { name: "x".into(), color: None }.text_color(), None);
+    }
+
+    #[test]
+    fn a_stage_chip_is_styled_by_its_colour_or_not_at_all() {
+        let chip = |c: Option<&str>| Stage { name: "x".into(), color: c.map(String::from) }.chip_style();
+        assert_eq!(chip(Some("#1f2937")), "color:#ffffff;border-color:#1f2937;background-color:#1f2937");
+        assert_eq!(chip(Some("#47E4C2")), "color:#000000;border-color:#47E4C2;background-color:#47E4C2");
+        // No colour, or one that is not `#RRGGBB` (the reader drops those): the theme's chip.
+        assert_eq!(chip(None), "");
+        assert_eq!(chip(Some("red;background:url(x)")), "");
     }
     use crate::launch::CallCardOptions;
     use crate::json;

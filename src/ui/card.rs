@@ -209,12 +209,8 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                 <div class="client-title">
                     <span class="client-kind" data-testid="client-kind">{kind_label(t, entity.kind)}</span>
                     {or_nothing(card.status.map(|s| {
-                        // Owned like the chip's colours: one style type for the three (README, "Bundle budget").
-                        let ink = s.text_color().map(String::from);
-                        view! {
-                            <span class="chip chip-stage" data-testid="client-status" style:color=ink style:border-color=s.color.clone()
-                                style:background-color=s.color>{s.name}</span>
-                        }
+                        let style = s.chip_style();
+                        view! { <span class="chip chip-stage" data-testid="client-status" {at("style", style)}>{s.name}</span> }
                     }))}
                     <h1 class="client-name" {at("tabindex", "-1")} node_ref=heading data-testid="client-heading">
                         <a data-testid="client-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}

@@ -157,14 +157,13 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
                     {deals.open.into_iter().map(|d| {
                         let path = EntityRef { kind: EntityKind::Deal, id: d.id }.detail_path();
                         let amount = d.amount.as_deref().and_then(|a| format_money(lang, a, &d.currency));
-                        let ink = d.stage.text_color().map(String::from);
+                        let style = d.stage.chip_style();
                         view! {
                             <li data-testid="deal" data-bound=d.bound.to_string()>
                                 <a class="deal-title" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                     on:click=Actions::open_path(path.clone())>{d.title}</a>
                                 {or_nothing(d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> }))}
-                                <span class="chip chip-stage" data-testid="deal-stage" style:color=ink style:border-color=d.stage.color.clone()
-                                    style:background-color=d.stage.color.clone()>{d.stage.name}</span>
+                                <span class="chip chip-stage" data-testid="deal-stage" {at("style", style)}>{d.stage.name}</span>
                                 {or_nothing(amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> }))}
                             </li>
                         }
