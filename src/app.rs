@@ -91,7 +91,6 @@ pub fn start() {
             let _ = frame.subscribe(Event::BeforeClose, |_| {});
         }
         renew_when_visible(reads);
-        card_writes::backend(reads, live, frame).provide();
         let handlers = Handlers(Callback::new(move |request: AgentRequest| match request {
             AgentRequest::Retry => boot(),
             AgentRequest::Pick(entity) => {
@@ -127,6 +126,7 @@ pub fn start() {
                 reads.show_record(entity, others);
             }
         }));
+        card_writes::backend(reads, live, frame, handlers).provide();
         view! { <ui::Root screen=move || shown.with(Screen::card_copy) data_state=move || shown.data_state() loading_next=move || shown.loading_next() handlers=handlers/> }
     });
 }

@@ -17,10 +17,11 @@ use crate::i18n::Texts;
 use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
-use crate::ui::{Actions, Backend, Live};
+use crate::ui::{Actions, Backend, Handlers, Live};
 
-/// The writes of the card `reads` shows, in the agent's language.
-pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>) -> Backend {
+/// The writes of the card `reads` shows, in the agent's language; `handlers` answers the
+/// agent's requests of the card itself.
+pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handlers: Handlers) -> Backend {
     // The session and the words, read when the write starts.
     let open = Actions::opener();
     let begin = move || -> (&'static Texts, Result<CardSession, Problem>) {
@@ -102,6 +103,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>) -> Back
             })
         }),
         hold: AutoCloseHold::new(frame),
+        handlers,
     }
 }
 

@@ -8,7 +8,7 @@ use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{at, initials, lang, or_nothing, texts, AgentRequest, Handlers, Live};
+use super::{at, initials, lang, or_nothing, texts, AgentRequest, Backend, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityRef;
@@ -140,7 +140,7 @@ fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
 #[component]
 fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
     let t = texts();
-    let handlers = use_context::<Handlers>();
+    let handlers = Backend::handlers();
     let heading = NodeRef::<leptos::html::H1>::new();
     super::focus_when_asked(heading);
     view! {
@@ -178,7 +178,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
 #[component]
 fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calling: Option<String>) -> impl IntoView {
     let t = texts();
-    let handlers = use_context::<Handlers>();
+    let handlers = Backend::handlers();
     let entity = card.entity;
     let name = if card.name.is_empty() { t.unnamed.to_string() } else { card.name.clone() };
     let full_name = name.clone();

@@ -52,6 +52,9 @@ pub struct Backend {
     pub add_activity: Request<(EntityRef, crate::json::Value), u64>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
+    /// What the agent asks of the card itself (a pick, back, a reload). Here rather than a
+    /// context of its own: each context type brings its own lookup code.
+    pub handlers: Handlers,
 }
 
 impl Backend {
@@ -61,6 +64,12 @@ impl Backend {
 
     pub(crate) fn context() -> Option<StoredValue<Backend, LocalStorage>> {
         use_context::<StoredValue<Backend, LocalStorage>>()
+    }
+
+    /// The app's answer to the agent's requests of the card; `None` for a view mounted
+    /// without the app.
+    pub(crate) fn handlers() -> Option<Handlers> {
+        Backend::context().map(|b| b.with_value(|b| b.handlers))
     }
 
     /// Starts one of the views' requests, `ask` picking it from the app's backend (read at the
@@ -175,7 +184,7 @@ fn frame_main(
 }
 
 /// The call card's root: every change of screen mounts its view anew. `data_state` and
-/// `loading_next` as [`frame_main`] shows them.
+/// `loading_next` as [`frame_main`] shows them; `handlers` answers the error screen's retry.
 #[component]
 pub fn Root(
     screen: impl Fn() -> Screen + Send + Sync + 'static,
@@ -183,7 +192,6 @@ pub fn Root(
     loading_next: impl Fn() -> bool + Copy + Send + Sync + 'static,
     handlers: Handlers,
 ) -> impl IntoView {
-    provide_context(handlers);
     frame_main(data_state, loading_next, move || match screen() {
         Screen::Loading => view! { <Loading/> }.into_any(),
         Screen::Card { call, caller, others } => view! {

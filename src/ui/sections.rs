@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::composer::Composer;
-use super::{at, initials, lang, or_nothing, texts, AgentRequest, Handlers};
+use super::{at, initials, lang, or_nothing, texts, AgentRequest, Backend};
 use crate::browser::local_date_time;
 use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -34,7 +34,7 @@ fn section_frame<T>(
 
 fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, entity: EntityRef, aside: Option<String>) -> AnyView {
     let t = texts();
-    let handlers = use_context::<Handlers>();
+    let handlers = Backend::handlers();
     let loading = matches!(section, Section::Loading);
     view! {
         <section {at("aria-busy", if loading { "true" } else { "false" })} class="section" data-testid=name>
