@@ -26,15 +26,13 @@ use crate::page::{self, init_data, Inputs};
 use crate::problem::Problem;
 use crate::rest::client::RestClient;
 use crate::screen::Screen;
-use crate::theme::Theme;
 use crate::appearance;
 use crate::ui::{self, AgentRequest, Handlers, Live};
 
 /// Mounts the widget into the page.
 pub fn start() {
     leptos::mount::mount_to_body(|| {
-        let (inputs, basics) = page::start(|lang| lang.texts().page_title);
-        let page::Basics { theme, live } = basics;
+        let (inputs, live) = page::start(|lang| lang.texts().page_title);
         let lang = live.lang;
         // What the launch shows instead of the card: loading, or why there is no card.
         let launched = RwSignal::new(Some(Screen::Loading));
@@ -55,7 +53,7 @@ pub fn start() {
                 status_for.set(Some(first));
             };
             spawn_local(async move {
-                match load(inputs, lang, theme, start).await {
+                match load(inputs, lang, start).await {
                     Ok(()) => launched.set(None),
                     Err(screen) => {
                         reads.clear();
@@ -212,7 +210,7 @@ fn follow_the_card(reads: CardReads, launched: RwSignal<Option<Screen>>, status_
 
 /// Reads the launch and starts its card (`start`) as soon as it can: inside the portal with
 /// posted data, while `getInitData` is still in flight. `Ok` once the card may show.
-async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>, start: impl Fn(CardSession)) -> Result<(), Box<Screen>> {
+async fn load(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession)) -> Result<(), Box<Screen>> {
     // A launch that fails says so in the language the portal posted, whose texts may still
     // have to come (a page without them inlined).
     let posted = page::posted_lang(&inputs);
@@ -240,7 +238,7 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>, star
         (None, Some((frame, name))) => match init_data(frame).await {
             Ok(init) => match Launch::resolve(&init, Some(name), None) {
                 Ok(launch) => {
-                    appearance::adopt(theme, launch.theme);
+                    appearance::show_told(launch.theme);
                     // The card's requests leave first; the card shows once the language's texts
                     // are here too (a small file, which usually comes first).
                     let shown = session(&launch, Some(frame.clone())).map(start);
@@ -270,7 +268,7 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, theme: RwSignal<Theme>, star
             match init {
                 Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
                     Ok(confirmed) => {
-                        appearance::adopt(theme, confirmed.theme);
+                        appearance::show_told(confirmed.theme);
                         shown
                     }
                     Err(e) => failed(e).await,

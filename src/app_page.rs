@@ -26,8 +26,8 @@ pub fn start() {
     // The app's page carries every language's texts (it is not the call card).
     crate::i18n::tables::use_builtin();
     leptos::mount::mount_to_body(|| {
-        let (inputs, basics) = page::start(|lang| lang.app_page().title);
-        let page::Basics { theme, live } = basics;
+        let (inputs, live) = page::start(|lang| lang.app_page().title);
+        let theme = appearance::provide();
         let lang = live.lang;
         let screen = RwSignal::new(Screen::Loading);
         let session = StoredValue::new_local(None::<Session>);

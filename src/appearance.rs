@@ -22,6 +22,14 @@ pub fn provide() -> RwSignal<Theme> {
     chosen
 }
 
+/// The portal's word on the choice (from getInitData), when it has one, on a page without a
+/// chooser (the call card): shown at once. No signal: each signal type brings its own code.
+pub fn show_told(told: Option<Theme>) {
+    if let Some(theme) = told {
+        show(theme);
+    }
+}
+
 /// The portal's word on the choice (from getInitData), when it has one.
 pub fn adopt(chosen: RwSignal<Theme>, told: Option<Theme>) {
     if let Some(theme) = told {

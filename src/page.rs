@@ -11,12 +11,10 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::appearance;
 use crate::frame::client::{FrameClient, FrameError};
 use crate::frame::Command;
 use crate::i18n::Lang;
 use crate::launch::{FrameName, Launch, LaunchError, LaunchFields};
-use crate::theme::Theme;
 use crate::ui::{Actions, Live};
 
 /// The app's own page, beside `index.html`.
@@ -31,23 +29,18 @@ pub struct Inputs {
     pub frame: Option<FrameClient>,
 }
 
-/// What every page provides its views: the theme, the portal actions, the language and the live
-/// notices (`Live`); and the iframe kept as tall as the content.
-pub struct Basics {
-    pub theme: RwSignal<Theme>,
-    pub live: Live,
-}
-
-/// Reads the page's launch sources and provides the views' context; `title` is the page's
-/// title in a language. Call inside the mount.
-pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
+/// Reads the page's launch sources and provides what every page gives its views: the portal
+/// actions, the language and the live notices (`Live`, returned too); and keeps the iframe as
+/// tall as the content. `title` is the page's title in a language. Call inside the mount. The
+/// theme is each page's own: the app page's chooser follows a signal
+/// (`appearance::provide`), the call card shows what the portal says (`appearance::show_told`).
+pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Live) {
     let inputs = read_inputs();
     // The language is known from the posted query before anything loads, its texts usually
     // inlined with it (`i18n::tables`); GET launches learn it from getInitData. The signal holds
     // the language whose texts the page has: English until then.
     let lang = RwSignal::new(Lang::En);
     crate::i18n::tables::speak_now(lang, posted_lang(&inputs));
-    let theme = appearance::provide();
     // The document speaks the portal's language (screen readers, hyphenation, fonts), its title
     // too (a screen reader may read it for the portal's frame): the posted query tells it at
     // once, getInitData later for a page opened by GET.
@@ -80,7 +73,7 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Basics) {
         focus_heading: RwSignal::new(false),
     };
     provide_context(live);
-    (inputs, Basics { theme, live })
+    (inputs, live)
 }
 
 fn read_inputs() -> Inputs {
