@@ -353,7 +353,7 @@ fn pick_key(options: &CallCardOptions) -> Option<String> {
 fn remember_pick(options: &CallCardOptions, entity: Option<EntityRef>) {
     let (Some(key), Some(storage)) = (pick_key(options), session_storage()) else { return };
     let _ = match entity {
-        Some(e) => storage.set_item(&key, &format!("{}:{}", e.kind.symbol(), e.id)),
+        Some(e) => storage.set_item(&key, &e.key()),
         None => storage.remove_item(&key),
     };
 }

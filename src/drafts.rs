@@ -36,7 +36,7 @@ impl Drafts {
 
     fn key(&self, draft: Draft) -> String {
         match draft {
-            Draft::Comment(entity) => format!("callcard.draft.{}.comment.{}:{}", self.call_id, entity.kind.symbol(), entity.id),
+            Draft::Comment(entity) => format!("callcard.draft.{}.comment.{}", self.call_id, entity.key()),
             Draft::NewClient => format!("callcard.draft.{}.new-client", self.call_id),
         }
     }

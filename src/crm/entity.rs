@@ -50,6 +50,12 @@ pub struct EntityRef {
 }
 
 impl EntityRef {
+    /// The record as the widget writes it down (`CONTACT:12`): in the page's `data-entity` and
+    /// in the browser's storage (a call's pick, a comment's draft).
+    pub fn key(self) -> String {
+        format!("{}:{}", self.kind.symbol(), self.id)
+    }
+
     /// The record's page in the portal, as `openPath` accepts it.
     pub fn detail_path(self) -> String {
         format!("/crm/{}/details/{}/", self.kind.method_name(), self.id)
@@ -71,5 +77,6 @@ mod tests {
         assert_eq!(EntityKind::from_symbol(None), None);
         let r = EntityRef { kind: EntityKind::Company, id: 12 };
         assert_eq!(r.detail_path(), "/crm/company/details/12/");
+        assert_eq!(r.key(), "COMPANY:12");
     }
 }

@@ -8,7 +8,7 @@ use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{at, initials, lang, or_nothing, texts, AgentRequest, Backend, Live};
+use super::{at, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityRef;
@@ -156,9 +156,9 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
                     view! {
                         <li class="candidate-row">
                             <button {at("type", "button")} class="candidate" data-testid="candidate"
-                                data-entity=format!("{}:{}", entity.kind.symbol(), entity.id) on:click=pick>
+                                data-entity=entity.key() on:click=pick>
                                 <span class="client-kind">{kind_label(t, entity.kind)}</span>
-                                <span class="candidate-name">{if c.name.is_empty() { t.unnamed.to_string() } else { c.name.clone() }}</span>
+                                <span class="candidate-name">{shown_name(t, &c.name)}</span>
                                 {or_nothing((!details.is_empty()).then(|| view! { <span class="muted">{details.join(" · ")}</span> }))}
                                 {or_nothing((!c.matched_numbers.is_empty()).then(|| view! {
                                     <span class="muted">{format!("{} ({})", c.matched_numbers.join(", "), t.number_matched)}</span>
@@ -180,7 +180,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
     let t = texts();
     let handlers = Backend::handlers();
     let entity = card.entity;
-    let name = if card.name.is_empty() { t.unnamed.to_string() } else { card.name.clone() };
+    let name = shown_name(t, &card.name);
     let full_name = name.clone();
     let bound_deal = match &card.deals {
         Some(crate::crm::card::Section::Ready(d)) => d.open.iter().find(|l| l.bound).map(|l| (l.id, l.title.clone())),
@@ -199,7 +199,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
     // would drop a form the agent had started.
     let complete = !matches!(card.activities, crate::crm::card::Section::Loading);
     view! {
-        <section class="client" data-testid="client" data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)>
+        <section class="client" data-testid="client" data-entity=entity.key()>
             {or_nothing(has_others.then(|| view! {
                 <button {at("type", "button")} class="link-button" data-testid="back-to-matches"
                     on:click=move |_| if let Some(h) = handlers { h.ask(AgentRequest::Back) }>{t.back_to_matches}</button>

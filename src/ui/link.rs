@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, card::kind_label, flag, or_nothing, texts, truth, Backend};
+use super::{at, card::kind_label, flag, or_nothing, shown_name, texts, truth, Backend};
 use crate::effect;
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
@@ -81,11 +81,11 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         <ul class="link-hits candidates" data-testid="link-results">
                             {found.into_iter().zip(0..).map(|(hit, place)| {
                                 let entity = hit.entity;
-                                let name = if hit.name.is_empty() { t.unnamed.to_string() } else { hit.name.clone() };
+                                let name = shown_name(t, &hit.name);
                                 view! {
                                     <li class="candidate-row">
                                         <button {at("type", "button")} class="candidate" data-testid="link-hit"
-                                            data-entity=format!("{}:{}", entity.kind.symbol(), entity.id)
+                                            data-entity=entity.key()
                                             on:click=move |_| if has_number { chosen.set(Some(place)) } else { link(entity, false) }>
                                             <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                             <span class="candidate-name">{name}</span>

@@ -236,6 +236,11 @@ pub(crate) fn lang() -> Lang {
     use_context::<Live>().map(|l| l.lang.get_untracked()).unwrap_or(Lang::En)
 }
 
+/// A record's name as the card shows it: "(no name)" in the agent's words when it has none.
+pub(crate) fn shown_name(t: &crate::i18n::Texts, name: &str) -> String {
+    if name.is_empty() { t.unnamed } else { name }.to_string()
+}
+
 /// Up to two initials for an avatar, in capitals.
 pub(crate) fn initials(name: &str) -> String {
     let first: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();

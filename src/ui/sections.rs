@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::composer::Composer;
-use super::{at, initials, lang, or_nothing, texts, AgentRequest, Backend};
+use super::{at, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend};
 use crate::browser::local_date_time;
 use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -120,7 +120,7 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
             <ul class="people" data-testid="company-contacts">
                 {people.shown.into_iter().map(|p| {
                     let path = EntityRef { kind: EntityKind::Contact, id: p.id }.detail_path();
-                    let name = if p.name.is_empty() { t.unnamed.to_string() } else { p.name };
+                    let name = shown_name(t, &p.name);
                     view! {
                         <li data-testid="company-contact">
                             <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
