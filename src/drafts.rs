@@ -34,24 +34,18 @@ impl Drafts {
         Drafts { call_id: call_id.unwrap_or("no-call-id").to_string() }
     }
 
-    fn key(&self, draft: Draft) -> String {
+    /// Where `draft` is kept: what [`read`] and [`write`] take. A view that keeps one draft
+    /// holds its key, a text, rather than the drafts: each stored type brings its own code.
+    pub fn key(&self, draft: Draft) -> String {
         match draft {
             Draft::Comment(entity) => format!("callcard.draft.{}.comment.{}", self.call_id, entity.key()),
             Draft::NewClient => format!("callcard.draft.{}.new-client", self.call_id),
         }
     }
-
-    pub fn get(&self, draft: Draft) -> String {
-        read(&self.key(draft))
-    }
-
-    /// Keeps `text`; an empty text removes the draft.
-    pub fn set(&self, draft: Draft, text: &str) {
-        write(self.key(draft), text);
-    }
 }
 
-fn read(key: &str) -> String {
+/// The draft kept under `key` (empty: none).
+pub fn read(key: &str) -> String {
     storage()
         .and_then(|s| s.get_item(key).ok().flatten())
         .or_else(|| MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == key).map(|(_, text)| text.clone())))
@@ -59,7 +53,7 @@ fn read(key: &str) -> String {
 }
 
 /// Keeps `text` under `key`; an empty text removes it.
-fn write(key: String, text: &str) {
+pub fn write(key: String, text: &str) {
     let stored = storage().is_some_and(|s| {
         if text.is_empty() { s.remove_item(&key).is_ok() } else { s.set_item(&key, text).is_ok() }
     });

@@ -10,7 +10,7 @@ use super::{at, flag, or_nothing, texts, Backend};
 use crate::effect;
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
-use crate::drafts::{Draft, Drafts};
+use crate::drafts::{self, Draft, Drafts};
 
 #[component]
 pub fn Composer(
@@ -24,9 +24,9 @@ pub fn Composer(
 ) -> impl IntoView {
     let t = texts();
     let backend = Backend::context();
-    let drafts = StoredValue::new(Drafts::for_call(call_id.as_deref()));
     let draft = Draft::Comment(entity);
-    let text = RwSignal::new(drafts.with_value(|d| d.get(draft)));
+    let kept_at = StoredValue::new(Drafts::for_call(call_id.as_deref()).key(draft));
+    let text = RwSignal::new(kept_at.with_value(|key| drafts::read(key)));
     // Whether the comment goes on the call's deal rather than the client: a flag rather than
     // the record, since each signal type brings its own code.
     let on_deal = RwSignal::new(false);
@@ -48,7 +48,7 @@ pub fn Composer(
             let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
             saved.update(|list| list.insert(0, CommentLine { id, text: body, date, author: None }));
             text.set(String::new());
-            drafts.with_value(|d| d.set(draft, ""));
+            drafts::write(kept_at.get_value(), "");
             hold(false);
         }
     });
@@ -83,7 +83,7 @@ pub fn Composer(
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
-                    drafts.with_value(|d| d.set(draft, &value));
+                    drafts::write(kept_at.get_value(), &value);
                     hold(!value.trim().is_empty());
                     text.set(value);
                 }

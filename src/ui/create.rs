@@ -9,7 +9,7 @@ use super::{at, flag, or_nothing, texts, truth, Backend};
 use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
-use crate::drafts::{Draft, Drafts};
+use crate::drafts::{self, Draft, Drafts};
 use crate::live::AutoCloseHold;
 use crate::i18n::Texts;
 
@@ -23,8 +23,8 @@ fn explain(t: &Texts, p: FieldProblem) -> &'static str {
 
 /// Keeps the form's draft (`None`: nothing worth keeping, so none) and holds the card open
 /// while there is one.
-fn keep(drafts: &Drafts, hold: Option<&AutoCloseHold>, draft: Option<&str>) {
-    drafts.set(Draft::NewClient, draft.unwrap_or_default());
+fn keep(kept_at: String, hold: Option<&AutoCloseHold>, draft: Option<&str>) {
+    drafts::write(kept_at, draft.unwrap_or_default());
     if let Some(hold) = hold {
         hold.set(Draft::NewClient, draft.is_some());
     }
@@ -43,11 +43,11 @@ struct Form {
 pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
     let backend = Backend::context();
-    let drafts = Drafts::for_call(call_id.as_deref());
+    let kept_at = Drafts::for_call(call_id.as_deref()).key(Draft::NewClient);
     // The caller's number, written for reading (with its `+` when international).
     let prefilled = NewClient { phone: crate::crm::phone::display(&number), ..NewClient::default() };
     // A form the agent started before the tab reloaded or the card closed comes back as it was.
-    let kept = new_client::from_draft(&drafts.get(Draft::NewClient));
+    let kept = new_client::from_draft(&drafts::read(&kept_at));
     let form = RwSignal::new(match kept {
         Some((kind, typed)) => Form { kind: Some(kind), typed },
         None => Form { kind: None, typed: prefilled.clone() },
@@ -56,12 +56,12 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let choose = move |kind: Option<EntityKind>| form.update(|f| f.kind = kind);
     let hold = move || backend.map(|b| b.with_value(|b| b.hold.clone()));
     // A plain value, not state of the form's: a save replaces the form before its answer is read.
-    // The same type as the composer's drafts: each stored type brings its own code.
-    let drafts = StoredValue::new(drafts);
+    // The draft's key, a text: each stored type brings its own code.
+    let kept_at = StoredValue::new(kept_at);
     // Kept at every change, and the card held open while the form holds anything typed.
     effect::watch(move || {
         let draft = form.with(|f| f.kind.and_then(|k| new_client::draft(k, &f.typed, &prefilled)));
-        drafts.with_value(|drafts| keep(drafts, hold().as_ref(), draft.as_deref()));
+        keep(kept_at.get_value(), hold().as_ref(), draft.as_deref());
     });
     let tried = RwSignal::new(false);
     // The creation is a Leptos action: its own pending state and outcome. The card of the new
@@ -98,11 +98,11 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         if typed.problems().is_empty() {
             creating.run(move || {
                 let request = Backend::request(backend, t, |b| (b.create)((k, typed.clone())));
-                let (drafts, hold) = (drafts.get_value(), hold());
+                let (kept_at, hold) = (kept_at.get_value(), hold());
                 async move {
                     let outcome = request.await;
                     if outcome.is_ok() {
-                        keep(&drafts, hold.as_ref(), None);
+                        keep(kept_at, hold.as_ref(), None);
                     }
                     outcome
                 }
