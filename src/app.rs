@@ -16,7 +16,7 @@ use crate::browser;
 use crate::card_load::{Asked, CardReads, CardSession};
 use crate::card_writes;
 use crate::crm::card::{Candidate, Caller};
-use crate::crm::entity::{EntityKind, EntityRef};
+use crate::crm::entity::EntityRef;
 use crate::crm::plan::Lookup;
 use crate::frame::client::FrameClient;
 use crate::frame::{Command, Event};
@@ -360,8 +360,7 @@ fn remember_pick(options: &CallCardOptions, entity: Option<EntityRef>) {
 
 fn recall_pick(options: &CallCardOptions, candidates: &[Candidate]) -> Option<EntityRef> {
     let saved = session_storage()?.get_item(&pick_key(options)?).ok()??;
-    let (kind, id) = saved.split_once(':')?;
-    let entity = EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: crate::json::unsigned(id)? };
+    let entity = EntityRef::from_key(&saved)?;
     candidates.iter().any(|c| c.entity == entity).then_some(entity)
 }
 

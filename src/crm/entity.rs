@@ -56,6 +56,12 @@ impl EntityRef {
         format!("{}:{}", self.kind.symbol(), self.id)
     }
 
+    /// A record written down by [`EntityRef::key`]; `None` for anything else.
+    pub fn from_key(key: &str) -> Option<EntityRef> {
+        let (kind, id) = key.split_once(':')?;
+        Some(EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: crate::json::unsigned(id)? })
+    }
+
     /// The record's page in the portal, as `openPath` accepts it.
     pub fn detail_path(self) -> String {
         format!("/crm/{}/details/{}/", self.kind.method_name(), self.id)
@@ -78,5 +84,8 @@ mod tests {
         let r = EntityRef { kind: EntityKind::Company, id: 12 };
         assert_eq!(r.detail_path(), "/crm/company/details/12/");
         assert_eq!(r.key(), "COMPANY:12");
+        assert_eq!(EntityRef::from_key(&r.key()), Some(r));
+        assert_eq!(EntityRef::from_key("COMPANY"), None);
+        assert_eq!(EntityRef::from_key("SHIP:12"), None);
     }
 }

@@ -100,7 +100,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 {move || or_nothing(chosen.get().and_then(|place| hits()?.into_iter().nth(usize::try_from(place).ok()?)).map(|hit| {
                     let question = t.link_question
                         .replace("{number}", &shown_number.get_value())
-                        .replace("{name}", if hit.name.is_empty() { t.unnamed } else { &hit.name });
+                        .replace("{name}", &shown_name(t, &hit.name));
                     let entity = hit.entity;
                     view! {
                         <div class="link-confirm" data-testid="link-confirm" {at("role", "group")} {at("aria-label", question.clone())}>
