@@ -55,12 +55,12 @@ WEB_ENV = PATH="$(WEB_TOOLCHAIN):$$PATH" RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="
 # (the same command Trunk runs, so Trunk then finds them built): their link-time optimisations,
 # single-threaded each, then run side by side instead of one after the other. The two Trunk runs
 # (wasm-bindgen, wasm-opt) run side by side too: their outputs are apart, named after each module.
-# Trunk's last step for each page is tools/short-names (Trunk.toml), built here first, beside
+# Trunk's last step for each page is tools/finish (Trunk.toml), built here first, beside
 # the modules (a native program in its own target folder).
 APP_DIST := target/dist-app
 define build_pages
 	mkdir -p $(WEB_TOOLCHAIN) && ln -sf /usr/bin/cargo $(WEB_TOOLCHAIN)/cargo
-	cargo build --release -q -p callcard-short-names & tool=$$!; \
+	cargo build --release -q -p callcard-finish & tool=$$!; \
 	  $(WEB_ENV) cargo build --release --target wasm32-unknown-unknown --bin callcard --bin callcard-app; wait $$tool
 	$(WEB_ENV) trunk build --release --public-url "$(1)" --dist $(APP_DIST) app.html & app=$$!; \
 	  $(WEB_ENV) trunk build --release --public-url "$(1)"; wait $$app

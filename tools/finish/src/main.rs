@@ -1,16 +1,18 @@
-//! A step of the release build (a Trunk `post_build` hook): gives the functions that the JS glue
-//! and the wasm module call each other by short names, in both files, names both files after
-//! their final bytes, and gives the page those names and integrity values.
+//! The release build's last step (a Trunk `post_build` hook): gives the functions that the JS
+//! glue and the wasm module call each other by short names, in both files, lays the module's
+//! functions out alike beside alike (`order`), names both files after their final bytes, and
+//! gives the page those names and integrity values.
 //!
 //! wasm-bindgen names each import after its function and a hash (`__wbg_remove_8228e91d7ddbc755`)
 //! and each closure's export after its full Rust type, hundreds of characters. Every name is
 //! written in both files, and the hashes do not compress: the call card's 169 names weigh about
 //! 4 KB brotli across the two. Renamed `$0`, `$1`… they weigh next to nothing.
 //!
-//! Usage: `callcard-short-names <folder>`, the folder holding one Trunk build's `index.html`,
+//! Usage: `callcard-finish <folder>`, the folder holding one Trunk build's `index.html`,
 //! its JS glue (`*.js`) and its module (`*_bg.wasm`).
 
 mod js;
+mod order;
 mod wasm;
 
 use base64::Engine;
@@ -21,23 +23,23 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let Some(folder) = std::env::args_os().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: callcard-short-names <folder of a Trunk build>");
+        eprintln!("usage: callcard-finish <folder of a Trunk build>");
         return ExitCode::FAILURE;
     };
     match shorten(&folder) {
         Ok(count) => {
-            println!("callcard-short-names: {count} names shortened in {}", folder.display());
+            println!("callcard-finish: {count} names shortened and the functions laid out in {}", folder.display());
             ExitCode::SUCCESS
         }
         Err(why) => {
-            eprintln!("callcard-short-names: {}: {why}", folder.display());
+            eprintln!("callcard-finish: {}: {why}", folder.display());
             ExitCode::FAILURE
         }
     }
 }
 
-/// Renames in the folder's module and glue, names both files after their bytes, and updates the
-/// page; how many names were shortened.
+/// Renames in the folder's module and glue, lays out the module's functions, names both files
+/// after their bytes, and updates the page; how many names were shortened.
 fn shorten(folder: &Path) -> Result<usize, String> {
     let module_path = only_file(folder, "_bg.wasm")?;
     let glue_path = only_file(folder, ".js")?;
@@ -50,7 +52,7 @@ fn shorten(folder: &Path) -> Result<usize, String> {
     let renames = short_names(&names.imports, &names.exports, |name| {
         name.starts_with("__wbg_") || name.starts_with("__wbindgen_") || name.starts_with("wasm_bindgen_")
     });
-    let new_module = wasm::rename(&module, &renames)?;
+    let new_module = order::alike_together(&wasm::rename(&module, &renames)?)?;
     let provided: Vec<String> = names.imports.iter().filter(|name| renames.contains_key(*name)).cloned().collect();
     let new_glue = js::rename(&glue, &renames, &provided)?;
 
