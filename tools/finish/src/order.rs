@@ -119,6 +119,15 @@ impl<'a> Reordered<'a> {
     }
 }
 
+impl Reordered<'_> {
+    /// What the module lists one per defined function (their types, their bodies), in the new
+    /// order.
+    fn in_order<T: Clone>(&self, listed: &[T]) -> Result<Vec<T>, reencode::Error<String>> {
+        let mismatch = || reencode::Error::UserError("the function and code sections differ in length".to_string());
+        self.order.iter().map(|&old| listed.get(old).cloned().ok_or_else(mismatch)).collect()
+    }
+}
+
 impl Reencode for Reordered<'_> {
     type Error = String;
 
@@ -135,8 +144,7 @@ impl Reencode for Reordered<'_> {
         section: wasmparser::FunctionSectionReader<'_>,
     ) -> Result<(), reencode::Error<String>> {
         let types = section.into_iter().collect::<Result<Vec<u32>, _>>()?;
-        for &old in self.order {
-            let ty = types.get(old).copied().ok_or_else(|| reencode::Error::UserError("the function and code sections differ in length".to_string()))?;
+        for ty in self.in_order(&types)? {
             functions.function(self.type_index(ty)?);
         }
         Ok(())
@@ -148,8 +156,7 @@ impl Reencode for Reordered<'_> {
         section: wasmparser::CodeSectionReader<'_>,
     ) -> Result<(), reencode::Error<String>> {
         let bodies = section.into_iter().collect::<Result<Vec<_>, _>>()?;
-        for &old in self.order {
-            let body = bodies.get(old).cloned().ok_or_else(|| reencode::Error::UserError("the function and code sections differ in length".to_string()))?;
+        for body in self.in_order(&bodies)? {
             self.parse_function_body(code, body)?;
         }
         Ok(())
