@@ -11,7 +11,6 @@
 //! exports, the start) is renumbered to match, and every other byte is re-encoded as it was read.
 //! Imported functions keep their indices, since they come first.
 
-use std::collections::HashMap;
 use wasm_encoder::reencode::{self, Reencode};
 
 /// `module` with its functions laid out alike beside alike.
@@ -108,18 +107,19 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
 struct Reordered<'a> {
     imported: u32,
     order: &'a [usize],
-    /// A defined function's new index, by its index now.
-    new_index: HashMap<u32, u32>,
+    /// A defined function's new index, at its place among the defined functions now.
+    new_index: Vec<u32>,
 }
 
 impl<'a> Reordered<'a> {
     fn new(imported: u32, order: &'a [usize]) -> Self {
-        let new_index = order.iter().enumerate().map(|(new, &old)| (imported + old as u32, imported + new as u32)).collect();
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = imported + new as u32;
+        }
         Reordered { imported, order, new_index }
     }
-}
 
-impl Reordered<'_> {
     /// What the module lists one per defined function (their types, their bodies), in the new
     /// order.
     fn in_order<T: Clone>(&self, listed: &[T]) -> Result<Vec<T>, reencode::Error<String>> {
@@ -135,7 +135,7 @@ impl Reencode for Reordered<'_> {
         if func < self.imported {
             return Ok(func);
         }
-        self.new_index.get(&func).copied().ok_or_else(|| reencode::Error::UserError(format!("function {func} is not in the module")))
+        self.new_index.get((func - self.imported) as usize).copied().ok_or_else(|| reencode::Error::UserError(format!("function {func} is not in the module")))
     }
 
     fn parse_function_section(
