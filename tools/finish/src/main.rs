@@ -1,6 +1,6 @@
 //! The release build's last step (a Trunk `post_build` hook): gives the functions that the JS
 //! glue and the wasm module call each other by short names, in both files, lays the module's
-//! functions out alike beside alike (`order`), names both files after their final bytes, and
+//! functions out alike beside alike (`rewrite`), names both files after their final bytes, and
 //! gives the page those names and integrity values.
 //!
 //! wasm-bindgen names each import after its function and a hash (`__wbg_remove_8228e91d7ddbc755`)
@@ -12,8 +12,7 @@
 //! its JS glue (`*.js`) and its module (`*_bg.wasm`).
 
 mod js;
-mod order;
-mod wasm;
+mod rewrite;
 
 use base64::Engine;
 use sha2::{Digest, Sha384};
@@ -48,11 +47,11 @@ fn shorten(folder: &Path) -> Result<usize, String> {
     let glue = String::from_utf8(read(&glue_path)?).map_err(|_| "the glue is not UTF-8".to_string())?;
     let page = String::from_utf8(read(&page_path)?).map_err(|_| "the page is not UTF-8".to_string())?;
 
-    let names = wasm::names(&module)?;
+    let names = rewrite::names(&module)?;
     let renames = short_names(&names.imports, &names.exports, |name| {
         name.starts_with("__wbg_") || name.starts_with("__wbindgen_") || name.starts_with("wasm_bindgen_")
     });
-    let new_module = order::alike_together(&wasm::rename(&module, &renames)?)?;
+    let new_module = rewrite::rewrite(&module, &renames)?;
     let provided: Vec<String> = names.imports.iter().filter(|name| renames.contains_key(*name)).cloned().collect();
     let new_glue = js::rename(&glue, &renames, &provided)?;
 

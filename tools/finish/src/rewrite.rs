@@ -1,4 +1,5 @@
-//! The module's functions laid out so that alike ones are neighbours.
+//! The module rewritten in one pass: the imports and exports that `main` picks renamed, and the
+//! functions laid out so that alike ones are neighbours.
 //!
 //! Brotli finds a repeat more cheaply the nearer it is, and the module is mostly functions that
 //! differ in little: the same generic code for different types, views of the same shape. The
@@ -7,21 +8,53 @@
 //! from the function whose body sorts first. The call card's module weighs about 2.6 KB less
 //! brotli-11 so (README, "Bundle budget").
 //!
-//! Only the order changes: every function index (calls, `ref.func`, the table's elements, the
-//! exports, the start) is renumbered to match, and every other byte is re-encoded as it was read.
-//! Imported functions keep their indices, since they come first.
+//! Only the names and the order change: every function index (calls, `ref.func`, the table's
+//! elements, the exports, the start) is renumbered to match, and every other byte is re-encoded
+//! as it was read. Imported functions keep their indices, since they come first.
 
+use std::collections::HashMap;
 use wasm_encoder::reencode::{self, Reencode};
 
-/// `module` with its functions laid out alike beside alike.
-pub fn alike_together(module: &[u8]) -> Result<Vec<u8>, String> {
+/// A module's import names (of every import, in order) and export names.
+pub struct Names {
+    pub imports: Vec<String>,
+    pub exports: Vec<String>,
+}
+
+pub fn names(module: &[u8]) -> Result<Names, String> {
+    let mut names = Names { imports: Vec::new(), exports: Vec::new() };
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        match payload.map_err(unreadable)? {
+            wasmparser::Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    names.imports.push(import.map_err(unreadable)?.name.to_string());
+                }
+            }
+            wasmparser::Payload::ExportSection(exports) => {
+                for export in exports {
+                    names.exports.push(export.map_err(unreadable)?.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(names)
+}
+
+/// `module` with the imports and exports `renames` names renamed and its functions laid out
+/// alike beside alike.
+pub fn rewrite(module: &[u8], renames: &HashMap<String, String>) -> Result<Vec<u8>, String> {
     let layout = Layout::read(module)?;
     let order = nearest_neighbour_order(&layout.bodies);
-    let mut reordered = Reordered::new(layout.imported, &order);
+    let mut rewritten = Rewritten::new(layout.imported, &order, renames);
     let mut out = wasm_encoder::Module::new();
-    reencode::utils::parse_core_module(&mut reordered, &mut out, wasmparser::Parser::new(0), module)
+    reencode::utils::parse_core_module(&mut rewritten, &mut out, wasmparser::Parser::new(0), module)
         .map_err(|e| format!("the module cannot be re-encoded: {e}"))?;
     Ok(out.finish())
+}
+
+fn unreadable(e: wasmparser::BinaryReaderError) -> String {
+    format!("the module cannot be read: {e}")
 }
 
 /// What the order is chosen from: how many functions are imported, and each defined function's
@@ -33,7 +66,6 @@ struct Layout<'a> {
 
 impl<'a> Layout<'a> {
     fn read(module: &'a [u8]) -> Result<Self, String> {
-        let unreadable = |e: wasmparser::BinaryReaderError| format!("the module cannot be read: {e}");
         let mut layout = Layout { imported: 0, bodies: Vec::new() };
         for payload in wasmparser::Parser::new(0).parse_all(module) {
             match payload.map_err(unreadable)? {
@@ -103,21 +135,22 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     shared as f64 / ((a.len() + b.len() - shared) as f64 + 1.0)
 }
 
-/// Re-encodes a module with its defined functions in `order`.
-struct Reordered<'a> {
+/// Re-encodes a module with its defined functions in `order` and the names in `renames` renamed.
+struct Rewritten<'a> {
     imported: u32,
     order: &'a [usize],
     /// A defined function's new index, at its place among the defined functions now.
     new_index: Vec<u32>,
+    renames: &'a HashMap<String, String>,
 }
 
-impl<'a> Reordered<'a> {
-    fn new(imported: u32, order: &'a [usize]) -> Self {
+impl<'a> Rewritten<'a> {
+    fn new(imported: u32, order: &'a [usize], renames: &'a HashMap<String, String>) -> Self {
         let mut new_index = vec![0; order.len()];
         for (new, &old) in order.iter().enumerate() {
             new_index[old] = imported + new as u32;
         }
-        Reordered { imported, order, new_index }
+        Rewritten { imported, order, new_index, renames }
     }
 
     /// What the module lists one per defined function (their types, their bodies), in the new
@@ -126,9 +159,13 @@ impl<'a> Reordered<'a> {
         let mismatch = || reencode::Error::UserError("the function and code sections differ in length".to_string());
         self.order.iter().map(|&old| listed.get(old).cloned().ok_or_else(mismatch)).collect()
     }
+
+    fn new_name<'n>(&'n self, name: &'n str) -> &'n str {
+        self.renames.get(name).map_or(name, String::as_str)
+    }
 }
 
-impl Reencode for Reordered<'_> {
+impl Reencode for Rewritten<'_> {
     type Error = String;
 
     fn function_index(&mut self, func: u32) -> Result<u32, reencode::Error<String>> {
@@ -136,6 +173,22 @@ impl Reencode for Reordered<'_> {
             return Ok(func);
         }
         self.new_index.get((func - self.imported) as usize).copied().ok_or_else(|| reencode::Error::UserError(format!("function {func} is not in the module")))
+    }
+
+    fn parse_imports(&mut self, section: &mut wasm_encoder::ImportSection, imports: wasmparser::Imports<'_>) -> Result<(), reencode::Error<String>> {
+        // One entry each, as wasm-bindgen writes them (the compact encodings share a name).
+        let wasmparser::Imports::Single(_, import) = imports else {
+            return Err(reencode::Error::UserError("imports in a compact encoding".to_string()));
+        };
+        let ty = self.entity_type(import.ty)?;
+        section.import(import.module, self.new_name(import.name), ty);
+        Ok(())
+    }
+
+    fn parse_export(&mut self, exports: &mut wasm_encoder::ExportSection, export: wasmparser::Export<'_>) -> Result<(), reencode::Error<String>> {
+        let (kind, index) = (self.export_kind(export.kind)?, self.external_index(export.kind, export.index)?);
+        exports.export(self.new_name(export.name), kind, index);
+        Ok(())
     }
 
     fn parse_function_section(
@@ -166,7 +219,9 @@ impl Reencode for Reordered<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasm_encoder::{CodeSection, ExportKind, ExportSection, Function, FunctionSection, ImportSection, Instruction, Module, TypeSection, ValType};
+    use wasm_encoder::{
+        CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalType, ImportSection, Instruction, MemoryType, Module, RefType, TableType, TypeSection, ValType,
+    };
 
     /// A module importing one function and defining three: `a` and `c` return a constant, and
     /// `b` (exported as `b`) calls `c` and the import.
@@ -212,7 +267,8 @@ mod tests {
         let layout = Layout::read(&module).unwrap();
         assert_eq!(layout.imported, 1);
         let order: Vec<usize> = (0..layout.bodies.len()).collect();
-        let mut same = Reordered::new(layout.imported, &order);
+        let no_renames = HashMap::new();
+        let mut same = Rewritten::new(layout.imported, &order, &no_renames);
         let mut out = Module::new();
         reencode::utils::parse_core_module(&mut same, &mut out, wasmparser::Parser::new(0), &module).unwrap();
         assert_eq!(out.finish(), module);
@@ -221,7 +277,7 @@ mod tests {
     #[test]
     fn reordered_the_calls_and_exports_reach_the_same_code() {
         let module = module();
-        let reordered = alike_together(&module).unwrap();
+        let reordered = rewrite(&module, &HashMap::new()).unwrap();
         let after = Layout::read(&reordered).unwrap();
         assert_eq!(after.imported, 1);
         // The two constants are now neighbours: `b`, which calls, comes first or last.
@@ -251,5 +307,66 @@ mod tests {
         assert_eq!(called[1], 0);
         let seven = after.bodies[called[0] as usize - 1];
         assert!(seven.windows(2).any(|w| w == [0x41, 0x07]), "{seven:?}");
+    }
+
+    /// A module importing a function, a table, a memory and a global, and exporting its memory
+    /// and two functions, as wasm-bindgen names them.
+    fn named_module() -> Vec<u8> {
+        let mut types = TypeSection::new();
+        types.ty().function([], []);
+        let mut imports = ImportSection::new();
+        imports.import("./callcard_bg.js", "__wbg_remove_8228e91d7ddbc755", EntityType::Function(0));
+        let table = TableType { element_type: RefType::EXTERNREF, table64: false, minimum: 128, maximum: None, shared: false };
+        imports.import("./callcard_bg.js", "table", EntityType::Table(table));
+        let memory = MemoryType { minimum: 17, maximum: Some(65536), memory64: false, shared: false, page_size_log2: None };
+        imports.import("./callcard_bg.js", "memory", EntityType::Memory(memory));
+        imports.import("./callcard_bg.js", "global", EntityType::Global(GlobalType { val_type: ValType::I32, mutable: true, shared: false }));
+        let mut functions = FunctionSection::new();
+        let mut code = CodeSection::new();
+        for _ in 0..2 {
+            functions.function(0);
+            let mut f = Function::new([]);
+            f.instruction(&Instruction::End);
+            code.function(&f);
+        }
+        let mut exports = ExportSection::new();
+        exports.export("memory", ExportKind::Memory, 0).export("wasm_bindgen_55ec___invoke_true_", ExportKind::Func, 1).export("main", ExportKind::Func, 2);
+        let mut module = Module::new();
+        module.section(&types).section(&imports).section(&functions).section(&exports).section(&code);
+        module.finish()
+    }
+
+    #[test]
+    fn names_are_read_and_renamed_and_the_rest_is_kept() {
+        let module = named_module();
+        let found = names(&module).unwrap();
+        assert_eq!(found.imports, ["__wbg_remove_8228e91d7ddbc755", "table", "memory", "global"]);
+        assert_eq!(found.exports, ["memory", "wasm_bindgen_55ec___invoke_true_", "main"]);
+        let renames: HashMap<String, String> =
+            [("__wbg_remove_8228e91d7ddbc755", "$0"), ("wasm_bindgen_55ec___invoke_true_", "$1")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let renamed = rewrite(&module, &renames).unwrap();
+        let again = names(&renamed).unwrap();
+        assert_eq!(again.imports, ["$0", "table", "memory", "global"]);
+        assert_eq!(again.exports, ["memory", "$1", "main"]);
+        // Each name shorter by its length, and the import section's size now fits one byte (135
+        // bytes before, 108 after); the rest as it was.
+        assert_eq!(renamed.len(), module.len() - (29 - 2) - (32 - 2) - 1);
+        // In its own order and renamed back, the module is the same bytes.
+        let order = [0, 1];
+        let back: HashMap<String, String> = renames.iter().map(|(a, b)| (b.clone(), a.clone())).collect();
+        let mut renamer = Rewritten::new(1, &order, &back);
+        let mut out = Module::new();
+        reencode::utils::parse_core_module(&mut renamer, &mut out, wasmparser::Parser::new(0), &renamed).unwrap();
+        assert_eq!(out.finish(), module);
+    }
+
+    #[test]
+    fn what_is_not_a_module_is_refused() {
+        assert!(names(b"not wasm").is_err());
+        assert!(rewrite(b"not wasm", &HashMap::new()).is_err());
+        let mut cut = named_module();
+        cut.truncate(cut.len() - 3);
+        assert!(names(&cut).is_err());
+        assert!(rewrite(&cut, &HashMap::new()).is_err());
     }
 }
