@@ -47,12 +47,12 @@ fn shorten(folder: &Path) -> Result<usize, String> {
     let glue = String::from_utf8(read(&glue_path)?).map_err(|_| "the glue is not UTF-8".to_string())?;
     let page = String::from_utf8(read(&page_path)?).map_err(|_| "the page is not UTF-8".to_string())?;
 
-    let names = rewrite::names(&module)?;
-    let renames = short_names(&names.imports, &names.exports, |name| {
+    let contents = rewrite::Contents::read(&module)?;
+    let renames = short_names(&contents.imports, &contents.exports, |name| {
         name.starts_with("__wbg_") || name.starts_with("__wbindgen_") || name.starts_with("wasm_bindgen_")
     });
-    let new_module = rewrite::rewrite(&module, &renames)?;
-    let provided: Vec<String> = names.imports.iter().filter(|name| renames.contains_key(*name)).cloned().collect();
+    let new_module = contents.rewrite(&renames)?;
+    let provided: Vec<String> = contents.imports.iter().filter(|name| renames.contains_key(*name)).cloned().collect();
     let new_glue = js::rename(&glue, &renames, &provided)?;
 
     let mut new_page = page;

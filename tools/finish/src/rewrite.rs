@@ -15,72 +15,54 @@
 use std::collections::HashMap;
 use wasm_encoder::reencode::{self, Reencode};
 
-/// A module's import names (of every import, in order) and export names.
-pub struct Names {
+/// What the rewriting starts from, read in one pass: the names of the imports (every import,
+/// in order) and of the exports, which `main` picks the renamed from; how many functions are
+/// imported; and each defined function's body (its locals and code) as it is written, which the
+/// order is chosen from.
+pub struct Contents<'a> {
+    module: &'a [u8],
     pub imports: Vec<String>,
     pub exports: Vec<String>,
-}
-
-pub fn names(module: &[u8]) -> Result<Names, String> {
-    let mut names = Names { imports: Vec::new(), exports: Vec::new() };
-    for payload in wasmparser::Parser::new(0).parse_all(module) {
-        match payload.map_err(unreadable)? {
-            wasmparser::Payload::ImportSection(imports) => {
-                for import in imports.into_imports() {
-                    names.imports.push(import.map_err(unreadable)?.name.to_string());
-                }
-            }
-            wasmparser::Payload::ExportSection(exports) => {
-                for export in exports {
-                    names.exports.push(export.map_err(unreadable)?.name.to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(names)
-}
-
-/// `module` with the imports and exports `renames` names renamed and its functions laid out
-/// alike beside alike.
-pub fn rewrite(module: &[u8], renames: &HashMap<String, String>) -> Result<Vec<u8>, String> {
-    let layout = Layout::read(module)?;
-    let order = nearest_neighbour_order(&layout.bodies);
-    let mut rewritten = Rewritten::new(layout.imported, &order, renames);
-    let mut out = wasm_encoder::Module::new();
-    reencode::utils::parse_core_module(&mut rewritten, &mut out, wasmparser::Parser::new(0), module)
-        .map_err(|e| format!("the module cannot be re-encoded: {e}"))?;
-    Ok(out.finish())
-}
-
-fn unreadable(e: wasmparser::BinaryReaderError) -> String {
-    format!("the module cannot be read: {e}")
-}
-
-/// What the order is chosen from: how many functions are imported, and each defined function's
-/// body (its locals and code) as it is written.
-struct Layout<'a> {
     imported: u32,
     bodies: Vec<&'a [u8]>,
 }
 
-impl<'a> Layout<'a> {
-    fn read(module: &'a [u8]) -> Result<Self, String> {
-        let mut layout = Layout { imported: 0, bodies: Vec::new() };
+impl<'a> Contents<'a> {
+    pub fn read(module: &'a [u8]) -> Result<Self, String> {
+        let unreadable = |e: wasmparser::BinaryReaderError| format!("the module cannot be read: {e}");
+        let mut contents = Contents { module, imports: Vec::new(), exports: Vec::new(), imported: 0, bodies: Vec::new() };
         for payload in wasmparser::Parser::new(0).parse_all(module) {
             match payload.map_err(unreadable)? {
                 wasmparser::Payload::ImportSection(imports) => {
                     for import in imports.into_imports() {
-                        if matches!(import.map_err(unreadable)?.ty, wasmparser::TypeRef::Func(_)) {
-                            layout.imported += 1;
+                        let import = import.map_err(unreadable)?;
+                        contents.imports.push(import.name.to_string());
+                        if matches!(import.ty, wasmparser::TypeRef::Func(_)) {
+                            contents.imported += 1;
                         }
                     }
                 }
-                wasmparser::Payload::CodeSectionEntry(body) => layout.bodies.push(body.as_bytes()),
+                wasmparser::Payload::ExportSection(exports) => {
+                    for export in exports {
+                        contents.exports.push(export.map_err(unreadable)?.name.to_string());
+                    }
+                }
+                wasmparser::Payload::CodeSectionEntry(body) => contents.bodies.push(body.as_bytes()),
                 _ => {}
             }
         }
-        Ok(layout)
+        Ok(contents)
+    }
+
+    /// The module with the imports and exports `renames` names renamed and its functions laid
+    /// out alike beside alike.
+    pub fn rewrite(&self, renames: &HashMap<String, String>) -> Result<Vec<u8>, String> {
+        let order = nearest_neighbour_order(&self.bodies);
+        let mut rewritten = Rewritten::new(self.imported, &order, renames);
+        let mut out = wasm_encoder::Module::new();
+        reencode::utils::parse_core_module(&mut rewritten, &mut out, wasmparser::Parser::new(0), self.module)
+            .map_err(|e| format!("the module cannot be re-encoded: {e}"))?;
+        Ok(out.finish())
     }
 }
 
@@ -264,11 +246,11 @@ mod tests {
     #[test]
     fn in_its_own_order_the_module_comes_out_byte_for_byte() {
         let module = module();
-        let layout = Layout::read(&module).unwrap();
-        assert_eq!(layout.imported, 1);
-        let order: Vec<usize> = (0..layout.bodies.len()).collect();
+        let contents = Contents::read(&module).unwrap();
+        assert_eq!(contents.imported, 1);
+        let order: Vec<usize> = (0..contents.bodies.len()).collect();
         let no_renames = HashMap::new();
-        let mut same = Rewritten::new(layout.imported, &order, &no_renames);
+        let mut same = Rewritten::new(contents.imported, &order, &no_renames);
         let mut out = Module::new();
         reencode::utils::parse_core_module(&mut same, &mut out, wasmparser::Parser::new(0), &module).unwrap();
         assert_eq!(out.finish(), module);
@@ -277,8 +259,8 @@ mod tests {
     #[test]
     fn reordered_the_calls_and_exports_reach_the_same_code() {
         let module = module();
-        let reordered = rewrite(&module, &HashMap::new()).unwrap();
-        let after = Layout::read(&reordered).unwrap();
+        let reordered = Contents::read(&module).unwrap().rewrite(&HashMap::new()).unwrap();
+        let after = Contents::read(&reordered).unwrap();
         assert_eq!(after.imported, 1);
         // The two constants are now neighbours: `b`, which calls, comes first or last.
         let b_place = after.bodies.iter().position(|body| body.windows(2).any(|w| w == [0x10, 0x00])).unwrap();
@@ -339,13 +321,13 @@ mod tests {
     #[test]
     fn names_are_read_and_renamed_and_the_rest_is_kept() {
         let module = named_module();
-        let found = names(&module).unwrap();
+        let found = Contents::read(&module).unwrap();
         assert_eq!(found.imports, ["__wbg_remove_8228e91d7ddbc755", "table", "memory", "global"]);
         assert_eq!(found.exports, ["memory", "wasm_bindgen_55ec___invoke_true_", "main"]);
         let renames: HashMap<String, String> =
             [("__wbg_remove_8228e91d7ddbc755", "$0"), ("wasm_bindgen_55ec___invoke_true_", "$1")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-        let renamed = rewrite(&module, &renames).unwrap();
-        let again = names(&renamed).unwrap();
+        let renamed = found.rewrite(&renames).unwrap();
+        let again = Contents::read(&renamed).unwrap();
         assert_eq!(again.imports, ["$0", "table", "memory", "global"]);
         assert_eq!(again.exports, ["memory", "$1", "main"]);
         // Each name shorter by its length, and the import section's size now fits one byte (135
@@ -362,11 +344,9 @@ mod tests {
 
     #[test]
     fn what_is_not_a_module_is_refused() {
-        assert!(names(b"not wasm").is_err());
-        assert!(rewrite(b"not wasm", &HashMap::new()).is_err());
+        assert!(Contents::read(b"not wasm").is_err());
         let mut cut = named_module();
         cut.truncate(cut.len() - 3);
-        assert!(names(&cut).is_err());
-        assert!(rewrite(&cut, &HashMap::new()).is_err());
+        assert!(Contents::read(&cut).is_err());
     }
 }
