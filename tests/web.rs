@@ -165,6 +165,32 @@ async fn an_error_in_the_rust_stream_errors_the_web_stream() {
     assert_eq!(read, [Ok(JsValue::from(1)), Err(JsValue::from_str("lost"))]);
 }
 
+/// patches/send_wrapper, in place of the crate under every value Leptos keeps: with one thread
+/// and no thread recorded, a wrapper still reads, writes, hands back and drops its value, once.
+#[wasm_bindgen_test]
+fn a_send_wrapper_without_a_thread_id_keeps_and_drops_its_value_once() {
+    use send_wrapper::SendWrapper;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    struct Counted(Rc<Cell<u32>>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+    let drops = Rc::new(Cell::new(0));
+    let mut wrapped = SendWrapper::new((Counted(drops.clone()), 1));
+    assert!(wrapped.valid());
+    wrapped.1 += 1;
+    assert_eq!(wrapped.1, 2);
+    let (value, number) = wrapped.take();
+    assert_eq!((number, drops.get()), (2, 0));
+    drop(SendWrapper::new(value));
+    assert_eq!(drops.get(), 1);
+    // The wrapper holds the value and nothing else.
+    assert_eq!(std::mem::size_of::<SendWrapper<u64>>(), std::mem::size_of::<u64>());
+}
+
 /// A portal the browser cannot reach: the write fails at once (never sent twice), with the
 /// browser's own words for why, which the error panel folds away for an administrator.
 #[wasm_bindgen_test]
