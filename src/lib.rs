@@ -6,6 +6,7 @@
 
 pub mod crm;
 pub mod frame;
+pub mod heap;
 pub mod host;
 pub mod i18n;
 pub mod json;

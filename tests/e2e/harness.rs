@@ -484,6 +484,26 @@ impl Agent {
         agent
     }
 
+    /// Like [`Agent::open`], with the module's memory watched in every frame the tab opens
+    /// (`window.__callcardMemory`, the `WebAssembly.Memory` the glue instantiates), for
+    /// [`Agent::memory_mib`].
+    pub async fn open_watching_memory(scenario: &str) -> Agent {
+        const WATCH: &str = "(() => { const instantiate = WebAssembly.instantiateStreaming; \
+            WebAssembly.instantiateStreaming = async (...args) => { const made = await instantiate.apply(WebAssembly, args); \
+            window.__callcardMemory = Object.values(made.instance.exports).find(e => e instanceof WebAssembly.Memory); return made; }; })();";
+        let mut agent = Agent::browser_on(sandbox()).await;
+        let params = json!({ "source": WATCH });
+        agent.client.issue_cmd(DevTools(json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": params }))).await.unwrap();
+        agent.reopen(scenario).await;
+        agent
+    }
+
+    /// The size of the app's WebAssembly memory in MiB (opened by [`Agent::open_watching_memory`]).
+    pub async fn memory_mib(&self) -> f64 {
+        let size = self.eval("return window.__callcardMemory.buffer.byteLength / 1048576;", vec![]).await;
+        size.as_f64().expect("the module's memory is watched")
+    }
+
     /// A browser for `sandbox`'s portal that has opened nothing yet ([`Agent::visit`] opens).
     pub async fn browser_on(sandbox: &callcard_sandbox::Running) -> Agent {
         Agent::launch(Some(sandbox), &[]).await

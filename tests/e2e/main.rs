@@ -12,6 +12,7 @@ mod fidelity;
 mod harness;
 mod install;
 mod languages;
+mod memory;
 mod portal;
 mod speed;
 
