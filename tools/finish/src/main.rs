@@ -9,10 +9,13 @@
 //! 4 KB brotli across the two. Renamed `$0`, `$1`… they weigh next to nothing.
 //!
 //! Usage: `callcard-finish <folder>`, the folder holding one Trunk build's `index.html`,
-//! its JS glue (`*.js`) and its module (`*_bg.wasm`).
+//! its JS glue (`*.js`) and its module (`*_bg.wasm`). Before wasm-bindgen, `callcard-finish
+//! --no-transitions <module>…` empties what a module without transitions never needs
+//! (`transition`).
 
 mod js;
 mod rewrite;
+mod transition;
 
 use base64::Engine;
 use sha2::{Digest, Sha384};
@@ -21,6 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--no-transitions") {
+        return no_transitions(std::env::args_os().skip(2).map(PathBuf::from).collect());
+    }
     let Some(folder) = std::env::args_os().nth(1).map(PathBuf::from) else {
         eprintln!("usage: callcard-finish <folder of a Trunk build>");
         return ExitCode::FAILURE;
@@ -35,6 +41,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `transition::without_transitions` on each module, written in place when it changed: the
+/// same file (cargo links its output under two names, and a later cargo run that finds it fresh
+/// leaves it as it is).
+fn no_transitions(modules: Vec<PathBuf>) -> ExitCode {
+    let mut emptied = 0;
+    for path in &modules {
+        let done = read(path).and_then(|module| {
+            let new = transition::without_transitions(&module)?;
+            emptied += usize::from(new != module);
+            if new == module { Ok(()) } else { write(path, &new) }
+        });
+        if let Err(why) = done {
+            eprintln!("callcard-finish: {}: {why}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("callcard-finish: `AsyncTransition::register` emptied in {emptied} of {} modules", modules.len());
+    ExitCode::SUCCESS
 }
 
 /// Renames in the folder's module and glue, lays out the module's functions, names both files
