@@ -1,5 +1,5 @@
 //! The call card's memory, which its allocator never gives back before the tab closes
-//! (`src/heap.rs`, for 5 KB less module): it grows with what the agent does, within the bounds
+//! (`src/heap.rs`, for 4.9 KB less module): it grows with what the agent does, within the bounds
 //! measured here, and the portal closes the tab after the call.
 
 use crate::harness::Agent;
