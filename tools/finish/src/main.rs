@@ -51,8 +51,11 @@ fn no_transitions(modules: Vec<PathBuf>) -> ExitCode {
     for path in &modules {
         let done = read(path).and_then(|module| {
             let new = transition::without_transitions(&module)?;
-            emptied += usize::from(new != module);
-            if new == module { Ok(()) } else { write(path, &new) }
+            if new == module {
+                return Ok(());
+            }
+            emptied += 1;
+            write(path, &new)
         });
         if let Err(why) = done {
             eprintln!("callcard-finish: {}: {why}", path.display());

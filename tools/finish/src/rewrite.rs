@@ -17,20 +17,22 @@ use wasm_encoder::reencode::{self, Reencode};
 
 /// What the rewriting starts from, read in one pass: the names of the imports (every import,
 /// in order) and of the exports, which `main` picks the renamed from; how many functions are
-/// imported; and each defined function's body (its locals and code) as it is written, which the
-/// order is chosen from.
+/// imported; each defined function's body (its locals and code) as it is written, which the
+/// order is chosen from; and the functions' names with their indices, where the module names
+/// them (cargo's modules do; `transition` finds functions by them).
 pub struct Contents<'a> {
     module: &'a [u8],
     pub imports: Vec<String>,
     pub exports: Vec<String>,
     imported: u32,
     bodies: Vec<&'a [u8]>,
+    pub function_names: Vec<(u32, String)>,
 }
 
 impl<'a> Contents<'a> {
     pub fn read(module: &'a [u8]) -> Result<Self, String> {
         let unreadable = |e: wasmparser::BinaryReaderError| format!("the module cannot be read: {e}");
-        let mut contents = Contents { module, imports: Vec::new(), exports: Vec::new(), imported: 0, bodies: Vec::new() };
+        let mut contents = Contents { module, imports: Vec::new(), exports: Vec::new(), imported: 0, bodies: Vec::new(), function_names: Vec::new() };
         for payload in wasmparser::Parser::new(0).parse_all(module) {
             match payload.map_err(unreadable)? {
                 wasmparser::Payload::ImportSection(imports) => {
@@ -48,6 +50,18 @@ impl<'a> Contents<'a> {
                     }
                 }
                 wasmparser::Payload::CodeSectionEntry(body) => contents.bodies.push(body.as_bytes()),
+                wasmparser::Payload::CustomSection(section) => {
+                    if let wasmparser::KnownCustom::Name(subsections) = section.as_known() {
+                        for subsection in subsections {
+                            if let wasmparser::Name::Function(names) = subsection.map_err(unreadable)? {
+                                for naming in names {
+                                    let naming = naming.map_err(unreadable)?;
+                                    contents.function_names.push((naming.index, naming.name.to_string()));
+                                }
+                            }
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -58,7 +72,22 @@ impl<'a> Contents<'a> {
     /// out alike beside alike.
     pub fn rewrite(&self, renames: &HashMap<String, String>) -> Result<Vec<u8>, String> {
         let order = nearest_neighbour_order(&self.bodies);
-        let mut rewritten = Rewritten::new(self.imported, &order, renames);
+        self.reencode(Rewritten::new(self.imported, &order, renames))
+    }
+
+    /// The module as it is but for the function of index `function`, whose body does nothing:
+    /// no locals, no code (`transition`). An imported function has no body to empty.
+    pub fn with_empty_body(&self, function: u32) -> Result<Vec<u8>, String> {
+        let defined = function.checked_sub(self.imported).filter(|&d| (d as usize) < self.bodies.len());
+        let defined = defined.ok_or_else(|| format!("function {function} has no body"))?;
+        let order: Vec<usize> = (0..self.bodies.len()).collect();
+        let no_renames = HashMap::new();
+        let mut rewritten = Rewritten::new(self.imported, &order, &no_renames);
+        rewritten.emptied = Some(defined as usize);
+        self.reencode(rewritten)
+    }
+
+    fn reencode(&self, mut rewritten: Rewritten<'_>) -> Result<Vec<u8>, String> {
         let mut out = wasm_encoder::Module::new();
         reencode::utils::parse_core_module(&mut rewritten, &mut out, wasmparser::Parser::new(0), self.module)
             .map_err(|e| format!("the module cannot be re-encoded: {e}"))?;
@@ -124,7 +153,12 @@ struct Rewritten<'a> {
     /// A defined function's new index, at its place among the defined functions now.
     new_index: Vec<u32>,
     renames: &'a HashMap<String, String>,
+    /// The defined function (its place among them now) whose body is written empty.
+    emptied: Option<usize>,
 }
+
+/// A function body of no locals and no code. It is valid for a function that returns nothing.
+pub const EMPTY_BODY: &[u8] = &[0x00, 0x0b];
 
 impl<'a> Rewritten<'a> {
     fn new(imported: u32, order: &'a [usize], renames: &'a HashMap<String, String>) -> Self {
@@ -132,7 +166,7 @@ impl<'a> Rewritten<'a> {
         for (new, &old) in order.iter().enumerate() {
             new_index[old] = imported + new as u32;
         }
-        Rewritten { imported, order, new_index, renames }
+        Rewritten { imported, order, new_index, renames, emptied: None }
     }
 
     /// What the module lists one per defined function (their types, their bodies), in the new
@@ -191,8 +225,12 @@ impl Reencode for Rewritten<'_> {
         section: wasmparser::CodeSectionReader<'_>,
     ) -> Result<(), reencode::Error<String>> {
         let bodies = section.into_iter().collect::<Result<Vec<_>, _>>()?;
-        for body in self.in_order(&bodies)? {
-            self.parse_function_body(code, body)?;
+        for (&old, body) in self.order.iter().zip(self.in_order(&bodies)?) {
+            if self.emptied == Some(old) {
+                code.raw(EMPTY_BODY);
+            } else {
+                self.parse_function_body(code, body)?;
+            }
         }
         Ok(())
     }

@@ -8,13 +8,15 @@
 //! without `run` there is never a transition and `register` only drops the notice. But the
 //! compiler cannot know that, and kept the channel's code and what it brings: `std::thread`
 //! (whose handles std allocates from its own `dlmalloc`, the call card's allocator being another).
-//! Emptied, the rest is unreachable and wasm-opt removes it: the call card's module is 3.4 KB
+//! Emptied, the rest is unreachable and wasm-opt removes it: the call card's module is 3.2 KB
 //! brotli smaller (README, "Bundle budget"). The notice then stays undropped, a few bytes that
 //! the card's allocator would not give back anyway; its sender's `send` succeeds instead of
 //! failing, and reactive_graph ignores which.
 //!
 //! A module that has `run` (any function named after it: the function or its async body) is
 //! refused, and the build fails: a transition must then be able to register.
+
+use crate::rewrite::Contents;
 
 /// The end of the mangled (v0) name of `reactive_graph::transition::AsyncTransition::register`.
 const REGISTER: &str = "15AsyncTransition8register";
@@ -25,37 +27,8 @@ const RUN: &str = "15AsyncTransition3run";
 /// has no `register` or it was emptied already (`make build` runs again on a module cargo did
 /// not relink); an error when the module has `run`, has no names, or cannot be read.
 pub fn without_transitions(module: &[u8]) -> Result<Vec<u8>, String> {
-    let unreadable = |e: wasmparser::BinaryReaderError| format!("the module cannot be read: {e}");
-    let mut imported = 0u32;
-    let mut names: Vec<(u32, String)> = Vec::new();
-    let mut code: Option<std::ops::Range<usize>> = None;
-    let mut bodies: Vec<std::ops::Range<usize>> = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(module) {
-        match payload.map_err(unreadable)? {
-            wasmparser::Payload::ImportSection(imports) => {
-                for import in imports.into_imports() {
-                    if matches!(import.map_err(unreadable)?.ty, wasmparser::TypeRef::Func(_)) {
-                        imported += 1;
-                    }
-                }
-            }
-            wasmparser::Payload::CodeSectionStart { unchecked_range, .. } => code = Some(to_usize(unchecked_range)),
-            wasmparser::Payload::CodeSectionEntry(body) => bodies.push(to_usize(body.range())),
-            wasmparser::Payload::CustomSection(section) => {
-                if let wasmparser::KnownCustom::Name(reader) = section.as_known() {
-                    for subsection in reader {
-                        if let wasmparser::Name::Function(map) = subsection.map_err(unreadable)? {
-                            for naming in map {
-                                let naming = naming.map_err(unreadable)?;
-                                names.push((naming.index, naming.name.to_string()));
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    let contents = Contents::read(module)?;
+    let names = &contents.function_names;
     if let Some((_, name)) = names.iter().find(|(_, name)| name.contains(RUN)) {
         return Err(format!("the module can start a transition ({name}): `AsyncTransition::register` must stay"));
     }
@@ -63,69 +36,11 @@ pub fn without_transitions(module: &[u8]) -> Result<Vec<u8>, String> {
         return Err("the module names no function: which is `register` cannot be told".into());
     }
     let registers: Vec<u32> = names.iter().filter(|(_, name)| name.ends_with(REGISTER)).map(|(index, _)| *index).collect();
-    let register = match registers.as_slice() {
+    match registers.as_slice() {
         // A module that loads no resource (the app's own page) has none to empty.
-        [] => return Ok(module.to_vec()),
-        [one] => *one,
-        more => return Err(format!("{} functions are named `AsyncTransition::register`", more.len())),
-    };
-    let code = code.ok_or("the module has no code")?;
-    let body = register
-        .checked_sub(imported)
-        .and_then(|defined| bodies.get(defined as usize))
-        .ok_or_else(|| format!("function {register} has no body"))?
-        .clone();
-    with_body(module, &code, &bodies, &body, EMPTY)
-}
-
-/// A function body of no locals that does nothing: `register` returns nothing, and its one
-/// parameter (the notice) is left as it is.
-const EMPTY: &[u8] = &[0x00, 0x0b];
-
-/// `module` with the function body at `body` (its locals and code, one of `bodies`, in the code
-/// section at `code`, the section's contents) replaced by `new`.
-fn with_body(module: &[u8], code: &std::ops::Range<usize>, bodies: &[std::ops::Range<usize>], body: &std::ops::Range<usize>, new: &[u8]) -> Result<Vec<u8>, String> {
-    let mut section = Vec::with_capacity(code.len());
-    leb128(&mut section, bodies.len() as u64);
-    for each in bodies {
-        let bytes = if each == body { new } else { &module[each.clone()] };
-        leb128(&mut section, bytes.len() as u64);
-        section.extend_from_slice(bytes);
-    }
-    // The section's id (10) and its size (LEB128, up to five bytes) come before its contents.
-    let header = (0..code.start)
-        .rev()
-        .take(6)
-        .find(|&at| module[at] == 10 && leb128_end(module, at + 1) == Some(code.start))
-        .ok_or("the code section's header cannot be found")?;
-    let mut out = Vec::with_capacity(module.len());
-    out.extend_from_slice(&module[..header]);
-    out.push(10);
-    leb128(&mut out, section.len() as u64);
-    out.extend_from_slice(&section);
-    out.extend_from_slice(&module[code.end..]);
-    Ok(out)
-}
-
-/// A range of the module's bytes, which are in memory.
-fn to_usize(range: std::ops::Range<u64>) -> std::ops::Range<usize> {
-    range.start as usize..range.end as usize
-}
-
-/// Where the LEB128 number at `at` ends, if it is one of at most five bytes (a u32).
-fn leb128_end(bytes: &[u8], at: usize) -> Option<usize> {
-    (at..at + 5).find(|&i| bytes.get(i).is_some_and(|b| b & 0x80 == 0)).map(|i| i + 1)
-}
-
-fn leb128(out: &mut Vec<u8>, mut value: u64) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
+        [] => Ok(module.to_vec()),
+        [register] => contents.with_empty_body(*register),
+        more => Err(format!("{} functions are named `AsyncTransition::register`", more.len())),
     }
 }
 
@@ -184,7 +99,7 @@ mod tests {
         let before = module(["first", REGISTER_NAME, "last"]);
         let after = without_transitions(&before).unwrap();
         let (old, new) = (bodies(&before), bodies(&after));
-        assert_eq!(new[1], EMPTY);
+        assert_eq!(new[1], crate::rewrite::EMPTY_BODY);
         assert_eq!((&new[0], &new[2]), (&old[0], &old[2]));
         assert!(after.ends_with(b"kept"), "the sections after the code stay");
         // Again, on the module it made: the same bytes.
