@@ -13,9 +13,9 @@
 //! (`tests/e2e/memory.rs` keeps it within bounds): 2.1 MiB once a card is shown, about 0.35 MiB
 //! for each further card shown during the call (a pick, a creation, a reload), none over a minute
 //! of the card standing (its clock ticks every 20 s), and for a comment typed key by key about its
-//! length times the number of keys, since each key copies the text (1,080 characters: 2 MiB;
-//! 2,160: 6 MiB). The app's own page, which an administrator may keep open, keeps the standard
-//! allocator.
+//! length times the number of keys, since each key brings the box's text into the module once
+//! (1,080 characters: 1 MiB; 2,160: 3 MiB; the composer keeps no other copy of it). The app's
+//! own page, which an administrator may keep open, keeps the standard allocator.
 //!
 //! The placing arithmetic ([`Cursor`]) is pure and tested natively; growing the WebAssembly
 //! memory is the only part for the browser ([`Heap`]).

@@ -26,7 +26,13 @@ pub fn Composer(
     let backend = Backend::context();
     let draft = Draft::Comment(entity);
     let kept_at = StoredValue::new(Drafts::for_call(call_id.as_deref()).key(draft));
+    // What the box holds. A key stores it without telling anyone: the box already shows it, and
+    // setting the box's property again from a tracked copy would copy the text at every key,
+    // in a card whose memory is only given back when its tab closes (`crate::heap`). Only
+    // emptying it after a save is told, so that the box empties too. What the view follows
+    // is whether there is anything to save.
     let text = RwSignal::new(kept_at.with_value(|key| drafts::read(key)));
+    let blank = RwSignal::new(text.with_untracked(|t| t.trim().is_empty()));
     // Whether the comment goes on the call's deal rather than the client: a flag rather than
     // the record, since each signal type brings its own code.
     let on_deal = RwSignal::new(false);
@@ -36,7 +42,7 @@ pub fn Composer(
             b.with_value(|b| b.hold.set(draft, needed));
         }
     };
-    hold(!text.get_untracked().trim().is_empty());
+    hold(!blank.get_untracked());
 
     // The save is a Leptos action: its own pending state and outcome.
     let saving = Ask::<(u64, String)>::new();
@@ -48,6 +54,7 @@ pub fn Composer(
             let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
             saved.update(|list| list.insert(0, CommentLine { id, text: body, date, author: None }));
             text.set(String::new());
+            blank.set(true);
             drafts::write(kept_at.get_value(), "");
             hold(false);
         }
@@ -55,7 +62,7 @@ pub fn Composer(
     let failure = move || saving.failure();
     let save = move || {
         let target = deal_ref.filter(|_| on_deal.get_untracked()).unwrap_or(entity);
-        let body = text.get_untracked().trim().to_string();
+        let body = text.with_untracked(|t| t.trim().to_string());
         if !body.is_empty() {
             saving.run(move || {
                 let request = Backend::request(backend, t, |b| (b.add_comment)((target, body.clone())));
@@ -84,8 +91,12 @@ pub fn Composer(
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     drafts::write(kept_at.get_value(), &value);
-                    hold(!value.trim().is_empty());
-                    text.set(value);
+                    let now_blank = value.trim().is_empty();
+                    if now_blank != blank.get_untracked() {
+                        hold(!now_blank);
+                        blank.set(now_blank);
+                    }
+                    text.update_untracked(move |t| *t = value);
                 }
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
@@ -96,7 +107,7 @@ pub fn Composer(
             ></textarea>
             <div class="composer-actions">
                 <button {at("type", "submit")} data-testid="comment-save"
-                    {at("disabled", move || flag(pending.get() || text.with(|t| t.trim().is_empty())))}>
+                    {at("disabled", move || flag(pending.get() || blank.get()))}>
                     {move || (if pending.get() { t.comment_saving } else { t.comment_save }).into_any()}
                 </button>
             </div>
