@@ -1,7 +1,12 @@
 //! Entry point of the app's own page (`app.html`): Trunk builds this for `wasm32`.
+#![cfg_attr(target_arch = "wasm32", no_main)]
 
+/// Started by the module's loader once it is instantiated. Not Rust's `fn main`: that would bring
+/// the standard library's start-up and exit (its stdout and the main thread's record) into the
+/// module, which a page has no use for (0.3 KB brotli).
 #[cfg(target_arch = "wasm32")]
-fn main() {
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
     callcard::app_page::start();
 }
 
