@@ -59,14 +59,16 @@ WEB_ENV = PATH="$(WEB_TOOLCHAIN):$$PATH" RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="
 # the modules (a native program in its own target folder). It also runs once before Trunk, on
 # the modules cargo linked (`--no-transitions`): reactive_graph's `AsyncTransition::register`,
 # which nothing can use without a transition, is emptied, and wasm-opt then drops what only it
-# reached (tools/finish/src/transition.rs). Trunk's own cargo run finds the modules fresh and
-# leaves them as they are.
+# reached (tools/finish/src/transition.rs); and the modules' type ids, 16-byte hashes that do
+# not compress, are numbered 1, 2, 3… (tools/finish/src/type_ids.rs). Trunk's own cargo run
+# finds the modules fresh and leaves them as they are.
 APP_DIST := target/dist-app
 define build_pages
 	mkdir -p $(WEB_TOOLCHAIN) && ln -sf /usr/bin/cargo $(WEB_TOOLCHAIN)/cargo
 	cargo build --release -q -p callcard-finish & tool=$$!; \
 	  $(WEB_ENV) cargo build --release --target wasm32-unknown-unknown --bin callcard --bin callcard-app; wait $$tool
 	target/release/callcard-finish --no-transitions $(foreach bin,callcard callcard-app,$(WEB_TARGET)/wasm32-unknown-unknown/release/$(bin).wasm)
+	target/release/callcard-finish --small-type-ids $(foreach bin,callcard callcard-app,$(WEB_TARGET)/wasm32-unknown-unknown/release/$(bin).wasm)
 	$(WEB_ENV) trunk build --release --public-url "$(1)" --dist $(APP_DIST) app.html & app=$$!; \
 	  $(WEB_ENV) trunk build --release --public-url "$(1)"; wait $$app
 	cp $(APP_DIST)/callcard-app-* $(APP_DIST)/app-page-*.css dist/

@@ -11,11 +11,13 @@
 //! Usage: `callcard-finish <folder>`, the folder holding one Trunk build's `index.html`,
 //! its JS glue (`*.js`) and its module (`*_bg.wasm`). Before wasm-bindgen, `callcard-finish
 //! --no-transitions <module>…` empties what a module without transitions never needs
-//! (`transition`).
+//! (`transition`), and `callcard-finish --small-type-ids <module>…` numbers its type ids
+//! (`type_ids`).
 
 mod js;
 mod rewrite;
 mod transition;
+mod type_ids;
 
 use base64::Engine;
 use sha2::{Digest, Sha384};
@@ -26,6 +28,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == "--no-transitions") {
         return no_transitions(std::env::args_os().skip(2).map(PathBuf::from).collect());
+    }
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--small-type-ids") {
+        return small_type_ids(std::env::args_os().skip(2).map(PathBuf::from).collect());
     }
     let Some(folder) = std::env::args_os().nth(1).map(PathBuf::from) else {
         eprintln!("usage: callcard-finish <folder of a Trunk build>");
@@ -63,6 +68,28 @@ fn no_transitions(modules: Vec<PathBuf>) -> ExitCode {
         }
     }
     println!("callcard-finish: `AsyncTransition::register` emptied in {emptied} of {} modules", modules.len());
+    ExitCode::SUCCESS
+}
+
+/// `type_ids::with_small_type_ids` on each module, written in place when it changed (as
+/// [`no_transitions`] does).
+fn small_type_ids(modules: Vec<PathBuf>) -> ExitCode {
+    let mut numbered = Vec::new();
+    for path in &modules {
+        let done = read(path).and_then(|module| {
+            let (new, count) = type_ids::with_small_type_ids(&module)?;
+            numbered.push(count.to_string());
+            if new == module {
+                return Ok(());
+            }
+            write(path, &new)
+        });
+        if let Err(why) = done {
+            eprintln!("callcard-finish: {}: {why}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("callcard-finish: type ids numbered in {} modules: {}", modules.len(), numbered.join(", "));
     ExitCode::SUCCESS
 }
 
