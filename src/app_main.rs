@@ -3,7 +3,7 @@
 
 /// Started by the module's loader once it is instantiated. Not Rust's `fn main`: that would bring
 /// the standard library's start-up and exit (its stdout and the main thread's record) into the
-/// module, which a page has no use for (0.3 KB brotli).
+/// module, which a page has no use for (0.5 KB brotli for the call card).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
