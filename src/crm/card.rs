@@ -12,7 +12,7 @@ use super::{phone, sort};
 use super::plan::{
     deal_owner_field, keys, owner_type_id, Lookup, SHOWN_COMMENTS, SHOWN_DONE_ACTIVITIES, SHOWN_OPEN_ACTIVITIES, SUMMARISED,
 };
-use crate::portal::{id, text};
+use crate::portal::{full_name, id, text, PERSON_NAME, USER_NAME};
 use crate::rest::batch::{BatchReply, Outcome};
 use crate::rest::envelope::{ApiError, RestError};
 
@@ -474,11 +474,7 @@ impl<'a> Reader<'a> {
 
     fn name(&self, f: &Found) -> String {
         let r = f.record;
-        let person = [field(r, "NAME"), field(r, "SECOND_NAME"), field(r, "LAST_NAME")]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let person = full_name(r, &PERSON_NAME);
         match f.entity.kind {
             EntityKind::Company => field(r, "TITLE").unwrap_or_default(),
             EntityKind::Lead if person.is_empty() => field(r, "TITLE").unwrap_or_default(),
@@ -523,7 +519,7 @@ impl<'a> Reader<'a> {
         let shown = theirs
             .into_iter()
             .filter_map(|c| {
-                let name = [field(c, "NAME"), field(c, "SECOND_NAME"), field(c, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let name = full_name(c, &PERSON_NAME);
                 let phone = c.get("PHONE").and_then(Value::as_array).and_then(|l| l.iter().find_map(|p| text(p.get("VALUE"))));
                 Some(PersonLine { id: id(c.get("ID"))?, name, post: field(c, "POST"), phone })
             })
@@ -537,7 +533,7 @@ impl<'a> Reader<'a> {
     fn user_name(&self, key: &str, user_id: u64) -> Option<String> {
         let users = self.section_rows(key).ok()?;
         let user = users.iter().find(|u| id(u.get("ID")) == Some(user_id))?;
-        let name = [field(user, "NAME"), field(user, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        let name = full_name(user, &USER_NAME);
         (!name.is_empty()).then_some(name)
     }
 
@@ -549,7 +545,7 @@ impl<'a> Reader<'a> {
         match self.section_rows(&keys::responsible(f.entity.kind, f.index)) {
             Ok(users) => Section::Ready(users.iter().find(|u| id(u.get("ID")) == Some(user_id)).map(|u| Person {
                 id: user_id,
-                name: [field(u, "NAME"), field(u, "LAST_NAME")].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                name: full_name(u, &USER_NAME),
                 position: field(u, "WORK_POSITION"),
                 photo: field(u, "PERSONAL_PHOTO").filter(|p| p.starts_with("https://") || p.starts_with("http://")),
             })),

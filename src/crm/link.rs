@@ -8,7 +8,7 @@ use crate::json::Value;
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
 use crate::host::lowercase;
-use crate::portal::{id, text};
+use crate::portal::{full_name, id, text, PERSON_NAME};
 use crate::rest::batch::{Batch, BatchReply, Outcome};
 
 /// A record the search found, as the list shows it.
@@ -120,7 +120,7 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
 }
 
 fn name_of(kind: EntityKind, row: &Value) -> String {
-    let person = ["NAME", "SECOND_NAME", "LAST_NAME"].iter().filter_map(|f| text(row.get(*f))).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+    let person = full_name(row, &PERSON_NAME);
     match kind {
         EntityKind::Company => text(row.get("TITLE")).unwrap_or_default(),
         EntityKind::Lead if person.is_empty() => text(row.get("TITLE")).unwrap_or_default(),
