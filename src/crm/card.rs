@@ -388,6 +388,16 @@ fn rows(value: &Value) -> &[Value] {
     value.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
+/// The row of `rows` whose `ID` is `wanted`.
+fn with_id(rows: &[Value], wanted: u64) -> Option<&Value> {
+    rows.iter().find(|row| id(row.get("ID")) == Some(wanted))
+}
+
+/// Whether an activity is `owner`'s (an answer about another record is not believed).
+fn owned_by(activity: &Value, owner: EntityRef) -> bool {
+    id(activity.get("OWNER_ID")) == Some(owner.id) && id(activity.get("OWNER_TYPE_ID")) == Some(owner_type_id(owner.kind))
+}
+
 fn field(record: &Value, name: &str) -> Option<String> {
     text(record.get(name))
 }
@@ -489,7 +499,7 @@ impl<'a> Reader<'a> {
                 let company_id = id(f.record.get("COMPANY_ID"))?;
                 let title = match (f.index < SUMMARISED).then(|| self.section_rows(keys::CONTACT_COMPANIES)) {
                     Some(Ok(companies)) => {
-                        companies.iter().find(|c| id(c.get("ID")) == Some(company_id)).and_then(|c| field(c, "TITLE"))
+                        with_id(companies, company_id).and_then(|c| field(c, "TITLE"))
                     }
                     _ => None,
                 };
@@ -532,7 +542,7 @@ impl<'a> Reader<'a> {
     /// answered someone else (a comment's author is a detail: it never fails a section).
     fn user_name(&self, key: &str, user_id: u64) -> Option<String> {
         let users = self.section_rows(key).ok()?;
-        let user = users.iter().find(|u| id(u.get("ID")) == Some(user_id))?;
+        let user = with_id(users, user_id)?;
         let name = full_name(user, &USER_NAME);
         (!name.is_empty()).then_some(name)
     }
@@ -543,7 +553,7 @@ impl<'a> Reader<'a> {
             return Section::Ready(None);
         }
         match self.section_rows(&keys::responsible(f.entity.kind, f.index)) {
-            Ok(users) => Section::Ready(users.iter().find(|u| id(u.get("ID")) == Some(user_id)).map(|u| Person {
+            Ok(users) => Section::Ready(with_id(users, user_id).map(|u| Person {
                 id: user_id,
                 name: full_name(u, &USER_NAME),
                 position: field(u, "WORK_POSITION"),
@@ -623,7 +633,7 @@ impl<'a> Reader<'a> {
         Ok(self
             .section_rows(key)?
             .iter()
-            .filter(|a| id(a.get("OWNER_ID")) == Some(owner.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(owner.kind)))
+            .filter(|a| owned_by(a, owner))
             .filter_map(|a| self.activity_line(a))
             .collect())
     }
@@ -697,7 +707,7 @@ impl<'a> Reader<'a> {
                 Ok(rows) => rows,
                 Err(e) => return Section::Failed(e),
             };
-            let own = |a: &&Value| id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind));
+            let own = |a: &&Value| owned_by(a, f.entity);
             // An open outgoing call has not happened yet: it is planned (a call nobody answered
             // is completed; only a missed incoming one stays open).
             let planned = |a: &&Value| field(a, "COMPLETED").as_deref() != Some("Y") && id(a.get("DIRECTION")) == Some(2);
@@ -801,7 +811,7 @@ impl<'a> Reader<'a> {
                 .filter(|_| arrived)
                 .filter_map(|key| self.section_rows(key).ok())
                 .flatten()
-                .filter(|a| id(a.get("OWNER_ID")) == Some(f.entity.id) && id(a.get("OWNER_TYPE_ID")) == Some(owner_type_id(f.entity.kind)))
+                .filter(|a| owned_by(a, f.entity))
                 .filter_map(|a| field(a, "CREATED"))
                 .max_by_key(|d| unix_time(d)),
         }
