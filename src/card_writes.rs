@@ -17,6 +17,7 @@ use crate::i18n::Texts;
 use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
+use crate::rest::batch::one;
 use crate::ui::{Actions, Backend, Handlers, Live};
 
 /// The writes of the card `reads` shows, in the agent's language; `handlers` answers the
@@ -34,8 +35,8 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
             let (t, session) = begin();
             Box::pin(async move {
                 let s = session?;
-                let fields = json!({ "fields": { "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text } });
-                Ok(ask(&s, t, "crm.timeline.comment.add", &fields).await?.unwrap_or(0))
+                let fields = json!({ "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text });
+                Ok(ask(&s, t, "crm.timeline.comment.add", &one("fields", fields)).await?.unwrap_or(0))
             })
         }),
         create: Rc::new(move |(kind, form): (EntityKind, NewClient)| {
@@ -43,7 +44,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
             Box::pin(async move {
                 let s = session?;
                 let method = format!("crm.{}.add", kind.method_name());
-                let id = new_id(t, ask(&s, t, &method, &json!({ "fields": form.fields(kind) })).await?)?;
+                let id = add(&s, t, &method, form.fields(kind)).await?;
                 live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
                 live.focus_heading.set(true);
                 reads.show_record(EntityRef { kind, id }, Vec::new());
@@ -79,11 +80,10 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
             Box::pin(async move {
                 let s = session?;
                 let fields = new_deal::fields(client, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
-                let id = new_id(t, ask(&s, t, "crm.deal.add", &json!({ "fields": fields })).await?)?;
+                let id = add(&s, t, "crm.deal.add", fields).await?;
                 live.notice.set(t.deal_created.to_string());
                 // The card shows it among the open deals, and it opens in the portal's slider.
-                let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
-                reads.show_record(client, others);
+                show_again(reads, client);
                 if let Some(open) = &open {
                     open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
                 }
@@ -94,11 +94,10 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
             let (t, session) = begin();
             Box::pin(async move {
                 let s = session?;
-                let id = new_id(t, ask(&s, t, "crm.activity.add", &json!({ "fields": fields })).await?)?;
+                let id = add(&s, t, "crm.activity.add", fields).await?;
                 live.notice.set(t.follow_up_done.to_string());
                 // The card shows it among what is due.
-                let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
-                reads.show_record(client, others);
+                show_again(reads, client);
                 Ok(id)
             })
         }),
@@ -115,7 +114,15 @@ async fn ask(session: &CardSession, t: &'static Texts, method: &str, params: &js
     Ok(crate::portal::id(Some(&answer.result)))
 }
 
-/// The id of a record just made; a success without one is a reply of the wrong shape.
-fn new_id(t: &'static Texts, id: Option<u64>) -> Result<u64, Problem> {
+/// A record made by `method` (`crm.<kind>.add`, `crm.deal.add`, `crm.activity.add`) with
+/// `fields`: its id; a success without one is a reply of the wrong shape.
+async fn add(session: &CardSession, t: &'static Texts, method: &str, fields: json::Value) -> Result<u64, Problem> {
+    let id = ask(session, t, method, &one("fields", fields)).await?;
     id.ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)))
+}
+
+/// The client's card loaded again after a write, with the other matches the agent can go back to.
+fn show_again(reads: CardReads, client: EntityRef) {
+    let others = reads.with_want(|w| w.map(|w| w.others.clone())).unwrap_or_default();
+    reads.show_record(client, others);
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
-use crate::json;
+use crate::rest::batch::one;
 
 use crate::frame::client::FrameClient;
 use crate::frame::Command;
@@ -54,7 +54,7 @@ impl Actions {
             let actions = actions.clone();
             spawn_local(async move {
                 let Some(frame) = &actions.frame else { return };
-                let answer = frame.call(Command::OpenPath, &json!({ "path": &path })).await;
+                let answer = frame.call(Command::OpenPath, &one("path", path.as_str().into())).await;
                 if answer.is_ok_and(|v| open_path_refused(&v)) {
                     if let Some(w) = web_sys::window() {
                         let _ = w.open_with_url_and_target_and_features(&format!("{}{path}", actions.origin), "_blank", "noopener,noreferrer");
@@ -69,7 +69,7 @@ impl Actions {
         let actions = Actions::get();
         move |event| {
             let Some(frame) = actions.as_ref().and_then(|a| a.frame.as_ref()) else { return };
-            if frame.send(Command::ImPhoneTo, &json!({ "phone": &number })).is_ok() {
+            if frame.send(Command::ImPhoneTo, &one("phone", number.as_str().into())).is_ok() {
                 event.prevent_default();
             }
         }
