@@ -442,11 +442,7 @@ impl<'a> Reader<'a> {
         match self.lookup {
             Lookup::Bound { entity, .. } => Ok(if entity.kind == kind { vec![entity.id] } else { Vec::new() }),
             _ => match self.outcome(keys::MATCH) {
-                Outcome::Ok(found) => Ok(found
-                    .get(kind.symbol())
-                    .and_then(Value::as_array)
-                    .map(|ids| ids.iter().filter_map(|v| id(Some(v))).collect())
-                    .unwrap_or_default()),
+                Outcome::Ok(found) => Ok(kind.found_ids(found)),
                 Outcome::Failed(error) => Err(CardError::Command { key: keys::MATCH.into(), error: error.clone() }),
                 Outcome::Missing => Err(CardError::Shape(Shape::NoSearch)),
             },

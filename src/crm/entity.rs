@@ -31,6 +31,13 @@ impl EntityKind {
         }
     }
 
+    /// The ids of this kind in an answer of `crm.duplicate.findbycomm` (`{"CONTACT": [ids]…}`);
+    /// none when it names none.
+    pub fn found_ids(self, found: &crate::json::Value) -> Vec<u64> {
+        let listed = found.get(self.symbol()).and_then(crate::json::Value::as_array);
+        listed.map(|ids| ids.iter().filter_map(|v| crate::portal::id(Some(v))).collect()).unwrap_or_default()
+    }
+
     /// The `crm.<name>.*` method family.
     pub fn method_name(self) -> &'static str {
         match self {

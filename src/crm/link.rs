@@ -64,7 +64,7 @@ pub fn search_batch(query: &str) -> Option<Batch> {
             b.push(
                 &by_number_key(kind),
                 &format!("crm.{}.list", kind.method_name()),
-                json!({ "filter": { "ID": Batch::reference(BY_NUMBER, &[kind.symbol()]) }, "select": select(kind), "start": -1 }),
+                list_params(kind, json!({ "ID": Batch::reference(BY_NUMBER, &[kind.symbol()]) })),
             );
         }
     }
@@ -72,10 +72,15 @@ pub fn search_batch(query: &str) -> Option<Batch> {
     let number_only = query.chars().all(|c| c.is_ascii_digit() || "+-(). /".contains(c));
     if !number_only {
         for (key, kind, filter) in name_searches(query) {
-            b.push(key, &format!("crm.{}.list", kind.method_name()), json!({ "filter": filter, "select": select(kind), "start": -1 }));
+            b.push(key, &format!("crm.{}.list", kind.method_name()), list_params(kind, filter));
         }
     }
     Some(b)
+}
+
+/// A search's list command: `filter`, the fields a hit shows, one page uncounted (`start=-1`).
+fn list_params(kind: EntityKind, filter: Value) -> Value {
+    json!({ "filter": filter, "select": select(kind), "start": -1 })
 }
 
 /// The hits of a search reply: found by number first, then by name; each record once; commands
@@ -84,7 +89,7 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
     let query = lowercase(query.trim());
     let number_ids = |kind: EntityKind| -> Vec<u64> {
         match reply.outcome(BY_NUMBER) {
-            Outcome::Ok(found) => found.get(kind.symbol()).and_then(Value::as_array).map(|l| l.iter().filter_map(|v| id(Some(v))).collect()).unwrap_or_default(),
+            Outcome::Ok(found) => kind.found_ids(found),
             _ => Vec::new(),
         }
     };
