@@ -48,49 +48,49 @@ fn main() -> ExitCode {
     }
 }
 
-/// `transition::without_transitions` on each module, written in place when it changed: the
-/// same file (cargo links its output under two names, and a later cargo run that finds it fresh
-/// leaves it as it is).
+/// `transition::without_transitions` on each module, written in place when it changed.
 fn no_transitions(modules: Vec<PathBuf>) -> ExitCode {
-    let mut emptied = 0;
-    for path in &modules {
-        let done = read(path).and_then(|module| {
-            let new = transition::without_transitions(&module)?;
-            if new == module {
-                return Ok(());
-            }
-            emptied += 1;
-            write(path, &new)
-        });
-        if let Err(why) = done {
-            eprintln!("callcard-finish: {}: {why}", path.display());
-            return ExitCode::FAILURE;
-        }
-    }
+    let Some(changed) = in_place(&modules, |module| transition::without_transitions(module).map(|new| (new, 1))) else {
+        return ExitCode::FAILURE;
+    };
+    let emptied = changed.iter().filter(|&&count| count > 0).count();
     println!("callcard-finish: `AsyncTransition::register` emptied in {emptied} of {} modules", modules.len());
     ExitCode::SUCCESS
 }
 
-/// `type_ids::with_small_type_ids` on each module, written in place when it changed (as
-/// [`no_transitions`] does).
+/// `type_ids::with_small_type_ids` on each module, written in place when it changed.
 fn small_type_ids(modules: Vec<PathBuf>) -> ExitCode {
-    let mut numbered = Vec::new();
-    for path in &modules {
+    let Some(numbered) = in_place(&modules, type_ids::with_small_type_ids) else {
+        return ExitCode::FAILURE;
+    };
+    let numbered: Vec<String> = numbered.iter().map(usize::to_string).collect();
+    println!("callcard-finish: type ids numbered in {} modules: {}", modules.len(), numbered.join(", "));
+    ExitCode::SUCCESS
+}
+
+/// One step before wasm-bindgen on each module as cargo linked it: `step` gives the new module
+/// and how much it changed, and a module that changed is written in place, the same file (cargo
+/// links its output under two names, and a later cargo run that finds it fresh leaves it as it
+/// is). For each module, how much changed (0 when its bytes stayed the same); `None` when a
+/// module could not be read, changed or written, which is said.
+fn in_place(modules: &[PathBuf], step: impl Fn(&[u8]) -> Result<(Vec<u8>, usize), String>) -> Option<Vec<usize>> {
+    let mut changed = Vec::new();
+    for path in modules {
         let done = read(path).and_then(|module| {
-            let (new, count) = type_ids::with_small_type_ids(&module)?;
-            numbered.push(count.to_string());
+            let (new, count) = step(&module)?;
             if new == module {
+                changed.push(0);
                 return Ok(());
             }
+            changed.push(count);
             write(path, &new)
         });
         if let Err(why) = done {
             eprintln!("callcard-finish: {}: {why}", path.display());
-            return ExitCode::FAILURE;
+            return None;
         }
     }
-    println!("callcard-finish: type ids numbered in {} modules: {}", modules.len(), numbered.join(", "));
-    ExitCode::SUCCESS
+    Some(changed)
 }
 
 /// Renames in the folder's module and glue, lays out the module's functions, names both files

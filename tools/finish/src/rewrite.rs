@@ -87,6 +87,16 @@ impl<'a> Contents<'a> {
         self.reencode(rewritten)
     }
 
+    /// The module as it is but for the 16-byte values `replaced` names: each is replaced by its
+    /// own wherever it is, at every place in the data and in every `v128.const` (`type_ids`).
+    pub fn with_replaced(&self, replaced: &HashMap<[u8; 16], [u8; 16]>) -> Result<Vec<u8>, String> {
+        let order: Vec<usize> = (0..self.bodies.len()).collect();
+        let no_renames = HashMap::new();
+        let mut rewritten = Rewritten::new(self.imported, &order, &no_renames);
+        rewritten.replaced = Some(replaced);
+        self.reencode(rewritten)
+    }
+
     fn reencode(&self, mut rewritten: Rewritten<'_>) -> Result<Vec<u8>, String> {
         let mut out = wasm_encoder::Module::new();
         reencode::utils::parse_core_module(&mut rewritten, &mut out, wasmparser::Parser::new(0), self.module)
@@ -155,6 +165,16 @@ struct Rewritten<'a> {
     renames: &'a HashMap<String, String>,
     /// The defined function (its place among them now) whose body is written empty.
     emptied: Option<usize>,
+    /// 16-byte values written anew, each as its own, in the data and the `v128.const`s.
+    replaced: Option<&'a HashMap<[u8; 16], [u8; 16]>>,
+}
+
+/// Where `part` starts in `bytes`, at every offset.
+pub fn places(bytes: &[u8], part: &[u8]) -> Vec<usize> {
+    if part.is_empty() || bytes.len() < part.len() {
+        return Vec::new();
+    }
+    (0..=bytes.len() - part.len()).filter(|&i| &bytes[i..i + part.len()] == part).collect()
 }
 
 /// A function body of no locals and no code. It is valid for a function that returns nothing.
@@ -166,7 +186,7 @@ impl<'a> Rewritten<'a> {
         for (new, &old) in order.iter().enumerate() {
             new_index[old] = imported + new as u32;
         }
-        Rewritten { imported, order, new_index, renames, emptied: None }
+        Rewritten { imported, order, new_index, renames, emptied: None, replaced: None }
     }
 
     /// What the module lists one per defined function (their types, their bodies), in the new
@@ -215,6 +235,37 @@ impl Reencode for Rewritten<'_> {
         let types = section.into_iter().collect::<Result<Vec<u32>, _>>()?;
         for ty in self.in_order(&types)? {
             functions.function(self.type_index(ty)?);
+        }
+        Ok(())
+    }
+
+    fn instruction<'o>(&mut self, operator: wasmparser::Operator<'o>) -> Result<wasm_encoder::Instruction<'o>, reencode::Error<String>> {
+        if let (wasmparser::Operator::V128Const { value }, Some(replaced)) = (&operator, self.replaced) {
+            if let Some(new) = replaced.get(value.bytes()) {
+                return Ok(wasm_encoder::Instruction::V128Const(i128::from_le_bytes(*new)));
+            }
+        }
+        reencode::utils::instruction(self, operator)
+    }
+
+    fn parse_data(&mut self, section: &mut wasm_encoder::DataSection, datum: wasmparser::Data<'_>) -> Result<(), reencode::Error<String>> {
+        let Some(replaced) = self.replaced else {
+            return reencode::utils::parse_data(self, section, datum);
+        };
+        let mut bytes = datum.data.to_vec();
+        for (old, new) in replaced {
+            for at in places(&bytes, old) {
+                bytes[at..at + 16].copy_from_slice(new);
+            }
+        }
+        match datum.kind {
+            wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                let offset = self.const_expr(offset_expr)?;
+                section.active(self.memory_index(memory_index)?, &offset, bytes);
+            }
+            wasmparser::DataKind::Passive => {
+                section.passive(bytes);
+            }
         }
         Ok(())
     }

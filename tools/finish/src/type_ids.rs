@@ -13,13 +13,15 @@
 //! constant address (`v128.load` of `i32.const`), and whose bytes look like a hash (many
 //! different bytes, several of them 128 or more: no text, no small numbers, no addresses). Each
 //! such value is replaced wherever it is, the same way everywhere: every place in the data and
-//! every `v128.const`; so ids compare as they did, found or not. The module is refused (and the
-//! build fails) where a value could be used another way than whole: half of it as an `i64.const`,
-//! a quarter as an `i32.const`, or half of it in the data without the other half beside it.
+//! every `v128.const` (`rewrite::Contents::with_replaced`, the tool's one re-encoding); so ids
+//! compare as they did, found or not. The module is refused (and the build fails) where a value
+//! could be used another way than whole: half of it as an `i64.const`, a quarter as an
+//! `i32.const`, or half of it in the data without the other half beside it.
 
 use std::collections::{BTreeSet, HashMap};
-use wasm_encoder::reencode::{self, Reencode};
 use wasmparser::{DataKind, Operator, Payload};
+
+use crate::rewrite::{places, Contents};
 
 /// `module` with its type ids numbered, and how many there were; unchanged (and 0) when it has
 /// none, or they were numbered already (`make build` runs again on a module cargo did not
@@ -32,10 +34,7 @@ pub fn with_small_type_ids(module: &[u8]) -> Result<(Vec<u8>, usize), String> {
     }
     let numbers: HashMap<[u8; 16], [u8; 16]> = ids.iter().zip(1u128..).map(|(id, n)| (*id, n.to_le_bytes())).collect();
     found.check_used_whole(&ids)?;
-    let mut out = wasm_encoder::Module::new();
-    reencode::utils::parse_core_module(&mut Numbered { numbers: &numbers }, &mut out, wasmparser::Parser::new(0), module)
-        .map_err(|e| format!("the module cannot be re-encoded: {e}"))?;
-    Ok((out.finish(), ids.len()))
+    Ok((Contents::read(module)?.with_replaced(&numbers)?, ids.len()))
 }
 
 /// Whether 16 bytes look like a hash: at least 12 different byte values, at least 4 of the bytes
@@ -139,51 +138,6 @@ impl Found {
                 if self.narrow32.contains(&value) {
                     return Err(format!("a quarter of the type id {hex} is an i32.const: it is not only used whole"));
                 }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Where `part` starts in `bytes`, at every offset.
-fn places(bytes: &[u8], part: &[u8]) -> Vec<usize> {
-    if part.is_empty() || bytes.len() < part.len() {
-        return Vec::new();
-    }
-    (0..=bytes.len() - part.len()).filter(|&i| &bytes[i..i + part.len()] == part).collect()
-}
-
-/// Re-encodes a module with each type id in `numbers` replaced by its number.
-struct Numbered<'a> {
-    numbers: &'a HashMap<[u8; 16], [u8; 16]>,
-}
-
-impl Reencode for Numbered<'_> {
-    type Error = String;
-
-    fn instruction<'o>(&mut self, operator: Operator<'o>) -> Result<wasm_encoder::Instruction<'o>, reencode::Error<String>> {
-        if let Operator::V128Const { value } = &operator {
-            if let Some(number) = self.numbers.get(value.bytes()) {
-                return Ok(wasm_encoder::Instruction::V128Const(i128::from_le_bytes(*number)));
-            }
-        }
-        reencode::utils::instruction(self, operator)
-    }
-
-    fn parse_data(&mut self, section: &mut wasm_encoder::DataSection, datum: wasmparser::Data<'_>) -> Result<(), reencode::Error<String>> {
-        let mut bytes = datum.data.to_vec();
-        for (id, number) in self.numbers {
-            for at in places(&bytes, id) {
-                bytes[at..at + 16].copy_from_slice(number);
-            }
-        }
-        match datum.kind {
-            DataKind::Active { memory_index, offset_expr } => {
-                let offset = self.const_expr(offset_expr)?;
-                section.active(self.memory_index(memory_index)?, &offset, bytes);
-            }
-            DataKind::Passive => {
-                section.passive(bytes);
             }
         }
         Ok(())
