@@ -13,6 +13,7 @@ use crate::crm::entity::{EntityKind, EntityRef};
 use crate::portal::{flag, id, seconds, text, AccessToken, Portal};
 use crate::theme::Theme;
 use crate::i18n::Texts;
+use crate::text::Fill;
 
 /// Where in the portal the widget was opened.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,13 +136,13 @@ impl Unusable {
     fn describe(&self, t: &Texts) -> String {
         match self {
             Unusable::NotObject => t.reason_not_object.to_string(),
-            Unusable::NotZeroOrOne(v) => t.reason_not_zero_or_one.replace("{value}", v),
-            Unusable::NotHost(v) => t.reason_not_host.replace("{value}", v),
-            Unusable::NotPort(v) => t.reason_not_port.replace("{value}", v),
+            Unusable::NotZeroOrOne(v) => t.reason_not_zero_or_one.fill("{value}", v),
+            Unusable::NotHost(v) => t.reason_not_host.fill("{value}", v),
+            Unusable::NotPort(v) => t.reason_not_port.fill("{value}", v),
             Unusable::NotIdentifier => t.reason_not_identifier.to_string(),
             Unusable::NotToken => t.reason_not_token.to_string(),
             Unusable::NotSeconds => t.reason_not_seconds.to_string(),
-            Unusable::NotJson(why) => t.reason_not_json.replace("{why}", why),
+            Unusable::NotJson(why) => t.reason_not_json.fill("{why}", why),
             Unusable::NotJsonObject => t.reason_not_json_object.to_string(),
             Unusable::NotObjectOrJson => t.reason_not_object_or_json.to_string(),
         }
@@ -153,14 +154,14 @@ impl LaunchError {
     pub fn describe(&self, t: &Texts) -> String {
         match self {
             LaunchError::NoLaunchData => t.tech_outside.to_string(),
-            LaunchError::UnreadableSeed(Unreadable::NotJson(why)) => t.tech_seed_not_json.replace("{why}", why),
+            LaunchError::UnreadableSeed(Unreadable::NotJson(why)) => t.tech_seed_not_json.fill("{why}", why),
             LaunchError::UnreadableSeed(Unreadable::NotObject) => t.tech_seed_not_object.to_string(),
-            LaunchError::UnreadableSeed(Unreadable::SectionNotObject(name)) => t.tech_seed_section.replace("{name}", name),
-            LaunchError::MissingField(field) => t.tech_missing_field.replace("{field}", field),
+            LaunchError::UnreadableSeed(Unreadable::SectionNotObject(name)) => t.tech_seed_section.fill("{name}", name),
+            LaunchError::MissingField(field) => t.tech_missing_field.fill("{field}", field),
             LaunchError::InvalidField { field, reason } => {
-                t.tech_invalid_field.replace("{field}", field).replace("{reason}", &reason.describe(t))
+                t.tech_invalid_field.fill("{field}", field).fill("{reason}", &reason.describe(t))
             }
-            LaunchError::Mismatch { field } => t.tech_mismatch.replace("{field}", field),
+            LaunchError::Mismatch { field } => t.tech_mismatch.fill("{field}", field),
             LaunchError::FrameSilent => t.tech_frame_silent.to_string(),
         }
     }
@@ -290,7 +291,7 @@ fn is_app_sid(sid: &str) -> bool {
 /// the frame name. Rejects anything that could smuggle a path, credentials or a scheme.
 pub fn normalize_domain(raw: &str, https: bool) -> Result<String, Unusable> {
     let raw = raw.trim().to_ascii_lowercase();
-    let (host, port) = match raw.rsplit_once(':') {
+    let (host, port) = match crate::text::rsplit_once_ascii(&raw, b':') {
         Some((h, p)) => (h, Some(p)),
         None => (raw.as_str(), None),
     };

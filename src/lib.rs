@@ -16,6 +16,7 @@ pub mod portal;
 pub mod problem;
 pub mod rest;
 pub mod screen;
+pub mod text;
 pub mod theme;
 
 #[cfg(target_arch = "wasm32")]

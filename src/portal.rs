@@ -71,7 +71,7 @@ pub fn text(value: Option<&Value>) -> Option<String> {
 /// has, in order, joined by spaces; empty when it has none. One function for every record the
 /// card names: each inlined copy of the joining was its own code in the module.
 pub fn full_name(record: &Value, fields: &[&str]) -> String {
-    fields.iter().filter_map(|f| text(record.get(*f))).collect::<Vec<_>>().join(" ")
+    crate::text::join(&fields.iter().filter_map(|f| text(record.get(*f))).collect::<Vec<_>>(), " ")
 }
 
 /// A contact's or lead's name fields, in the order the name is written.

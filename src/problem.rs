@@ -7,6 +7,7 @@ use crate::crm::card::CardError;
 use crate::i18n::Texts;
 use crate::launch::LaunchError;
 use crate::rest::envelope::{classify, ApiError, ErrorKind, RestError};
+use crate::text::Fill;
 
 /// What kind of problem an agent meets; its name (`data-problem`) is stable for tests and support.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +125,7 @@ impl Problem {
                 ProblemCode::Scope,
                 t.problem_scope,
                 match method.and_then(scope_of) {
-                    Some(scope) => t.problem_scope_advice.replace("{scope}", scope),
+                    Some(scope) => t.problem_scope_advice.fill("{scope}", scope),
                     None => t.problem_forbidden_advice.to_string(),
                 },
                 false,

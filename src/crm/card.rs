@@ -15,6 +15,7 @@ use super::plan::{
 use crate::portal::{full_name, id, text, PERSON_NAME, USER_NAME};
 use crate::rest::batch::{BatchReply, Outcome};
 use crate::rest::envelope::{ApiError, RestError};
+use crate::text::Fill;
 
 /// A phone number or e-mail address of the client, with its type as the portal labels it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -332,7 +333,7 @@ impl Shape {
     pub fn describe(&self, t: &crate::i18n::Texts) -> String {
         match self {
             Shape::NoSearch => t.tech_no_search.to_string(),
-            Shape::NoAnswer(key) => t.tech_no_answer.replace("{key}", key),
+            Shape::NoAnswer(key) => t.tech_no_answer.fill("{key}", key),
             Shape::NoNewId => t.tech_no_new_id.to_string(),
             Shape::NoDealForKind => t.tech_no_deal_for_kind.to_string(),
         }

@@ -69,7 +69,7 @@ pub fn search_batch(query: &str) -> Option<Batch> {
         }
     }
     // A query written like a phone number (digits and its punctuation) is not a name.
-    let number_only = query.chars().all(|c| c.is_ascii_digit() || "+-(). /".contains(c));
+    let number_only = query.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | '.' | ' ' | '/'));
     if !number_only {
         for (key, kind, filter) in name_searches(query) {
             b.push(key, &format!("crm.{}.list", kind.method_name()), list_params(kind, filter));
@@ -116,7 +116,7 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
     for (key, kind, filter) in name_searches(&query) {
         let field = filter.as_object().and_then(|f| f.keys().next()).map(|k| k.trim_start_matches('%').to_string()).unwrap_or_default();
         // Only rows whose field holds the query: the portal ignores what it does not know.
-        for row in rows(key).iter().filter(|r| text(r.get(&field)).is_some_and(|v| lowercase(&v).contains(&query))) {
+        for row in rows(key).iter().filter(|r| text(r.get(&field)).is_some_and(|v| crate::text::contains(&lowercase(&v), &query))) {
             add(kind, row);
         }
     }

@@ -35,14 +35,14 @@ impl NewClient {
         let email = self.email.trim();
         if !email.is_empty() {
             let valid = email.split_once('@').is_some_and(|(user, domain)| {
-                !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !user.is_empty() && domain.bytes().any(|b| b == b'.') && !domain.starts_with('.') && !domain.ends_with('.')
             }) && !email.contains(char::is_whitespace);
             if !valid {
                 out.push(FieldProblem::EmailInvalid);
             }
         }
         let digits = self.phone.chars().filter(char::is_ascii_digit).count();
-        if digits < 3 || self.phone.chars().any(|c| !(c.is_ascii_digit() || " +-().".contains(c))) {
+        if digits < 3 || self.phone.chars().any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'))) {
             out.push(FieldProblem::PhoneInvalid);
         }
         out

@@ -3,6 +3,8 @@
 //! refuses a language that lacks a text); dates, amounts, plural forms and country names follow
 //! the language's locale (`Intl` in the browser, `i18n::intl`; pure fallbacks for the native tests).
 
+use crate::text::Fill;
+
 /// A counted word's forms, one per CLDR plural category (a language uses the ones it has; the
 /// build fills the others with `other`). A form holds `{n}` where the count goes (a form other
 /// than `other` may spell the count as a word instead).
@@ -29,7 +31,7 @@ impl Forms {
             Plural::Many => self.many,
             Plural::Other => self.other,
         };
-        form.replace("{n}", &n.to_string())
+        form.fill("{n}", &n.to_string())
     }
 }
 
@@ -258,7 +260,7 @@ fn rounded_decimal(text: &str, decimals: usize) -> Option<(bool, String, String)
 pub fn country(lang: Lang, calling_code: &str, national: &str) -> Option<String> {
     let regions = crate::crm::calling_codes::regions(calling_code, national)?;
     let names: Vec<String> = regions.iter().map(|r| intl::region(r, lang.intl_locale()).unwrap_or_else(|| (*r).to_string())).collect();
-    Some(names.join(" / "))
+    Some(crate::text::join(&names, " / "))
 }
 
 #[cfg(test)]

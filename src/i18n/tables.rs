@@ -113,7 +113,7 @@ fn assets_base() -> String {
         .and_then(|d| d.query_selector("link[rel=modulepreload]").ok().flatten())
         .and_then(|link| js_sys::Reflect::get(&link, &"href".into()).ok())
         .and_then(|href| href.as_string());
-    match href.as_deref().and_then(|h| h.rfind('/').map(|at| &h[..=at])) {
+    match href.as_deref().and_then(|h| h.bytes().rposition(|b| b == b'/').and_then(|at| h.get(..=at))) {
         Some(folder) => folder.to_string(),
         None => "./".to_string(),
     }

@@ -4,6 +4,7 @@
 use crate::json::Value;
 use std::fmt;
 use crate::i18n::Texts;
+use crate::text::Fill;
 
 /// A successful call's payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,17 +95,17 @@ impl RestError {
     /// them).
     pub fn describe(&self, t: &Texts) -> String {
         match self {
-            RestError::Network(why) => t.tech_network.replace("{why}", why),
-            RestError::Timeout { seconds } => t.tech_timeout.replace("{seconds}", &seconds.to_string()),
+            RestError::Network(why) => t.tech_network.fill("{why}", why),
+            RestError::Timeout { seconds } => t.tech_timeout.fill("{seconds}", &seconds.to_string()),
             RestError::Api { status, error } if error.description.is_empty() => {
-                t.tech_api.replace("{code}", &error.code).replace("{status}", &status.to_string())
+                t.tech_api.fill("{code}", &error.code).fill("{status}", &status.to_string())
             }
             RestError::Api { status, error } => t
                 .tech_api_described
-                .replace("{code}", &error.code)
-                .replace("{description}", &error.description)
-                .replace("{status}", &status.to_string()),
-            RestError::Malformed { status } => t.tech_malformed.replace("{status}", &status.to_string()),
+                .fill("{code}", &error.code)
+                .fill("{description}", &error.description)
+                .fill("{status}", &status.to_string()),
+            RestError::Malformed { status } => t.tech_malformed.fill("{status}", &status.to_string()),
             RestError::Renewal => t.tech_renewal.to_string(),
             RestError::Late => t.tech_late.to_string(),
         }

@@ -28,7 +28,7 @@ pub enum Decision {
 
 /// Whether a method only reads (sending it twice changes nothing), by its last word.
 pub fn is_read(method: &str) -> bool {
-    let last = method.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    let last = crate::text::rsplit_once_ascii(method, b'.').map_or(method, |(_, last)| last).to_ascii_lowercase();
     matches!(last.as_str(), "get" | "list" | "fields" | "current" | "admin" | "scope" | "findbycomm" | "search")
 }
 

@@ -19,6 +19,7 @@ use crate::browser;
 use std::time::Duration;
 use crate::i18n::{self, Texts};
 use crate::launch::{CallCardOptions, CallDirection, CallState};
+use crate::text::Fill;
 
 fn direction(t: &Texts, d: Option<CallDirection>) -> &'static str {
     match d {
@@ -96,7 +97,7 @@ fn LocalTime(zone: Zone) -> impl IntoView {
         on_cleanup(move || ticking.clear());
     }
     view! {
-        <span class="call-local-time" data-testid="local-time" data-zone=name>{move || t.their_time.replace("{time}", &now.get()).into_any()}</span>
+        <span class="call-local-time" data-testid="local-time" data-zone=name>{move || t.their_time.fill("{time}", &now.get()).into_any()}</span>
     }
     .into_any()
 }
@@ -123,7 +124,7 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
 fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
     let t = texts();
     let country = phone::international_parts(&number).and_then(|(code, national)| {
-        i18n::country(lang(), &code, &national).map(|name| t.calling_from.replace("{country}", &name).replace("{code}", &code))
+        i18n::country(lang(), &code, &national).map(|name| t.calling_from.fill("{country}", &name).fill("{code}", &code))
     });
     view! {
         <section class="client client-unknown" data-testid="unknown-caller">
@@ -159,9 +160,9 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
                                 data-entity=entity.key() on:click=pick>
                                 <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                 <span class="candidate-name">{shown_name(t, &c.name)}</span>
-                                {or_nothing((!details.is_empty()).then(|| view! { <span class="muted">{details.join(" · ")}</span> }))}
+                                {or_nothing((!details.is_empty()).then(|| view! { <span class="muted">{crate::text::join(&details, " · ")}</span> }))}
                                 {or_nothing((!c.matched_numbers.is_empty()).then(|| view! {
-                                    <span class="muted">{format!("{} ({})", c.matched_numbers.join(", "), t.number_matched)}</span>
+                                    <span class="muted">{format!("{} ({})", crate::text::join(&c.matched_numbers, ", "), t.number_matched)}</span>
                                 }))}
                                 {or_nothing(c.open_deals.filter(|n| *n > 0).map(|n| view! {
                                     <span class="muted">{format!("{}: {}", t.open_deals, n)}</span>
@@ -276,18 +277,18 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
             {card.into_iter().map(|reason| {
                 let path = reason.record(entity).detail_path();
                 let text = match &reason {
-                    Reason::MissedCall { at } => t.about_missed.replace("{when}", &when(*at)),
-                    Reason::Overdue { since, subject } => t.about_overdue.replace("{date}", &when(*since)).replace("{subject}", subject),
+                    Reason::MissedCall { at } => t.about_missed.fill("{when}", &when(*at)),
+                    Reason::Overdue { since, subject } => t.about_overdue.fill("{date}", &when(*since)).fill("{subject}", subject),
                     Reason::DealWaiting { title, stage, days, .. } => {
                         let days = t.about_days.of(lang, usize::try_from(*days).unwrap_or(usize::MAX));
-                        t.about_waiting.replace("{title}", title).replace("{stage}", stage).replace("{days}", &days)
+                        t.about_waiting.fill("{title}", title).fill("{stage}", stage).fill("{days}", &days)
                     }
                     Reason::LastTalk { at, incoming, seconds } => {
                         let length = call_length(t, *seconds);
                         t.about_last_talk
-                            .replace("{when}", &when(*at))
-                            .replace("{direction}", if *incoming { t.act_call_in } else { t.act_call_out })
-                            .replace("{length}", &length)
+                            .fill("{when}", &when(*at))
+                            .fill("{direction}", if *incoming { t.act_call_in } else { t.act_call_out })
+                            .fill("{length}", &length)
                     }
                 };
                 let kind = match reason {

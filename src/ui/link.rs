@@ -11,6 +11,7 @@ use crate::effect;
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
+use crate::text::Fill;
 
 #[component]
 pub fn LinkExisting(number: Option<String>) -> impl IntoView {
@@ -99,8 +100,8 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 }))}
                 {move || or_nothing(chosen.get().and_then(|place| hits()?.into_iter().nth(usize::try_from(place).ok()?)).map(|hit| {
                     let question = t.link_question
-                        .replace("{number}", &shown_number.get_value())
-                        .replace("{name}", &shown_name(t, &hit.name));
+                        .fill("{number}", &shown_number.get_value())
+                        .fill("{name}", &shown_name(t, &hit.name));
                     let entity = hit.entity;
                     view! {
                         <div class="link-confirm" data-testid="link-confirm" {at("role", "group")} {at("aria-label", question.clone())}>

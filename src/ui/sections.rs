@@ -12,6 +12,7 @@ use crate::crm::entity::{EntityKind, EntityRef};
 use crate::i18n::{format_date, format_money, Texts};
 use crate::rest::envelope::RestError;
 use crate::problem::Problem;
+use crate::text::Fill;
 
 /// A section's frame: title, and either its content or what went wrong with a retry. The
 /// content is drawn first, so that the frame's own view is compiled once for every section
@@ -113,7 +114,7 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
             let path = entity.detail_path();
             view! {
                 <a class="link" data-testid="company-contacts-all" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
-                    on:click=Actions::open_path(path.clone())>{t.all_people.replace("{n}", &people.total.to_string())}</a>
+                    on:click=Actions::open_path(path.clone())>{t.all_people.fill("{n}", &people.total.to_string())}</a>
             }
         });
         view! {
@@ -197,11 +198,11 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                     {list.into_iter().map(|a| {
                         // Open: when it is due; completed: when it ended (and a call, how long).
                         let when = match (a.open, a.due, a.ended) {
-                            (true, Some(due), _) => Some(("activity-due", t.due.replace("{date}", &local_date_time(due, lang.intl_locale())))),
-                            (false, _, Some(ended)) => Some(("activity-done", t.done.replace("{date}", &local_date_time(ended, lang.intl_locale())))),
+                            (true, Some(due), _) => Some(("activity-due", t.due.fill("{date}", &local_date_time(due, lang.intl_locale())))),
+                            (false, _, Some(ended)) => Some(("activity-done", t.done.fill("{date}", &local_date_time(ended, lang.intl_locale())))),
                             _ => None,
                         };
-                        let length = a.minutes.map(|m| t.minutes.replace("{n}", &m.to_string()));
+                        let length = a.minutes.map(|m| t.minutes.fill("{n}", &m.to_string()));
                         view! {
                             <li data-testid="activity" {at("class", if a.overdue { "overdue" } else if !a.open { "done" } else { "" })}
                                 data-overdue=a.overdue.to_string() data-open=a.open.to_string()>
@@ -221,9 +222,9 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
 /// A call's length as the agent reads it: seconds under a minute, else whole minutes rounded up.
 pub(crate) fn call_length(t: &Texts, seconds: i64) -> String {
     if seconds < 60 {
-        t.seconds.replace("{n}", &seconds.to_string())
+        t.seconds.fill("{n}", &seconds.to_string())
     } else {
-        t.minutes.replace("{n}", &((seconds + 59) / 60).to_string())
+        t.minutes.fill("{n}", &((seconds + 59) / 60).to_string())
     }
 }
 
@@ -263,7 +264,7 @@ fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
         <li data-testid="comment">
             <p class="comment-text" {at("title", c.text.clone())}>{c.text.clone()}</p>
             <span class="muted">
-                {or_nothing(c.author.map(|name| view! { <span data-testid="comment-author">{t.written_by.replace("{author}", &name)}</span>" · " }))}
+                {or_nothing(c.author.map(|name| view! { <span data-testid="comment-author">{t.written_by.fill("{author}", &name)}</span>" · " }))}
                 <span data-testid="comment-time">{when.unwrap_or_default()}</span>
             </span>
         </li>

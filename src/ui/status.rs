@@ -36,7 +36,7 @@ pub fn ErrorPanel(problem: Problem, retry: impl Fn() + Clone + Send + Sync + 'st
 pub fn NotSupported(placement: String) -> impl IntoView {
     // The placement's code sits where the sentence says, in the language's word order.
     let body = texts().not_supported_body;
-    let (before, after) = body.split_once("{placement}").unwrap_or((body, ""));
+    let (before, after) = crate::text::split_once(body, "{placement}").unwrap_or((body, ""));
     view! {
         <div class="status" data-testid="not-supported">
             <h1 data-testid="not-supported-title">{texts().not_supported_title}</h1>
