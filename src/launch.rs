@@ -265,7 +265,7 @@ pub struct FrameName {
 impl FrameName {
     /// `None` when the name is not a portal frame name (e.g. the page was opened directly).
     pub fn parse(name: &str) -> Option<FrameName> {
-        let mut parts = name.split('|');
+        let mut parts = crate::text::split_ascii(name, b'|');
         let (host, protocol, sid) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() || !is_app_sid(sid) {
             return None;
@@ -297,8 +297,7 @@ pub fn normalize_domain(raw: &str, https: bool) -> Result<String, Unusable> {
     };
     let host_ok = !host.is_empty()
         && host.len() <= 253
-        && host
-            .split('.')
+        && crate::text::split_ascii(host, b'.')
             .all(|label| {
                 !label.is_empty()
                     && label.len() <= 63

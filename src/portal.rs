@@ -83,7 +83,7 @@ pub const USER_NAME: [&str; 2] = ["NAME", "LAST_NAME"];
 /// JavaScript numbers have no integer type); negative, fractional or absurd values are none.
 /// Read as decimal text, never as a float (a float parser would cost the module ~12 KB).
 pub fn seconds(text: &str) -> Option<u32> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let (whole, fraction) = crate::text::split_once_ascii(text, b'.').unwrap_or((text, ""));
     if !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b == b'0') {
         return None;
     }

@@ -71,7 +71,7 @@ pub struct Problem {
 /// The scope a REST method needs: what an administrator must grant when the portal answers
 /// `insufficient_scope`.
 pub fn scope_of(method: &str) -> Option<&'static str> {
-    match method.split('.').next().unwrap_or_default() {
+    match crate::text::split_once_ascii(method, b'.').map_or(method, |(first, _)| first) {
         "crm" => Some("crm"),
         "telephony" => Some("telephony"),
         "placement" => Some("placement"),

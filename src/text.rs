@@ -25,6 +25,38 @@ pub fn split_once<'a>(text: &'a str, needle: &str) -> Option<(&'a str, &'a str)>
     Some((text.get(..at)?, text.get(at + needle.len()..)?))
 }
 
+/// `text` cut around the first `byte`, an ASCII character: what is before it and what is after.
+/// By bytes, as the two below: `str`'s own searches for a character are code of their own
+/// (`memchr`, a searcher, a splitter), and every separator the widget looks for is ASCII, which
+/// in UTF-8 is always a whole character.
+pub fn split_once_ascii(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// The parts of `text` between its `byte`s (an ASCII character), as `str::split` gives them.
+pub fn split_ascii(text: &str, byte: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match split_once_ascii(current, byte) {
+            Some((part, after)) => {
+                rest = Some(after);
+                Some(part)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+/// `text` without the `byte`s (an ASCII character) it starts with.
+pub fn trim_start_ascii(text: &str, byte: u8) -> &str {
+    text.get(text.bytes().take_while(|b| *b == byte).count()..).unwrap_or(text)
+}
+
 /// `text` cut around the last `byte`, an ASCII character: what is before it and what is after.
 /// By bytes rather than `str::rsplit_once`, whose search from the end is code of its own.
 pub fn rsplit_once_ascii(text: &str, byte: u8) -> Option<(&str, &str)> {
@@ -77,8 +109,12 @@ mod tests {
             assert_eq!(split_once(haystack, needle), haystack.split_once(needle), "{haystack:?} {needle:?}");
         }
         assert_eq!(find("abc", ""), None, "nothing to find is not found");
-        for (text, byte) in [("crm.contact.list", b'.'), ("host:8080", b':'), ("nothing", b':'), ("ä:ö:ü", b':'), (":", b':')] {
-            assert_eq!(rsplit_once_ascii(text, byte), text.rsplit_once(char::from(byte)), "{text:?}");
+        for (text, byte) in [("crm.contact.list", b'.'), ("host:8080", b':'), ("nothing", b':'), ("ä:ö:ü", b':'), (":", b':'), ("", b','), ("a,,b,", b','), ("00012", b'0'), ("000", b'0')] {
+            let separator = char::from(byte);
+            assert_eq!(rsplit_once_ascii(text, byte), text.rsplit_once(separator), "{text:?}");
+            assert_eq!(split_once_ascii(text, byte), text.split_once(separator), "{text:?}");
+            assert_eq!(split_ascii(text, byte).collect::<Vec<_>>(), text.split(separator).collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(trim_start_ascii(text, byte), text.trim_start_matches(separator), "{text:?}");
         }
         assert!(contains("abc", ""));
     }

@@ -37,7 +37,7 @@ pub fn regions(code: &str, national: &str) -> Option<Vec<&'static str>> {
     if code == "7" {
         return Some(vec![if national.starts_with(['6', '7']) { "KZ" } else { "RU" }]);
     }
-    entry(CODES, code).map(|regions| regions.split(' ').collect())
+    entry(CODES, code).map(|regions| crate::text::split_ascii(regions, b' ').collect())
 }
 
 /// The value of `code` in a table of `code:value` entries separated by commas.
@@ -47,7 +47,7 @@ pub(crate) fn entry(table: &'static str, code: &str) -> Option<&'static str> {
 
 /// A table's `(code, value)` entries, in order.
 pub(crate) fn entries(table: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
-    table.split(',').filter_map(|e| e.split_once(':'))
+    crate::text::split_ascii(table, b',').filter_map(|e| crate::text::split_once_ascii(e, b':'))
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ impl EntityRef {
 
     /// A record written down by [`EntityRef::key`]; `None` for anything else.
     pub fn from_key(key: &str) -> Option<EntityRef> {
-        let (kind, id) = key.split_once(':')?;
+        let (kind, id) = crate::text::split_once_ascii(key, b':')?;
         Some(EntityRef { kind: EntityKind::from_symbol(Some(kind))?, id: crate::json::unsigned(id)? })
     }
 

@@ -114,7 +114,7 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
         }
     }
     for (key, kind, filter) in name_searches(&query) {
-        let field = filter.as_object().and_then(|f| f.keys().next()).map(|k| k.trim_start_matches('%').to_string()).unwrap_or_default();
+        let field = filter.as_object().and_then(|f| f.keys().next()).map(|k| crate::text::trim_start_ascii(k, b'%').to_string()).unwrap_or_default();
         // Only rows whose field holds the query: the portal ignores what it does not know.
         for row in rows(key).iter().filter(|r| text(r.get(&field)).is_some_and(|v| crate::text::contains(&lowercase(&v), &query))) {
             add(kind, row);

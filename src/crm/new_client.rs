@@ -34,7 +34,7 @@ impl NewClient {
         }
         let email = self.email.trim();
         if !email.is_empty() {
-            let valid = email.split_once('@').is_some_and(|(user, domain)| {
+            let valid = crate::text::split_once_ascii(email, b'@').is_some_and(|(user, domain)| {
                 !user.is_empty() && domain.bytes().any(|b| b == b'.') && !domain.starts_with('.') && !domain.ends_with('.')
             }) && !email.contains(char::is_whitespace);
             if !valid {

@@ -39,8 +39,8 @@ pub fn portal_normal(raw: &str) -> String {
             kept
         };
     }
-    match kept.find('#') {
-        Some(at) if kept[..at].ends_with(|c: char| c.is_ascii_digit()) => kept[..at].to_string(),
+    match crate::text::split_once_ascii(&kept, b'#') {
+        Some((number, _)) if number.ends_with(|c: char| c.is_ascii_digit()) => number.to_string(),
         _ => kept,
     }
 }

@@ -19,7 +19,7 @@ pub fn command(name: &str, params: &Value, callback: &str, app_sid: &str) -> Str
 /// `None` when it cannot be a reply to us (no colon, or not a callback id of our shape): such
 /// messages are ignored, not errors.
 pub fn split_reply(data: &str) -> Option<(&str, &str)> {
-    let (callback, payload) = data.split_once(':')?;
+    let (callback, payload) = crate::text::split_once_ascii(data, b':')?;
     let ours = callback.len() == CALLBACK_ID_LEN
         && callback.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
     ours.then_some((callback, payload))

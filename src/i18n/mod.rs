@@ -66,7 +66,7 @@ impl Lang {
     /// language their agents share; Portuguese of Portugal reads Brazilian.
     pub fn from_code(code: &str) -> Lang {
         let lower = code.trim().to_ascii_lowercase().replace('_', "-");
-        let (primary, region) = lower.split_once('-').unwrap_or((lower.as_str(), ""));
+        let (primary, region) = crate::text::split_once_ascii(&lower, b'-').unwrap_or((lower.as_str(), ""));
         let bitrix = match (primary, region) {
             ("uk", _) => "ua",
             ("es", _) => "la",
@@ -141,7 +141,7 @@ pub use plural::Plural;
 /// `None` for what is no date, `2026-02-31` included.
 pub fn format_date(lang: Lang, iso: &str) -> Option<String> {
     let date = iso.get(..10)?;
-    let mut it = date.split('-');
+    let mut it = crate::text::split_ascii(date, b'-');
     let mut part = || crate::json::integer(it.next()?);
     let (y, m, d) = (part()?, u32::try_from(part()?).ok()?, u32::try_from(part()?).ok()?);
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || date.len() != 10 {
@@ -220,7 +220,7 @@ fn rounded_decimal(text: &str, decimals: usize) -> Option<(bool, String, String)
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let (whole, frac) = crate::text::split_once_ascii(digits, b'.').unwrap_or((digits, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && frac.is_empty()) || !all_digits(whole) || !all_digits(frac) {
         return None;
@@ -245,7 +245,7 @@ fn rounded_decimal(text: &str, decimals: usize) -> Option<(bool, String, String)
     }
     let split = number.len() - decimals;
     let whole: String = number[..split].iter().map(|d| char::from(b'0' + d)).collect();
-    let whole = match whole.trim_start_matches('0') {
+    let whole = match crate::text::trim_start_ascii(&whole, b'0') {
         "" => "0".to_string(),
         w => w.to_string(),
     };
