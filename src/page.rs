@@ -61,7 +61,6 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Live) {
         .map(|f| f.portal.origin())
         .or_else(|| seed_origin(inputs.seed.as_ref()))
         .unwrap_or_default();
-    Actions { frame: inputs.frame.clone(), origin }.provide();
     if let Some(frame) = inputs.frame.clone() {
         fit_frame_to_content(frame);
     }
@@ -71,6 +70,7 @@ pub fn start(title: fn(Lang) -> &'static str) -> (Inputs, Live) {
         retrying: RwSignal::new(false),
         notice: RwSignal::new(String::new()),
         focus_heading: RwSignal::new(false),
+        actions: StoredValue::new_local(Rc::new(Actions { frame: inputs.frame.clone(), origin })),
     };
     provide_context(live);
     (inputs, live)

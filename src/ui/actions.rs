@@ -18,14 +18,10 @@ pub struct Actions {
 }
 
 impl Actions {
-    /// The context the views read actions from.
-    pub fn provide(self) {
-        provide_context(StoredValue::new_local(Rc::new(self)));
-    }
-
-    // Shared rather than copied: every link and number on a card reads it.
+    /// The page's actions, as the views read them (`Live::actions`). Shared rather than copied:
+    /// every link and number on a card reads them.
     fn get() -> Option<Rc<Actions>> {
-        use_context::<StoredValue<Rc<Actions>, LocalStorage>>().map(|s| s.get_value())
+        use_context::<super::Live>().map(|live| live.actions.get_value())
     }
 
     /// A plain link to a portal page, for `href`.

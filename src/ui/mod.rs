@@ -103,6 +103,9 @@ pub struct Live {
     /// The next screen's heading takes the keyboard focus (after a pick, "other matches", a
     /// creation), so that a keyboard or screen reader user lands on what changed.
     pub focus_heading: RwSignal<bool>,
+    /// How the views act in the portal (open a record, call a number). Here rather than a
+    /// context of its own: each context type brings its own lookup code.
+    pub actions: StoredValue<Rc<Actions>, LocalStorage>,
 }
 
 /// Focuses `heading` once it is mounted, if the change that showed it asked for that.
