@@ -56,29 +56,31 @@ fn browser_category(_: Lang, _: usize) -> Option<Plural> {
     None
 }
 
-/// CLDR's plural rules for whole numbers (`i = n`, `v = 0`), by the language's code.
+/// CLDR's plural rules for whole numbers (`i = n`, `v = 0`), by the language. Matched on the
+/// language itself rather than its code: each text compared is code of its own.
 pub fn rule(lang: Lang, n: usize) -> Plural {
+    use Lang::*;
     let (last, last_two) = (n % 10, n % 100);
-    match lang.code() {
+    // Russian, Ukrainian and Polish: "few" for 2–4 but 12–14.
+    let few = (2..=4).contains(&last) && !(12..=14).contains(&last_two);
+    let millions = n != 0 && n.is_multiple_of(1_000_000);
+    match lang {
         // Chinese, Japanese, Vietnamese, Indonesian, Malay, Thai: one form.
-        "sc" | "tc" | "ja" | "vn" | "id" | "ms" | "th" => Plural::Other,
+        Sc | Tc | Ja | Vn | Id | Ms | Th => Plural::Other,
         // Russian, Ukrainian.
-        "ru" | "ua" if last == 1 && last_two != 11 => Plural::One,
-        "ru" | "ua" if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => Plural::Few,
-        "ru" | "ua" => Plural::Many,
+        Ru | Ua if last == 1 && last_two != 11 => Plural::One,
         // Polish: one only for 1 itself.
-        "pl" if n == 1 => Plural::One,
-        "pl" if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => Plural::Few,
-        "pl" => Plural::Many,
+        Pl if n == 1 => Plural::One,
+        Ru | Ua | Pl if few => Plural::Few,
+        Ru | Ua | Pl => Plural::Many,
         // French, Brazilian Portuguese, Hindi: 0 and 1 are "one"; French and Portuguese also
         // have "many" for millions (1000000, 2000000…).
-        "fr" | "br" | "in" if n <= 1 => Plural::One,
-        "fr" | "br" if n != 0 && n.is_multiple_of(1_000_000) => Plural::Many,
+        Fr | Br | In if n <= 1 => Plural::One,
         // Spanish and Italian: "many" for millions too.
-        "la" | "it" if n == 1 => Plural::One,
-        "la" | "it" if n != 0 && n.is_multiple_of(1_000_000) => Plural::Many,
+        La | It if n == 1 => Plural::One,
+        Fr | Br | La | It if millions => Plural::Many,
         // Arabic: six forms.
-        "ar" => match n {
+        Ar => match n {
             0 => Plural::Zero,
             1 => Plural::One,
             2 => Plural::Two,
@@ -109,6 +111,43 @@ mod tests {
         assert_eq!(said("ua", &counts), east);
         // Polish: 21 and 101 are "many", only 1 itself is "one".
         assert_eq!(said("pl", &counts), [Many, One, Few, Few, Many, Many, Many, Many, Many, Few, Many, Many, Many, Many, Few]);
+    }
+
+    #[test]
+    fn every_language_counts_as_before() {
+        // The rules as they were written by the language's code, for every language and count.
+        fn by_code(code: &str, n: usize) -> Plural {
+            let (last, last_two) = (n % 10, n % 100);
+            match code {
+                "sc" | "tc" | "ja" | "vn" | "id" | "ms" | "th" => Plural::Other,
+                "ru" | "ua" if last == 1 && last_two != 11 => Plural::One,
+                "ru" | "ua" if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => Plural::Few,
+                "ru" | "ua" => Plural::Many,
+                "pl" if n == 1 => Plural::One,
+                "pl" if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => Plural::Few,
+                "pl" => Plural::Many,
+                "fr" | "br" | "in" if n <= 1 => Plural::One,
+                "fr" | "br" if n != 0 && n.is_multiple_of(1_000_000) => Plural::Many,
+                "la" | "it" if n == 1 => Plural::One,
+                "la" | "it" if n != 0 && n.is_multiple_of(1_000_000) => Plural::Many,
+                "ar" => match n {
+                    0 => Plural::Zero,
+                    1 => Plural::One,
+                    2 => Plural::Two,
+                    _ if (3..=10).contains(&last_two) => Plural::Few,
+                    _ if (11..=99).contains(&last_two) => Plural::Many,
+                    _ => Plural::Other,
+                },
+                _ if n == 1 => Plural::One,
+                _ => Plural::Other,
+            }
+        }
+        let counts = (0..=250).chain([1_000, 1_001, 1_000_000, 2_000_000, 2_000_001, 3_000_011]);
+        for lang in Lang::ALL {
+            for n in counts.clone() {
+                assert_eq!(rule(lang, n), by_code(lang.code(), n), "{} {n}", lang.code());
+            }
+        }
     }
 
     #[test]
