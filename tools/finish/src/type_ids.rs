@@ -14,26 +14,26 @@
 //! different bytes, several of them 128 or more: no text, no small numbers, no addresses). Each
 //! such value is replaced wherever it is, the same way everywhere: every place in the data and
 //! every `v128.const` (`rewrite::Contents::with_replaced`, the tool's one re-encoding); so ids
-//! compare as they did, found or not. The module is refused (and the build fails) where a value
-//! could be used another way than whole: half of it as an `i64.const`, a quarter as an
-//! `i32.const`, or half of it in the data without the other half beside it.
+//! compare as they did, found or not. A value that could be used another way than whole is left
+//! as it is, everywhere: half of it as an `i64.const` (the compiler may compare a type id 8 bytes
+//! at a time), a quarter as an `i32.const`, or half of it in the data without the other half
+//! beside it. Left alone, it still equals every copy of itself, whole or in parts.
 
 use std::collections::{BTreeSet, HashMap};
 use wasmparser::{DataKind, Operator, Payload};
 
 use crate::rewrite::{places, Contents};
 
-/// `module` with its type ids numbered, and how many there were; unchanged (and 0) when it has
-/// none, or they were numbered already (`make build` runs again on a module cargo did not
-/// relink).
+/// `module` with its type ids numbered, and how many were; unchanged (and 0) when it has none
+/// that are only used whole, or they were numbered already (`make build` runs again on a module
+/// cargo did not relink).
 pub fn with_small_type_ids(module: &[u8]) -> Result<(Vec<u8>, usize), String> {
     let found = Found::read(module)?;
-    let ids: BTreeSet<[u8; 16]> = found.wide.iter().filter(|v| looks_hashed(v)).copied().collect();
+    let ids: BTreeSet<[u8; 16]> = found.wide.iter().filter(|v| looks_hashed(v) && found.used_whole(v)).copied().collect();
     if ids.is_empty() {
         return Ok((module.to_vec(), 0));
     }
     let numbers: HashMap<[u8; 16], [u8; 16]> = ids.iter().zip(1u128..).map(|(id, n)| (*id, n.to_le_bytes())).collect();
-    found.check_used_whole(&ids)?;
     Ok((Contents::read(module)?.with_replaced(&numbers)?, ids.len()))
 }
 
@@ -117,30 +117,17 @@ impl Found {
         })
     }
 
-    /// An error when part of a type id is used alone (see the module's documentation).
-    fn check_used_whole(&self, ids: &BTreeSet<[u8; 16]>) -> Result<(), String> {
-        for id in ids {
-            let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-            let (low, high) = id.split_at(8);
-            for half in [low, high] {
-                let value = i64::from_le_bytes(half.try_into().map_err(|_| "a half of 8 bytes")?);
-                if self.narrow64.contains(&value) {
-                    return Err(format!("half of the type id {hex} is an i64.const: it is not only used whole"));
-                }
-                let whole_places = self.data.iter().map(|(_, bytes)| places(bytes, id).len()).sum::<usize>();
-                let half_places = self.data.iter().map(|(_, bytes)| places(bytes, half).len()).sum::<usize>();
-                if half_places != whole_places {
-                    return Err(format!("half of the type id {hex} is in the data without its other half"));
-                }
-            }
-            for quarter in id.chunks(4) {
-                let value = i32::from_le_bytes(quarter.try_into().map_err(|_| "a quarter of 4 bytes")?);
-                if self.narrow32.contains(&value) {
-                    return Err(format!("a quarter of the type id {hex} is an i32.const: it is not only used whole"));
-                }
-            }
-        }
-        Ok(())
+    /// Whether no part of `id` is used alone (see the module's documentation).
+    fn used_whole(&self, id: &[u8; 16]) -> bool {
+        let whole_places = self.data.iter().map(|(_, bytes)| places(bytes, id).len()).sum::<usize>();
+        let (low, high) = id.split_at(8);
+        let halves_whole = [low, high].into_iter().all(|half| {
+            let value = half.try_into().map(i64::from_le_bytes);
+            let half_places = self.data.iter().map(|(_, bytes)| places(bytes, half).len()).sum::<usize>();
+            value.is_ok_and(|v| !self.narrow64.contains(&v)) && half_places == whole_places
+        });
+        let quarters_whole = id.chunks(4).all(|quarter| quarter.try_into().map(i32::from_le_bytes).is_ok_and(|v| !self.narrow32.contains(&v)));
+        halves_whole && quarters_whole
     }
 }
 
@@ -209,13 +196,25 @@ mod tests {
     }
 
     #[test]
-    fn a_type_id_used_in_parts_is_refused() {
+    fn a_type_id_used_in_parts_is_left_as_it_is_everywhere() {
+        let one = 1u128.to_le_bytes();
+        // Half of ID_B compared as an i64.const: ID_B stays (in the data and its v128.const), ID_A
+        // is numbered alone.
         let low = i64::from_le_bytes(ID_B[..8].try_into().unwrap());
-        let refused = with_small_type_ids(&module(&[Instruction::Drop, Instruction::I64Const(low), Instruction::Drop, Instruction::I32Const(0)]));
-        assert!(refused.unwrap_err().contains("is an i64.const"));
+        let (numbered, count) = with_small_type_ids(&module(&[Instruction::Drop, Instruction::I64Const(low), Instruction::Drop, Instruction::I32Const(0)])).unwrap();
+        assert_eq!(count, 1);
+        assert_eq!(data_of(&numbered), [[one.as_slice(), TEXT, &ID_B].concat(), one.to_vec()]);
+        assert!(Found::read(&numbered).unwrap().wide.contains(&ID_B), "ID_B's v128.const is kept");
+        // A quarter of ID_A as an i32.const: ID_A stays, ID_B alone is numbered (1).
         let quarter = i32::from_le_bytes(ID_A[12..].try_into().unwrap());
-        let refused = with_small_type_ids(&module(&[Instruction::Drop, Instruction::I32Const(quarter)]));
-        assert!(refused.unwrap_err().contains("is an i32.const"));
+        let (numbered, count) = with_small_type_ids(&module(&[Instruction::Drop, Instruction::I32Const(quarter)])).unwrap();
+        assert_eq!(count, 1);
+        assert_eq!(data_of(&numbered), [[ID_A.as_slice(), TEXT, &one].concat(), ID_A.to_vec()]);
+        // Half of ID_A in the data alone: ID_A stays.
+        let found = Found::read(&module(&[])).unwrap();
+        assert!(found.used_whole(&ID_A) && found.used_whole(&ID_B));
+        let lone_half = Found { data: vec![(0, ID_A.to_vec()), (64, ID_A[8..].to_vec())], ..found };
+        assert!(!lone_half.used_whole(&ID_A) && lone_half.used_whole(&ID_B));
     }
 
     #[test]
