@@ -323,7 +323,7 @@ fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl Int
                         };
                         let dial = phones.then(|| Actions::phone_to(c.value.clone()));
                         view! {
-                            <li {at("class", if c.matched { "matched" } else { "" })} data-matched=c.matched.to_string()>
+                            <li {at("class", if c.matched { "matched" } else { "" })} data-matched=super::flag_text(c.matched)>
                                 <a class="channel-value" {at("href", href)} on:click=move |e| if let Some(d) = &dial { d(e) }>{shown}</a>
                                 <span class="channel-kind">{channel_label(t, &c.kind)}</span>
                                 {or_nothing(c.matched.then(|| view! { <span class="chip chip-accent">{t.number_matched}</span> }))}

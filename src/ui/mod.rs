@@ -283,6 +283,12 @@ pub(crate) fn flag(on: bool) -> Option<&'static str> {
     on.then_some("")
 }
 
+/// A flag as a `data-*` attribute's value for tests (`data-missed="true"`): a text of the
+/// module rather than `bool`'s `Display`, which goes through the formatting machinery.
+pub(crate) fn flag_text(on: bool) -> &'static str {
+    if on { "true" } else { "false" }
+}
+
 /// An ARIA state's value (`aria-pressed`, `aria-expanded`): `"true"` or `"false"`.
 pub(crate) fn truth(on: bool) -> Option<&'static str> {
     Some(if on { "true" } else { "false" })

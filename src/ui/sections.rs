@@ -160,7 +160,7 @@ pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView 
                         let amount = d.amount.as_deref().and_then(|a| format_money(lang, a, &d.currency));
                         let style = d.stage.chip_style();
                         view! {
-                            <li data-testid="deal" data-bound=d.bound.to_string()>
+                            <li data-testid="deal" data-bound=super::flag_text(d.bound)>
                                 <a class="deal-title" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                     on:click=Actions::open_path(path.clone())>{d.title}</a>
                                 {or_nothing(d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> }))}
@@ -205,7 +205,7 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                         let length = a.minutes.map(|m| t.minutes.fill("{n}", &m.to_string()));
                         view! {
                             <li data-testid="activity" {at("class", if a.overdue { "overdue" } else if !a.open { "done" } else { "" })}
-                                data-overdue=a.overdue.to_string() data-open=a.open.to_string()>
+                                data-overdue=super::flag_text(a.overdue) data-open=super::flag_text(a.open)>
                                 <span class="activity-kind">{activity_label(t, &a)}</span>
                                 <span class="activity-subject">{a.subject.clone()}</span>
                                 {or_nothing(when.map(|(testid, text)| view! { <span class="muted activity-when" data-testid=testid>{text}</span> }))}
@@ -244,7 +244,7 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
                     let length = c.answered().then(|| call_length(t, c.seconds));
                     let unanswered = (!c.answered()).then(|| if c.missed() { t.call_missed } else { t.call_unanswered });
                     view! {
-                        <li data-testid="past-call" data-missed=c.missed().to_string() data-answered=c.answered().to_string() {at("class", if c.missed() { "missed" } else { "" })}>
+                        <li data-testid="past-call" data-missed=super::flag_text(c.missed()) data-answered=super::flag_text(c.answered()) {at("class", if c.missed() { "missed" } else { "" })}>
                             <span class="activity-kind">{if c.incoming { t.act_call_in } else { t.act_call_out }}</span>
                             <span class="muted" data-testid="call-when">{local_date_time(c.at, lang.intl_locale())}</span>
                             {or_nothing(length.map(|l| view! { <span class="muted" data-testid="call-length">{l}</span> }))}
