@@ -1,7 +1,8 @@
-//! Finding a text in a text, joining texts, and filling a sentence's placeholders (`{n}`). The widget's own
-//! rather than `str::replace`, `str::contains` and `str::split_once` with a text to find: those
-//! search with the standard library's two-way algorithm, built for long texts and long patterns,
-//! about 1.5 KB of the module; the card searches sentences and names of a few dozen bytes.
+//! Finding a text in a text, splitting at an ASCII separator, joining texts, and filling a
+//! sentence's placeholders (`{n}`): the widget's own small loops over bytes rather than the
+//! standard library's string searches. Those are built for long texts and patterns (with a text
+//! to find, the two-way algorithm; with a character, a searcher, a splitter and `memchr`), about
+//! 2.5 KB of the module, where the card searches sentences and names of a few dozen bytes.
 
 /// Where `needle` first starts in `haystack` (a byte offset, at a character boundary); `None`
 /// when it is not there or is empty.
@@ -26,7 +27,7 @@ pub fn split_once<'a>(text: &'a str, needle: &str) -> Option<(&'a str, &'a str)>
 }
 
 /// `text` cut around the first `byte`, an ASCII character: what is before it and what is after.
-/// By bytes, as the two below: `str`'s own searches for a character are code of their own
+/// By bytes, as the functions below: `str`'s own searches for a character are code of their own
 /// (`memchr`, a searcher, a splitter), and every separator the widget looks for is ASCII, which
 /// in UTF-8 is always a whole character.
 pub fn split_once_ascii(text: &str, byte: u8) -> Option<(&str, &str)> {
