@@ -291,5 +291,5 @@ pub(crate) fn flag_text(on: bool) -> &'static str {
 
 /// An ARIA state's value (`aria-pressed`, `aria-expanded`): `"true"` or `"false"`.
 pub(crate) fn truth(on: bool) -> Option<&'static str> {
-    Some(if on { "true" } else { "false" })
+    Some(flag_text(on))
 }
