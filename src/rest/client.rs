@@ -28,7 +28,7 @@ const REFRESH_AHEAD_MS: f64 = 60_000.0;
 /// A request the portal has not answered in this long is given up: the agent gets an error
 /// and a retry instead of a card that loads forever.
 const REQUEST_TIMEOUT_S: u32 = 15;
-const REQUEST_TIMEOUT_MS: i32 = REQUEST_TIMEOUT_S as i32 * 1000;
+const REQUEST_TIMEOUT_MS: u32 = REQUEST_TIMEOUT_S * 1000;
 
 type Renewal = Shared<LocalBoxFuture<'static, Result<(), RestError>>>;
 
@@ -196,11 +196,11 @@ impl RestClient {
         }
         full.push_str("auth=");
         full.push_str(&form::escape(token.expose()));
-        // Our own controller, so that a timeout or the caller's abort both stop the request.
+        // One signal, so that a timeout or the caller's abort both stop the request.
         let timeout = Deadline::start(REQUEST_TIMEOUT_MS, abort);
         let request = Request::post(&self.inner.portal.rest_url(method))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .abort_signal(timeout.signal().as_ref())
+            .abort_signal(Some(timeout.signal()))
             .body(full)
             .map_err(|e| RestError::Network(why(e)))?;
         let response = request.send().await.map_err(|e| {
@@ -230,68 +230,33 @@ fn why(error: gloo_net::Error) -> String {
     }
 }
 
-/// Aborts a request after a time, or when the caller's signal aborts.
+/// Aborts a request after a time, or when the caller's signal aborts: the browser's own
+/// `AbortSignal.timeout` and `AbortSignal.any` (every browser since Chrome 116, Firefox 124 and
+/// Safari 17.4), which need no timer, listener or callback of the module's own.
 struct Deadline {
-    controller: Option<web_sys::AbortController>,
-    /// The caller's signal, whose `onabort` points at this deadline until it is dropped.
-    outer: Option<AbortSignal>,
-    timer: Option<i32>,
-    fired: Rc<Cell<bool>>,
-    _on_timeout: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
-    _on_abort: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+    /// Aborts when the time is up.
+    timeout: AbortSignal,
+    /// The request's signal: the timeout's, or aborted by whichever of it and the caller's comes
+    /// first.
+    signal: AbortSignal,
 }
 
 impl Deadline {
-    fn start(ms: i32, outer: Option<&AbortSignal>) -> Deadline {
-        use wasm_bindgen::JsCast;
-        let controller = web_sys::AbortController::new().ok();
-        let fired = Rc::new(Cell::new(false));
-        let (mut timer, mut on_timeout, mut on_abort) = (None, None, None);
-        if let (Some(c), Some(window)) = (controller.clone(), web_sys::window()) {
-            let flag = Rc::clone(&fired);
-            let stop = c.clone();
-            let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                flag.set(true);
-                stop.abort();
-            });
-            timer = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), ms)
-                .ok();
-            on_timeout = Some(cb);
-            if let Some(outer) = outer {
-                let stop = c.clone();
-                let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || stop.abort());
-                // A listener, not `onabort`: the card's two requests share one signal.
-                let _ = outer.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-                if outer.aborted() {
-                    c.abort();
-                }
-                on_abort = Some(cb);
-            }
-        }
-        let outer = on_abort.as_ref().and(outer.cloned());
-        Deadline { controller, outer, timer, fired, _on_timeout: on_timeout, _on_abort: on_abort }
+    fn start(ms: u32, outer: Option<&AbortSignal>) -> Deadline {
+        let timeout = AbortSignal::timeout_with_u32(ms);
+        let signal = match outer {
+            Some(outer) => AbortSignal::any(&js_sys::Array::of2(outer, &timeout)),
+            None => timeout.clone(),
+        };
+        Deadline { timeout, signal }
     }
 
-    fn signal(&self) -> Option<AbortSignal> {
-        self.controller.as_ref().map(web_sys::AbortController::signal)
+    fn signal(&self) -> &AbortSignal {
+        &self.signal
     }
 
+    /// Whether the time ran out (rather than the caller aborting).
     fn expired(&self) -> bool {
-        self.fired.get()
-    }
-}
-
-impl Drop for Deadline {
-    fn drop(&mut self) {
-        if let (Some(timer), Some(window)) = (self.timer, web_sys::window()) {
-            window.clear_timeout_with_handle(timer);
-        }
-        // The handler is freed with this deadline: the signal must not call it afterwards (the
-        // app aborts a finished request's signal when the card moves on).
-        if let (Some(outer), Some(on_abort)) = (&self.outer, &self._on_abort) {
-            use wasm_bindgen::JsCast;
-            let _ = outer.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        }
+        self.timeout.aborted()
     }
 }
