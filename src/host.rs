@@ -1,19 +1,8 @@
 //! What the module leaves to the browser, which has the code and the tables for it already:
-//! float text both ways, powers, and changing case in every script. Each costs the module
-//! kilobytes when done in Rust (core's float parsing and its 11.8 KB table, libm's `pow`, the
-//! Unicode case tables: README, "Bundle budget"). Native builds, where the pure modules are
-//! tested, use Rust's own, which give the same results.
-
-/// A float's text (valid JSON or Rust syntax) as its nearest `f64`; NaN for anything else.
-#[cfg(target_arch = "wasm32")]
-pub fn parse_float(text: &str) -> f64 {
-    js_sys::parse_float(text)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub fn parse_float(text: &str) -> f64 {
-    text.parse().unwrap_or(f64::NAN)
-}
+//! a float's text, powers, and changing case in every script. Each costs the module kilobytes
+//! when done in Rust (Rust's float formatting, libm's `pow`, the Unicode case tables: README,
+//! "Bundle budget"). Native builds, where the pure modules are tested, use Rust's own, which give
+//! the same results. (JSON text is read by the browser too: `json`.)
 
 /// A finite float's shortest text that reads back as itself (`Number#toString`).
 #[cfg(target_arch = "wasm32")]

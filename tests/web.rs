@@ -205,3 +205,29 @@ async fn an_unreachable_portal_fails_with_the_browsers_reason() {
     assert!(why.starts_with("TypeError: "), "{why}");
     assert!(!why.contains("token"), "{why}");
 }
+
+/// The browser's reading of JSON (`JSON.parse`, walked into a `Value`) agrees with `serde_json`
+/// on the corpus the native reader is checked against (`src/json/conformance.rs`), a lone
+/// surrogate escape aside, which it reads as U+FFFD.
+mod json_reading {
+    use callcard::json::{parse, Value};
+    use wasm_bindgen_test::*;
+
+    include!("../src/json/conformance.rs");
+
+    #[wasm_bindgen_test]
+    fn json_is_read_and_refused_as_serde_json_does() {
+        conformance_reads_what_serde_json_reads();
+        conformance_refuses_what_serde_json_refuses();
+        conformance_mangled_texts_agree(true);
+    }
+
+    #[wasm_bindgen_test]
+    fn what_only_a_hostile_sender_writes_reads_as_the_module_documents() {
+        assert_eq!(parse("\"a\\ud800b\"").unwrap(), Value::from("a\u{fffd}b"));
+        assert_eq!(parse("3.0").unwrap().as_u64(), Some(3));
+        assert_eq!(parse("9007199254740993").unwrap().as_u64(), None, "2^53 + 1 reads as 2^53, which may be rounded: a float");
+        assert_eq!(parse("-9007199254740991").unwrap().as_i64(), Some(-9_007_199_254_740_991));
+        assert_eq!(parse("[1, ").unwrap_err().to_string(), "refused by the browser's JSON reader");
+    }
+}

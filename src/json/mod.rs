@@ -3,16 +3,53 @@
 //!
 //! The widget's own small implementation rather than `serde_json::Value`: the card only walks
 //! values and builds small parameter objects, and serde's generic parser, its `BTreeMap` and its
-//! number formatting were 43 KB of the module before compression (README, "Bundle budget"). Objects keep their
+//! number formatting were 43 KB of the module before compression (README, "Bundle budget").
+//!
+//! Text is read by the browser's `JSON.parse` in the module (`browser`), whose result is walked
+//! into a [`Value`]: the module then holds no JSON reader (README, "Bundle budget"). Natively,
+//! where the pure modules are tested, the widget's own reader (`parse`) reads the same values
+//! and refuses the same texts, but for what no portal writes: a lone surrogate escape
+//! (`"\ud800"`), which the browser reads as U+FFFD where the reader refuses it; a whole number
+//! written with a fraction or an exponent (`3.0`, `1e2`), which the browser cannot tell from `3`
+//! and `100` (an integer then); and an integer beyond 2^53, which the browser has rounded (a
+//! float then: 2^53 and beyond). The browser tests check the same corpus (`tests/web.rs`). Objects keep their
 //! keys sorted, as `serde_json`'s default map does, so a form body lists parameters in the same
 //! order whatever order they were written in. Numbers are integers (`i64`) or floats (`f64`);
-//! a float's text is read and written by the browser (`parseFloat`, `Number#toString`) in the
-//! module, so none of Rust's float formatting is compiled in.
+//! a float's text is written by the browser (`Number#toString`) in the module, so none of Rust's
+//! float formatting is compiled in.
 
+#[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(not(target_arch = "wasm32"))]
 mod parse;
 mod write;
 
-pub use parse::{parse, ParseError};
+#[cfg(target_arch = "wasm32")]
+pub use browser::parse;
+#[cfg(not(target_arch = "wasm32"))]
+pub use parse::parse;
+
+/// How deep arrays and objects may nest (`serde_json`'s limit too): no input can exhaust the
+/// stack of what walks a value.
+const MAX_DEPTH: usize = 128;
+
+/// Why a text is not JSON, and the byte where the widget's own reader stopped (the browser does
+/// not say where in a form that would not quote the text, which may hold a token).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    pub what: &'static str,
+    pub at: Option<usize>,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.what)?;
+        match self.at {
+            Some(at) => write!(f, " at byte {at}"),
+            None => Ok(()),
+        }
+    }
+}
 
 /// A JSON value.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -1,23 +1,9 @@
-//! Reading JSON text (RFC 8259) into a [`Value`]. Untrusted input: every failure is a
-//! [`ParseError`], and nesting is limited so that no input can exhaust the stack.
+//! Reading JSON text (RFC 8259) into a [`Value`], natively: the pure modules' tests read their
+//! replies, launch fields and messages with it (the module has the browser's, `browser`).
+//! Untrusted input: every failure is a [`ParseError`], and nesting is limited so that no input
+//! can exhaust the stack.
 
-use super::{Map, Number, Value};
-
-/// How deep arrays and objects may nest (`serde_json`'s limit too).
-const MAX_DEPTH: usize = 128;
-
-/// Why a text is not JSON, and the byte where reading stopped.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParseError {
-    pub what: &'static str,
-    pub at: usize,
-}
-
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at byte {}", self.what, self.at)
-    }
-}
+use super::{Map, Number, ParseError, Value, MAX_DEPTH};
 
 /// Reads one JSON value; whitespace may surround it, nothing else.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
@@ -40,7 +26,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&self, what: &'static str) -> ParseError {
-        ParseError { what, at: self.at }
+        ParseError { what, at: Some(self.at) }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -244,7 +230,7 @@ impl Reader<'_> {
             return Ok(Value::Number(Number::Int(int)));
         }
         // Beyond f64 (`1e999`) is refused, as `serde_json` does: no JSON can hold the infinity.
-        let float = crate::host::parse_float(text);
+        let float: f64 = text.parse().unwrap_or(f64::NAN);
         if !float.is_finite() {
             return Err(self.error("number out of range"));
         }

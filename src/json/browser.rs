@@ -1,0 +1,53 @@
+//! Reading JSON text into a [`Value`] in the browser: its `JSON.parse` reads the text, and the
+//! result is walked into a value. Untrusted input: every failure is a [`ParseError`] that quotes
+//! nothing of the text, and the walk stops at [`MAX_DEPTH`].
+
+use js_sys::{Array, Object};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::{Map, Number, ParseError, Value, MAX_DEPTH};
+
+/// 2^53: every whole number below it is an `f64` of its own; one at or beyond it may be another
+/// number rounded (2^53 + 1 reads as 2^53), so it stays a float.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// Reads one JSON value; whitespace may surround it, nothing else.
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    let parsed = js_sys::JSON::parse(text).map_err(|_| ParseError { what: "refused by the browser's JSON reader", at: None })?;
+    walk(&parsed, 0)
+}
+
+fn walk(value: &JsValue, depth: usize) -> Result<Value, ParseError> {
+    if depth > MAX_DEPTH {
+        return Err(ParseError { what: "nested too deeply", at: None });
+    }
+    if let Some(text) = value.as_string() {
+        return Ok(Value::String(text));
+    }
+    if let Some(x) = value.as_f64() {
+        // `1e999` is infinite in the browser; `serde_json` refuses it, and so does the reader.
+        if !x.is_finite() {
+            return Err(ParseError { what: "number out of range", at: None });
+        }
+        let whole = x as i64;
+        return Ok(Value::Number(if whole as f64 == x && x.abs() < EXACT { Number::Int(whole) } else { Number::Float(x) }));
+    }
+    if let Some(b) = value.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(items) = value.dyn_ref::<Array>() {
+        return items.iter().map(|item| walk(&item, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+    }
+    match value.dyn_ref::<Object>() {
+        Some(object) => {
+            let mut map = Map::new();
+            for entry in Object::entries(object).iter() {
+                let entry: Array = entry.unchecked_into();
+                map.insert(entry.get(0).as_string().unwrap_or_default(), walk(&entry.get(1), depth + 1)?);
+            }
+            Ok(Value::Object(map))
+        }
+        // `null`, the one value left.
+        None => Ok(Value::Null),
+    }
+}
