@@ -35,19 +35,21 @@ fn walk(value: &JsValue, depth: usize) -> Result<Value, ParseError> {
     if let Some(b) = value.as_bool() {
         return Ok(Value::Bool(b));
     }
-    if let Some(items) = value.dyn_ref::<Array>() {
-        return items.iter().map(|item| walk(&item, depth + 1)).collect::<Result<_, _>>().map(Value::Array);
+    if value.is_null() {
+        return Ok(Value::Null);
     }
-    match value.dyn_ref::<Object>() {
-        Some(object) => {
-            let mut map = Map::new();
-            for entry in Object::entries(object).iter() {
-                let entry: Array = entry.unchecked_into();
-                map.insert(entry.get(0).as_string().unwrap_or_default(), walk(&entry.get(1), depth + 1)?);
-            }
-            Ok(Value::Object(map))
+    // An array or an object: both read as their entries, `[key, value]` pairs (an array's keys
+    // are its positions, in order), so that one loop walks both.
+    let array = Array::is_array(value);
+    let (mut items, mut map) = (Vec::new(), Map::new());
+    for entry in Object::entries(value.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let item = walk(&entry.get(1), depth + 1)?;
+        if array {
+            items.push(item);
+        } else {
+            map.insert(entry.get(0).as_string().unwrap_or_default(), item);
         }
-        // `null`, the one value left.
-        None => Ok(Value::Null),
     }
+    Ok(if array { Value::Array(items) } else { Value::Object(map) })
 }
