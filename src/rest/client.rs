@@ -6,7 +6,6 @@
 //! `origin`, `content-type` and `accept` headers). The token travels in the body, never in the URL
 //! or a header, so it does not end up in access logs.
 
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::Request;
 use crate::json::Value;
 use std::cell::{Cell, RefCell};
@@ -30,8 +29,6 @@ const REFRESH_AHEAD_MS: f64 = 60_000.0;
 const REQUEST_TIMEOUT_S: u32 = 15;
 const REQUEST_TIMEOUT_MS: u32 = REQUEST_TIMEOUT_S * 1000;
 
-type Renewal = Shared<LocalBoxFuture<'static, Result<(), RestError>>>;
-
 struct Inner {
     portal: Portal,
     token: RefCell<AccessToken>,
@@ -39,8 +36,9 @@ struct Inner {
     expires_at_ms: Cell<f64>,
     /// Renews the token; absent outside a portal frame.
     frame: Option<FrameClient>,
-    /// The renewal in flight, which every waiting request shares.
-    renewal: RefCell<Option<Renewal>>,
+    /// The renewal in flight, which every waiting request awaits: the browser's promise of
+    /// whether it renewed (one settles every waiter, with no code of the module's own for that).
+    renewal: RefCell<Option<js_sys::Promise>>,
     /// Told `true` while requests wait to retry, `false` when they are done.
     on_retrying: RefCell<Option<Listener>>,
     /// How many requests are waiting to retry: the notice stays while any is.
@@ -125,36 +123,28 @@ impl RestClient {
     }
 
     /// One renewal through the frame, shared by everyone who asks while it runs.
-    fn renew(&self) -> Renewal {
-        if let Some(running) = self.inner.renewal.borrow().clone() {
-            return running;
+    fn renew(&self) -> impl std::future::Future<Output = Result<(), RestError>> {
+        let running = self.inner.renewal.borrow().clone();
+        let promise = running.unwrap_or_else(|| {
+            let mut settle = None;
+            let promise = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
+            *self.inner.renewal.borrow_mut() = Some(promise.clone());
+            let inner = Rc::clone(&self.inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                let renewed = renew_token(&inner).await;
+                inner.renewal.borrow_mut().take();
+                if let Some(settle) = settle {
+                    let _ = settle.call1(&wasm_bindgen::JsValue::NULL, &renewed.into());
+                }
+            });
+            promise
+        });
+        async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await.map(|renewed| renewed.as_bool()) {
+                Ok(Some(true)) => Ok(()),
+                _ => Err(RestError::Renewal),
+            }
         }
-        let inner = Rc::clone(&self.inner);
-        let renewal = async move {
-            let result = match &inner.frame {
-                None => Err(RestError::Renewal),
-                Some(frame) => match frame.call(Command::RefreshAuth, &Value::Null).await {
-                    Ok(reply) => match reply.get("AUTH_ID").and_then(Value::as_str).and_then(AccessToken::parse) {
-                        Some(token) => {
-                            *inner.token.borrow_mut() = token;
-                            let seconds = reply.get("AUTH_EXPIRES").and_then(|v| {
-                                v.as_f64().or_else(|| v.as_str().and_then(crate::portal::seconds).map(f64::from))
-                            });
-                            inner.expires_at_ms.set(seconds.map_or(f64::INFINITY, |s| browser::now_ms() + s * 1000.0));
-                            Ok(())
-                        }
-                        None => Err(RestError::Renewal),
-                    },
-                    Err(_) => Err(RestError::Renewal),
-                },
-            };
-            inner.renewal.borrow_mut().take();
-            result
-        }
-        .boxed_local()
-        .shared();
-        *self.inner.renewal.borrow_mut() = Some(renewal.clone());
-        renewal
     }
 
     /// POSTs a form body with the token appended, renewing and retrying as the policy says.
@@ -217,6 +207,17 @@ impl RestClient {
             .map_err(|_| if timeout.expired() { RestError::Late } else { RestError::Malformed { status } })?;
         envelope::parse(status, &text)
     }
+}
+
+/// Asks the portal's frame for a new token and keeps it; whether it came.
+async fn renew_token(inner: &Inner) -> bool {
+    let Some(frame) = &inner.frame else { return false };
+    let Ok(reply) = frame.call(Command::RefreshAuth, &Value::Null).await else { return false };
+    let Some(token) = reply.get("AUTH_ID").and_then(Value::as_str).and_then(AccessToken::parse) else { return false };
+    *inner.token.borrow_mut() = token;
+    let seconds = reply.get("AUTH_EXPIRES").and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(crate::portal::seconds).map(f64::from)));
+    inner.expires_at_ms.set(seconds.map_or(f64::INFINITY, |s| browser::now_ms() + s * 1000.0));
+    true
 }
 
 /// Why a request could not be sent, as the browser said it (`TypeError: Failed to fetch`). Not
