@@ -86,8 +86,7 @@ pub async fn speak(lang: RwSignal<Lang>, wanted: Lang) {
     if speak_now(lang, wanted) {
         return;
     }
-    let fetched = futures::future::select(Box::pin(fetch(wanted)), Box::pin(crate::browser::sleep(FETCH_WITHIN_MS))).await;
-    if let futures::future::Either::Left((Some(texts), _)) = fetched {
+    if let Some(texts) = fetch(wanted).await {
         if loaded(wanted).is_none() {
             keep(wanted, texts);
         }
@@ -97,7 +96,9 @@ pub async fn speak(lang: RwSignal<Lang>, wanted: Lang) {
 
 async fn fetch(lang: Lang) -> Option<&'static Texts> {
     let url = format!("{}{}", assets_base(), lang.texts_file());
-    let response = gloo_net::http::Request::get(&url).send().await.ok()?;
+    // The browser gives up on the request, its body too, when the time is up.
+    let within = web_sys::AbortSignal::timeout_with_u32(FETCH_WITHIN_MS);
+    let response = gloo_net::http::Request::get(&url).abort_signal(Some(&within)).send().await.ok()?;
     if !response.ok() {
         return None;
     }
