@@ -54,7 +54,7 @@ pub fn next_working_morning() -> String {
 /// not a time.
 pub fn local_input_secs(value: &str) -> Option<i64> {
     let ms = Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
-    (!ms.is_nan() && !value.trim().is_empty()).then(|| (ms / 1000.0) as i64)
+    (!ms.is_nan() && !crate::text::is_blank(value)).then(|| (ms / 1000.0) as i64)
 }
 
 /// A number in `[0, 1)`.

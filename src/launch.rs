@@ -290,7 +290,7 @@ fn is_app_sid(sid: &str) -> bool {
 /// Validates `host[:port]` and drops the default port for the protocol, as the portal does in
 /// the frame name. Rejects anything that could smuggle a path, credentials or a scheme.
 pub fn normalize_domain(raw: &str, https: bool) -> Result<String, Unusable> {
-    let raw = raw.trim().to_ascii_lowercase();
+    let raw = crate::text::trim(raw).to_ascii_lowercase();
     let (host, port) = match crate::text::rsplit_once_ascii(&raw, b':') {
         Some((h, p)) => (h, Some(p)),
         None => (raw.as_str(), None),
@@ -445,7 +445,7 @@ impl CallCardOptions {
         let obj = match raw {
             None => return Ok(CallCardOptions::default()),
             Some(Value::Object(obj)) => obj,
-            Some(Value::String(s)) if s.trim().is_empty() => {
+            Some(Value::String(s)) if crate::text::is_blank(s) => {
                 return Ok(CallCardOptions::default())
             }
             Some(Value::String(s)) => {

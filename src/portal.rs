@@ -56,7 +56,7 @@ impl Portal {
 /// mean "nothing" on the portal (`""`, `"undefined"`, `"null"`, null) become `None`.
 pub fn text(value: Option<&Value>) -> Option<String> {
     let s = match value? {
-        Value::String(s) => s.trim().to_string(),
+        Value::String(s) => crate::text::trim(s).to_string(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => return None,

@@ -65,6 +65,37 @@ pub fn rsplit_once_ascii(text: &str, byte: u8) -> Option<(&str, &str)> {
     Some((text.get(..at)?, text.get(at + 1..)?))
 }
 
+/// Where `text`'s first and last characters that are not white space (Unicode's, as
+/// `char::is_whitespace` says) start and end; `(len, len)` when there are none. One pass forwards,
+/// so that the module holds neither a backwards reading of UTF-8 nor a pattern searcher for it,
+/// which `str::trim` brings.
+fn bounds(text: &str) -> (usize, usize) {
+    let (mut start, mut end) = (None, text.len());
+    for (at, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            start.get_or_insert(at);
+            end = at + c.len_utf8();
+        }
+    }
+    start.map_or((text.len(), text.len()), |start| (start, end))
+}
+
+/// `text` without the white space at either end, as `str::trim`.
+pub fn trim(text: &str) -> &str {
+    let (start, end) = bounds(text);
+    text.get(start..end).unwrap_or("")
+}
+
+/// `text` without the white space at its start, as `str::trim_start`.
+pub fn trim_start(text: &str) -> &str {
+    text.get(bounds(text).0..).unwrap_or("")
+}
+
+/// Whether `text` is empty or white space only.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 /// `parts` one after the other, `separator` between each two. A loop rather than `[String]::join`,
 /// whose copying is generic code of its own.
 pub fn join(parts: &[String], separator: &str) -> String {
@@ -138,6 +169,15 @@ mod tests {
             ("", "{n}", "3"),
         ] {
             assert_eq!(text.fill(key, value), text.replace(key, value), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn it_trims_white_space_as_the_standard_library_does() {
+        for text in ["", " ", "\t\n ", "Anna", "  Anna Schmidt  ", "\u{a0}Анна\u{a0}", "\u{3000}山田\u{3000}太郎\u{3000}", "\u{2003}x", "x\u{85}", "a b", "\u{200b}zero-width is no space\u{200b}"] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+            assert_eq!(trim_start(text), text.trim_start(), "{text:?}");
+            assert_eq!(is_blank(text), text.trim().is_empty(), "{text:?}");
         }
     }
 }

@@ -29,7 +29,7 @@ impl Theme {
     }
 
     pub fn from_code(code: &str) -> Option<Theme> {
-        Theme::ALL.into_iter().find(|t| t.code() == code.trim())
+        Theme::ALL.into_iter().find(|t| t.code() == crate::text::trim(code))
     }
 
     /// The choice in `USER_OPTIONS`: an object of the user's options, or PHP's `[]` when there

@@ -839,7 +839,7 @@ pub fn unix_time(iso: &str) -> Option<i64> {
     }
     let mut rest = &iso[19..];
     if let Some(frac) = rest.strip_prefix('.') {
-        rest = frac.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest = frac.get(frac.bytes().take_while(u8::is_ascii_digit).count()..).unwrap_or("");
     }
     let offset = match rest {
         "" | "Z" => 0,

@@ -34,7 +34,7 @@ pub struct FollowUp<'a> {
 
 /// The `fields` of `crm.activity.add`; `None` when the subject or the number is empty.
 pub fn fields(f: &FollowUp) -> Option<Value> {
-    let (subject, number) = (f.subject.trim(), f.number.trim());
+    let (subject, number) = (crate::text::trim(f.subject), crate::text::trim(f.number));
     if subject.is_empty() || number.is_empty() {
         return None;
     }

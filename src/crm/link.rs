@@ -52,7 +52,7 @@ fn select(kind: EntityKind) -> &'static [&'static str] {
 /// The one batch that searches for `query`: names and titles, and, when it holds five digits or
 /// more, the number in every likely spelling. `None` for a query too short to search.
 pub fn search_batch(query: &str) -> Option<Batch> {
-    let query = query.trim();
+    let query = crate::text::trim(query);
     if query.chars().count() < 2 {
         return None;
     }
@@ -86,7 +86,7 @@ fn list_params(kind: EntityKind, filter: Value) -> Value {
 /// The hits of a search reply: found by number first, then by name; each record once; commands
 /// that failed or answered something else are left out (a search shows what it can).
 pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
-    let query = lowercase(query.trim());
+    let query = lowercase(crate::text::trim(query));
     let number_ids = |kind: EntityKind| -> Vec<u64> {
         match reply.outcome(BY_NUMBER) {
             Outcome::Ok(found) => kind.found_ids(found),

@@ -5,6 +5,7 @@ use crate::json;
 use crate::json::{Map, Value};
 
 use super::entity::EntityKind;
+use crate::text::{is_blank, trim};
 
 /// What the agent typed. Every field is kept as typed, so that a failure loses nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,10 +30,10 @@ impl NewClient {
     /// The problems of the form, in the order the fields appear; empty when it can be saved.
     pub fn problems(&self) -> Vec<FieldProblem> {
         let mut out = Vec::new();
-        if self.first_name.trim().is_empty() && self.last_name.trim().is_empty() {
+        if is_blank(&self.first_name) && is_blank(&self.last_name) {
             out.push(FieldProblem::NameMissing);
         }
-        let email = self.email.trim();
+        let email = trim(&self.email);
         if !email.is_empty() {
             let valid = crate::text::split_once_ascii(email, b'@').is_some_and(|(user, domain)| {
                 !user.is_empty() && domain.bytes().any(|b| b == b'.') && !domain.starts_with('.') && !domain.ends_with('.')
@@ -51,18 +52,18 @@ impl NewClient {
     /// The `fields` for `crm.contact.add` or `crm.lead.add`.
     pub fn fields(&self, kind: EntityKind) -> Value {
         let mut fields = Map::new();
-        fields.insert("NAME".into(), json!(self.first_name.trim()));
-        fields.insert("LAST_NAME".into(), json!(self.last_name.trim()));
+        fields.insert("NAME".into(), json!(trim(&self.first_name)));
+        fields.insert("LAST_NAME".into(), json!(trim(&self.last_name)));
         fields.insert("SOURCE_ID".into(), json!("CALL"));
-        fields.insert("PHONE".into(), json!([{ "VALUE": self.phone.trim(), "VALUE_TYPE": "WORK" }]));
-        if !self.email.trim().is_empty() {
-            fields.insert("EMAIL".into(), json!([{ "VALUE": self.email.trim(), "VALUE_TYPE": "WORK" }]));
+        fields.insert("PHONE".into(), json!([{ "VALUE": trim(&self.phone), "VALUE_TYPE": "WORK" }]));
+        if !is_blank(&self.email) {
+            fields.insert("EMAIL".into(), json!([{ "VALUE": trim(&self.email), "VALUE_TYPE": "WORK" }]));
         }
         if kind == EntityKind::Lead {
-            let name = format!("{} {}", self.first_name.trim(), self.last_name.trim()).trim().to_string();
-            fields.insert("TITLE".into(), json!(if self.company.trim().is_empty() { name } else { format!("{name}, {}", self.company.trim()) }));
-            if !self.company.trim().is_empty() {
-                fields.insert("COMPANY_TITLE".into(), json!(self.company.trim()));
+            let name = trim(&format!("{} {}", trim(&self.first_name), trim(&self.last_name))).to_string();
+            fields.insert("TITLE".into(), json!(if is_blank(&self.company) { name } else { format!("{name}, {}", trim(&self.company)) }));
+            if !is_blank(&self.company) {
+                fields.insert("COMPANY_TITLE".into(), json!(trim(&self.company)));
             }
         }
         Value::Object(fields)

@@ -13,7 +13,7 @@ use super::entity::{EntityKind, EntityRef};
 /// The `fields` of `crm.deal.add`, or `None` for a client that takes no deal (a lead).
 pub fn fields(client: EntityRef, company: Option<u64>, title: &str) -> Option<Value> {
     let mut fields = Map::new();
-    let title = title.trim();
+    let title = crate::text::trim(title);
     // An empty title is the portal's to name ("Deal #id").
     if !title.is_empty() {
         fields.insert("TITLE".into(), json!(title));

@@ -73,7 +73,7 @@ pub fn split_calling_code(intl: &str) -> Option<(&str, &str)> {
 /// telephony's `49301234567`).
 pub fn international_parts(raw: &str) -> Option<(String, String)> {
     let d = digits(raw);
-    if d.len() < 11 && !raw.trim_start().starts_with('+') {
+    if d.len() < 11 && !crate::text::trim_start(raw).starts_with('+') {
         return None;
     }
     split_calling_code(&d).map(|(code, national)| (code.to_string(), national.to_string()))
@@ -93,7 +93,7 @@ pub fn search_variants(raw: &str) -> Vec<String> {
     }
     add(d.clone());
 
-    let explicit_intl = raw.trim_start().starts_with('+');
+    let explicit_intl = crate::text::trim_start(raw).starts_with('+');
     let intl = if explicit_intl {
         Some(d.clone())
     } else if let Some(rest) = d.strip_prefix("00").or_else(|| d.strip_prefix("011")) {
@@ -138,7 +138,7 @@ pub fn display(raw: &str) -> String {
 /// Like [`display`], for a number seen beside another one of calling code `near` (a call's line
 /// beside its caller): ten bare digits starting with that code are read as international too.
 pub fn display_near(raw: &str, near: Option<&str>) -> String {
-    let raw = raw.trim();
+    let raw = crate::text::trim(raw);
     let bare = raw.strip_prefix('+').unwrap_or(raw);
     if bare.is_empty() || !bare.bytes().all(|b| b.is_ascii_digit()) {
         return raw.to_string();

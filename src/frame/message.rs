@@ -27,7 +27,7 @@ pub fn split_reply(data: &str) -> Option<(&str, &str)> {
 
 /// The JSON of a reply; an empty payload is `Null`.
 pub fn parse_payload(json: &str) -> Result<Value, String> {
-    if json.trim().is_empty() {
+    if crate::text::is_blank(json) {
         Ok(Value::Null)
     } else {
         crate::json::parse(json).map_err(|e| e.to_string())

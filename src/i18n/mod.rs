@@ -65,7 +65,7 @@ impl Lang {
     /// closest one it does: Belarusian (`by`) and Uzbek (`uz`) portals read Russian, the
     /// language their agents share; Portuguese of Portugal reads Brazilian.
     pub fn from_code(code: &str) -> Lang {
-        let lower = code.trim().to_ascii_lowercase().replace('_', "-");
+        let lower = crate::text::trim(code).to_ascii_lowercase().replace('_', "-");
         let (primary, region) = crate::text::split_once_ascii(&lower, b'-').unwrap_or((lower.as_str(), ""));
         let bitrix = match (primary, region) {
             ("uk", _) => "ua",
@@ -171,8 +171,8 @@ pub fn days_in_month(y: i64, m: u32) -> u32 {
 /// size (no float, which would round large amounts); anything else is no amount (`None`). The
 /// native fallback groups and places the symbol the English or Continental way.
 pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> {
-    let amount = amount.trim();
-    let code = currency.trim().to_ascii_uppercase();
+    let amount = crate::text::trim(amount);
+    let code = crate::text::trim(currency).to_ascii_uppercase();
     let decimals = if matches!(code.as_str(), "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "PYG") { 0 } else { 2 };
     let (negative, whole, frac) = rounded_decimal(amount, decimals)?;
     let iso_code = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());

@@ -32,7 +32,7 @@ pub fn Composer(
     // emptying it after a save is told, so that the box empties too. What the view follows
     // is whether there is anything to save.
     let text = RwSignal::new(kept_at.with_value(|key| drafts::read(key)));
-    let blank = RwSignal::new(text.with_untracked(|t| t.trim().is_empty()));
+    let blank = RwSignal::new(text.with_untracked(|t| crate::text::is_blank(t)));
     // Whether the comment goes on the call's deal rather than the client: a flag rather than
     // the record, since each signal type brings its own code.
     let on_deal = RwSignal::new(false);
@@ -62,7 +62,7 @@ pub fn Composer(
     let failure = move || saving.failure();
     let save = move || {
         let target = deal_ref.filter(|_| on_deal.get_untracked()).unwrap_or(entity);
-        let body = text.with_untracked(|t| t.trim().to_string());
+        let body = text.with_untracked(|t| crate::text::trim(t).to_string());
         if !body.is_empty() {
             saving.run(move || {
                 let request = Backend::request(backend, t, |b| (b.add_comment)((target, body.clone())));
@@ -91,7 +91,7 @@ pub fn Composer(
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     drafts::write(kept_at.get_value(), &value);
-                    let now_blank = value.trim().is_empty();
+                    let now_blank = crate::text::is_blank(&value);
                     if now_blank != blank.get_untracked() {
                         hold(!now_blank);
                         blank.set(now_blank);

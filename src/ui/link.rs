@@ -46,7 +46,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     };
     let search = move || {
         let words = query.get_untracked();
-        if searching.get_untracked() || words.trim().chars().count() < 2 {
+        if searching.get_untracked() || crate::text::trim(&words).chars().count() < 2 {
             return;
         }
         chosen.set(None);

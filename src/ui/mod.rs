@@ -244,9 +244,18 @@ pub(crate) fn shown_name(t: &crate::i18n::Texts, name: &str) -> String {
     if name.is_empty() { t.unnamed } else { name }.to_string()
 }
 
-/// Up to two initials for an avatar, in capitals.
+/// Up to two initials for an avatar, in capitals: the first letters of the first two words. One
+/// pass over the name rather than `split_whitespace`, whose searcher is code of its own.
 pub(crate) fn initials(name: &str) -> String {
-    let first: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    let (mut first, mut taken, mut word_starts) = (String::new(), 0, true);
+    for c in name.chars() {
+        let space = c.is_whitespace();
+        if word_starts && !space && taken < 2 {
+            first.push(c);
+            taken += 1;
+        }
+        word_starts = space;
+    }
     crate::host::uppercase(&first)
 }
 

@@ -53,7 +53,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
     let when = RwSignal::new(browser::next_working_morning());
     let subject = RwSignal::new(t.follow_up_default_subject.to_string());
     let missing_time = RwSignal::new(false);
-    let (number, agent) = (number.filter(|n| !n.trim().is_empty()), agent);
+    let (number, agent) = (number.filter(|n| !crate::text::is_blank(n)), agent);
     let offered = number.is_some() && agent.is_some();
     let number = StoredValue::new(number.unwrap_or_default());
     let scheduling = Ask::<u64>::new();
@@ -63,7 +63,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
         let at = browser::local_input_secs(&when.get_untracked());
         missing_time.set(at.is_none());
         // A blank subject is the default one: a call back is what was asked for.
-        let about = subject.with_untracked(|s| if s.trim().is_empty() { t.follow_up_default_subject.to_string() } else { s.clone() });
+        let about = subject.with_untracked(|s| if crate::text::is_blank(s) { t.follow_up_default_subject.to_string() } else { s.clone() });
         let fields = at.and_then(|at| follow_up::fields(&FollowUp { client, deal, number: &number.get_value(), agent: agent.unwrap_or(0), at, subject: &about }));
         if let Some(fields) = fields {
             scheduling.run(move || Backend::request(backend, t, |b| (b.add_activity)((client, fields.clone()))));
