@@ -1,8 +1,9 @@
-//! Finding a text in a text, splitting at an ASCII separator, joining texts, and filling a
-//! sentence's placeholders (`{n}`): the widget's own small loops over bytes rather than the
-//! standard library's string searches. Those are built for long texts and patterns (with a text
-//! to find, the two-way algorithm; with a character, a searcher, a splitter and `memchr`), about
-//! 2.5 KB of the module, where the card searches sentences and names of a few dozen bytes.
+//! Finding a text in a text, splitting at an ASCII separator, joining texts, filling a
+//! sentence's placeholders (`{n}`) and trimming white space: the widget's own small loops rather
+//! than the standard library's string searches. Those are built for long texts and patterns (with
+//! a text to find, the two-way algorithm; with a character, a searcher, a splitter and `memchr`;
+//! to trim, a reading of UTF-8 backwards), about 3 KB of the module, where the card searches and
+//! trims sentences and names of a few dozen bytes.
 
 /// Where `needle` first starts in `haystack` (a byte offset, at a character boundary); `None`
 /// when it is not there or is empty.
