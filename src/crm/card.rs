@@ -465,14 +465,12 @@ impl<'a> Reader<'a> {
                 Outcome::Missing => return Err(CardError::Shape(Shape::NoAnswer(key.to_string()))),
             };
             // The plan's per-record lookups go by position in this list, so keep it.
-            let mut of_kind: Vec<Found> = list
-                .iter()
-                .enumerate()
-                .filter_map(|(index, record)| {
-                    let rid = id(record.get("ID")).filter(|rid| expected.contains(rid))?;
-                    Some(Found { entity: EntityRef { kind, id: rid }, index, record })
-                })
-                .collect();
+            let mut of_kind: Vec<Found> = Vec::new();
+            for (index, record) in list.iter().enumerate() {
+                if let Some(rid) = id(record.get("ID")).filter(|rid| expected.contains(rid)) {
+                    of_kind.push(Found { entity: EntityRef { kind, id: rid }, index, record });
+                }
+            }
             sort::by_key(&mut of_kind, |f| expected.iter().position(|e| *e == f.entity.id));
             found.extend(of_kind);
         }
@@ -517,21 +515,26 @@ impl<'a> Reader<'a> {
             Ok(rows) => rows,
             Err(e) => return Section::Failed(e),
         };
-        let theirs: Vec<&Value> = rows.iter().filter(|c| id(c.get("COMPANY_ID")) == Some(f.entity.id)).collect();
+        let mut theirs: Vec<&Value> = Vec::new();
+        for c in rows {
+            if id(c.get("COMPANY_ID")) == Some(f.entity.id) {
+                theirs.push(c);
+            }
+        }
         let total = if theirs.len() == rows.len() {
             self.total(keys::COMPANY_CONTACTS).map_or(theirs.len(), |t| usize::try_from(t).unwrap_or(usize::MAX)).max(theirs.len())
         } else {
             theirs.len()
         };
-        let shown = theirs
-            .into_iter()
-            .filter_map(|c| {
-                let name = full_name(c, &PERSON_NAME);
-                let phone = c.get("PHONE").and_then(Value::as_array).and_then(|l| l.iter().find_map(|p| text(p.get("VALUE"))));
-                Some(PersonLine { id: id(c.get("ID"))?, name, post: field(c, "POST"), phone })
-            })
-            .take(SHOWN_PEOPLE)
-            .collect();
+        let mut shown = Vec::new();
+        for c in theirs {
+            let Some(person) = id(c.get("ID")) else { continue };
+            if shown.len() == SHOWN_PEOPLE {
+                break;
+            }
+            let phone = c.get("PHONE").and_then(Value::as_array).and_then(|l| l.iter().find_map(|p| text(p.get("VALUE"))));
+            shown.push(PersonLine { id: person, name: full_name(c, &PERSON_NAME), post: field(c, "POST"), phone });
+        }
         Section::Ready(People { shown, total })
     }
 
@@ -594,7 +597,7 @@ impl<'a> Reader<'a> {
 
     fn deals(&self, f: &Found) -> Option<Section<Deals>> {
         let owner = deal_owner_field(f.entity.kind)?;
-        let belongs = |d: &&Value| id(d.get(owner)) == Some(f.entity.id);
+        let belongs = |d: &Value| id(d.get(owner)) == Some(f.entity.id);
         let lists = self
             .section_rows(&keys::open_deals(f.entity.kind))
             .and_then(|open| Ok((open, self.section_rows(&keys::closed_deals(f.entity.kind))?)));
@@ -610,13 +613,20 @@ impl<'a> Reader<'a> {
                 lines.extend(self.deal_line(deal, true));
             }
         }
-        lines.extend(
-            open.iter().filter(belongs).filter(|d| id(d.get("ID")) != bound_id).filter_map(|d| self.deal_line(d, false)),
-        );
-        let count = |semantic: &str| {
-            closed.iter().filter(belongs).filter(|d| field(d, "STAGE_SEMANTIC_ID").as_deref() == Some(semantic)).count()
-        };
-        Some(Section::Ready(Deals { open: lines, won: count("S"), lost: count("F") }))
+        for deal in open {
+            if belongs(deal) && id(deal.get("ID")) != bound_id {
+                lines.extend(self.deal_line(deal, false));
+            }
+        }
+        let (mut won, mut lost) = (0, 0);
+        for deal in closed.iter().filter(|d| belongs(d)) {
+            match field(deal, "STAGE_SEMANTIC_ID").as_deref() {
+                Some("S") => won += 1,
+                Some("F") => lost += 1,
+                _ => {}
+            }
+        }
+        Some(Section::Ready(Deals { open: lines, won, lost }))
     }
 
     /// A record's activities in one of the two lists, as lines, in the list's order.
@@ -627,12 +637,13 @@ impl<'a> Reader<'a> {
     /// The activities of list `key` that `owner` owns (an answer about another record is not
     /// believed).
     fn owned_activity_lines(&self, owner: EntityRef, key: &str) -> Result<Vec<ActivityLine>, RestError> {
-        Ok(self
-            .section_rows(key)?
-            .iter()
-            .filter(|a| owned_by(a, owner))
-            .filter_map(|a| self.activity_line(a))
-            .collect())
+        let mut lines = Vec::new();
+        for activity in self.section_rows(key)? {
+            if owned_by(activity, owner) {
+                lines.extend(self.activity_line(activity));
+            }
+        }
+        Ok(lines)
     }
 
     fn activity_line(&self, a: &Value) -> Option<ActivityLine> {
@@ -704,11 +715,14 @@ impl<'a> Reader<'a> {
                 Ok(rows) => rows,
                 Err(e) => return Section::Failed(e),
             };
-            let own = |a: &&Value| owned_by(a, f.entity);
-            // An open outgoing call has not happened yet: it is planned (a call nobody answered
-            // is completed; only a missed incoming one stays open).
-            let planned = |a: &&Value| field(a, "COMPLETED").as_deref() != Some("Y") && id(a.get("DIRECTION")) == Some(2);
-            calls.extend(rows.iter().filter(own).filter(|a| !planned(a)).filter_map(call_line));
+            for a in rows {
+                // An open outgoing call has not happened yet: it is planned (a call nobody
+                // answered is completed; only a missed incoming one stays open).
+                let planned = field(a, "COMPLETED").as_deref() != Some("Y") && id(a.get("DIRECTION")) == Some(2);
+                if owned_by(a, f.entity) && !planned {
+                    calls.extend(call_line(a));
+                }
+            }
         }
         sort::by_key(&mut calls, |c| (std::cmp::Reverse(c.at), c.id));
         calls.dedup_by_key(|c| c.id);
@@ -718,37 +732,35 @@ impl<'a> Reader<'a> {
 
     fn comments(&self, f: &Found) -> Section<Vec<CommentLine>> {
         match self.section_rows(&keys::comments(f.entity.kind)) {
-            Ok(list) => Section::Ready(
-                list.iter()
-                    .filter(|c| id(c.get("ENTITY_ID")) == Some(f.entity.id))
-                    .filter_map(|c| {
-                        Some((id(c.get("ID"))?, field(c, "COMMENT")?, field(c, "CREATED").unwrap_or_default(), id(c.get("AUTHOR_ID"))))
-                    })
-                    .take(SHOWN_COMMENTS)
-                    .enumerate()
-                    .map(|(i, (id, text, date, author_id))| CommentLine {
-                        id,
-                        text,
-                        date,
-                        author: author_id.and_then(|a| self.user_name(&keys::comment_author(f.entity.kind, i), a)),
-                    })
-                    .collect(),
-            ),
+            Ok(list) => {
+                let mut lines = Vec::new();
+                for c in list {
+                    let (Some(comment), Some(text)) = (id(c.get("ID")), field(c, "COMMENT")) else { continue };
+                    if id(c.get("ENTITY_ID")) != Some(f.entity.id) {
+                        continue;
+                    }
+                    if lines.len() == SHOWN_COMMENTS {
+                        break;
+                    }
+                    // The plan looked up the author of each comment shown, by its place.
+                    let author = id(c.get("AUTHOR_ID")).and_then(|a| self.user_name(&keys::comment_author(f.entity.kind, lines.len()), a));
+                    lines.push(CommentLine { id: comment, text, date: field(c, "CREATED").unwrap_or_default(), author });
+                }
+                Section::Ready(lines)
+            }
             Err(e) => Section::Failed(e),
         }
     }
 
     fn channels(&self, f: &Found, name: &str, variants: &[String]) -> Vec<Channel> {
         let Some(items) = f.record.get(name).and_then(Value::as_array) else { return Vec::new() };
-        items
-            .iter()
-            .filter_map(|item| {
-                let value = text(item.get("VALUE"))?;
-                let kind = text(item.get("VALUE_TYPE")).unwrap_or_default();
-                let matched = !variants.is_empty() && phone::matches_any(&value, variants);
-                Some(Channel { value, kind, matched })
-            })
-            .collect()
+        let mut channels = Vec::new();
+        for item in items {
+            let Some(value) = text(item.get("VALUE")) else { continue };
+            let matched = !variants.is_empty() && phone::matches_any(&value, variants);
+            channels.push(Channel { value, kind: text(item.get("VALUE_TYPE")).unwrap_or_default(), matched });
+        }
+        channels
     }
 
     fn card(&self, f: &Found) -> ClientCard {
