@@ -800,6 +800,24 @@ impl<'a> Reader<'a> {
             None => Some(0),
             Some(_) => None,
         };
+        let mut matched_numbers = Vec::new();
+        for phone in self.channels(f, "PHONE", self.lookup.variants()) {
+            if phone.matched {
+                matched_numbers.push(phone.value);
+            }
+        }
+        // The latest of its activities' creation times (the later one of equal times).
+        let mut last_activity: Option<(Option<i64>, String)> = None;
+        for key in [keys::open_activities(f.entity.kind), keys::done_activities(f.entity.kind)].iter().filter(|_| arrived) {
+            let Ok(rows) = self.section_rows(key) else { continue };
+            for a in rows {
+                let Some(created) = field(a, "CREATED").filter(|_| owned_by(a, f.entity)) else { continue };
+                let at = unix_time(&created);
+                if last_activity.as_ref().is_none_or(|(latest, _)| at >= *latest) {
+                    last_activity = Some((at, created));
+                }
+            }
+        }
         Candidate {
             entity: f.entity,
             name: self.name(f),
@@ -808,21 +826,9 @@ impl<'a> Reader<'a> {
                 Section::Ready(Some(p)) => Some(p.name),
                 _ => None,
             },
-            matched_numbers: self
-                .channels(f, "PHONE", self.lookup.variants())
-                .into_iter()
-                .filter(|c| c.matched)
-                .map(|c| c.value)
-                .collect(),
+            matched_numbers,
             open_deals,
-            last_activity: [keys::open_activities(f.entity.kind), keys::done_activities(f.entity.kind)]
-                .iter()
-                .filter(|_| arrived)
-                .filter_map(|key| self.section_rows(key).ok())
-                .flatten()
-                .filter(|a| owned_by(a, f.entity))
-                .filter_map(|a| field(a, "CREATED"))
-                .max_by_key(|d| unix_time(d)),
+            last_activity: last_activity.map(|(_, created)| created),
         }
     }
 }
