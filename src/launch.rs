@@ -330,7 +330,8 @@ fn clip(s: &str) -> String {
     if s.chars().count() <= MAX {
         s.to_string()
     } else {
-        let mut out: String = s.chars().take(MAX).collect();
+        let end = s.char_indices().nth(MAX).map_or(s.len(), |(at, _)| at);
+        let mut out = s.get(..end).unwrap_or_default().to_string();
         out.push('…');
         out
     }
@@ -515,13 +516,14 @@ fn parse_bindings(raw: Option<&Value>) -> Vec<EntityRef> {
         },
         _ => return Vec::new(),
     };
-    list.iter()
-        .filter_map(|item| {
-            let obj = item.as_object()?;
-            let kind = EntityKind::from_symbol(text(obj.get("ENTITY_TYPE")).as_deref())?;
-            Some(EntityRef { kind, id: id(obj.get("ENTITY_ID"))? })
-        })
-        .collect()
+    let mut bindings = Vec::new();
+    for item in list {
+        let Some(obj) = item.as_object() else { continue };
+        if let (Some(kind), Some(id)) = (EntityKind::from_symbol(text(obj.get("ENTITY_TYPE")).as_deref()), id(obj.get("ENTITY_ID"))) {
+            bindings.push(EntityRef { kind, id });
+        }
+    }
+    bindings
 }
 
 #[cfg(test)]

@@ -71,7 +71,15 @@ pub fn text(value: Option<&Value>) -> Option<String> {
 /// has, in order, joined by spaces; empty when it has none. One function for every record the
 /// card names: each inlined copy of the joining was its own code in the module.
 pub fn full_name(record: &Value, fields: &[&str]) -> String {
-    crate::text::join(&fields.iter().filter_map(|f| text(record.get(*f))).collect::<Vec<_>>(), " ")
+    let mut name = String::new();
+    for field in fields {
+        let Some(part) = text(record.get(*field)) else { continue };
+        if !name.is_empty() {
+            name.push(' ');
+        }
+        name.push_str(&part);
+    }
+    name
 }
 
 /// A contact's or lead's name fields, in the order the name is written.

@@ -12,7 +12,7 @@
 //!
 //! Each line names the record it is about, so the agent can open it.
 
-use super::card::{ActivityKind, CallLine, ClientCard, Section};
+use super::card::{ActivityKind, ActivityLine, CallLine, ClientCard, DealLine, Section};
 use super::entity::{EntityKind, EntityRef};
 
 /// At most this many lines.
@@ -60,18 +60,27 @@ pub fn probably_about(card: &ClientCard, now: i64) -> Vec<Reason> {
     }
     if let Section::Ready(activities) = &card.activities {
         // A missed call is an open call activity too: it is said above, not again here.
-        let overdue = activities.iter().filter(|a| a.overdue && a.kind != ActivityKind::Call).filter_map(|a| Some((a.due?, a))).min_by_key(|(due, _)| *due);
+        // The longest overdue: the earliest deadline (the first of equal ones).
+        let mut overdue: Option<(i64, &ActivityLine)> = None;
+        for a in activities {
+            let Some(due) = a.due.filter(|_| a.overdue && a.kind != ActivityKind::Call) else { continue };
+            if overdue.is_none_or(|(earliest, _)| due < earliest) {
+                overdue = Some((due, a));
+            }
+        }
         if let Some((since, a)) = overdue {
             reasons.push(Reason::Overdue { since, subject: a.subject.clone() });
         }
     }
     if let Some(Section::Ready(deals)) = &card.deals {
-        let waiting = deals
-            .open
-            .iter()
-            .filter_map(|d| Some((d, (now - d.moved?) / DAY)))
-            .filter(|(_, days)| *days >= WAITING_DAYS)
-            .max_by_key(|(d, days)| (*days, std::cmp::Reverse(d.id)));
+        // The longest waiting; of equal waits, the oldest deal (the smallest id).
+        let mut waiting: Option<(&DealLine, i64)> = None;
+        for d in &deals.open {
+            let Some(days) = d.moved.map(|moved| (now - moved) / DAY).filter(|days| *days >= WAITING_DAYS) else { continue };
+            if waiting.is_none_or(|(w, w_days)| (days, std::cmp::Reverse(d.id)) >= (w_days, std::cmp::Reverse(w.id))) {
+                waiting = Some((d, days));
+            }
+        }
         if let Some((deal, days)) = waiting {
             reasons.push(Reason::DealWaiting { deal: deal.id, title: deal.title.clone(), stage: deal.stage.name.clone(), days });
         }

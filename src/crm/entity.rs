@@ -34,8 +34,12 @@ impl EntityKind {
     /// The ids of this kind in an answer of `crm.duplicate.findbycomm` (`{"CONTACT": [ids]…}`);
     /// none when it names none.
     pub fn found_ids(self, found: &crate::json::Value) -> Vec<u64> {
-        let listed = found.get(self.symbol()).and_then(crate::json::Value::as_array);
-        listed.map(|ids| ids.iter().filter_map(|v| crate::portal::id(Some(v))).collect()).unwrap_or_default()
+        let mut ids = Vec::new();
+        let Some(listed) = found.get(self.symbol()).and_then(crate::json::Value::as_array) else { return ids };
+        for value in listed {
+            ids.extend(crate::portal::id(Some(value)));
+        }
+        ids
     }
 
     /// The `crm.<name>.*` method family.

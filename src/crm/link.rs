@@ -109,15 +109,19 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
     for kind in [EntityKind::Contact, EntityKind::Company, EntityKind::Lead] {
         let wanted = number_ids(kind);
         // The list was filtered by a reference: keep only the ids the number search found.
-        for row in rows(&by_number_key(kind)).iter().filter(|r| id(r.get("ID")).is_some_and(|i| wanted.contains(&i))) {
-            add(kind, row);
+        for row in &rows(&by_number_key(kind)) {
+            if id(row.get("ID")).is_some_and(|i| wanted.contains(&i)) {
+                add(kind, row);
+            }
         }
     }
     for (key, kind, filter) in name_searches(&query) {
         let field = filter.as_object().and_then(|f| f.keys().next()).map(|k| crate::text::trim_start_ascii(k, b'%').to_string()).unwrap_or_default();
         // Only rows whose field holds the query: the portal ignores what it does not know.
-        for row in rows(key).iter().filter(|r| text(r.get(&field)).is_some_and(|v| crate::text::contains(&lowercase(&v), &query))) {
-            add(kind, row);
+        for row in &rows(key) {
+            if text(row.get(&field)).is_some_and(|v| crate::text::contains(&lowercase(&v), &query)) {
+                add(kind, row);
+            }
         }
     }
     hits.truncate(SHOWN_HITS);

@@ -10,9 +10,20 @@
 /// The portal's limit on values in one `crm.duplicate.findbycomm` call.
 pub const MAX_VARIANTS: usize = 20;
 
+/// The ASCII characters of `raw` that `keep` keeps, in order.
+fn kept(raw: &str, keep: fn(u8) -> bool) -> String {
+    let mut kept = String::new();
+    for b in raw.bytes() {
+        if keep(b) {
+            kept.push(char::from(b));
+        }
+    }
+    kept
+}
+
 /// The digits of a number, nothing else.
 pub fn digits(raw: &str) -> String {
-    raw.chars().filter(char::is_ascii_digit).collect()
+    kept(raw, |b| b.is_ascii_digit())
 }
 
 /// The portal's match code of a stored or searched number, rule for rule:
@@ -22,7 +33,7 @@ pub fn digits(raw: &str) -> String {
 ///    applies, and only that one: drop `00`; drop `011`; `8` becomes `7`; drop `0`;
 /// 4. an extension (`#` and what follows the digits) cut off.
 pub fn portal_normal(raw: &str) -> String {
-    let mut kept: String = raw.chars().filter(|c| c.is_ascii_digit() || *c == '#' || *c == '*').collect();
+    let mut kept = kept(raw, |b| b.is_ascii_digit() || b == b'#' || b == b'*');
     if raw.len() >= 10 && raw.starts_with("+8") {
         kept.insert_str(0, "00");
     }

@@ -226,7 +226,10 @@ fn rounded_decimal(text: &str, decimals: usize) -> Option<(bool, String, String)
         return None;
     }
     // Whole and kept fraction digits as one number, most significant first.
-    let mut number: Vec<u8> = whole.bytes().chain(frac.bytes().chain(std::iter::repeat(b'0')).take(decimals)).map(|b| b - b'0').collect();
+    let mut number: Vec<u8> = whole.bytes().map(|b| b - b'0').collect();
+    for place in 0..decimals {
+        number.push(frac.as_bytes().get(place).map_or(0, |b| b - b'0'));
+    }
     if frac.as_bytes().get(decimals).is_some_and(|b| *b >= b'5') {
         let mut i = number.len();
         loop {
