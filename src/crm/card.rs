@@ -52,7 +52,7 @@ pub struct Person {
 fn portal_file(field: &Value) -> Option<String> {
     let url = field.get("downloadUrl")?.as_str()?;
     let on_portal = url.starts_with('/') && !url.starts_with("//");
-    let plain = url.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    let plain = url.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
     (on_portal && plain).then(|| url.to_string())
 }
 
@@ -610,12 +610,16 @@ impl<'a> Reader<'a> {
         // The call's own deal first, whatever its stage.
         if let (Some(bid), Outcome::Ok(deal)) = (bound_id, self.outcome(keys::BOUND_DEAL)) {
             if id(deal.get("ID")) == Some(bid) {
-                lines.extend(self.deal_line(deal, true));
+                if let Some(line) = self.deal_line(deal, true) {
+                    lines.push(line);
+                }
             }
         }
         for deal in open {
             if belongs(deal) && id(deal.get("ID")) != bound_id {
-                lines.extend(self.deal_line(deal, false));
+                if let Some(line) = self.deal_line(deal, false) {
+                    lines.push(line);
+                }
             }
         }
         let (mut won, mut lost) = (0, 0);
@@ -640,7 +644,9 @@ impl<'a> Reader<'a> {
         let mut lines = Vec::new();
         for activity in self.section_rows(key)? {
             if owned_by(activity, owner) {
-                lines.extend(self.activity_line(activity));
+                if let Some(line) = self.activity_line(activity) {
+                    lines.push(line);
+                }
             }
         }
         Ok(lines)

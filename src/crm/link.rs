@@ -7,6 +7,7 @@ use crate::json::Value;
 
 use super::entity::{EntityKind, EntityRef};
 use super::phone;
+use super::plan::CLIENT_KINDS;
 use crate::host::lowercase;
 use crate::portal::{full_name, id, text, PERSON_NAME};
 use crate::rest::batch::{Batch, BatchReply, Outcome};
@@ -60,7 +61,7 @@ pub fn search_batch(query: &str) -> Option<Batch> {
     let digits = phone::digits(query);
     if digits.len() >= 5 {
         b.push(BY_NUMBER, "crm.duplicate.findbycomm", json!({ "type": "PHONE", "values": phone::search_variants(query) }));
-        for kind in [EntityKind::Contact, EntityKind::Company, EntityKind::Lead] {
+        for &kind in &CLIENT_KINDS {
             b.push(
                 &by_number_key(kind),
                 &format!("crm.{}.list", kind.method_name()),
@@ -106,7 +107,7 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
         Outcome::Ok(Value::Array(list)) => list.clone(),
         _ => Vec::new(),
     };
-    for kind in [EntityKind::Contact, EntityKind::Company, EntityKind::Lead] {
+    for &kind in &CLIENT_KINDS {
         let wanted = number_ids(kind);
         // The list was filtered by a reference: keep only the ids the number search found.
         for row in &rows(&by_number_key(kind)) {

@@ -46,7 +46,11 @@ impl Texts {
     pub fn from_table(json: &str) -> Option<&'static Texts> {
         use crate::json::Value;
         let Value::Array(items) = crate::json::parse(json).ok()? else { return None };
-        let texts: Vec<String> = items.into_iter().map(|item| match item { Value::String(s) => Some(s), _ => None }).collect::<Option<_>>()?;
+        let mut texts: Vec<String> = Vec::new();
+        for item in items {
+            let Value::String(text) = item else { return None };
+            texts.push(text);
+        }
         // A page speaks one language for its whole life: its table is read once and never freed.
         if texts.len() != Texts::COUNT {
             return None;

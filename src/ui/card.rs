@@ -152,8 +152,9 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
                 {candidates.into_iter().map(|c| {
                     let entity = c.entity;
                     let pick = move |_| if let Some(h) = handlers { h.ask(AgentRequest::Pick(entity)) };
-                    let details: Vec<String> = [c.company.clone(), c.responsible.clone().map(|r| format!("{}: {r}", t.responsible))]
-                        .into_iter().flatten().collect();
+                    let mut details: Vec<String> = Vec::new();
+                    details.extend(c.company.clone());
+                    details.extend(c.responsible.clone().map(|r| format!("{}: {r}", t.responsible)));
                     view! {
                         <li class="candidate-row">
                             <button {at("type", "button")} class="candidate" data-testid="candidate"
