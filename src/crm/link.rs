@@ -104,13 +104,13 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
         hits.push(Hit { entity, name: name_of(kind, row), detail: detail_of(kind, row) });
     };
     let rows = |key: &str| match reply.outcome(key) {
-        Outcome::Ok(Value::Array(list)) => list.clone(),
-        _ => Vec::new(),
+        Outcome::Ok(Value::Array(list)) => list.as_slice(),
+        _ => &[],
     };
     for &kind in &CLIENT_KINDS {
         let wanted = number_ids(kind);
         // The list was filtered by a reference: keep only the ids the number search found.
-        for row in &rows(&by_number_key(kind)) {
+        for row in rows(&by_number_key(kind)) {
             if id(row.get("ID")).is_some_and(|i| wanted.contains(&i)) {
                 add(kind, row);
             }
@@ -119,7 +119,7 @@ pub fn read_hits(query: &str, reply: &BatchReply) -> Vec<Hit> {
     for (key, kind, filter) in name_searches(&query) {
         let field = filter.as_object().and_then(|f| f.keys().next()).map(|k| crate::text::trim_start_ascii(k, b'%').to_string()).unwrap_or_default();
         // Only rows whose field holds the query: the portal ignores what it does not know.
-        for row in &rows(key) {
+        for row in rows(key) {
             if text(row.get(&field)).is_some_and(|v| crate::text::contains(&lowercase(&v), &query)) {
                 add(kind, row);
             }
