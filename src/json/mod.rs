@@ -11,8 +11,8 @@
 //! and refuses the same texts, but for what no portal writes: a lone surrogate escape
 //! (`"\ud800"`), which the browser reads as U+FFFD where the reader refuses it; a whole number
 //! written with a fraction or an exponent (`3.0`, `1e2`), which the browser cannot tell from `3`
-//! and `100` (an integer then); and an integer beyond 2^53, which the browser has rounded (a
-//! float then: 2^53 and beyond). The browser tests check the same corpus (`tests/web.rs`). Objects keep their
+//! and `100` (an integer then); and an integer from 2^53 on, which the browser may have rounded
+//! (a float then). The browser tests check the same corpus (`tests/web.rs`). Objects keep their
 //! keys sorted, as `serde_json`'s default map does, so a form body lists parameters in the same
 //! order whatever order they were written in. Numbers are integers (`i64`) or floats (`f64`);
 //! a float's text is written by the browser (`Number#toString`) in the module, so none of Rust's
