@@ -8,7 +8,7 @@ use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{at, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend, Live};
+use super::{at, focus, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
 use crate::crm::entity::EntityRef;
@@ -142,11 +142,10 @@ fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
 fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
     let t = texts();
     let handlers = Backend::handlers();
-    let heading = NodeRef::<leptos::html::H1>::new();
-    super::focus_when_asked(heading);
+    let take_focus = super::heading_focus_asked();
     view! {
         <section class="chooser" data-testid="chooser">
-            <h1 {at("tabindex", "-1")} node_ref=heading data-testid="chooser-heading">{t.several_matches}</h1>
+            <h1 {at("tabindex", "-1")} use:focus=take_focus data-testid="chooser-heading">{t.several_matches}</h1>
             <p class="muted">{t.several_matches_hint}</p>
             <ul class="candidates">
                 {candidates.into_iter().map(|c| {
@@ -189,8 +188,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
         _ => None,
     };
     let path = entity.detail_path();
-    let heading = NodeRef::<leptos::html::H1>::new();
-    super::focus_when_asked(heading);
+    let take_focus = super::heading_focus_asked();
     let about = about::probably_about(&card, (browser::now_ms() / 1000.0) as i64);
     // A new deal is the client's (and a contact's company's), titled after them.
     let company_id = card.company.as_ref().and_then(|c| c.entity).map(|e| e.id);
@@ -214,7 +212,7 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                         let style = s.chip_style();
                         view! { <span class="chip chip-stage" data-testid="client-status" {at("style", style)}>{s.name}</span> }
                     }))}
-                    <h1 class="client-name" {at("tabindex", "-1")} node_ref=heading data-testid="client-heading">
+                    <h1 class="client-name" {at("tabindex", "-1")} use:focus=take_focus data-testid="client-heading">
                         <a data-testid="client-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                             {at("title", full_name)} on:click=Actions::open_path(path.clone())>{name}</a>
                     </h1>

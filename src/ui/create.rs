@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, or_nothing, texts, truth, Backend};
+use super::{at, flag, focus, or_nothing, texts, truth, Backend};
 use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
@@ -84,13 +84,6 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     // The form and its company field are drawn when these change, not at every keystroke or
     // change of kind (a contact's form stays as it is when the agent switches to a lead).
     let chosen = Memo::new(move |_| kind().is_some());
-    // Opening the form puts the cursor in its first field.
-    let first_field = NodeRef::<leptos::html::Input>::new();
-    effect::watch(move || {
-        if let (true, Some(input)) = (chosen.get(), first_field.get()) {
-            let _ = input.focus();
-        }
-    });
 
     let submit = move || {
         tried.set(true);
@@ -110,15 +103,15 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         }
     };
 
-    // `element`: where the field's element goes (the first field's, to be focused; a fresh one for the rest).
-    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem, element: NodeRef<leptos::html::Input>| {
+    // `first`: the form's first field, which takes the cursor when the form opens.
+    let field = move |label: &'static str, testid: &'static str, get: fn(&NewClient) -> String, set: fn(&mut NewClient, String), check: FieldProblem, first: bool| {
         let failing = move || problems().contains(&check);
         view! {
             <label class="field">
                 {label}
                 <input {at("aria-invalid", move || failing().then_some("true"))}
                     {at("aria-describedby", move || failing().then(|| error_id(check)))}
-                    data-testid=testid node_ref=element prop:value=move || form.with(|f| get(&f.typed))
+                    data-testid=testid use:focus=first prop:value=move || form.with(|f| get(&f.typed))
                     on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(&mut f.typed, v)); } />
             </label>
         }
@@ -138,13 +131,13 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
             {move || or_nothing(chosen.get().then(|| view! {
                 <form class="create-form" data-testid="create-form" {at("novalidate", "")}
                     on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                    {field(t.first_name, "first-name", |f| f.first_name.clone(), |f, v| f.first_name = v, FieldProblem::NameMissing, first_field)}
-                    {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing, NodeRef::new())}
+                    {field(t.first_name, "first-name", |f| f.first_name.clone(), |f, v| f.first_name = v, FieldProblem::NameMissing, true)}
+                    {field(t.last_name, "last-name", |f| f.last_name.clone(), |f, v| f.last_name = v, FieldProblem::NameMissing, false)}
                     {problem_of(FieldProblem::NameMissing)}
-                    {move || or_nothing(lead.get().then(|| field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v, FieldProblem::NameMissing, NodeRef::new())))}
-                    {field(t.email, "email", |f| f.email.clone(), |f, v| f.email = v, FieldProblem::EmailInvalid, NodeRef::new())}
+                    {move || or_nothing(lead.get().then(|| field(t.company_name, "company", |f| f.company.clone(), |f, v| f.company = v, FieldProblem::NameMissing, false)))}
+                    {field(t.email, "email", |f| f.email.clone(), |f, v| f.email = v, FieldProblem::EmailInvalid, false)}
                     {problem_of(FieldProblem::EmailInvalid)}
-                    {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid, NodeRef::new())}
+                    {field(t.phone, "phone", |f| f.phone.clone(), |f, v| f.phone = v, FieldProblem::PhoneInvalid, false)}
                     {problem_of(FieldProblem::PhoneInvalid)}
                     <div class="composer-actions">
                         <button {at("type", "button")} class="link-button" on:click=move |_| choose(None)>{t.cancel}</button>

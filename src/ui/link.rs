@@ -6,8 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, card::kind_label, flag, or_nothing, shown_name, texts, truth, Backend};
-use crate::effect;
+use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, texts, truth, Backend};
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
@@ -25,12 +24,6 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     // Empty without a number. A text rather than an `Option` of one: each stored type brings its
     // own code.
     let shown_number = StoredValue::new(number.as_deref().map(phone::display).unwrap_or_default());
-    let search_box = NodeRef::<leptos::html::Input>::new();
-    effect::watch(move || {
-        if let (true, Some(input)) = (open.get(), search_box.get()) {
-            let _ = input.focus();
-        }
-    });
 
     // The search and the link are Leptos actions, each with its own pending state and outcome.
     let searching_for = Ask::<Vec<Hit>>::new();
@@ -68,7 +61,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 <form class="link-search" {at("role", "search")} on:submit=move |ev| { ev.prevent_default(); search(); }>
                     <label class="field">
                         {t.link_search_label}
-                        <input {at("autocomplete", "off")} {at("type", "search")} data-testid="link-search" node_ref=search_box
+                        <input {at("autocomplete", "off")} {at("type", "search")} data-testid="link-search" use:focus=true
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                     </label>
                     <button {at("type", "submit")} data-testid="link-search-submit" {at("disabled", move || flag(searching.get()))}>

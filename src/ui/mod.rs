@@ -22,7 +22,6 @@ use leptos::tachys::html::attribute::custom::{custom_attribute, CustomAttr};
 use leptos::tachys::html::attribute::AttributeValue;
 use std::rc::Rc;
 
-use crate::effect;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::new_client::NewClient;
 use crate::i18n::Lang;
@@ -108,17 +107,29 @@ pub struct Live {
     pub actions: StoredValue<Rc<Actions>, LocalStorage>,
 }
 
-/// Focuses `heading` once it is mounted, if the change that showed it asked for that.
-pub(crate) fn focus_when_asked(heading: NodeRef<leptos::html::H1>) {
-    let Some(live) = use_context::<Live>() else { return };
-    effect::watch(move || {
-        if let Some(element) = heading.get() {
-            if live.focus_heading.get_untracked() {
-                live.focus_heading.set(false);
-                let _ = element.focus();
-            }
-        }
-    });
+/// Puts the keyboard focus on an element once it is on the page, when `wanted`: a Leptos
+/// directive (`use:focus=wanted`), run as the element is made. One directive for the headings
+/// and the fields rather than a `NodeRef` each: each node reference type brings its own code
+/// into the module.
+pub(crate) fn focus(element: leptos::tachys::renderer::types::Element, wanted: bool) {
+    if wanted {
+        // Made, not yet on the page: focused after the render that made it.
+        queue_microtask(move || {
+            let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&element).focus();
+        });
+    }
+}
+
+/// Whether the next screen's heading takes the keyboard focus, as the change that showed it
+/// asked (a pick, "other matches", a creation); asked once, so only the first heading made
+/// after the change takes it.
+pub(crate) fn heading_focus_asked() -> bool {
+    let Some(live) = use_context::<Live>() else { return false };
+    let asked = live.focus_heading.get_untracked();
+    if asked {
+        live.focus_heading.set(false);
+    }
+    asked
 }
 
 /// What the agent can ask of the card.
