@@ -206,6 +206,31 @@ async fn an_unreachable_portal_fails_with_the_browsers_reason() {
     assert!(!why.contains("token"), "{why}");
 }
 
+/// The widget's plural rules (`i18n::plural`) are CLDR's: for every language, each count a card
+/// shows takes the category the browser's own CLDR data gives it (`Intl.PluralRules`).
+#[wasm_bindgen_test]
+fn plural_forms_agree_with_the_browsers_cldr_data() {
+    use callcard::i18n::plural::{category, Plural};
+    use callcard::i18n::Lang;
+    for lang in Lang::ALL {
+        let locales = js_sys::Array::of1(&JsValue::from_str(lang.locale()));
+        let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+        let select: js_sys::Function = js_sys::Reflect::get(&rules, &JsValue::from_str("select")).unwrap().unchecked_into();
+        for n in (0..=300).chain([1_000, 1_001, 10_000, 1_000_000, 1_000_001, 2_000_000, 21_000_000]) {
+            let cldr = select.call1(&rules, &JsValue::from_f64(n as f64)).unwrap().as_string().unwrap();
+            let ours = match category(lang, n) {
+                Plural::Zero => "zero",
+                Plural::One => "one",
+                Plural::Two => "two",
+                Plural::Few => "few",
+                Plural::Many => "many",
+                Plural::Other => "other",
+            };
+            assert_eq!(ours, cldr, "{} ({}), {n}", lang.code(), lang.locale());
+        }
+    }
+}
+
 /// The browser's reading of JSON (`JSON.parse`, walked into a `Value`) agrees with `serde_json`
 /// on the corpus the native reader is checked against (`src/json/conformance.rs`), a lone
 /// surrogate escape aside, which it reads as U+FFFD.

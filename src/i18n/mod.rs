@@ -135,7 +135,7 @@ impl Lang {
 }
 
 mod intl;
-mod plural;
+pub mod plural;
 #[cfg(target_arch = "wasm32")]
 pub mod tables;
 pub use plural::Plural;

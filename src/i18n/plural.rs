@@ -1,6 +1,7 @@
-//! Which plural form a count takes: CLDR's categories for whole numbers. In the browser
-//! `Intl.PluralRules` decides (the browser's CLDR data, for the language's locale); the rules
-//! below are the same CLDR rules for whole numbers, used natively and wherever `Intl` fails.
+//! Which plural form a count takes: CLDR's categories for whole numbers, by the widget's own
+//! rules for its twenty languages. The browser's `Intl.PluralRules` would answer the same from
+//! its own CLDR data, for a call into JavaScript and its glue in the module; the browser tests
+//! check that both agree on every count a card shows (`tests/web.rs`).
 
 use super::Lang;
 
@@ -14,51 +15,10 @@ pub enum Plural {
     Other,
 }
 
-impl Plural {
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    fn from_cldr(name: &str) -> Option<Plural> {
-        Some(match name {
-            "zero" => Plural::Zero,
-            "one" => Plural::One,
-            "two" => Plural::Two,
-            "few" => Plural::Few,
-            "many" => Plural::Many,
-            "other" => Plural::Other,
-            _ => return None,
-        })
-    }
-}
-
-/// The category of `n` in `lang`.
+/// The category of `n` in `lang`: CLDR's plural rules for whole numbers (`i = n`, `v = 0`), by
+/// the language. Matched on the language itself rather than its code: each text compared is
+/// code of its own.
 pub fn category(lang: Lang, n: usize) -> Plural {
-    browser_category(lang, n).unwrap_or_else(|| rule(lang, n))
-}
-
-#[cfg(target_arch = "wasm32")]
-fn browser_category(lang: Lang, n: usize) -> Option<Plural> {
-    use wasm_bindgen::JsValue;
-    // Plural rules are the language's own: a browser without them for its locale answers
-    // "other", so the native rules decide then.
-    if !super::intl::supported(lang.locale()) {
-        return None;
-    }
-    let locales = js_sys::Array::of1(&JsValue::from_str(lang.locale()));
-    let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
-    // `select` exists on every PluralRules; called through Reflect so a missing one cannot trap.
-    let select = js_sys::Reflect::get(&rules, &JsValue::from_str("select")).ok()?;
-    let select: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&select)?;
-    let name = select.call1(&rules, &JsValue::from_f64(n as f64)).ok()?.as_string()?;
-    Plural::from_cldr(&name)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn browser_category(_: Lang, _: usize) -> Option<Plural> {
-    None
-}
-
-/// CLDR's plural rules for whole numbers (`i = n`, `v = 0`), by the language. Matched on the
-/// language itself rather than its code: each text compared is code of its own.
-pub fn rule(lang: Lang, n: usize) -> Plural {
     use Lang::*;
     let (last, last_two) = (n % 10, n % 100);
     // Russian, Ukrainian and Polish: "few" for 2–4 but 12–14.
@@ -99,7 +59,7 @@ mod tests {
     use super::*;
 
     fn said(code: &str, counts: &[usize]) -> Vec<Plural> {
-        counts.iter().map(|n| rule(Lang::from_code(code), *n)).collect()
+        counts.iter().map(|n| category(Lang::from_code(code), *n)).collect()
     }
 
     #[test]
