@@ -1,7 +1,8 @@
 //! The release build's last step (a Trunk `post_build` hook): gives the functions that the JS
 //! glue and the wasm module call each other by short names, in both files, lays the module's
 //! functions out alike beside alike (`rewrite`), names both files after their final bytes, and
-//! gives the page those names and integrity values.
+//! gives the page those names and integrity values, and its loader script the one thing it
+//! does (`loader`).
 //!
 //! wasm-bindgen names each import after its function and a hash (`__wbg_remove_8228e91d7ddbc755`)
 //! and each closure's export after its full Rust type, hundreds of characters. Every name is
@@ -111,7 +112,7 @@ fn shorten(folder: &Path) -> Result<usize, String> {
     let provided: Vec<String> = contents.imports.iter().filter(|name| renames.contains_key(*name)).cloned().collect();
     let new_glue = js::rename(&glue, &renames, &provided)?;
 
-    let mut new_page = page;
+    let mut new_page = loader(&page)?;
     for (path, old, new) in [(&module_path, module.as_slice(), new_module.as_slice()), (&glue_path, glue.as_bytes(), new_glue.as_bytes())] {
         let (old_integrity, new_integrity) = (integrity(old), integrity(new));
         if !new_page.contains(&old_integrity) {
@@ -132,6 +133,26 @@ fn shorten(folder: &Path) -> Result<usize, String> {
     }
     write(&page_path, new_page.as_bytes())?;
     Ok(renames.len())
+}
+
+/// The page's loader script, as Trunk writes it (minified), cut to what it is for: importing the
+/// glue and starting the module. Trunk's also hands the glue's exports to every script of the
+/// page (`window.wasmBindings`) and announces the start (`TrunkApplicationStarted`); nothing
+/// here uses either, and each opening of the card would download them.
+fn loader(page: &str) -> Result<String, String> {
+    const TRUNKS: [&str; 3] = ["<script type=module>import init,*as bindings from\"", "\";const wasm=await init({module_or_path:`", "`});window.wasmBindings=bindings,dispatchEvent(new CustomEvent(`TrunkApplicationStarted`,{detail:{wasm}}));</script>"];
+    let unknown = || "index.html's loader script is not the one Trunk writes".to_string();
+    let start = page.find(TRUNKS[0]).ok_or_else(unknown)?;
+    let glue_at = start + TRUNKS[0].len();
+    let glue_end = glue_at + page[glue_at..].find(TRUNKS[1]).ok_or_else(unknown)?;
+    let module_at = glue_end + TRUNKS[1].len();
+    let module_end = module_at + page[module_at..].find(TRUNKS[2]).ok_or_else(unknown)?;
+    let (glue, module) = (&page[glue_at..glue_end], &page[module_at..module_end]);
+    if [glue, module].iter().any(|path| path.contains(['"', '`', '<'])) {
+        return Err(unknown());
+    }
+    let script = format!("<script type=module>import init from\"{glue}\";init({{module_or_path:\"{module}\"}})</script>");
+    Ok(format!("{}{script}{}", &page[..start], &page[module_end + TRUNKS[2].len()..]))
 }
 
 /// A Trunk file name (`callcard-a8edda79185a0770_bg.wasm`, `callcard-139ba9b1d5dc28f2.js`) with
@@ -215,6 +236,17 @@ mod tests {
         assert_eq!(content_name("callcard-453e00fe43f6840_bg.wasm", b"abc").as_deref(), Some("callcard-cb00753f45a35e8b_bg.wasm"));
         assert_eq!(content_name("callcard.js", b"abc"), None);
         assert_eq!(content_name("callcard-app.js", b"abc"), None);
+    }
+
+    #[test]
+    fn the_loader_imports_the_glue_and_starts_the_module_and_nothing_else() {
+        let trunks = "<title>t</title><script type=module>import init,*as bindings from\"./callcard-1a.js\";const wasm=await init({module_or_path:`./callcard-2b_bg.wasm`});window.wasmBindings=bindings,dispatchEvent(new CustomEvent(`TrunkApplicationStarted`,{detail:{wasm}}));</script><link rel=modulepreload>";
+        assert_eq!(
+            loader(trunks).unwrap(),
+            "<title>t</title><script type=module>import init from\"./callcard-1a.js\";init({module_or_path:\"./callcard-2b_bg.wasm\"})</script><link rel=modulepreload>"
+        );
+        // Another loader (a Trunk of another version) is said, not guessed at.
+        assert!(loader("<script type=module>import init from\"./x.js\";init()</script>").is_err());
     }
 
     #[test]
