@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, or_nothing, texts, Backend};
+use super::{at, text_of, value, flag, or_nothing, texts, Backend};
 use crate::effect;
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -87,7 +87,7 @@ pub fn Composer(
                 }
             }))}
             <textarea data-testid="comment-text" {at("rows", "2")} {at("placeholder", t.comment_placeholder)} {at("aria-label", t.comment_label)}
-                prop:value=move || text.get()
+                use:value=text_of(move || text.get())
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     drafts::write(kept_at.get_value(), &value);

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, focus, or_nothing, texts, truth, Backend};
+use super::{at, text_of, value, flag, focus, or_nothing, texts, truth, Backend};
 use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
@@ -111,7 +111,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
                 {label}
                 <input {at("aria-invalid", move || failing().then_some("true"))}
                     {at("aria-describedby", move || failing().then(|| error_id(check)))}
-                    data-testid=testid use:focus=first prop:value=move || form.with(|f| get(&f.typed))
+                    data-testid=testid use:focus=first use:value=text_of(move || form.with(|f| get(&f.typed)))
                     on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| set(&mut f.typed, v)); } />
             </label>
         }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, texts, truth, Backend};
+use super::{at, text_of, value, card::kind_label, flag, focus, or_nothing, shown_name, texts, truth, Backend};
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
@@ -62,7 +62,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                     <label class="field">
                         {t.link_search_label}
                         <input {at("autocomplete", "off")} {at("type", "search")} data-testid="link-search" use:focus=true
-                            prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                            use:value=text_of(move || query.get()) on:input=move |ev| query.set(event_target_value(&ev))/>
                     </label>
                     <button {at("type", "submit")} data-testid="link-search-submit" {at("disabled", move || flag(searching.get()))}>
                         {move || (if searching.get() { t.link_searching } else { t.link_search }).into_any()}

@@ -23,6 +23,7 @@ use leptos::tachys::html::attribute::AttributeValue;
 use std::rc::Rc;
 
 use crate::crm::entity::{EntityKind, EntityRef};
+use crate::effect;
 use crate::crm::new_client::NewClient;
 use crate::i18n::Lang;
 use crate::live::AutoCloseHold;
@@ -118,6 +119,29 @@ pub(crate) fn focus(element: leptos::tachys::renderer::types::Element, wanted: b
             let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&element).focus();
         });
     }
+}
+
+/// What a field shows, read again whenever a signal it reads changes (`use:value=text_of(…)`).
+pub(crate) type FieldText = Rc<dyn Fn() -> String>;
+
+pub(crate) fn text_of(text: impl Fn() -> String + 'static) -> FieldText {
+    Rc::new(text)
+}
+
+/// A field (`<input>`, `<textarea>`) shows `text` and follows it: a Leptos directive
+/// (`use:value=text_of(…)`) that sets the field's `value` property as `prop:value` would, but only when
+/// the field does not hold the text already, so that the agent's own typing, which the text
+/// follows, leaves the caret where it is. One directive for every field: `prop:`'s property
+/// and render effect types brought their own code into the module.
+pub(crate) fn value(field: leptos::tachys::renderer::types::Element, text: FieldText) {
+    let key = wasm_bindgen::JsValue::from_str("value");
+    effect::watch(move || {
+        let text = text();
+        let shown = js_sys::Reflect::get(&field, &key).ok().and_then(|v| v.as_string());
+        if shown.as_deref() != Some(text.as_str()) {
+            let _ = js_sys::Reflect::set(&field, &key, &wasm_bindgen::JsValue::from_str(&text));
+        }
+    });
 }
 
 /// Whether the next screen's heading takes the keyboard focus, as the change that showed it

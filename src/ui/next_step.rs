@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, or_nothing, texts, Backend};
+use super::{at, text_of, value, flag, or_nothing, texts, Backend};
 use crate::browser;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::follow_up::{self, FollowUp};
@@ -76,7 +76,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                     <form class="new-deal create-form" data-testid="follow-up-form" {at("novalidate", "")} on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         <label class="field">
                             {t.follow_up_time}
-                            <input {at("type", "datetime-local")} data-testid="follow-up-time" prop:value=move || when.get()
+                            <input {at("type", "datetime-local")} data-testid="follow-up-time" use:value=text_of(move || when.get())
                                 on:input=move |ev| when.set(event_target_value(&ev))/>
                         </label>
                         {move || or_nothing(missing_time.get().then(|| view! {
@@ -99,13 +99,13 @@ fn offer(testid: &'static str, label: &'static str, asked: RwSignal<bool>) -> An
     view! { <button {at("type", "button")} class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{format!("+ {label}")}</button> }.into_any()
 }
 
-/// A one-line text the agent types, kept in `value`.
-fn text_field(label: &'static str, testid: &'static str, value: RwSignal<String>) -> AnyView {
+/// A one-line text the agent types, kept in `typed`.
+fn text_field(label: &'static str, testid: &'static str, typed: RwSignal<String>) -> AnyView {
     view! {
         <label class="field">
             {label}
-            <input {at("autocomplete", "off")} {at("type", "text")} data-testid=testid prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))/>
+            <input {at("autocomplete", "off")} {at("type", "text")} data-testid=testid use:value=text_of(move || typed.get())
+                on:input=move |ev| typed.set(event_target_value(&ev))/>
         </label>
     }
     .into_any()
