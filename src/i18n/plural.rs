@@ -1,7 +1,8 @@
 //! Which plural form a count takes: CLDR's categories for whole numbers, by the widget's own
 //! rules for its twenty languages. The browser's `Intl.PluralRules` would answer the same from
-//! its own CLDR data, for a call into JavaScript and its glue in the module; the browser tests
-//! check that both agree on every count a card shows (`tests/web.rs`).
+//! its own CLDR data, for a call into JavaScript and its glue in the module; a browser test
+//! checks that both agree for every language, on 0 to 300 and on thousands and millions
+//! (`tests/web.rs`).
 
 use super::Lang;
 

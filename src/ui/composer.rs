@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, text_of, value, flag, or_nothing, texts, Backend};
+use super::{at, flag, or_nothing, text_of, texts, value, Backend};
 use crate::effect;
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};

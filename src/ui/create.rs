@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, text_of, value, flag, focus, or_nothing, texts, truth, Backend};
+use super::{at, flag, focus, or_nothing, text_of, texts, truth, value, Backend};
 use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};

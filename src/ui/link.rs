@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, text_of, value, card::kind_label, flag, focus, or_nothing, shown_name, texts, truth, Backend};
+use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, text_of, texts, truth, value, Backend};
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;

@@ -22,8 +22,8 @@ use leptos::tachys::html::attribute::custom::{custom_attribute, CustomAttr};
 use leptos::tachys::html::attribute::AttributeValue;
 use std::rc::Rc;
 
-use crate::crm::entity::{EntityKind, EntityRef};
 use crate::effect;
+use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::new_client::NewClient;
 use crate::i18n::Lang;
 use crate::live::AutoCloseHold;
@@ -121,17 +121,18 @@ pub(crate) fn focus(element: leptos::tachys::renderer::types::Element, wanted: b
     }
 }
 
-/// What a field shows, read again whenever a signal it reads changes (`use:value=text_of(…)`).
+/// What a field shows, read again whenever a signal it reads changes.
 pub(crate) type FieldText = Rc<dyn Fn() -> String>;
 
+/// A field's text for [`value`]: `use:value=text_of(move || typed.get())`.
 pub(crate) fn text_of(text: impl Fn() -> String + 'static) -> FieldText {
     Rc::new(text)
 }
 
 /// A field (`<input>`, `<textarea>`) shows `text` and follows it: a Leptos directive
-/// (`use:value=text_of(…)`) that sets the field's `value` property as `prop:value` would, but only when
-/// the field does not hold the text already, so that the agent's own typing, which the text
-/// follows, leaves the caret where it is. One directive for every field: `prop:`'s property
+/// (`use:value=text_of(…)`) that sets the field's `value` property as `prop:value` would, but
+/// only when the field does not hold the text already, so that the agent's own typing, which the
+/// text follows, leaves the caret where it is. One directive for every field: `prop:`'s property
 /// and render effect types brought their own code into the module.
 pub(crate) fn value(field: leptos::tachys::renderer::types::Element, text: FieldText) {
     let key = wasm_bindgen::JsValue::from_str("value");
