@@ -32,16 +32,19 @@ pub(crate) async fn rest_endpoint(
     }
     let name = name.strip_suffix(".json").unwrap_or(&name).to_string();
     let mut params = parse_query(query.as_deref().unwrap_or_default());
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    // The body is read as its Content-Type says: PHP fills `$_POST` (and so `$_REQUEST`, which
+    // `CRestServer` reads) only from a form body, and the portal reads JSON when the type says
+    // JSON. Any other body (`text/plain`, the browser's type for a bare string, or none) is
+    // ignored, so its parameters and token are not there (FIDELITY.md, "The REST transport").
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
     let body_params = if body.is_empty() {
         Ok(Param::default())
-    } else if is_json {
+    } else if content_type.starts_with("application/json") {
         parse_json(&String::from_utf8_lossy(&body)).map_err(|_| ())
-    } else {
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
         Ok(parse_query(&String::from_utf8_lossy(&body)))
+    } else {
+        Ok(Param::default())
     };
     let Ok(body_params) = body_params else {
         let fail = Fail::new(400, "INVALID_REQUEST", "Invalid JSON body");

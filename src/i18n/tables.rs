@@ -98,7 +98,7 @@ async fn fetch(lang: Lang) -> Option<&'static Texts> {
     let url = format!("{}{}", assets_base(), lang.texts_file());
     // The browser gives up on the request, its body too, when the time is up.
     let within = web_sys::AbortSignal::timeout_with_u32(FETCH_WITHIN_MS);
-    let response = gloo_net::http::Request::get(&url).abort_signal(Some(&within)).send().await.ok()?;
+    let response = crate::browser::request(&url, None, &within)?.send().await.ok()?;
     if !response.ok() {
         return None;
     }

@@ -6,7 +6,6 @@
 //! `origin`, `content-type` and `accept` headers). The token travels in the body, never in the URL
 //! or a header, so it does not end up in access logs.
 
-use gloo_net::http::Request;
 use crate::json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -188,11 +187,9 @@ impl RestClient {
         full.push_str(&form::escape(token.expose()));
         // One signal, so that a timeout or the caller's abort both stop the request.
         let timeout = Deadline::start(REQUEST_TIMEOUT_MS, abort);
-        let request = Request::post(&self.inner.portal.rest_url(method))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .abort_signal(Some(timeout.signal()))
-            .body(full)
-            .map_err(|e| RestError::Network(why(e)))?;
+        // The browser refuses only a URL it cannot parse; the portal's address was checked.
+        let request = browser::request(&self.inner.portal.rest_url(method), Some(full), timeout.signal())
+            .ok_or_else(|| RestError::Network(String::new()))?;
         let response = request.send().await.map_err(|e| {
             if timeout.expired() {
                 RestError::Timeout { seconds: REQUEST_TIMEOUT_S }

@@ -205,6 +205,9 @@ async fn rest_speaks_the_portals_envelopes_encodings_and_errors() {
     assert_eq!((status, body["result"]["LAST_NAME"].clone()), (200, json!("Weber")));
     let (status, text) = crate::harness::sandbox_request_typed(base, "GET", &format!("/rest/crm.contact.get.json?id=3&auth={token}"), FORM, "");
     assert_eq!(status, 200, "{text}");
+    // A body of any other type is not read, as PHP fills `$_POST` from form bodies only: its token
+    // is not there (a string posted without its Content-Type is `text/plain`).
+    assert_eq!(rest(base, "crm.contact.get", "text/plain;charset=UTF-8", &format!("id=1&auth={token}")).1["error"], "NO_AUTH_FOUND");
     // Errors: no auth, unknown method, bad id; lists page by 50 with next/total; [] for nothing.
     assert_eq!(rest(base, "crm.contact.get", FORM, "id=1").1["error"], "NO_AUTH_FOUND");
     let (status, body) = rest(base, "crm.nothing.here", FORM, &format!("auth={token}"));
