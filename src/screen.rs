@@ -21,9 +21,9 @@ pub enum Screen {
 }
 
 impl Screen {
-    /// A copy of the call card's screen. The app page is never on a call card (its page is a
-    /// module of its own): it copies as loading, so that the card's module holds no code to copy
-    /// it (README, "Bundle budget").
+    /// A copy of the call card's screen (a known client's card is shared, not copied). The app
+    /// page is never on a call card (its page is a module of its own): it copies as loading, so
+    /// that the card's module holds no code to copy it (README, "Bundle budget").
     pub fn card_copy(&self) -> Screen {
         match self {
             Screen::Card { call, caller, others } => Screen::Card { call: call.clone(), caller: caller.clone(), others: others.clone() },

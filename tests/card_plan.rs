@@ -38,6 +38,7 @@ fn call(number: &str) -> Lookup {
 #[test]
 fn a_contact_found_by_an_international_number_gets_a_full_card() {
     let Caller::Known(card) = run(&call("49301234567")) else { panic!("not found") };
+    let card = std::sync::Arc::unwrap_or_clone(card);
     assert_eq!(card.name, "Anna Schmidt");
     assert_eq!(card.company.unwrap().title, "Müller Logistik GmbH");
     let Section::Ready(Some(responsible)) = card.responsible else { panic!() };
@@ -73,6 +74,7 @@ fn a_shared_switchboard_number_offers_a_choice() {
 #[test]
 fn a_company_number_never_shows_the_contact_the_portal_substituted() {
     let Caller::Known(card) = run(&call("49405556677")) else { panic!() };
+    let card = std::sync::Arc::unwrap_or_clone(card);
     assert_eq!(card.entity, EntityRef { kind: EntityKind::Company, id: 2 });
     // Its people, most recently active first, five of seven.
     let Some(Section::Ready(people)) = card.people else { panic!("a company lists its people") };
@@ -86,6 +88,7 @@ fn a_company_number_never_shows_the_contact_the_portal_substituted() {
 fn a_picked_or_bound_record_is_read_the_same_way() {
     let lookup = call("79215553344").picked(EntityRef { kind: EntityKind::Lead, id: 7 });
     let Caller::Known(card) = run(&lookup) else { panic!() };
+    let card = std::sync::Arc::unwrap_or_clone(card);
     assert_eq!(card.name, "Сергей Морозов");
     assert_eq!(card.status.unwrap().name, "Unassigned");
     assert_eq!(run(&call("12025550123")), Caller::Unknown);
@@ -106,6 +109,7 @@ fn the_identity_part_alone_names_the_caller_and_leaves_the_rest_loading() {
     let lookup = call("49301234567");
     let identity = reply_of(&lookup, Part::Identity);
     let Caller::Known(card) = read_parts(&lookup, &identity, Context::Pending, NOW).unwrap() else { panic!("not found") };
+    let card = std::sync::Arc::unwrap_or_clone(card);
     assert_eq!(card.name, "Anna Schmidt");
     assert_eq!(card.company.unwrap().title, "Müller Logistik GmbH");
     assert!(matches!(card.responsible, Section::Ready(Some(_))));
@@ -114,6 +118,7 @@ fn the_identity_part_alone_names_the_caller_and_leaves_the_rest_loading() {
     // A failed context request fails its sections only.
     let down = callcard::rest::envelope::RestError::Malformed { status: 500 };
     let Caller::Known(card) = read_parts(&lookup, &identity, Context::Failed(&down), NOW).unwrap() else { panic!() };
+    let card = std::sync::Arc::unwrap_or_clone(card);
     assert_eq!(card.activities, Section::Failed(down.clone()));
     assert_eq!(card.name, "Anna Schmidt");
     // Several: named at once, in the search's order, ranked when the rest comes.

@@ -72,7 +72,7 @@ async fn crm_text_is_shown_as_text_never_as_markup() {
         agent: None,
     };
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        view! { <CallerView caller=Caller::Known(Box::new(card.clone())) call=CallCardOptions::default()/> }
+        view! { <CallerView caller=Caller::Known(std::sync::Arc::new(card.clone())) call=CallCardOptions::default()/> }
     });
     leptos::task::tick().await;
 

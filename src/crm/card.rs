@@ -5,6 +5,8 @@
 //! must be among the ids the search found, a company must be the contact's, a deal the client's.
 //! Sections fail on their own: a failed command leaves the rest of the card standing.
 
+use std::sync::Arc;
+
 use crate::json::Value;
 
 use super::entity::{EntityKind, EntityRef};
@@ -295,10 +297,11 @@ pub struct Candidate {
     pub last_activity: Option<String>,
 }
 
-/// Who is calling, as far as the CRM knows.
+/// Who is calling, as far as the CRM knows. A known client's card is shared, not copied: the
+/// views read it where it is (README, "Bundle budget").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Caller {
-    Known(Box<ClientCard>),
+    Known(Arc<ClientCard>),
     /// Several records share the number: the agent picks, most relevant first.
     Several(Vec<Candidate>),
     /// The number is in no record.
@@ -371,7 +374,7 @@ pub fn read_parts(lookup: &Lookup, reply: &BatchReply, context: Context, now: i6
     let found = reader.found()?;
     match found.len() {
         0 => Ok(Caller::Unknown),
-        1 => Ok(Caller::Known(Box::new(reader.card(&found[0])))),
+        1 => Ok(Caller::Known(Arc::new(reader.card(&found[0])))),
         _ => {
             let mut candidates: Vec<Candidate> = found.iter().map(|f| reader.candidate(f)).collect();
             // Most relevant first: open deals, then the latest activity; else the search's order
@@ -1016,7 +1019,7 @@ mod tests {
         let with_photo = |photo: Value| {
             let r = reply(json!({"result": {"match": {"CONTACT": [12]}, "contacts": [{"ID": "12", "NAME": "Anna", "PHOTO": photo}]}}));
             let Caller::Known(card) = read(&by_phone("49301234567"), &r, NOW).unwrap() else { panic!() };
-            card.photo
+            card.photo.clone()
         };
         let path = "/bitrix/components/bitrix/crm.contact.show/show_file.php?auth=t0k&ownerId=12&fieldName=PHOTO&dynamic=N&fileId=7";
         assert_eq!(with_photo(json!({"id": 7, "showUrl": "/x", "downloadUrl": path})).as_deref(), Some(path));

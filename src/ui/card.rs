@@ -16,6 +16,7 @@ use crate::crm::entity::EntityKind;
 use crate::crm::phone;
 use crate::crm::zone::{self, Zone};
 use crate::browser;
+use std::sync::Arc;
 use std::time::Duration;
 use crate::i18n::{self, Texts};
 use crate::launch::{CallCardOptions, CallDirection, CallState};
@@ -106,7 +107,7 @@ fn LocalTime(zone: Zone) -> impl IntoView {
 pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_others: bool) -> impl IntoView {
     let t = texts();
     match caller {
-        Caller::Known(card) => view! { <ClientView card=*card has_others=has_others call_id=call.call_id.clone() calling=call.phone_number.clone()/> }.into_any(),
+        Caller::Known(card) => view! { <ClientView card=card has_others=has_others call_id=call.call_id.clone() calling=call.phone_number.clone()/> }.into_any(),
         Caller::Several(candidates) => view! { <Chooser candidates=candidates/> }.into_any(),
         Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default() call_id=call.call_id.clone()/> }.into_any(),
         Caller::NoNumber => view! {
@@ -177,7 +178,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
 }
 
 #[component]
-fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calling: Option<String>) -> impl IntoView {
+fn ClientView(card: Arc<ClientCard>, has_others: bool, call_id: Option<String>, calling: Option<String>) -> impl IntoView {
     let t = texts();
     let handlers = Backend::handlers();
     let entity = card.entity;
@@ -205,26 +206,26 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                     on:click=move |_| if let Some(h) = handlers { h.ask(AgentRequest::Back) }>{t.back_to_matches}</button>
             }))}
             <div class="client-head">
-                <ClientPhoto photo=card.photo name=card.name.clone()/>
+                <ClientPhoto photo=card.photo.clone() name=card.name.clone()/>
                 <div class="client-title">
                     <span class="client-kind" data-testid="client-kind">{kind_label(t, entity.kind)}</span>
-                    {or_nothing(card.status.map(|s| {
+                    {or_nothing(card.status.as_ref().map(|s| {
                         let style = s.chip_style();
-                        view! { <span class="chip chip-stage" data-testid="client-status" {at("style", style)}>{s.name}</span> }
+                        view! { <span class="chip chip-stage" data-testid="client-status" {at("style", style)}>{s.name.clone()}</span> }
                     }))}
                     <h1 class="client-name" {at("tabindex", "-1")} use:focus=take_focus data-testid="client-heading">
                         <a data-testid="client-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                             {at("title", full_name)} on:click=Actions::open_path(path.clone())>{name}</a>
                     </h1>
-                    {or_nothing(card.post.map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> }))}
-                    {or_nothing(card.company.filter(|c| !c.title.is_empty()).map(|company| match company.entity {
+                    {or_nothing(card.post.clone().map(|post| view! { <p class="client-post" data-testid="client-post">{post}</p> }))}
+                    {or_nothing(card.company.as_ref().filter(|c| !c.title.is_empty()).map(|company| match company.entity {
                         Some(e) => view! {
                             <p class="client-company">
                                 <a data-testid="client-company" {at("href", Actions::href(&e.detail_path()))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
-                                    on:click=Actions::open_path(e.detail_path())>{company.title}</a>
+                                    on:click=Actions::open_path(e.detail_path())>{company.title.clone()}</a>
                             </p>
                         }.into_any(),
-                        None => view! { <p class="client-company" data-testid="client-company">{company.title}</p> }.into_any(),
+                        None => view! { <p class="client-company" data-testid="client-company">{company.title.clone()}</p> }.into_any(),
                     }))}
                 </div>
             </div>
@@ -235,14 +236,14 @@ fn ClientView(card: ClientCard, has_others: bool, call_id: Option<String>, calli
                     <FollowUpCall client=entity deal=bound_deal.as_ref().map(|(id, _)| *id) number=call_back agent=card.agent/>
                 </div>
             }))}
-            <Channels items=card.phones testid="client-phones" phones=true/>
-            <Channels items=card.emails testid="client-emails" phones=false/>
-            <ResponsibleSection section=card.responsible entity=entity/>
-            {or_nothing(card.people.map(|people| view! { <PeopleSection section=people entity=entity/> }))}
-            {or_nothing(card.deals.map(|deals| view! { <DealSection section=deals entity=entity/> }))}
-            <ActivitySection section=card.activities entity=entity/>
-            <CallSection section=card.calls entity=entity/>
-            <CommentSection section=card.comments entity=entity call_id=call_id deal=bound_deal/>
+            <Channels card=card.clone() testid="client-phones" phones=true/>
+            <Channels card=card.clone() testid="client-emails" phones=false/>
+            <ResponsibleSection card=card.clone()/>
+            {or_nothing(card.people.is_some().then(|| view! { <PeopleSection card=card.clone()/> }))}
+            {or_nothing(card.deals.is_some().then(|| view! { <DealSection card=card.clone()/> }))}
+            <ActivitySection card=card.clone()/>
+            <CallSection card=card.clone()/>
+            <CommentSection card=card.clone() call_id=call_id deal=bound_deal/>
         </section>
     }
 }
@@ -307,13 +308,14 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
 }
 
 #[component]
-fn Channels(items: Vec<Channel>, testid: &'static str, phones: bool) -> impl IntoView {
+fn Channels(card: Arc<ClientCard>, testid: &'static str, phones: bool) -> impl IntoView {
     let t = texts();
+    let items: &[Channel] = if phones { &card.phones } else { &card.emails };
     or_nothing((!items.is_empty()).then(|| {
         view! {
             <ul class="channels" data-testid=testid>
                 {items
-                    .into_iter()
+                    .iter()
                     .map(|c| {
                         let (shown, href) = if phones {
                             (phone::display(&c.value), format!("tel:{}", phone::digits(&c.value)))

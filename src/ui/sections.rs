@@ -7,7 +7,9 @@ use super::actions::Actions;
 use super::composer::Composer;
 use super::{at, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend};
 use crate::browser::local_date_time;
-use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, CommentLine, Deals, People, Person, Section};
+use std::sync::Arc;
+
+use crate::crm::card::{unix_time, ActivityKind, ActivityLine, CallLine, ClientCard, CommentLine, Deals, People, Person, Section};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::i18n::{format_date, format_money, Texts};
 use crate::rest::envelope::RestError;
@@ -16,19 +18,20 @@ use crate::text::Fill;
 
 /// A section's frame: title, and either its content or what went wrong with a retry. The
 /// content is drawn first, so that the frame's own view is compiled once for every section
-/// rather than once for each section's content type.
+/// rather than once for each section's content type. Each section reads the client's card
+/// where it is, shared by the card's view, rather than a copy of its part.
 fn section_frame<T>(
     name: &'static str,
     title: &'static str,
-    section: Section<T>,
+    section: &Section<T>,
     entity: EntityRef,
     aside: Option<String>,
-    render: impl FnOnce(T) -> AnyView,
+    render: impl FnOnce(&T) -> AnyView,
 ) -> AnyView {
     let drawn = match section {
         Section::Ready(value) => Section::Ready(render(value)),
         Section::Loading => Section::Loading,
-        Section::Failed(error) => Section::Failed(error),
+        Section::Failed(error) => Section::Failed(error.clone()),
     };
     frame(name, title, drawn, entity, aside)
 }
@@ -76,12 +79,12 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
 }
 
 #[component]
-pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -> impl IntoView {
+pub fn ResponsibleSection(card: Arc<ClientCard>) -> impl IntoView {
     let t = texts();
-    let visible = !matches!(section, Section::Ready(None));
+    let visible = !matches!(card.responsible, Section::Ready(None));
     or_nothing(visible.then(|| {
-        section_frame("responsible", t.responsible, section, entity, None, |person: Option<Person>| {
-            or_nothing(person.map(|p| {
+        section_frame("responsible", t.responsible, &card.responsible, card.entity, None, |person: &Option<Person>| {
+            or_nothing(person.as_ref().map(|p| {
                 let path = format!("/company/personal/user/{}/", p.id);
                 view! {
                     <div class="person">
@@ -91,8 +94,8 @@ pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -
                         }}
                         <div class="person-name">
                             <a data-testid="responsible-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
-                                on:click=Actions::open_path(path.clone())>{p.name}</a>
-                            {or_nothing(p.position.map(|pos| view! { <p class="muted" data-testid="responsible-position">{pos}</p> }))}
+                                on:click=Actions::open_path(path.clone())>{p.name.clone()}</a>
+                            {or_nothing(p.position.clone().map(|pos| view! { <p class="muted" data-testid="responsible-position">{pos}</p> }))}
                         </div>
                     </div>
                 }
@@ -104,9 +107,11 @@ pub fn ResponsibleSection(section: Section<Option<Person>>, entity: EntityRef) -
 /// A company's people: the most recently active few, each opening their record, and "all N"
 /// opening the company when there are more.
 #[component]
-pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoView {
+pub fn PeopleSection(card: Arc<ClientCard>) -> impl IntoView {
     let t = texts();
-    section_frame("people", t.people, section, entity, None, move |people: People| {
+    let entity = card.entity;
+    let Some(section) = &card.people else { return ().into_any() };
+    section_frame("people", t.people, section, entity, None, move |people: &People| {
         if people.shown.is_empty() {
             return view! { <p class="muted">{t.no_people}</p> }.into_any();
         }
@@ -119,15 +124,15 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
         });
         view! {
             <ul class="people" data-testid="company-contacts">
-                {people.shown.into_iter().map(|p| {
+                {people.shown.iter().map(|p| {
                     let path = EntityRef { kind: EntityKind::Contact, id: p.id }.detail_path();
                     let name = shown_name(t, &p.name);
                     view! {
                         <li data-testid="company-contact">
                             <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                 on:click=Actions::open_path(path.clone())>{name}</a>
-                            {or_nothing(p.post.map(|post| view! { <span class="muted">{post}</span> }))}
-                            {or_nothing(p.phone.map(|number| view! {
+                            {or_nothing(p.post.clone().map(|post| view! { <span class="muted">{post}</span> }))}
+                            {or_nothing(p.phone.clone().map(|number| view! {
                                 <a class="channel-value" {at("href", format!("tel:{number}"))} on:click=Actions::phone_to(number.clone())>{number.clone()}</a>
                             }))}
                         </li>
@@ -140,31 +145,32 @@ pub fn PeopleSection(section: Section<People>, entity: EntityRef) -> impl IntoVi
 }
 
 #[component]
-pub fn DealSection(section: Section<Deals>, entity: EntityRef) -> impl IntoView {
+pub fn DealSection(card: Arc<ClientCard>) -> impl IntoView {
     let (t, lang) = (texts(), lang());
+    let Some(section) = &card.deals else { return ().into_any() };
     // Counted words take the form of their count: "1 успешная · 5 проваленных".
-    let aside = match &section {
+    let aside = match section {
         Section::Ready(d) if d.won + d.lost > 0 => {
             Some(format!("{} · {}", t.won.of(lang, d.won), t.lost.of(lang, d.lost)))
         }
         _ => None,
     };
-    section_frame("deals", t.open_deals, section, entity, aside, move |deals: Deals| {
+    section_frame("deals", t.open_deals, section, card.entity, aside, move |deals: &Deals| {
             if deals.open.is_empty() {
                 return view! { <p class="muted">{t.no_open_deals}</p> }.into_any();
             }
             view! {
                 <ul class="deals">
-                    {deals.open.into_iter().map(|d| {
+                    {deals.open.iter().map(|d| {
                         let path = EntityRef { kind: EntityKind::Deal, id: d.id }.detail_path();
                         let amount = d.amount.as_deref().and_then(|a| format_money(lang, a, &d.currency));
                         let style = d.stage.chip_style();
                         view! {
                             <li data-testid="deal" data-bound=super::flag_text(d.bound)>
                                 <a class="deal-title" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
-                                    on:click=Actions::open_path(path.clone())>{d.title}</a>
+                                    on:click=Actions::open_path(path.clone())>{d.title.clone()}</a>
                                 {or_nothing(d.bound.then(|| view! { <span class="chip chip-accent">{t.bound_deal}</span> }))}
-                                <span class="chip chip-stage" data-testid="deal-stage" {at("style", style)}>{d.stage.name}</span>
+                                <span class="chip chip-stage" data-testid="deal-stage" {at("style", style)}>{d.stage.name.clone()}</span>
                                 {or_nothing(amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> }))}
                             </li>
                         }
@@ -186,16 +192,16 @@ fn activity_label(t: &Texts, a: &ActivityLine) -> &'static str {
 }
 
 #[component]
-pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -> impl IntoView {
+pub fn ActivitySection(card: Arc<ClientCard>) -> impl IntoView {
     let t = texts();
     let lang = lang();
-    section_frame("activities", t.activity, section, entity, None, move |list: Vec<ActivityLine>| {
+    section_frame("activities", t.activity, &card.activities, card.entity, None, move |list: &Vec<ActivityLine>| {
             if list.is_empty() {
                 return view! { <p class="muted">{t.no_activity}</p> }.into_any();
             }
             view! {
                 <ul class="activities">
-                    {list.into_iter().map(|a| {
+                    {list.iter().map(|a| {
                         // Open: when it is due; completed: when it ended (and a call, how long).
                         let when = match (a.open, a.due, a.ended) {
                             (true, Some(due), _) => Some(("activity-due", t.due.fill("{date}", &local_date_time(due, lang.intl_locale())))),
@@ -206,7 +212,7 @@ pub fn ActivitySection(section: Section<Vec<ActivityLine>>, entity: EntityRef) -
                         view! {
                             <li data-testid="activity" {at("class", if a.overdue { "overdue" } else if !a.open { "done" } else { "" })}
                                 data-overdue=super::flag_text(a.overdue) data-open=super::flag_text(a.open)>
-                                <span class="activity-kind">{activity_label(t, &a)}</span>
+                                <span class="activity-kind">{activity_label(t, a)}</span>
                                 <span class="activity-subject">{a.subject.clone()}</span>
                                 {or_nothing(when.map(|(testid, text)| view! { <span class="muted activity-when" data-testid=testid>{text}</span> }))}
                                 {or_nothing(length.map(|l| view! { <span class="muted" data-testid="activity-length">{l}</span> }))}
@@ -231,16 +237,16 @@ pub(crate) fn call_length(t: &Texts, seconds: i64) -> String {
 /// The last calls with the client, newest first: direction, when, how long, and whether
 /// anyone answered (a missed call from them stands out).
 #[component]
-pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl IntoView {
+pub fn CallSection(card: Arc<ClientCard>) -> impl IntoView {
     let t = texts();
     let lang = lang();
-    section_frame("call-history", t.call_history, section, entity, None, move |list: Vec<CallLine>| {
+    section_frame("call-history", t.call_history, &card.calls, card.entity, None, move |list: &Vec<CallLine>| {
         if list.is_empty() {
             return view! { <p class="muted">{t.no_calls}</p> }.into_any();
         }
         view! {
             <ul class="calls">
-                {list.into_iter().map(|c| {
+                {list.iter().map(|c| {
                     let length = c.answered().then(|| call_length(t, c.seconds));
                     let unanswered = (!c.answered()).then(|| if c.missed() { t.call_missed } else { t.call_unanswered });
                     view! {
@@ -257,14 +263,14 @@ pub fn CallSection(section: Section<Vec<CallLine>>, entity: EntityRef) -> impl I
     })
 }
 
-fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
+fn comment_item(lang: crate::i18n::Lang, c: &CommentLine) -> impl IntoView {
     let t = lang.texts();
     let when = unix_time(&c.date).map(|at| local_date_time(at, lang.intl_locale())).or_else(|| format_date(lang, &c.date));
     view! {
         <li data-testid="comment">
             <p class="comment-text" {at("title", c.text.clone())}>{c.text.clone()}</p>
             <span class="muted">
-                {or_nothing(c.author.map(|name| view! { <span data-testid="comment-author">{t.written_by.fill("{author}", &name)}</span>" · " }))}
+                {or_nothing(c.author.as_ref().map(|name| view! { <span data-testid="comment-author">{t.written_by.fill("{author}", name)}</span>" · " }))}
                 <span data-testid="comment-time">{when.unwrap_or_default()}</span>
             </span>
         </li>
@@ -274,22 +280,22 @@ fn comment_item(lang: crate::i18n::Lang, c: CommentLine) -> impl IntoView {
 /// The comment box, then the comments: the ones saved here first, then the timeline's.
 #[component]
 pub fn CommentSection(
-    section: Section<Vec<CommentLine>>,
-    entity: EntityRef,
+    card: Arc<ClientCard>,
     call_id: Option<String>,
     deal: Option<(u64, String)>,
 ) -> impl IntoView {
     let t = texts();
     let lang = lang();
     let added = RwSignal::new(Vec::<CommentLine>::new());
-    section_frame("comments", t.comments, section, entity, None, move |list: Vec<CommentLine>| {
+    let entity = card.entity;
+    section_frame("comments", t.comments, &card.comments, entity, None, move |list: &Vec<CommentLine>| {
         let empty = list.is_empty();
         view! {
             <Composer entity=entity call_id=call_id deal=deal saved=added/>
             {move || or_nothing((empty && added.with(Vec::is_empty)).then(|| view! { <p class="muted">{t.no_comments}</p> }))}
             <ul class="comments">
-                {move || added.get().into_iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view().into_any()}
-                {list.into_iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view()}
+                {move || added.with(|added| added.iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view()).into_any()}
+                {list.iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view()}
             </ul>
         }
         .into_any()
