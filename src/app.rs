@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use crate::browser;
 use crate::card_load::{Asked, CardReads, CardSession};
 use crate::card_writes;
-use crate::crm::card::{Candidate, Caller};
+use crate::crm::card::{Candidate, Caller, Candidates};
 use crate::crm::entity::EntityRef;
 use crate::crm::plan::Lookup;
 use crate::frame::client::FrameClient;
@@ -49,7 +49,7 @@ pub fn start() {
             let start = move |session: CardSession| {
                 session.rest.on_retrying(move |waiting| live.retrying.set(waiting));
                 let lookup = Lookup::for_call(&session.options);
-                let first = reads.ask(session, lookup, Asked::Card { split: true }, Vec::new(), true);
+                let first = reads.ask(session, lookup, Asked::Card { split: true }, Candidates::default(), true);
                 status_for.set(Some(first));
             };
             spawn_local(async move {
@@ -76,7 +76,7 @@ pub fn start() {
             session.options.entity = changed.entity;
             live.notice.set(String::new());
             let lookup = Lookup::for_call(&session.options);
-            reads.ask(session, lookup, Asked::Card { split: true }, Vec::new(), false);
+            reads.ask(session, lookup, Asked::Card { split: true }, Candidates::default(), false);
         };
         if let Some(frame) = &frame {
             let _ = frame.subscribe(Event::CallStateChanged, move |state| {
@@ -96,7 +96,7 @@ pub fn start() {
                     shown.with(|s| match s {
                         Screen::Card { caller: Caller::Several(list), .. } => list.clone(),
                         Screen::Card { others, .. } => others.clone(),
-                        _ => Vec::new(),
+                        _ => Candidates::default(),
                     })
                 });
                 reads.with_want(|w| w.map(|w| remember_pick(&w.session.options, Some(entity))));
@@ -114,12 +114,12 @@ pub fn start() {
                 let Some((session, lookup)) = reads.with_want(|w| w.map(|w| (w.session.clone(), w.lookup.clone()))) else { return };
                 remember_pick(&session.options, None);
                 live.focus_heading.set(true);
-                reads.ask(session, lookup, Asked::Choice(others), Vec::new(), false);
+                reads.ask(session, lookup, Asked::Choice(others), Candidates::default(), false);
             }
             AgentRequest::Reload(entity) => {
                 let others = untrack(|| shown.with(|s| match s {
                     Screen::Card { others, .. } => others.clone(),
-                    _ => Vec::new(),
+                    _ => Candidates::default(),
                 }));
                 reads.show_record(entity, others);
             }
@@ -324,7 +324,7 @@ async fn fill_from_status(reads: CardReads, first: u64, live: Live) {
     let still_first = reads.with_want(|w| w.is_some_and(|w| w.seq() == first));
     if learned && still_first {
         let lookup = Lookup::for_call(&options);
-        reads.ask(CardSession { options, ..s }, lookup, Asked::Card { split: false }, Vec::new(), false);
+        reads.ask(CardSession { options, ..s }, lookup, Asked::Card { split: false }, Candidates::default(), false);
     }
 }
 

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use web_sys::{AbortController, AbortSignal};
 
-use crate::crm::card::{self, Candidate, Caller, Context};
+use crate::crm::card::{self, Caller, Candidates, Context};
 use crate::crm::entity::EntityRef;
 use crate::crm::plan::{Lookup, Part};
 use crate::frame::client::FrameClient;
@@ -44,7 +44,7 @@ pub enum Asked {
     /// requests sent together, when the lookup is a search by number.
     Card { split: bool },
     /// Matches already known (back from a pick): no request.
-    Choice(Vec<Candidate>),
+    Choice(Candidates),
 }
 
 /// What the card shows: the session, what is asked, and the matches to go back to.
@@ -56,7 +56,7 @@ pub struct Want {
     pub lookup: Lookup,
     pub asked: Asked,
     /// The other matches, when this is one picked of several.
-    pub others: Vec<Candidate>,
+    pub others: Candidates,
     /// Go straight to the pick remembered for this call, if the search finds several.
     pub recall: bool,
     cancel: Cancel,
@@ -194,7 +194,7 @@ impl CardReads {
     }
 
     /// Shows `asked` next: its requests leave now, the previous want's are aborted.
-    pub fn ask(&self, session: CardSession, lookup: Lookup, asked: Asked, others: Vec<Candidate>, recall: bool) -> u64 {
+    pub fn ask(&self, session: CardSession, lookup: Lookup, asked: Asked, others: Candidates, recall: bool) -> u64 {
         let seq = ASKED.fetch_add(1, Ordering::Relaxed) + 1;
         let cancel = Cancel(AbortController::new().ok());
         self.want.set(Some(Want { seq, session, lookup, asked, others, recall, cancel }));
@@ -202,7 +202,7 @@ impl CardReads {
     }
 
     /// The card of one record of this call (picked, created, linked, reloaded): one batch.
-    pub fn show_record(&self, entity: EntityRef, others: Vec<Candidate>) {
+    pub fn show_record(&self, entity: EntityRef, others: Candidates) {
         let next = self.with_want(|w| w.map(|w| (w.session.clone(), w.lookup.picked(entity))));
         if let Some((session, lookup)) = next {
             self.ask(session, lookup, Asked::Card { split: false }, others, false);

@@ -47,7 +47,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 let id = add(&s, t, &method, form.fields(kind)).await?;
                 live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
                 live.focus_heading.set(true);
-                reads.show_record(EntityRef { kind, id }, Vec::new());
+                reads.show_record(EntityRef { kind, id }, Default::default());
                 Ok(())
             })
         }),
@@ -70,7 +70,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                     live.notice.set(t.number_added.to_string());
                 }
                 live.focus_heading.set(true);
-                reads.show_record(entity, Vec::new());
+                reads.show_record(entity, Default::default());
                 Ok(())
             })
         }),

@@ -1,7 +1,7 @@
 //! What the tab shows, as plain data: the state machine of the widget's one screen. The Leptos
 //! views only render this; keeping it pure lets the native tests check it.
 
-use crate::crm::card::{Candidate, Caller};
+use crate::crm::card::{Caller, Candidates};
 use crate::install::{AppPage, Reading};
 use crate::launch::CallCardOptions;
 use crate::problem::Problem;
@@ -12,7 +12,7 @@ pub enum Screen {
     Loading,
     /// The call and who is calling. `others` holds the other matches when the agent picked one
     /// of several, so that they can go back.
-    Card { call: CallCardOptions, caller: Caller, others: Vec<Candidate> },
+    Card { call: CallCardOptions, caller: Caller, others: Candidates },
     /// The app's own page: its installation and the controls for it.
     AppPage(AppPage),
     /// Opened in a placement this widget does not serve.
@@ -65,7 +65,7 @@ mod tests {
         for screen in [Screen::Loading, Screen::NotSupported { placement: "DEFAULT".into() }, Screen::Failed(p)] {
             assert_eq!(screen.card_copy(), screen);
         }
-        let card = Screen::Card { call: CallCardOptions::default(), caller: Caller::Unknown, others: Vec::new() };
+        let card = Screen::Card { call: CallCardOptions::default(), caller: Caller::Unknown, others: Candidates::default() };
         assert_eq!(card.card_copy(), card);
         assert_eq!(Screen::AppPage(AppPage::new(String::new(), false)).card_copy(), Screen::Loading);
     }

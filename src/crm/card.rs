@@ -297,13 +297,17 @@ pub struct Candidate {
     pub last_activity: Option<String>,
 }
 
+/// Records the agent chooses among, shared rather than copied: the screen, the choice asked
+/// for and the way back to it hold the same list (README, "Bundle budget").
+pub type Candidates = Arc<Vec<Candidate>>;
+
 /// Who is calling, as far as the CRM knows. A known client's card is shared, not copied: the
 /// views read it where it is (README, "Bundle budget").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Caller {
     Known(Arc<ClientCard>),
     /// Several records share the number: the agent picks, most relevant first.
-    Several(Vec<Candidate>),
+    Several(Candidates),
     /// The number is in no record.
     Unknown,
     /// The call has neither a number nor a record.
@@ -382,7 +386,7 @@ pub fn read_parts(lookup: &Lookup, reply: &BatchReply, context: Context, now: i6
             sort::by(&mut candidates, |a, b| {
                 b.open_deals.cmp(&a.open_deals).then_with(|| b.last_activity.cmp(&a.last_activity))
             });
-            Ok(Caller::Several(candidates))
+            Ok(Caller::Several(Arc::new(candidates)))
         }
     }
 }

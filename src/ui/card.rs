@@ -10,7 +10,7 @@ use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
 use super::{at, focus, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend, Live};
 use crate::crm::about::{self, Reason};
-use crate::crm::card::{Candidate, Caller, Channel, ClientCard};
+use crate::crm::card::{Caller, Candidates, Channel, ClientCard};
 use crate::crm::entity::EntityRef;
 use crate::crm::entity::EntityKind;
 use crate::crm::phone;
@@ -140,7 +140,7 @@ fn UnknownCaller(number: String, call_id: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
+fn Chooser(candidates: Candidates) -> impl IntoView {
     let t = texts();
     let handlers = Backend::handlers();
     let take_focus = super::heading_focus_asked();
@@ -149,7 +149,7 @@ fn Chooser(candidates: Vec<Candidate>) -> impl IntoView {
             <h1 {at("tabindex", "-1")} use:focus=take_focus data-testid="chooser-heading">{t.several_matches}</h1>
             <p class="muted">{t.several_matches_hint}</p>
             <ul class="candidates">
-                {candidates.into_iter().map(|c| {
+                {candidates.iter().map(|c| {
                     let entity = c.entity;
                     let pick = move |_| if let Some(h) = handlers { h.ask(AgentRequest::Pick(entity)) };
                     let mut details: Vec<String> = Vec::new();
