@@ -33,7 +33,7 @@ impl<Out> Clone for Ask<Out> {
 
 impl<Out> Copy for Ask<Out> {}
 
-impl<Out: Clone + 'static> Ask<Out> {
+impl<Out: 'static> Ask<Out> {
     pub fn new() -> Self {
         Ask { untyped: Untyped::new(), out: PhantomData }
     }
@@ -56,10 +56,10 @@ impl<Out: Clone + 'static> Ask<Out> {
     }
 
     /// The last request's outcome (tracked): `None` before the first one and after
-    /// [`Ask::forget`].
-    pub fn outcome(&self) -> Option<Result<Out, Problem>> {
+    /// [`Ask::forget`]. The answer is shared, not copied: each reader reads it where it is.
+    pub fn outcome(&self) -> Option<Result<Rc<Out>, Problem>> {
         match self.untyped.answer()? {
-            Ok(out) => out.downcast_ref::<Out>().cloned().map(Ok),
+            Ok(out) => out.downcast::<Out>().ok().map(Ok),
             Err(problem) => Some(Err(problem)),
         }
     }

@@ -50,9 +50,10 @@ pub fn Composer(
     // What the last save came to: a saved comment goes to the top and the box empties; a failure
     // keeps the text and says why (until the next try).
     effect::watch(move || {
-        if let Some(Ok((id, body))) = saving.outcome() {
+        if let Some(Ok(comment)) = saving.outcome() {
+            let (id, body) = &*comment;
             let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-            saved.update(|list| list.insert(0, CommentLine { id, text: body, date, author: None }));
+            saved.update(|list| list.insert(0, CommentLine { id: *id, text: body.clone(), date, author: None }));
             text.set(String::new());
             blank.set(true);
             drafts::write(kept_at.get_value(), "");

@@ -73,7 +73,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="link-hits candidates" data-testid="link-results">
-                            {found.into_iter().zip(0..).map(|(hit, place)| {
+                            {found.iter().zip(0..).map(|(hit, place)| {
                                 let entity = hit.entity;
                                 let name = shown_name(t, &hit.name);
                                 view! {
@@ -83,7 +83,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                                             on:click=move |_| if has_number { chosen.set(Some(place)) } else { link(entity, false) }>
                                             <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                             <span class="candidate-name">{name}</span>
-                                            {or_nothing(hit.detail.map(|d| view! { <span class="muted">{d}</span> }))}
+                                            {or_nothing(hit.detail.clone().map(|d| view! { <span class="muted">{d}</span> }))}
                                         </button>
                                     </li>
                                 }
@@ -91,11 +91,12 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         </ul>
                     }.into_any()
                 }))}
-                {move || or_nothing(chosen.get().and_then(|place| hits()?.into_iter().nth(usize::try_from(place).ok()?)).map(|hit| {
-                    let question = t.link_question
-                        .fill("{number}", &shown_number.get_value())
-                        .fill("{name}", &shown_name(t, &hit.name));
-                    let entity = hit.entity;
+                {move || or_nothing(chosen.get().and_then(|place| {
+                    let found = hits()?;
+                    let hit = found.get(usize::try_from(place).ok()?)?;
+                    Some((hit.entity, shown_name(t, &hit.name)))
+                }).map(|(entity, name)| {
+                    let question = t.link_question.fill("{number}", &shown_number.get_value()).fill("{name}", &name);
                     view! {
                         <div class="link-confirm" data-testid="link-confirm" {at("role", "group")} {at("aria-label", question.clone())}>
                             <p data-testid="link-question">{question.clone()}</p>
