@@ -52,7 +52,7 @@ pub fn Composer(
     effect::watch(move || {
         if let Some(Ok(comment)) = saving.outcome() {
             let (id, body) = &*comment;
-            let date = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+            let date = crate::crm::follow_up::iso_utc((crate::browser::now_ms() / 1000.0) as i64);
             saved.update(|list| list.insert(0, CommentLine { id: *id, text: body.clone(), date, author: None }));
             text.set(String::new());
             blank.set(true);
