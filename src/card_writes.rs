@@ -18,7 +18,7 @@ use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
 use crate::rest::batch::one;
-use crate::ui::{Actions, Backend, Handlers, Live};
+use crate::ui::{Actions, Backend, Handlers, Live, NextStep};
 
 /// The writes of the card `reads` shows, in the agent's language; `handlers` answers the
 /// agent's requests of the card itself.
@@ -74,30 +74,27 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 Ok(())
             })
         }),
-        add_deal: Rc::new(move |(client, company, title): (EntityRef, Option<u64>, String)| {
+        add_next_step: Rc::new(move |(client, step): (EntityRef, NextStep)| {
             let (t, session) = begin();
             let open = open.clone();
             Box::pin(async move {
                 let s = session?;
-                let fields = new_deal::fields(client, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
-                let id = add(&s, t, "crm.deal.add", fields).await?;
-                live.notice.set(t.deal_created.to_string());
-                // The card shows it among the open deals, and it opens in the portal's slider.
+                let deal = matches!(step, NextStep::Deal { .. });
+                let (method, fields, done) = match step {
+                    NextStep::Deal { company, title } => {
+                        let fields = new_deal::fields(client, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
+                        ("crm.deal.add", fields, t.deal_created)
+                    }
+                    NextStep::FollowUp(fields) => ("crm.activity.add", fields, t.follow_up_done),
+                };
+                let id = add(&s, t, method, fields).await?;
+                live.notice.set(done.to_string());
+                // The card shows it (among the open deals, or among what is due); a deal also
+                // opens in the portal's slider.
                 show_again(reads, client);
-                if let Some(open) = &open {
+                if let Some(open) = open.as_ref().filter(|_| deal) {
                     open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
                 }
-                Ok(id)
-            })
-        }),
-        add_activity: Rc::new(move |(client, fields): (EntityRef, crate::json::Value)| {
-            let (t, session) = begin();
-            Box::pin(async move {
-                let s = session?;
-                let id = add(&s, t, "crm.activity.add", fields).await?;
-                live.notice.set(t.follow_up_done.to_string());
-                // The card shows it among what is due.
-                show_again(reads, client);
                 Ok(id)
             })
         }),

@@ -45,16 +45,23 @@ pub struct Backend {
     /// Links the call to a record: adds the calling number to its phones when asked (`true`),
     /// then shows its card.
     pub link: Request<(EntityRef, bool), ()>,
-    /// Creates a deal for a client (its company, when a contact has one; the title), opens it in
-    /// the portal's slider and shows the card with it; the new deal's id.
-    pub add_deal: Request<(EntityRef, Option<u64>, String), u64>,
-    /// Schedules an activity (`crm.activity.add` fields) for a client and shows the card with it.
-    pub add_activity: Request<(EntityRef, crate::json::Value), u64>,
+    /// Takes a next step for a client and shows the card with it; the new record's id. One
+    /// request for both steps: each request's answer is code of its own in the module.
+    pub add_next_step: Request<(EntityRef, NextStep), u64>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
     /// What the agent asks of the card itself (a pick, back, a reload). Here rather than a
     /// context of its own: each context type brings its own lookup code.
     pub handlers: Handlers,
+}
+
+/// A next step the agent takes for a client.
+#[derive(Clone)]
+pub enum NextStep {
+    /// A new deal (of the contact's company too, when it has one), opened in the portal's slider.
+    Deal { company: Option<u64>, title: String },
+    /// A follow-up call: an activity's `crm.activity.add` fields.
+    FollowUp(crate::json::Value),
 }
 
 impl Backend {
