@@ -10,7 +10,6 @@ use crate::card_load::{CardReads, CardSession};
 use crate::crm::card::{CardError, Shape};
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::link;
-use crate::crm::new_client::NewClient;
 use crate::crm::new_deal;
 use crate::frame::client::FrameClient;
 use crate::i18n::Texts;
@@ -18,7 +17,7 @@ use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
 use crate::rest::batch::one;
-use crate::ui::{Actions, Backend, Handlers, Live, NextStep};
+use crate::ui::{Actions, Backend, ClientChoice, Handlers, Live, NextStep};
 
 /// The writes of the card `reads` shows, in the agent's language; `handlers` answers the
 /// agent's requests of the card itself.
@@ -39,15 +38,28 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 Ok(ask(&s, t, "crm.timeline.comment.add", &one("fields", fields)).await?.unwrap_or(0))
             })
         }),
-        create: Rc::new(move |(kind, form): (EntityKind, NewClient)| {
+        choose_client: Rc::new(move |choice: ClientChoice| {
             let (t, session) = begin();
             Box::pin(async move {
                 let s = session?;
-                let method = format!("crm.{}.add", kind.method_name());
-                let id = add(&s, t, &method, form.fields(kind)).await?;
-                live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
+                let entity = match choice {
+                    ClientChoice::New(kind, form) => {
+                        let method = format!("crm.{}.add", kind.method_name());
+                        let id = add(&s, t, &method, form.fields(kind)).await?;
+                        live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
+                        EntityRef { kind, id }
+                    }
+                    ClientChoice::Existing { entity, add_number } => {
+                        if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
+                            let (method, params) = link::add_phone(entity, &number);
+                            ask(&s, t, &method, &params).await?;
+                            live.notice.set(t.number_added.to_string());
+                        }
+                        entity
+                    }
+                };
                 live.focus_heading.set(true);
-                reads.show_record(EntityRef { kind, id }, Default::default());
+                reads.show_record(entity, Default::default());
                 Ok(())
             })
         }),
@@ -58,20 +70,6 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 let Some(batch) = link::search_batch(&query) else { return Ok(Vec::new()) };
                 let reply = s.rest.batch(&batch, None).await.map_err(|e| Problem::rest_for(t, &e, "crm"))?;
                 Ok(link::read_hits(&query, &reply))
-            })
-        }),
-        link: Rc::new(move |(entity, add_number): (EntityRef, bool)| {
-            let (t, session) = begin();
-            Box::pin(async move {
-                let s = session?;
-                if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
-                    let (method, params) = link::add_phone(entity, &number);
-                    ask(&s, t, &method, &params).await?;
-                    live.notice.set(t.number_added.to_string());
-                }
-                live.focus_heading.set(true);
-                reads.show_record(entity, Default::default());
-                Ok(())
             })
         }),
         add_next_step: Rc::new(move |(client, step): (EntityRef, NextStep)| {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, text_of, texts, truth, value, Backend};
+use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, text_of, texts, truth, value, Backend, ClientChoice};
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
@@ -48,7 +48,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
         searching_for.run(move || Backend::request(backend, t, |b| (b.search)(words.clone())));
     };
     let link = move |entity: EntityRef, add_number: bool| {
-        linking_to.run(move || Backend::request(backend, t, |b| (b.link)((entity, add_number))));
+        linking_to.run(move || Backend::request(backend, t, |b| (b.choose_client)(ClientChoice::Existing { entity, add_number })));
     };
     let has_number = shown_number.with_value(|n| !n.is_empty());
 

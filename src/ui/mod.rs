@@ -38,13 +38,11 @@ pub type Request<In, Out> = Rc<dyn Fn(In) -> LocalBoxFuture<'static, Result<Out,
 pub struct Backend {
     /// Saves a timeline comment on a record; the new comment's id.
     pub add_comment: Request<(EntityRef, String), u64>,
-    /// Creates the caller as a contact or lead and shows its card.
-    pub create: Request<(EntityKind, NewClient), ()>,
+    /// Makes the caller a client of the CRM, new or existing, and shows its card. One request
+    /// for both: each request's answer is code of its own in the module.
+    pub choose_client: Request<ClientChoice, ()>,
     /// Searches existing records by the agent's words or another number.
     pub search: Request<String, Vec<crate::crm::link::Hit>>,
-    /// Links the call to a record: adds the calling number to its phones when asked (`true`),
-    /// then shows its card.
-    pub link: Request<(EntityRef, bool), ()>,
     /// Takes a next step for a client and shows the card with it; the new record's id. One
     /// request for both steps: each request's answer is code of its own in the module.
     pub add_next_step: Request<(EntityRef, NextStep), u64>,
@@ -53,6 +51,15 @@ pub struct Backend {
     /// What the agent asks of the card itself (a pick, back, a reload). Here rather than a
     /// context of its own: each context type brings its own lookup code.
     pub handlers: Handlers,
+}
+
+/// Who the caller is, as the agent says.
+pub enum ClientChoice {
+    /// A new contact or lead, as typed.
+    New(EntityKind, NewClient),
+    /// A record that exists: the call is linked to it, the calling number added to its phones
+    /// when the agent said so.
+    Existing { entity: EntityRef, add_number: bool },
 }
 
 /// A next step the agent takes for a client.
