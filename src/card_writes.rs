@@ -17,7 +17,7 @@ use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
 use crate::rest::batch::one;
-use crate::ui::{Actions, Backend, ClientChoice, Handlers, Live, NextStep};
+use crate::ui::{Actions, Addition, Backend, ClientChoice, Handlers, Live};
 
 /// The writes of the card `reads` shows, in the agent's language; `handlers` answers the
 /// agent's requests of the card itself.
@@ -30,14 +30,6 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
         (t, session.ok_or_else(|| Problem::launch(t, &LaunchError::NoLaunchData)))
     };
     Backend {
-        add_comment: Rc::new(move |(target, text): (EntityRef, String)| {
-            let (t, session) = begin();
-            Box::pin(async move {
-                let s = session?;
-                let fields = json!({ "ENTITY_ID": target.id, "ENTITY_TYPE": target.kind.method_name(), "COMMENT": text });
-                Ok(ask(&s, t, "crm.timeline.comment.add", &one("fields", fields)).await?.unwrap_or(0))
-            })
-        }),
         choose_client: Rc::new(move |choice: ClientChoice| {
             let (t, session) = begin();
             Box::pin(async move {
@@ -72,18 +64,23 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 Ok(link::read_hits(&query, &reply))
             })
         }),
-        add_next_step: Rc::new(move |(client, step): (EntityRef, NextStep)| {
+        add: Rc::new(move |(client, addition): (EntityRef, Addition)| {
             let (t, session) = begin();
             let open = open.clone();
             Box::pin(async move {
                 let s = session?;
-                let deal = matches!(step, NextStep::Deal { .. });
-                let (method, fields, done) = match step {
-                    NextStep::Deal { company, title } => {
+                let deal = matches!(addition, Addition::Deal { .. });
+                let (method, fields, done) = match addition {
+                    // A comment is shown where it was typed: no notice, no card again.
+                    Addition::Comment(text) => {
+                        let fields = json!({ "ENTITY_ID": client.id, "ENTITY_TYPE": client.kind.method_name(), "COMMENT": text });
+                        return Ok(ask(&s, t, "crm.timeline.comment.add", &one("fields", fields)).await?.unwrap_or(0));
+                    }
+                    Addition::Deal { company, title } => {
                         let fields = new_deal::fields(client, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
                         ("crm.deal.add", fields, t.deal_created)
                     }
-                    NextStep::FollowUp(fields) => ("crm.activity.add", fields, t.follow_up_done),
+                    Addition::FollowUp(fields) => ("crm.activity.add", fields, t.follow_up_done),
                 };
                 let id = add(&s, t, method, fields).await?;
                 live.notice.set(done.to_string());

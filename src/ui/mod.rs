@@ -36,16 +36,15 @@ pub type Request<In, Out> = Rc<dyn Fn(In) -> LocalBoxFuture<'static, Result<Out,
 /// What the views ask of the portal beyond the card itself; the app implements it.
 #[derive(Clone)]
 pub struct Backend {
-    /// Saves a timeline comment on a record; the new comment's id.
-    pub add_comment: Request<(EntityRef, String), u64>,
     /// Makes the caller a client of the CRM, new or existing, and shows its card. One request
     /// for both: each request's answer is code of its own in the module.
     pub choose_client: Request<ClientChoice, ()>,
     /// Searches existing records by the agent's words or another number.
     pub search: Request<String, Vec<crate::crm::link::Hit>>,
-    /// Takes a next step for a client and shows the card with it; the new record's id. One
-    /// request for both steps: each request's answer is code of its own in the module.
-    pub add_next_step: Request<(EntityRef, NextStep), u64>,
+    /// Adds to a record (a comment) or takes a next step for a client, then shows the card with
+    /// it; the new item's id. One request for all three: each request's answer is code of its
+    /// own in the module.
+    pub add: Request<(EntityRef, Addition), u64>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
     /// What the agent asks of the card itself (a pick, back, a reload). Here rather than a
@@ -62,9 +61,11 @@ pub enum ClientChoice {
     Existing { entity: EntityRef, add_number: bool },
 }
 
-/// A next step the agent takes for a client.
+/// What the agent adds to a record: a comment, or a next step for a client.
 #[derive(Clone)]
-pub enum NextStep {
+pub enum Addition {
+    /// A timeline comment, shown where it was typed.
+    Comment(String),
     /// A new deal (of the contact's company too, when it has one), opened in the portal's slider.
     Deal { company: Option<u64>, title: String },
     /// A follow-up call: an activity's `crm.activity.add` fields.
