@@ -64,7 +64,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 Ok(link::read_hits(&query, &reply))
             })
         }),
-        add: Rc::new(move |(client, addition): (EntityRef, Addition)| {
+        add: Rc::new(move |(record, addition): (EntityRef, Addition)| {
             let (t, session) = begin();
             let open = open.clone();
             Box::pin(async move {
@@ -73,11 +73,11 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 let (method, fields, done) = match addition {
                     // A comment is shown where it was typed: no notice, no card again.
                     Addition::Comment(text) => {
-                        let fields = json!({ "ENTITY_ID": client.id, "ENTITY_TYPE": client.kind.method_name(), "COMMENT": text });
+                        let fields = json!({ "ENTITY_ID": record.id, "ENTITY_TYPE": record.kind.method_name(), "COMMENT": text });
                         return Ok(ask(&s, t, "crm.timeline.comment.add", &one("fields", fields)).await?.unwrap_or(0));
                     }
                     Addition::Deal { company, title } => {
-                        let fields = new_deal::fields(client, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
+                        let fields = new_deal::fields(record, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
                         ("crm.deal.add", fields, t.deal_created)
                     }
                     Addition::FollowUp(fields) => ("crm.activity.add", fields, t.follow_up_done),
@@ -86,7 +86,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 live.notice.set(done.to_string());
                 // The card shows it (among the open deals, or among what is due); a deal also
                 // opens in the portal's slider.
-                show_again(reads, client);
+                show_again(reads, record);
                 if let Some(open) = open.as_ref().filter(|_| deal) {
                     open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
                 }

@@ -41,9 +41,9 @@ pub struct Backend {
     pub choose_client: Request<ClientChoice, ()>,
     /// Searches existing records by the agent's words or another number.
     pub search: Request<String, Vec<crate::crm::link::Hit>>,
-    /// Adds to a record (a comment) or takes a next step for a client, then shows the card with
-    /// it; the new item's id. One request for all three: each request's answer is code of its
-    /// own in the module.
+    /// Adds to a record: a comment (on the client or its deal), or a next step for the client,
+    /// then shows the card with it; the new item's id. One request for all three: each
+    /// request's answer is code of its own in the module.
     pub add: Request<(EntityRef, Addition), u64>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
