@@ -1,6 +1,8 @@
 //! The card's writes, as the views ask them ([`Backend`]): a comment, a new contact or lead,
-//! the search for an existing record and the link to it, a new deal, a follow-up call. Each view runs them as a Leptos
-//! action with its own pending and error state; a write that changes the client shows its card.
+//! the search for an existing record and the link to it, a new deal, a follow-up call; every
+//! write is one request of the backend (`Backend::write`), the search the other. Each view runs
+//! them as a Leptos action with its own pending and error state; a write that changes the
+//! client shows its card.
 
 use leptos::prelude::*;
 use crate::json;
@@ -17,7 +19,7 @@ use crate::launch::LaunchError;
 use crate::live::AutoCloseHold;
 use crate::problem::Problem;
 use crate::rest::batch::one;
-use crate::ui::{Actions, Addition, Backend, ClientChoice, Handlers, Live};
+use crate::ui::{Actions, Addition, Backend, ClientChoice, Handlers, Live, Write};
 
 /// The writes of the card `reads` shows, in the agent's language; `handlers` answers the
 /// agent's requests of the card itself.
@@ -30,31 +32,6 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
         (t, session.ok_or_else(|| Problem::launch(t, &LaunchError::NoLaunchData)))
     };
     Backend {
-        choose_client: Rc::new(move |choice: ClientChoice| {
-            let (t, session) = begin();
-            Box::pin(async move {
-                let s = session?;
-                let entity = match choice {
-                    ClientChoice::New(kind, form) => {
-                        let method = format!("crm.{}.add", kind.method_name());
-                        let id = add(&s, t, &method, form.fields(kind)).await?;
-                        live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
-                        EntityRef { kind, id }
-                    }
-                    ClientChoice::Existing { entity, add_number } => {
-                        if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
-                            let (method, params) = link::add_phone(entity, &number);
-                            ask(&s, t, &method, &params).await?;
-                            live.notice.set(t.number_added.to_string());
-                        }
-                        entity
-                    }
-                };
-                live.focus_heading.set(true);
-                reads.show_record(entity, Default::default());
-                Ok(())
-            })
-        }),
         search: Rc::new(move |query: String| {
             let (t, session) = begin();
             Box::pin(async move {
@@ -64,11 +41,36 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 Ok(link::read_hits(&query, &reply))
             })
         }),
-        add: Rc::new(move |(record, addition): (EntityRef, Addition)| {
+        write: Rc::new(move |write: Write| {
             let (t, session) = begin();
             let open = open.clone();
             Box::pin(async move {
                 let s = session?;
+                let (record, addition) = match write {
+                    Write::Add(record, addition) => (record, addition),
+                    Write::Client(choice) => {
+                        let entity = match choice {
+                            ClientChoice::New(kind, form) => {
+                                let method = format!("crm.{}.add", kind.method_name());
+                                let id = add(&s, t, &method, form.fields(kind)).await?;
+                                live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
+                                EntityRef { kind, id }
+                            }
+                            ClientChoice::Existing { entity, add_number } => {
+                                if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
+                                    let (method, params) = link::add_phone(entity, &number);
+                                    ask(&s, t, &method, &params).await?;
+                                    live.notice.set(t.number_added.to_string());
+                                }
+                                entity
+                            }
+                        };
+                        // The client's card, its heading taking the keyboard focus.
+                        live.focus_heading.set(true);
+                        reads.show_record(entity, Default::default());
+                        return Ok(entity.id);
+                    }
+                };
                 let deal = matches!(addition, Addition::Deal { .. });
                 let (method, fields, done) = match addition {
                     // A comment is shown where it was typed: no notice, no card again.

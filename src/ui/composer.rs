@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, or_nothing, text_of, texts, value, Addition, Backend};
+use super::{at, flag, or_nothing, text_of, texts, value, Addition, Backend, Write};
 use crate::effect;
 use crate::crm::card::CommentLine;
 use crate::crm::entity::{EntityKind, EntityRef};
@@ -66,7 +66,7 @@ pub fn Composer(
         let body = text.with_untracked(|t| crate::text::trim(t).to_string());
         if !body.is_empty() {
             saving.run(move || {
-                let request = Backend::request(backend, t, |b| (b.add)((target, Addition::Comment(body.clone()))));
+                let request = Backend::request(backend, t, |b| (b.write)(Write::Add(target, Addition::Comment(body.clone()))));
                 let body = body.clone();
                 async move { request.await.map(|id| (id, body)) }
             });

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, focus, or_nothing, text_of, texts, truth, value, Backend, ClientChoice};
+use super::{at, flag, focus, or_nothing, text_of, texts, truth, value, Backend, ClientChoice, Write};
 use crate::effect;
 use crate::crm::entity::EntityKind;
 use crate::crm::new_client::{self, FieldProblem, NewClient};
@@ -67,7 +67,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
     // The creation is a Leptos action: its own pending state and outcome. The card of the new
     // record replaces this form soon after the answer: the draft is let go inside the action
     // itself, as soon as the record exists.
-    let creating = Ask::<()>::new();
+    let creating = Ask::<u64>::new();
     let pending = creating.pending();
     let failure = move || creating.failure();
     let problems = move || if tried.get() { form.with(|f| f.typed.problems()) } else { Vec::new() };
@@ -90,7 +90,7 @@ pub fn CreateCaller(number: String, call_id: Option<String>) -> impl IntoView {
         let Form { kind: Some(k), typed } = form.get_untracked() else { return };
         if typed.problems().is_empty() {
             creating.run(move || {
-                let request = Backend::request(backend, t, |b| (b.choose_client)(ClientChoice::New(k, typed.clone())));
+                let request = Backend::request(backend, t, |b| (b.write)(Write::Client(ClientChoice::New(k, typed.clone()))));
                 let (kept_at, hold) = (kept_at.get_value(), hold());
                 async move {
                     let outcome = request.await;

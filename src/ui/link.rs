@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, text_of, texts, truth, value, Backend, ClientChoice};
+use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, text_of, texts, truth, value, Backend, ClientChoice, Write};
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
@@ -27,7 +27,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
 
     // The search and the link are Leptos actions, each with its own pending state and outcome.
     let searching_for = Ask::<Vec<Hit>>::new();
-    let linking_to = Ask::<()>::new();
+    let linking_to = Ask::<u64>::new();
     let (searching, linking) = (searching_for.pending(), linking_to.pending());
     let hits = move || searching_for.outcome().and_then(Result::ok);
     // The newer failure of the two, once nothing runs.
@@ -48,7 +48,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
         searching_for.run(move || Backend::request(backend, t, |b| (b.search)(words.clone())));
     };
     let link = move |entity: EntityRef, add_number: bool| {
-        linking_to.run(move || Backend::request(backend, t, |b| (b.choose_client)(ClientChoice::Existing { entity, add_number })));
+        linking_to.run(move || Backend::request(backend, t, |b| (b.write)(Write::Client(ClientChoice::Existing { entity, add_number }))));
     };
     let has_number = shown_number.with_value(|n| !n.is_empty());
 

@@ -36,20 +36,25 @@ pub type Request<In, Out> = Rc<dyn Fn(In) -> LocalBoxFuture<'static, Result<Out,
 /// What the views ask of the portal beyond the card itself; the app implements it.
 #[derive(Clone)]
 pub struct Backend {
-    /// Makes the caller a client of the CRM, new or existing, and shows its card. One request
-    /// for both: each request's answer is code of its own in the module.
-    pub choose_client: Request<ClientChoice, ()>,
     /// Searches existing records by the agent's words or another number.
     pub search: Request<String, Vec<crate::crm::link::Hit>>,
-    /// Adds to a record: a comment (on the client or its deal), or a next step for the client,
-    /// then shows the card with it; the new item's id. One request for all three: each
-    /// request's answer is code of its own in the module.
-    pub add: Request<(EntityRef, Addition), u64>,
+    /// Writes what the agent asked for and shows the card it changed; the id of what it made
+    /// (the client's, for a client chosen). One request for every write: each request's answer
+    /// is code of its own in the module.
+    pub write: Request<Write, u64>,
     /// Keeps the portal's card open while something is unsaved.
     pub hold: AutoCloseHold,
     /// What the agent asks of the card itself (a pick, back, a reload). Here rather than a
     /// context of its own: each context type brings its own lookup code.
     pub handlers: Handlers,
+}
+
+/// A write the agent asks for.
+pub enum Write {
+    /// The caller made a client of the CRM, new or existing; its card shows.
+    Client(ClientChoice),
+    /// Something added to a record (the client, or the deal a comment is on).
+    Add(EntityRef, Addition),
 }
 
 /// Who the caller is, as the agent says.

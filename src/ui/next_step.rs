@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, or_nothing, text_of, texts, value, Addition, Backend};
+use super::{at, flag, or_nothing, text_of, texts, value, Addition, Backend, Write};
 use crate::browser;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::follow_up::{self, FollowUp};
@@ -22,7 +22,7 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
     let failure = move || creating.failure();
     let submit = move || {
         let typed = title.get_untracked();
-        creating.run(move || Backend::request(backend, t, |b| (b.add)((client, Addition::Deal { company, title: typed.clone() }))));
+        creating.run(move || Backend::request(backend, t, |b| (b.write)(Write::Add(client, Addition::Deal { company, title: typed.clone() }))));
     };
     let offered = matches!(client.kind, EntityKind::Contact | EntityKind::Company);
     or_nothing(offered.then(|| view! {
@@ -66,7 +66,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
         let about = subject.with_untracked(|s| if crate::text::is_blank(s) { t.follow_up_default_subject.to_string() } else { s.clone() });
         let fields = at.and_then(|at| follow_up::fields(&FollowUp { client, deal, number: &number.get_value(), agent: agent.unwrap_or(0), at, subject: &about }));
         if let Some(fields) = fields {
-            scheduling.run(move || Backend::request(backend, t, |b| (b.add)((client, Addition::FollowUp(fields.clone())))));
+            scheduling.run(move || Backend::request(backend, t, |b| (b.write)(Write::Add(client, Addition::FollowUp(fields.clone())))));
         }
     };
     or_nothing(offered.then(|| view! {
