@@ -44,16 +44,18 @@ pub fn Composer(
     };
     hold(!blank.get_untracked());
 
-    // The save is a Leptos action: its own pending state and outcome.
-    let saving = Ask::<(u64, String)>::new();
+    // The save is a Leptos action: its own pending state and outcome (the new comment's id).
+    // The text it sends is kept beside it, for the comment shown once it is saved: a second
+    // output type of an action would bring its own code.
+    let saving = Ask::<u64>::new();
+    let sent = StoredValue::new(String::new());
     let pending = saving.pending();
     // What the last save came to: a saved comment goes to the top and the box empties; a failure
     // keeps the text and says why (until the next try).
     effect::watch(move || {
-        if let Some(Ok(comment)) = saving.outcome() {
-            let (id, body) = &*comment;
+        if let Some(Ok(id)) = saving.outcome() {
             let date = crate::crm::follow_up::iso_utc((crate::browser::now_ms() / 1000.0) as i64);
-            saved.update(|list| list.insert(0, CommentLine { id: *id, text: body.clone(), date, author: None }));
+            saved.update(|list| list.insert(0, CommentLine { id: *id, text: sent.get_value(), date, author: None }));
             text.set(String::new());
             blank.set(true);
             drafts::write(kept_at.get_value(), "");
@@ -66,9 +68,9 @@ pub fn Composer(
         let body = text.with_untracked(|t| crate::text::trim(t).to_string());
         if !body.is_empty() {
             saving.run(move || {
-                let request = Backend::request(backend, t, |b| (b.write)(Write::Add(target, Addition::Comment(body.clone()))));
-                let body = body.clone();
-                async move { request.await.map(|id| (id, body)) }
+                // Run only when no save is under way: the text kept is this save's.
+                sent.set_value(body.clone());
+                Backend::request(backend, t, |b| (b.write)(Write::Add(target, Addition::Comment(body.clone()))))
             });
         }
     };
