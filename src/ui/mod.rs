@@ -67,7 +67,6 @@ pub enum ClientChoice {
 }
 
 /// What the agent adds to a record: a comment, or a next step for a client.
-#[derive(Clone)]
 pub enum Addition {
     /// A timeline comment, shown where it was typed.
     Comment(String),
