@@ -46,53 +46,66 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
             let open = open.clone();
             Box::pin(async move {
                 let s = session?;
-                let (record, addition) = match write {
-                    Write::Add(record, addition) => (record, addition),
-                    Write::Client(choice) => {
-                        let entity = match choice {
-                            ClientChoice::New(kind, form) => {
-                                let method = format!("crm.{}.add", kind.method_name());
-                                let id = add(&s, t, &method, form.fields(kind)).await?;
-                                live.notice.set((if kind == EntityKind::Lead { t.lead_created } else { t.contact_created }).to_string());
-                                EntityRef { kind, id }
-                            }
-                            ClientChoice::Existing { entity, add_number } => {
-                                if let Some(number) = s.options.phone_number.clone().filter(|_| add_number) {
-                                    let (method, params) = link::add_phone(entity, &number);
-                                    ask(&s, t, &method, &params).await?;
-                                    live.notice.set(t.number_added.to_string());
-                                }
-                                entity
-                            }
+                // What to ask the portal (nothing, for a record linked as it is) and what follows
+                // its answer: one request in the code, so that its waiting is compiled once.
+                let (request, then) = match write {
+                    Write::Client(ClientChoice::New(kind, form)) => {
+                        let notice = if kind == EntityKind::Lead { t.lead_created } else { t.contact_created };
+                        (Some((format!("crm.{}.add", kind.method_name()), one("fields", form.fields(kind)))), Then::Client(kind, None, notice))
+                    }
+                    Write::Client(ClientChoice::Existing { entity, add_number }) => {
+                        let number = s.options.phone_number.as_deref().filter(|_| add_number);
+                        (number.map(|n| link::add_phone(entity, n)), Then::Client(entity.kind, Some(entity.id), t.number_added))
+                    }
+                    // A comment is shown where it was typed: no notice, no card again.
+                    Write::Add(record, Addition::Comment(text)) => {
+                        let fields = json!({ "ENTITY_ID": record.id, "ENTITY_TYPE": record.kind.method_name(), "COMMENT": text });
+                        (Some(("crm.timeline.comment.add".to_string(), one("fields", fields))), Then::Comment)
+                    }
+                    Write::Add(record, Addition::Deal { company, title }) => {
+                        let fields = new_deal::fields(record, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
+                        (Some(("crm.deal.add".to_string(), one("fields", fields))), Then::Added(record, t.deal_created, true))
+                    }
+                    Write::Add(record, Addition::FollowUp(fields)) => {
+                        (Some(("crm.activity.add".to_string(), one("fields", fields))), Then::Added(record, t.follow_up_done, false))
+                    }
+                };
+                let answered = match &request {
+                    Some((method, params)) => {
+                        let answer = s.rest.call(method, params).await.map_err(|e| Problem::rest_for(t, &e, method))?;
+                        crate::portal::id(Some(&answer.result))
+                    }
+                    None => None,
+                };
+                // A record made must have an id; a success without one is a reply of the wrong shape.
+                let made = || answered.ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)));
+                match then {
+                    Then::Comment => Ok(answered.unwrap_or(0)),
+                    Then::Client(kind, existing, notice) => {
+                        let id = match existing {
+                            Some(id) => id,
+                            None => made()?,
                         };
+                        if request.is_some() {
+                            live.notice.set(notice.to_string());
+                        }
                         // The client's card, its heading taking the keyboard focus.
                         live.focus_heading.set(true);
-                        reads.show_record(entity, Default::default());
-                        return Ok(entity.id);
+                        reads.show_record(EntityRef { kind, id }, Default::default());
+                        Ok(id)
                     }
-                };
-                let deal = matches!(addition, Addition::Deal { .. });
-                let (method, fields, done) = match addition {
-                    // A comment is shown where it was typed: no notice, no card again.
-                    Addition::Comment(text) => {
-                        let fields = json!({ "ENTITY_ID": record.id, "ENTITY_TYPE": record.kind.method_name(), "COMMENT": text });
-                        return Ok(ask(&s, t, "crm.timeline.comment.add", &one("fields", fields)).await?.unwrap_or(0));
+                    Then::Added(record, notice, deal) => {
+                        let id = made()?;
+                        live.notice.set(notice.to_string());
+                        // The card shows it (among the open deals, or among what is due); a deal
+                        // also opens in the portal's slider.
+                        show_again(reads, record);
+                        if let Some(open) = open.as_ref().filter(|_| deal) {
+                            open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
+                        }
+                        Ok(id)
                     }
-                    Addition::Deal { company, title } => {
-                        let fields = new_deal::fields(record, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
-                        ("crm.deal.add", fields, t.deal_created)
-                    }
-                    Addition::FollowUp(fields) => ("crm.activity.add", fields, t.follow_up_done),
-                };
-                let id = add(&s, t, method, fields).await?;
-                live.notice.set(done.to_string());
-                // The card shows it (among the open deals, or among what is due); a deal also
-                // opens in the portal's slider.
-                show_again(reads, record);
-                if let Some(open) = open.as_ref().filter(|_| deal) {
-                    open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
                 }
-                Ok(id)
             })
         }),
         hold: AutoCloseHold::new(frame),
@@ -100,19 +113,15 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
     }
 }
 
-/// One write: `method` with `params`, its result read as the id of what it made (a comment, a
-/// record, an activity), or the failure in the agent's words `t`. One function rather than one
-/// per write, so that its code is in the module once.
-async fn ask(session: &CardSession, t: &'static Texts, method: &str, params: &json::Value) -> Result<Option<u64>, Problem> {
-    let answer = session.rest.call(method, params).await.map_err(|e| Problem::rest_for(t, &e, method))?;
-    Ok(crate::portal::id(Some(&answer.result)))
-}
-
-/// A record made by `method` (`crm.<kind>.add`, `crm.deal.add`, `crm.activity.add`) with
-/// `fields`: its id; a success without one is a reply of the wrong shape.
-async fn add(session: &CardSession, t: &'static Texts, method: &str, fields: json::Value) -> Result<u64, Problem> {
-    let id = ask(session, t, method, &one("fields", fields)).await?;
-    id.ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)))
+/// What follows a write's answer.
+enum Then {
+    /// The client's card shows: a new one (its id the answer's) or an existing one, with the
+    /// notice to give when the portal was asked something.
+    Client(EntityKind, Option<u64>, &'static str),
+    /// A comment: its id, when the portal gave one.
+    Comment,
+    /// A deal (`true`: opened in the slider) or a follow-up added to the record.
+    Added(EntityRef, &'static str, bool),
 }
 
 /// The client's card loaded again after a write, with the other matches the agent can go back to.
