@@ -9,6 +9,7 @@
 use crate::json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::batch::{Batch, BatchReply};
@@ -116,15 +117,20 @@ impl RestClient {
     /// Renews the token now if it expires within a minute (e.g. when the tab becomes visible
     /// again after a long pause).
     pub async fn renew_if_due(&self) {
-        if self.inner.frame.is_some() && browser::now_ms() > self.inner.expires_at_ms.get() - REFRESH_AHEAD_MS {
-            let _ = self.renew().await;
+        if self.renewal_due() {
+            let _ = JsFuture::from(self.renewal()).await;
         }
     }
 
-    /// One renewal through the frame, shared by everyone who asks while it runs.
-    fn renew(&self) -> impl std::future::Future<Output = Result<(), RestError>> {
+    fn renewal_due(&self) -> bool {
+        self.inner.frame.is_some() && browser::now_ms() > self.inner.expires_at_ms.get() - REFRESH_AHEAD_MS
+    }
+
+    /// One renewal through the frame, shared by everyone who asks while it runs: a promise of
+    /// whether it renewed.
+    fn renewal(&self) -> js_sys::Promise {
         let running = self.inner.renewal.borrow().clone();
-        let promise = running.unwrap_or_else(|| {
+        running.unwrap_or_else(|| {
             let mut settle = None;
             let promise = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
             *self.inner.renewal.borrow_mut() = Some(promise.clone());
@@ -137,13 +143,7 @@ impl RestClient {
                 }
             });
             promise
-        });
-        async move {
-            match wasm_bindgen_futures::JsFuture::from(promise).await.map(|renewed| renewed.as_bool()) {
-                Ok(Some(true)) => Ok(()),
-                _ => Err(RestError::Renewal),
-            }
-        }
+        })
     }
 
     /// POSTs a form body with the token appended, renewing and retrying as the policy says.
@@ -152,8 +152,18 @@ impl RestClient {
         let mut attempt = 0;
         let mut renewed = false;
         let mut waiting: Option<Waiting> = None;
-        self.renew_if_due().await;
+        // What to wait for before the next send: a renewal (`true`: one the send needs, so that
+        // its failure ends the request) or the back-off's timer. A token about to expire is
+        // renewed first, its failure left for the send to meet. One wait in the code, so that
+        // the waiting is compiled once.
+        let mut before = self.renewal_due().then(|| (self.renewal(), false));
         loop {
+            if let Some((pause, needed)) = before.take() {
+                let settled = JsFuture::from(pause).await.ok().and_then(|v| v.as_bool());
+                if needed && settled != Some(true) {
+                    return Err(RestError::Renewal);
+                }
+            }
             let token = self.inner.token.borrow().clone();
             let outcome = self.send(method, &body, &token, abort).await;
             let error = match outcome {
@@ -163,18 +173,18 @@ impl RestClient {
             if abort.is_some_and(AbortSignal::aborted) {
                 return Err(error);
             }
-            match retry::decide(&error, attempt, renewed, read, browser::random()) {
+            before = Some(match retry::decide(&error, attempt, renewed, read, browser::random()) {
                 Decision::Refresh => {
                     renewed = true;
-                    self.renew().await?;
+                    (self.renewal(), true)
                 }
                 Decision::Retry { delay_ms } => {
                     attempt += 1;
                     waiting.get_or_insert_with(|| Waiting::begin(&self.inner));
-                    browser::sleep(delay_ms).await;
+                    (browser::timer(delay_ms), false)
                 }
                 Decision::GiveUp => return Err(error),
-            }
+            });
         }
     }
 
