@@ -209,74 +209,64 @@ fn follow_the_card(reads: CardReads, launched: RwSignal<Option<Screen>>, status_
 }
 
 /// Reads the launch and starts its card (`start`) as soon as it can: inside the portal with
-/// posted data, while `getInitData` is still in flight. `Ok` once the card may show.
+/// posted data, while `getInitData` is still in flight. `Ok` once the card may show, which is
+/// once the page speaks the launch's language; a launch that fails says so in the language the
+/// portal posted. Either language's texts may still have to come (a page without them inlined).
 async fn load(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession)) -> Result<(), Box<Screen>> {
-    // A launch that fails says so in the language the portal posted, whose texts may still
-    // have to come (a page without them inlined).
     let posted = page::posted_lang(&inputs);
-    let failed = |e: LaunchError| async move {
-        tables::speak(lang, posted).await;
-        Err(Box::new(Screen::Failed(Problem::launch(lang.get_untracked().texts(), &e))))
+    // One wait for the texts and one failure path, so that each is compiled once.
+    let (launched, speaks) = match launch(inputs, lang, start).await {
+        Ok((shown, speaks)) => (Ok(shown), speaks),
+        Err(e) => (Err(e), posted),
     };
-    let seed = match inputs.seed.transpose() {
-        Ok(seed) => seed,
-        Err(e) => return failed(e).await,
-    };
+    tables::speak(lang, speaks).await;
+    match launched {
+        Ok(shown) => shown,
+        Err(e) => Err(Box::new(Screen::Failed(Problem::launch(lang.get_untracked().texts(), &e)))),
+    }
+}
+
+/// The launch read from its sources, and its card started: whether the card may show, and the
+/// language the page is to speak.
+async fn launch(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession)) -> Result<(Result<(), Box<Screen>>, Lang), LaunchError> {
+    let seed = inputs.seed.transpose()?;
     let in_frame = inputs.frame.as_ref().zip(inputs.frame_name.as_ref());
     match (seed, in_frame) {
-        (None, None) => failed(LaunchError::NoLaunchData).await,
+        (None, None) => Err(LaunchError::NoLaunchData),
         // Outside a frame (a direct POST): the inlined data alone.
-        (Some(seed), None) => match Launch::resolve(&seed, None, None) {
-            Ok(launch) => {
-                let shown = session(&launch, None).map(start);
-                tables::speak(lang, Lang::from_code(&launch.lang)).await;
-                shown
-            }
-            Err(e) => failed(e).await,
-        },
+        (Some(seed), None) => {
+            let launch = Launch::resolve(&seed, None, None)?;
+            Ok((session(&launch, None).map(start), Lang::from_code(&launch.lang)))
+        }
         // Opened by GET inside the portal: the frame is the only source.
-        (None, Some((frame, name))) => match init_data(frame).await {
-            Ok(init) => match Launch::resolve(&init, Some(name), None) {
-                Ok(launch) => {
-                    appearance::show_told(launch.theme);
-                    // The card's requests leave first; the card shows once the language's texts
-                    // are here too (a small file, which usually comes first).
-                    let shown = session(&launch, Some(frame.clone())).map(start);
-                    tables::speak(lang, Lang::from_code(&launch.lang)).await;
-                    shown
-                }
-                Err(e) => failed(e).await,
-            },
-            Err(e) => failed(e).await,
-        },
+        (None, Some((frame, name))) => {
+            let launch = Launch::resolve(&init_data(frame).await?, Some(name), None)?;
+            appearance::show_told(launch.theme);
+            // The card's requests leave first; the card shows once the language's texts are
+            // here too (a small file, which usually comes first).
+            Ok((session(&launch, Some(frame.clone())).map(start), Lang::from_code(&launch.lang)))
+        }
         // Both: start the card at once, and show it only if the portal confirms the launch.
         (Some(seed), Some((frame, name))) => {
-            let launch = match Launch::resolve(&seed, Some(name), None) {
-                Ok(launch) => launch,
-                Err(e) => return failed(e).await,
-            };
+            let launch = Launch::resolve(&seed, Some(name), None)?;
+            let speaks = Lang::from_code(&launch.lang);
             if launch.placement == Placement::AppPage {
                 // Its own page reads the launch from the frame itself.
                 page::open_app_page();
-                return Err(Box::new(Screen::Loading));
+                return Ok((Err(Box::new(Screen::Loading)), speaks));
             }
             // The card's requests leave at once; the card shows once the portal confirmed.
             let shown = session(&launch, Some(frame.clone())).map(start);
             // Inlined with the launch by the handler, the texts are here already; else they are
             // fetched while the portal confirms.
-            let (_, init) = futures::future::join(tables::speak(lang, Lang::from_code(&launch.lang)), init_data(frame)).await;
-            match init {
-                Ok(init) => match Launch::resolve(&seed, Some(name), Some(&init)) {
-                    Ok(confirmed) => {
-                        appearance::show_told(confirmed.theme);
-                        shown
-                    }
-                    Err(e) => failed(e).await,
-                },
-                // A silent portal leaves the posted data unconfirmed but valid: its token
-                // worked for the card. Frame features (resizing) just stay unavailable.
-                Err(_) => shown,
+            let (_, init) = futures::future::join(tables::speak(lang, speaks), init_data(frame)).await;
+            // A silent portal leaves the posted data unconfirmed but valid: its token worked for
+            // the card. Frame features (resizing) just stay unavailable.
+            if let Ok(init) = init {
+                let confirmed = Launch::resolve(&seed, Some(name), Some(&init))?;
+                appearance::show_told(confirmed.theme);
             }
+            Ok((shown, speaks))
         }
     }
 }
