@@ -217,9 +217,11 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession))
     // One wait for the texts and one failure path, so that each is compiled once.
     let (launched, speaks) = match launch(inputs, lang, start).await {
         Ok((shown, speaks)) => (Ok(shown), speaks),
-        Err(e) => (Err(e), posted),
+        Err(e) => (Err(e), Some(posted)),
     };
-    tables::speak(lang, speaks).await;
+    if let Some(speaks) = speaks {
+        tables::speak(lang, speaks).await;
+    }
     match launched {
         Ok(shown) => shown,
         Err(e) => Err(Box::new(Screen::Failed(Problem::launch(lang.get_untracked().texts(), &e)))),
@@ -227,8 +229,8 @@ async fn load(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession))
 }
 
 /// The launch read from its sources, and its card started: whether the card may show, and the
-/// language the page is to speak.
-async fn launch(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession)) -> Result<(Result<(), Box<Screen>>, Lang), LaunchError> {
+/// language the page is to speak (`None`: asked for already, while the portal confirmed).
+async fn launch(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession)) -> Result<(Result<(), Box<Screen>>, Option<Lang>), LaunchError> {
     let seed = inputs.seed.transpose()?;
     let in_frame = inputs.frame.as_ref().zip(inputs.frame_name.as_ref());
     match (seed, in_frame) {
@@ -236,7 +238,7 @@ async fn launch(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession
         // Outside a frame (a direct POST): the inlined data alone.
         (Some(seed), None) => {
             let launch = Launch::resolve(&seed, None, None)?;
-            Ok((session(&launch, None).map(start), Lang::from_code(&launch.lang)))
+            Ok((session(&launch, None).map(start), Some(Lang::from_code(&launch.lang))))
         }
         // Opened by GET inside the portal: the frame is the only source.
         (None, Some((frame, name))) => {
@@ -244,7 +246,7 @@ async fn launch(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession
             appearance::show_told(launch.theme);
             // The card's requests leave first; the card shows once the language's texts are
             // here too (a small file, which usually comes first).
-            Ok((session(&launch, Some(frame.clone())).map(start), Lang::from_code(&launch.lang)))
+            Ok((session(&launch, Some(frame.clone())).map(start), Some(Lang::from_code(&launch.lang))))
         }
         // Both: start the card at once, and show it only if the portal confirms the launch.
         (Some(seed), Some((frame, name))) => {
@@ -253,7 +255,7 @@ async fn launch(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession
             if launch.placement == Placement::AppPage {
                 // Its own page reads the launch from the frame itself.
                 page::open_app_page();
-                return Ok((Err(Box::new(Screen::Loading)), speaks));
+                return Ok((Err(Box::new(Screen::Loading)), None));
             }
             // The card's requests leave at once; the card shows once the portal confirmed.
             let shown = session(&launch, Some(frame.clone())).map(start);
@@ -266,7 +268,7 @@ async fn launch(inputs: Inputs, lang: RwSignal<Lang>, start: impl Fn(CardSession
                 let confirmed = Launch::resolve(&seed, Some(name), Some(&init))?;
                 appearance::show_told(confirmed.theme);
             }
-            Ok((shown, speaks))
+            Ok((shown, None))
         }
     }
 }
