@@ -45,24 +45,27 @@ where
     /// Stores the given value in the arena allocator.
     #[track_caller]
     pub fn new_with_storage(value: T) -> Self {
-        let node = {
-            Arena::with_mut(|arena| {
-                arena.insert(
-                    Box::new(S::wrap(value)) as Box<dyn Any + Send + Sync>
-                )
-            })
-        };
-        OWNER.with(|o| {
-            if let Some(owner) = o.borrow().as_ref().and_then(|o| o.upgrade()) {
-                owner.register(node);
-            }
-        });
+        let node =
+            insert(Box::new(S::wrap(value)) as Box<dyn Any + Send + Sync>);
 
         Self {
             node,
             ty: PhantomData,
         }
     }
+}
+
+/// Puts an item into the arena and records it with the current owner. (Patched: once for every
+/// item type, not inlined into each one's constructor.)
+#[inline(never)]
+fn insert(value: Box<dyn Any + Send + Sync>) -> NodeId {
+    let node = Arena::with_mut(|arena| arena.insert(value));
+    OWNER.with(|o| {
+        if let Some(owner) = o.borrow().as_ref().and_then(|o| o.upgrade()) {
+            owner.register(node);
+        }
+    });
+    node
 }
 
 impl<T, S> Default for ArenaItem<T, S>
