@@ -315,7 +315,7 @@ fn generate(files: &[(&str, File)], hash: &str, english_table: &str) -> String {
         let _ = writeln!(out, "            Lang::{} => {code:?},", variant(code));
     }
     out.push_str("        }\n    }\n\n    /// The file of the language's card texts (`texts-<code>-<hash>.json`, beside the module;\n    /// one hash of every table names them all).\n    pub fn texts_file(self) -> String {\n");
-    let _ = writeln!(out, "        format!(\"texts-{{}}-{hash}.json\", self.code())");
+    let _ = writeln!(out, "        [\"texts-\", self.code(), \"-{hash}.json\"].concat()");
     out.push_str("    }\n\n    /// The language's card texts compiled into the module (the app's page, the native tests; the call card loads its one language instead).\n    pub fn builtin_texts(self) -> &'static Texts {\n        match self {\n");
     for (code, _) in files {
         let _ = writeln!(out, "            Lang::{} => &card::{},", variant(code), code.to_ascii_uppercase());

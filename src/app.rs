@@ -339,7 +339,7 @@ fn renew_when_visible(reads: CardReads) {
 /// The agent's pick among several matches, kept for this call across reloads of the tab.
 /// Session storage can throw in a third-party frame; then the pick lasts as long as the page.
 fn pick_key(options: &CallCardOptions) -> Option<String> {
-    options.call_id.as_ref().map(|id| format!("callcard.pick.{id}"))
+    options.call_id.as_ref().map(|id| ["callcard.pick.", id].concat())
 }
 
 fn remember_pick(options: &CallCardOptions, entity: Option<EntityRef>) {

@@ -46,7 +46,12 @@ pub fn next_working_morning() -> String {
             break;
         }
     }
-    format!("{:04}-{:02}-{:02}T10:00", day.get_full_year(), day.get_month() + 1, day.get_date())
+    let mut morning = String::new();
+    for (value, width, after) in [(day.get_full_year(), 4, "-"), (day.get_month() + 1, 2, "-"), (day.get_date(), 2, "T10:00")] {
+        crate::text::push_decimal(&mut morning, u64::from(value), width);
+        morning.push_str(after);
+    }
+    morning
 }
 
 /// A `datetime-local` input's value (the agent's own time) as unix seconds; `None` when it is

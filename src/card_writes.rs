@@ -51,7 +51,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 let (request, then) = match write {
                     Write::Client(ClientChoice::New(kind, form)) => {
                         let notice = if kind == EntityKind::Lead { t.lead_created } else { t.contact_created };
-                        (Some((format!("crm.{}.add", kind.method_name()), one("fields", form.fields(kind)))), Then::Client(kind, None, notice))
+                        (Some((["crm.", kind.method_name(), ".add"].concat(), one("fields", form.fields(kind)))), Then::Client(kind, None, notice))
                     }
                     Write::Client(ClientChoice::Existing { entity, add_number }) => {
                         let number = s.options.phone_number.as_deref().filter(|_| add_number);

@@ -38,8 +38,8 @@ impl Drafts {
     /// holds its key, a text, rather than the drafts: each stored type brings its own code.
     pub fn key(&self, draft: Draft) -> String {
         match draft {
-            Draft::Comment(entity) => format!("callcard.draft.{}.comment.{}", self.call_id, entity.key()),
-            Draft::NewClient => format!("callcard.draft.{}.new-client", self.call_id),
+            Draft::Comment(entity) => ["callcard.draft.", &self.call_id, ".comment.", &entity.key()].concat(),
+            Draft::NewClient => ["callcard.draft.", &self.call_id, ".new-client"].concat(),
         }
     }
 }

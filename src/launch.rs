@@ -197,7 +197,7 @@ impl LaunchFields {
     /// Reads the JSON the thin handler inlined: `{"query": {…}, "form": {…}}`.
     pub fn from_inlined(json: &str) -> Result<Self, LaunchError> {
         let value: Value = crate::json::parse(json)
-            .map_err(|e| LaunchError::UnreadableSeed(Unreadable::NotJson(e.to_string())))?;
+            .map_err(|e| LaunchError::UnreadableSeed(Unreadable::NotJson(e.describe())))?;
         let root = value
             .as_object()
             .ok_or(LaunchError::UnreadableSeed(Unreadable::NotObject))?;
@@ -318,7 +318,7 @@ pub fn normalize_domain(raw: &str, https: bool) -> Result<String, Unusable> {
             if (https && n == 443) || (!https && n == 80) {
                 Ok(host.to_string())
             } else {
-                Ok(format!("{host}:{n}"))
+                Ok([host, ":", &crate::text::decimal(u64::from(n))].concat())
             }
         }
     }
@@ -453,7 +453,7 @@ impl CallCardOptions {
                 parsed = crate::json::parse(s).map_err(|e| {
                     LaunchError::InvalidField {
                         field: "PLACEMENT_OPTIONS",
-                        reason: Unusable::NotJson(e.to_string()),
+                        reason: Unusable::NotJson(e.describe()),
                     }
                 })?;
                 parsed.as_object().ok_or(LaunchError::InvalidField {

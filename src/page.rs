@@ -122,7 +122,7 @@ pub async fn init_data(frame: &FrameClient) -> Result<LaunchFields, LaunchError>
 pub fn open_app_page() {
     let Some(location) = web_sys::window().map(|w| w.location()) else { return };
     let query = location.search().unwrap_or_default();
-    let _ = location.replace(&format!("{APP_PAGE}{query}"));
+    let _ = location.replace(&[APP_PAGE, query.as_str()].concat());
 }
 
 /// Keeps the portal's iframe as tall as the content: the tab grows with the card.

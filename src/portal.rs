@@ -43,12 +43,12 @@ pub struct Portal {
 impl Portal {
     /// The origin the portal's messages come from and ours must be addressed to.
     pub fn origin(&self) -> String {
-        format!("{}://{}", if self.https { "https" } else { "http" }, self.domain)
+        [if self.https { "https://" } else { "http://" }, &self.domain].concat()
     }
 
     /// The URL of a REST method, e.g. `https://portal.example/rest/batch.json`.
     pub fn rest_url(&self, method: &str) -> String {
-        format!("{}/rest/{}.json", self.origin(), method)
+        [&self.origin(), "/rest/", method, ".json"].concat()
     }
 }
 
@@ -57,8 +57,8 @@ impl Portal {
 pub fn text(value: Option<&Value>) -> Option<String> {
     let s = match value? {
         Value::String(s) => crate::text::trim(s).to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_text(),
+        Value::Bool(b) => (if *b { "true" } else { "false" }).to_string(),
         _ => return None,
     };
     match s.as_str() {

@@ -113,7 +113,7 @@ impl Problem {
         } else if error.code.is_empty() {
             error.description.clone()
         } else {
-            format!("{}: {}", error.code, error.description)
+            [error.code.as_str(), ": ", &error.description].concat()
         };
         Problem::of_kind(t, classify(200, &error.code), &error.code, method, what)
     }

@@ -110,6 +110,45 @@ pub fn join(parts: &[String], separator: &str) -> String {
     joined
 }
 
+/// A whole number's decimal digits: `42`. The module writes every number this way and every
+/// text by concatenation (`[a, b].concat()`), not through `format!` or `to_string`, so that it
+/// holds no formatting machinery (`core::fmt`: README, "Bundle budget").
+pub fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n, 1);
+    out
+}
+
+/// A whole number's decimal digits with its sign: `-7`.
+pub fn signed(n: i64) -> String {
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    push_decimal(&mut out, n.unsigned_abs(), 1);
+    out
+}
+
+/// Appends `n`'s decimal digits, with zeros before them up to `width` digits (`07`).
+pub fn push_decimal(out: &mut String, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let (mut rest, mut count) = (n, 0);
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        count += 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in count..width {
+        out.push('0');
+    }
+    for &digit in digits.iter().skip(digits.len() - count) {
+        out.push(char::from(digit));
+    }
+}
+
 /// A sentence with its placeholders filled in.
 pub trait Fill {
     /// Every `key` (`{n}`) replaced by `value`, as `str::replace` does.
@@ -156,6 +195,21 @@ mod tests {
     fn it_joins_as_the_standard_library_does() {
         for parts in [vec![], vec!["Anna".to_string()], vec!["+49 30 1234".to_string(), "".to_string(), "030 99".to_string()]] {
             assert_eq!(join(&parts, " · "), parts.join(" · "), "{parts:?}");
+        }
+    }
+
+    #[test]
+    fn it_writes_numbers_as_format_does() {
+        for n in [0, 1, 9, 10, 42, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(decimal(n), format!("{n}"));
+        }
+        for n in [0, 7, -7, 1_000, -1_000, i64::MAX, i64::MIN] {
+            assert_eq!(signed(n), format!("{n}"));
+        }
+        for (n, width) in [(7, 2), (12, 2), (5, 4), (2026, 4), (123, 2)] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n, width);
+            assert_eq!(out, format!("x{n:0width$}"));
         }
     }
 

@@ -83,7 +83,7 @@ impl Stage {
     /// enter the style.
     pub fn chip_style(&self) -> String {
         match (&self.color, self.text_color()) {
-            (Some(color), Some(ink)) => format!("color:{ink};border-color:{color};background-color:{color}"),
+            (Some(color), Some(ink)) => ["color:", ink, ";border-color:", color, ";background-color:", color].concat(),
             _ => String::new(),
         }
     }
@@ -590,7 +590,7 @@ impl<'a> Reader<'a> {
     fn deal_line(&self, deal: &Value, bound: bool) -> Option<DealLine> {
         let stage_id = field(deal, "STAGE_ID").unwrap_or_default();
         // Stages of other pipelines are listed under DEAL_STAGE_<category>.
-        let category = id(deal.get("CATEGORY_ID")).map(|c| format!("DEAL_STAGE_{c}"));
+        let category = id(deal.get("CATEGORY_ID")).map(|c| ["DEAL_STAGE_", &crate::text::decimal(c)].concat());
         Some(DealLine {
             id: id(deal.get("ID"))?,
             title: field(deal, "TITLE").unwrap_or_default(),

@@ -64,7 +64,7 @@ impl EntityRef {
     /// The record as the widget writes it down (`CONTACT:12`): in the page's `data-entity` and
     /// in the browser's storage (a call's pick, a comment's draft).
     pub fn key(self) -> String {
-        format!("{}:{}", self.kind.symbol(), self.id)
+        [self.kind.symbol(), ":", &crate::text::decimal(self.id)].concat()
     }
 
     /// A record written down by [`EntityRef::key`]; `None` for anything else.
@@ -75,7 +75,7 @@ impl EntityRef {
 
     /// The record's page in the portal, as `openPath` accepts it.
     pub fn detail_path(self) -> String {
-        format!("/crm/{}/details/{}/", self.kind.method_name(), self.id)
+        ["/crm/", self.kind.method_name(), "/details/", &crate::text::decimal(self.id), "/"].concat()
     }
 }
 

@@ -71,7 +71,14 @@ pub fn iso_utc(secs: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00", rest / 3600, rest % 3600 / 60, rest % 60)
+    let mut iso = String::new();
+    // A year before 1 BCE would be negative; the portal has no such dates.
+    let parts = [(year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (rest / 3600, 2, ":"), (rest % 3600 / 60, 2, ":"), (rest % 60, 2, "+00:00")];
+    for (value, width, after) in parts {
+        crate::text::push_decimal(&mut iso, value.unsigned_abs(), width);
+        iso.push_str(after);
+    }
+    iso
 }
 
 #[cfg(test)]

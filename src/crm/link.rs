@@ -39,7 +39,7 @@ fn name_searches(query: &str) -> [(&'static str, EntityKind, Value); 5] {
 const BY_NUMBER: &str = "by_number";
 
 fn by_number_key(kind: EntityKind) -> String {
-    format!("by_number_{}", kind.method_name())
+    ["by_number_", kind.method_name()].concat()
 }
 
 fn select(kind: EntityKind) -> &'static [&'static str] {
@@ -64,7 +64,7 @@ pub fn search_batch(query: &str) -> Option<Batch> {
         for &kind in &CLIENT_KINDS {
             b.push(
                 &by_number_key(kind),
-                &format!("crm.{}.list", kind.method_name()),
+                &["crm.", kind.method_name(), ".list"].concat(),
                 list_params(kind, json!({ "ID": Batch::reference(BY_NUMBER, &[kind.symbol()]) })),
             );
         }
@@ -73,7 +73,7 @@ pub fn search_batch(query: &str) -> Option<Batch> {
     let number_only = query.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | '.' | ' ' | '/'));
     if !number_only {
         for (key, kind, filter) in name_searches(query) {
-            b.push(key, &format!("crm.{}.list", kind.method_name()), list_params(kind, filter));
+            b.push(key, &["crm.", kind.method_name(), ".list"].concat(), list_params(kind, filter));
         }
     }
     Some(b)
@@ -151,7 +151,7 @@ fn detail_of(kind: EntityKind, row: &Value) -> Option<String> {
 /// others stay (crm's `restservice.php`, `internalizeFields`: a new multifield item gets key `nN`).
 pub fn add_phone(entity: EntityRef, number: &str) -> (String, Value) {
     (
-        format!("crm.{}.update", entity.kind.method_name()),
+        ["crm.", entity.kind.method_name(), ".update"].concat(),
         json!({ "id": entity.id, "fields": { "PHONE": [{ "VALUE": phone::display(number), "VALUE_TYPE": "WORK" }] } }),
     )
 }

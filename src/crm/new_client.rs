@@ -60,8 +60,8 @@ impl NewClient {
             fields.insert("EMAIL".into(), json!([{ "VALUE": trim(&self.email), "VALUE_TYPE": "WORK" }]));
         }
         if kind == EntityKind::Lead {
-            let name = trim(&format!("{} {}", trim(&self.first_name), trim(&self.last_name))).to_string();
-            fields.insert("TITLE".into(), json!(if is_blank(&self.company) { name } else { format!("{name}, {}", trim(&self.company)) }));
+            let name = trim(&[trim(&self.first_name), " ", trim(&self.last_name)].concat()).to_string();
+            fields.insert("TITLE".into(), json!(if is_blank(&self.company) { name } else { [name.as_str(), ", ", trim(&self.company)].concat() }));
             if !is_blank(&self.company) {
                 fields.insert("COMPANY_TITLE".into(), json!(trim(&self.company)));
             }

@@ -43,7 +43,7 @@ pub fn portal_normal(raw: &str) -> String {
         } else if let Some(rest) = kept.strip_prefix("011") {
             rest.to_string()
         } else if let Some(rest) = kept.strip_prefix('8') {
-            format!("7{rest}")
+            ["7", rest].concat()
         } else if let Some(rest) = kept.strip_prefix('0') {
             rest.to_string()
         } else {
@@ -113,7 +113,7 @@ pub fn search_variants(raw: &str) -> Vec<String> {
         None
     } else if d.len() == 11 && d.starts_with('8') {
         // Russia's and Kazakhstan's national form of +7: the same number as 7XXXXXXXXXX.
-        Some(format!("7{}", &d[1..]))
+        Some(["7", &d[1..]].concat())
     } else if d.len() >= 11 {
         // Telephony hands over international numbers without the plus.
         Some(d.clone())
@@ -123,12 +123,12 @@ pub fn search_variants(raw: &str) -> Vec<String> {
 
     if let Some(intl) = intl {
         add(intl.clone());
-        add(format!("00{intl}"));
+        add(["00", intl.as_str()].concat());
         if let Some((code, national)) = split_calling_code(&intl) {
             add(national.to_string());
-            add(format!("0{national}"));
+            add(["0", national].concat());
             if code == "7" {
-                add(format!("8{national}"));
+                add(["8", national].concat());
             }
         }
     } else if let Some(national) = d.strip_prefix('0') {
@@ -161,8 +161,8 @@ pub fn display_near(raw: &str, near: Option<&str>) -> String {
         return raw.to_string();
     }
     match split_calling_code(bare) {
-        Some((code, national)) => format!("+{code} {}", group(national, template(code, national))),
-        None => format!("+{bare}"),
+        Some((code, national)) => ["+", code, " ", &group(national, template(code, national))].concat(),
+        None => ["+", bare].concat(),
     }
 }
 

@@ -84,34 +84,34 @@ pub mod keys {
     pub const CONTACT_COMPANIES: &str = "contact_companies";
 
     pub fn responsible(kind: EntityKind, index: usize) -> String {
-        format!("responsible_{}_{index}", records(kind))
+        ["responsible_", records(kind), "_", &crate::text::decimal(index as u64)].concat()
     }
 
     pub fn open_deals(kind: EntityKind) -> String {
-        format!("open_deals_{}", records(kind))
+        ["open_deals_", records(kind)].concat()
     }
 
     pub fn closed_deals(kind: EntityKind) -> String {
-        format!("closed_deals_{}", records(kind))
+        ["closed_deals_", records(kind)].concat()
     }
 
     /// Open activities, soonest deadline first.
     pub fn open_activities(kind: EntityKind) -> String {
-        format!("open_activities_{}", records(kind))
+        ["open_activities_", records(kind)].concat()
     }
 
     /// Completed activities, the last finished first.
     pub fn done_activities(kind: EntityKind) -> String {
-        format!("done_activities_{}", records(kind))
+        ["done_activities_", records(kind)].concat()
     }
 
     /// The author of the first record's `index`-th comment.
     pub fn comment_author(kind: EntityKind, index: usize) -> String {
-        format!("comment_author_{}_{index}", records(kind))
+        ["comment_author_", records(kind), "_", &crate::text::decimal(index as u64)].concat()
     }
 
     pub fn comments(kind: EntityKind) -> String {
-        format!("comments_{}", records(kind))
+        ["comments_", records(kind)].concat()
     }
 }
 
@@ -245,7 +245,7 @@ impl Lookup {
         let records = keys::records(kind);
         b.push(
             records,
-            &format!("crm.{}.list", kind.method_name()),
+            &["crm.", kind.method_name(), ".list"].concat(),
             List { filter: vec![("ID", self.ids(kind))], select: record_fields(kind), order: None, uncounted: false }.params(),
         );
         for i in 0..SUMMARISED {
@@ -253,7 +253,7 @@ impl Lookup {
                 &keys::responsible(kind, i),
                 "user.get",
                 // A scalar always: an unresolved reference would hand user.get an array.
-                one("ID", Batch::scalar_reference(records, &[&i.to_string(), "ASSIGNED_BY_ID"])),
+                one("ID", Batch::scalar_reference(records, &[&crate::text::decimal(i as u64), "ASSIGNED_BY_ID"])),
             );
         }
         if kind == EntityKind::Contact {
@@ -262,7 +262,7 @@ impl Lookup {
             // inside arrays (rest_util.php, processBatchStructure). Each as text: a missing row
             // reads as 0 (no company), not as the array the path stopped at.
             let companies: Vec<Value> =
-                (0..SUMMARISED).map(|i| Batch::scalar_reference(records, &[&i.to_string(), "COMPANY_ID"])).collect();
+                (0..SUMMARISED).map(|i| Batch::scalar_reference(records, &[&crate::text::decimal(i as u64), "COMPANY_ID"])).collect();
             b.push(
                 keys::CONTACT_COMPANIES,
                 "crm.company.list",
@@ -342,7 +342,7 @@ impl Lookup {
             b.push(
                 &keys::comment_author(kind, i),
                 "user.get",
-                one("ID", Batch::scalar_reference(&comments, &[&i.to_string(), "AUTHOR_ID"])),
+                one("ID", Batch::scalar_reference(&comments, &[&crate::text::decimal(i as u64), "AUTHOR_ID"])),
             );
         }
     }

@@ -11,8 +11,8 @@ pub const CALLBACK_ID_LEN: usize = 32;
 /// Formats a command. `params` of `null` leaves the JSON field empty (`getInitData::cb:sid`),
 /// which the portal accepts; `callback` is empty when no reply is wanted.
 pub fn command(name: &str, params: &Value, callback: &str, app_sid: &str) -> String {
-    let json = if params.is_null() { String::new() } else { params.to_string() };
-    format!("{name}:{json}:{callback}:{app_sid}")
+    let json = if params.is_null() { String::new() } else { params.to_json() };
+    [name, ":", &json, ":", callback, ":", app_sid].concat()
 }
 
 /// Splits a message from the portal into callback id and payload text, at the first colon.
@@ -30,7 +30,7 @@ pub fn parse_payload(json: &str) -> Result<Value, String> {
     if crate::text::is_blank(json) {
         Ok(Value::Null)
     } else {
-        crate::json::parse(json).map_err(|e| e.to_string())
+        crate::json::parse(json).map_err(|e| e.describe())
     }
 }
 

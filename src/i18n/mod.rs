@@ -31,7 +31,7 @@ impl Forms {
             Plural::Many => self.many,
             Plural::Other => self.other,
         };
-        form.fill("{n}", &n.to_string())
+        form.fill("{n}", &crate::text::decimal(n as u64))
     }
 }
 
@@ -154,8 +154,14 @@ pub fn format_date(lang: Lang, iso: &str) -> Option<String> {
     intl::date(y, m, d, lang.intl_locale()).or_else(|| {
         const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         Some(match lang {
-            Lang::En => format!("{} {d}, {y}", MONTHS[(m - 1) as usize]),
-            _ => format!("{d:02}.{m:02}.{y}"),
+            Lang::En => [MONTHS[(m - 1) as usize], " ", &crate::text::decimal(u64::from(d)), ", ", &crate::text::signed(y)].concat(),
+            _ => {
+                let mut date = String::new();
+                crate::text::push_decimal(&mut date, u64::from(d), 2);
+                date.push('.');
+                crate::text::push_decimal(&mut date, u64::from(m), 2);
+                [&date, ".", &crate::text::signed(y)].concat()
+            }
         })
     })
 }
@@ -181,7 +187,7 @@ pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> 
     let (negative, whole, frac) = rounded_decimal(amount, decimals)?;
     let iso_code = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
     if let Some(text) = intl::money(amount, if iso_code { &code } else { "" }, lang.intl_locale()) {
-        return Some(if iso_code || code.is_empty() { text } else { format!("{text}\u{a0}{code}") });
+        return Some(if iso_code || code.is_empty() { text } else { [text.as_str(), "\u{a0}", &code].concat() });
     }
     let (group, decimal) = match lang {
         Lang::En => (",", "."),
@@ -196,7 +202,7 @@ pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> 
         grouped.push(c);
     }
     let sign = if negative { "-" } else { "" };
-    let unsigned = if frac.is_empty() { grouped } else { format!("{grouped}{decimal}{frac}") };
+    let unsigned = if frac.is_empty() { grouped } else { [grouped.as_str(), decimal, &frac].concat() };
     let symbol = match code.as_str() {
         "EUR" => Some("€"),
         "USD" => Some("$"),
@@ -208,10 +214,10 @@ pub fn format_money(lang: Lang, amount: &str, currency: &str) -> Option<String> 
         _ => None,
     };
     Some(match (lang, symbol) {
-        (Lang::En, Some(s)) if s.chars().count() == 1 => format!("{sign}{s}{unsigned}"),
-        (_, Some(s)) => format!("{sign}{unsigned}\u{a0}{s}"),
-        (_, None) if code.is_empty() => format!("{sign}{unsigned}"),
-        (_, None) => format!("{sign}{unsigned}\u{a0}{code}"),
+        (Lang::En, Some(s)) if s.chars().count() == 1 => [sign, s, &unsigned].concat(),
+        (_, Some(s)) => [sign, &unsigned, "\u{a0}", s].concat(),
+        (_, None) if code.is_empty() => [sign, unsigned.as_str()].concat(),
+        (_, None) => [sign, &unsigned, "\u{a0}", &code].concat(),
     })
 }
 

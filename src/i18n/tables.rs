@@ -95,7 +95,7 @@ pub async fn speak(lang: RwSignal<Lang>, wanted: Lang) {
 }
 
 async fn fetch(lang: Lang) -> Option<&'static Texts> {
-    let url = format!("{}{}", assets_base(), lang.texts_file());
+    let url = [assets_base(), lang.texts_file()].concat();
     // The browser gives up on the request, its body too, when the time is up.
     let within = web_sys::AbortSignal::timeout_with_u32(FETCH_WITHIN_MS);
     let response = crate::browser::request(&url, None, &within)?.send().await.ok()?;

@@ -41,13 +41,19 @@ pub struct ParseError {
     pub at: Option<usize>,
 }
 
+impl ParseError {
+    /// What went wrong, and where when known: `expected a value at byte 3`.
+    pub fn describe(&self) -> String {
+        match self.at {
+            Some(at) => [self.what, " at byte ", &crate::text::decimal(at as u64)].concat(),
+            None => self.what.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.what)?;
-        match self.at {
-            Some(at) => write!(f, " at byte {at}"),
-            None => Ok(()),
-        }
+        f.write_str(&self.describe())
     }
 }
 

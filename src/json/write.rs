@@ -1,74 +1,95 @@
-//! Writing a [`Value`] as compact JSON text: `value.to_string()`.
+//! Writing a [`Value`] as compact JSON text: `value.to_json()` (`Display` writes the same). Into a
+//! `String` directly, not through `core::fmt`, which the module does not hold (`text::decimal`).
 
-use std::fmt::{self, Display, Formatter, Write};
+use std::fmt::{self, Display, Formatter};
 
 use super::{Number, Value};
 
-impl Display for Value {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+impl Value {
+    /// The value as compact JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
         match self {
-            Value::Null => f.write_str("null"),
-            Value::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
-            Value::Number(n) => n.fmt(f),
-            Value::String(s) => string(f, s),
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(&n.to_text()),
+            Value::String(s) => string(out, s),
             Value::Array(items) => {
-                f.write_char('[')?;
+                out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        f.write_char(',')?;
+                        out.push(',');
                     }
-                    item.fmt(f)?;
+                    item.write(out);
                 }
-                f.write_char(']')
+                out.push(']');
             }
             Value::Object(map) => {
-                f.write_char('{')?;
+                out.push('{');
                 for (i, (key, item)) in map.iter().enumerate() {
                     if i > 0 {
-                        f.write_char(',')?;
+                        out.push(',');
                     }
-                    string(f, key)?;
-                    f.write_char(':')?;
-                    item.fmt(f)?;
+                    string(out, key);
+                    out.push(':');
+                    item.write(out);
                 }
-                f.write_char('}')
+                out.push('}');
             }
+        }
+    }
+}
+
+impl Display for Value {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
+
+impl Number {
+    /// The number as JSON writes it. A float that JSON cannot hold (NaN, infinite) is `null`, as
+    /// `serde_json` writes it.
+    pub fn to_text(&self) -> String {
+        match *self {
+            Number::Int(n) => crate::text::signed(n),
+            Number::Float(x) if x.is_finite() => crate::host::float_text(x),
+            Number::Float(_) => "null".to_string(),
         }
     }
 }
 
 impl Display for Number {
-    /// A float that JSON cannot hold (NaN, infinite) is `null`, as `serde_json` writes it.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        match *self {
-            Number::Int(n) => n.fmt(f),
-            Number::Float(x) if x.is_finite() => f.write_str(&crate::host::float_text(x)),
-            Number::Float(_) => f.write_str("null"),
-        }
+        f.write_str(&self.to_text())
     }
 }
 
 /// A quoted string: `"`, `\` and control characters escaped, the rest as it is.
-fn string(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_char('"')?;
+fn string(out: &mut String, s: &str) {
+    out.push('"');
     for c in s.chars() {
         match c {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            '\u{8}' => f.write_str("\\b")?,
-            '\u{c}' => f.write_str("\\f")?,
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             c if c < ' ' => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let b = c as usize;
-                f.write_str("\\u00")?;
-                f.write_char(char::from(HEX[b >> 4]))?;
-                f.write_char(char::from(HEX[b & 15]))?;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 15]));
             }
-            c => f.write_char(c)?,
+            c => out.push(c),
         }
     }
-    f.write_char('"')
+    out.push('"');
 }

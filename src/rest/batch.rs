@@ -64,7 +64,7 @@ impl Batch {
     /// A reference to a field of an earlier command's result, e.g. `reference("contact",
     /// &["COMPANY_ID"])` → `$result[contact][COMPANY_ID]`.
     pub fn reference(key: &str, path: &[&str]) -> Value {
-        let mut s = format!("$result[{key}]");
+        let mut s = ["$result[", key, "]"].concat();
         for p in path {
             s.push('[');
             s.push_str(p);
@@ -90,10 +90,13 @@ impl Batch {
     /// inside the (again encoded) `cmd[key]` value, as the portal expects. Commands keep their
     /// order: the portal runs them in body order, and a reference only sees earlier results.
     pub fn form_body(&self) -> String {
-        let mut body = format!("halt={}", if self.halt { 1 } else { 0 });
+        let mut body = String::from(if self.halt { "halt=1" } else { "halt=0" });
         for c in &self.commands {
-            let command = format!("{}?{}", c.method, form::encode(&c.params));
-            body.push_str(&format!("&cmd%5B{}%5D={}", form::escape(&c.key), form::escape(&command)));
+            let command = [c.method.as_str(), "?", &form::encode(&c.params)].concat();
+            body.push_str("&cmd%5B");
+            body.push_str(&form::escape(&c.key));
+            body.push_str("%5D=");
+            body.push_str(&form::escape(&command));
         }
         body
     }
@@ -140,8 +143,8 @@ impl BatchReply {
                 Some(Value::Array(a)) if a.is_empty() => Ok(None),
                 Some(Value::Object(m)) => Ok(Some(m)),
                 // Numeric command keys make PHP serialise a section as a list.
-                Some(Value::Array(_)) => Err(format!("`{name}` is a list; command keys must not be numbers")),
-                Some(_) => Err(format!("`{name}` is not an object")),
+                Some(Value::Array(_)) => Err(["`", name, "` is a list; command keys must not be numbers"].concat()),
+                Some(_) => Err(["`", name, "` is not an object"].concat()),
             }
         };
         let mut reply = BatchReply::default();

@@ -232,7 +232,7 @@ async fn renew_token(inner: &Inner) -> bool {
 /// client never meets (about 1 KB of the module).
 fn why(error: gloo_net::Error) -> String {
     match error {
-        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
+        gloo_net::Error::JsError(js) => [js.name.as_str(), ": ", &js.message].concat(),
         gloo_net::Error::GlooError(text) => text,
         _ => String::new(),
     }

@@ -96,16 +96,16 @@ impl RestError {
     pub fn describe(&self, t: &Texts) -> String {
         match self {
             RestError::Network(why) => t.tech_network.fill("{why}", why),
-            RestError::Timeout { seconds } => t.tech_timeout.fill("{seconds}", &seconds.to_string()),
+            RestError::Timeout { seconds } => t.tech_timeout.fill("{seconds}", &crate::text::decimal(u64::from(*seconds))),
             RestError::Api { status, error } if error.description.is_empty() => {
-                t.tech_api.fill("{code}", &error.code).fill("{status}", &status.to_string())
+                t.tech_api.fill("{code}", &error.code).fill("{status}", &crate::text::decimal(u64::from(*status)))
             }
             RestError::Api { status, error } => t
                 .tech_api_described
                 .fill("{code}", &error.code)
                 .fill("{description}", &error.description)
-                .fill("{status}", &status.to_string()),
-            RestError::Malformed { status } => t.tech_malformed.fill("{status}", &status.to_string()),
+                .fill("{status}", &crate::text::decimal(u64::from(*status))),
+            RestError::Malformed { status } => t.tech_malformed.fill("{status}", &crate::text::decimal(u64::from(*status))),
             RestError::Renewal => t.tech_renewal.to_string(),
             RestError::Late => t.tech_late.to_string(),
         }
@@ -124,7 +124,7 @@ pub fn api_error(value: &Value) -> Option<ApiError> {
     let code = obj.get("error")?;
     let code = match code {
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.to_text(),
         _ => return None,
     };
     let description = obj
@@ -147,7 +147,7 @@ pub fn parse(status: u16, body: &str) -> Result<Success, RestError> {
         // A failure status without the error envelope: say what we know.
         return Err(RestError::Api {
             status,
-            error: ApiError { code: format!("HTTP_{status}"), description: String::new() },
+            error: ApiError { code: ["HTTP_", &crate::text::decimal(u64::from(status))].concat(), description: String::new() },
         });
     }
     let result = obj.get("result").cloned().ok_or(RestError::Malformed { status })?;

@@ -19,17 +19,17 @@ fn push_pairs(out: &mut String, key: &str, value: &Value) {
     let scalar = match value {
         Value::Null => return,
         Value::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.to_text(),
         Value::String(s) => s.clone(),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                push_pairs(out, &format!("{key}%5B{i}%5D"), item);
+                push_pairs(out, &[key, "%5B", &crate::text::decimal(i as u64), "%5D"].concat(), item);
             }
             return;
         }
         Value::Object(map) => {
             for (k, item) in map {
-                push_pairs(out, &format!("{key}%5B{}%5D", escape(k)), item);
+                push_pairs(out, &[key, "%5B", &escape(k), "%5D"].concat(), item);
             }
             return;
         }

@@ -26,7 +26,7 @@ impl Actions {
 
     /// A plain link to a portal page, for `href`.
     pub fn href(path: &str) -> String {
-        Actions::get().map(|a| format!("{}{path}", a.origin)).unwrap_or_else(|| path.to_string())
+        Actions::get().map(|a| [a.origin.as_str(), path].concat()).unwrap_or_else(|| path.to_string())
     }
 
     /// Click handler for a portal link: `openPath` inside the portal, else the link as it is.
@@ -53,7 +53,7 @@ impl Actions {
                 let answer = frame.call(Command::OpenPath, &one("path", path.as_str().into())).await;
                 if answer.is_ok_and(|v| open_path_refused(&v)) {
                     if let Some(w) = web_sys::window() {
-                        let _ = w.open_with_url_and_target_and_features(&format!("{}{path}", actions.origin), "_blank", "noopener,noreferrer");
+                        let _ = w.open_with_url_and_target_and_features(&[actions.origin.as_str(), &path].concat(), "_blank", "noopener,noreferrer");
                     }
                 }
             });

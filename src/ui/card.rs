@@ -60,7 +60,7 @@ pub fn CallSummary(call: CallCardOptions) -> impl IntoView {
     let caller_code = phone::split_calling_code(&caller_digits).map(|(code, _)| code.to_string());
     let line_number = call.line_number.as_deref().map(|n| phone::display_near(n, caller_code.as_deref()));
     let line = match (call.line_name, line_number) {
-        (Some(name), Some(number)) => Some(format!("{name} · {number}")),
+        (Some(name), Some(number)) => Some([name.as_str(), " · ", &number].concat()),
         (name, number) => name.or(number),
     };
     let number = call.phone_number.as_deref().map(phone::display);
@@ -154,7 +154,7 @@ fn Chooser(candidates: Candidates) -> impl IntoView {
                     let pick = move |_| if let Some(h) = handlers { h.ask(AgentRequest::Pick(entity)) };
                     let mut details: Vec<String> = Vec::new();
                     details.extend(c.company.clone());
-                    details.extend(c.responsible.clone().map(|r| format!("{}: {r}", t.responsible)));
+                    details.extend(c.responsible.as_deref().map(|r| [t.responsible, ": ", r].concat()));
                     view! {
                         <li class="candidate-row">
                             <button {at("type", "button")} class="candidate" data-testid="candidate"
@@ -163,10 +163,10 @@ fn Chooser(candidates: Candidates) -> impl IntoView {
                                 <span class="candidate-name">{shown_name(t, &c.name)}</span>
                                 {or_nothing((!details.is_empty()).then(|| view! { <span class="muted">{crate::text::join(&details, " · ")}</span> }))}
                                 {or_nothing((!c.matched_numbers.is_empty()).then(|| view! {
-                                    <span class="muted">{format!("{} ({})", crate::text::join(&c.matched_numbers, ", "), t.number_matched)}</span>
+                                    <span class="muted">{[&crate::text::join(&c.matched_numbers, ", "), " (", t.number_matched, ")"].concat()}</span>
                                 }))}
                                 {or_nothing(c.open_deals.filter(|n| *n > 0).map(|n| view! {
-                                    <span class="muted">{format!("{}: {}", t.open_deals, n)}</span>
+                                    <span class="muted">{[t.open_deals, ": ", &crate::text::decimal(n as u64)].concat()}</span>
                                 }))}
                             </button>
                         </li>
@@ -318,9 +318,9 @@ fn Channels(card: Arc<ClientCard>, testid: &'static str, phones: bool) -> impl I
                     .iter()
                     .map(|c| {
                         let (shown, href) = if phones {
-                            (phone::display(&c.value), format!("tel:{}", phone::digits(&c.value)))
+                            (phone::display(&c.value), ["tel:", &phone::digits(&c.value)].concat())
                         } else {
-                            (c.value.clone(), format!("mailto:{}", c.value))
+                            (c.value.clone(), ["mailto:", &c.value].concat())
                         };
                         let dial = phones.then(|| Actions::phone_to(c.value.clone()));
                         view! {

@@ -84,7 +84,7 @@ pub fn Composer(
                             on_deal.set(event_target_value(&ev) == "deal");
                         }>
                             <option {at("value", "client")} {at("selected", "")}>{super::card::kind_label(t, entity.kind)}</option>
-                            <option {at("value", "deal")}>{format!("{}: {title}", t.deal)}</option>
+                            <option {at("value", "deal")}>{[t.deal, ": ", &title].concat()}</option>
                         </select>
                     </label>
                 }

@@ -96,7 +96,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
 
 /// The step offered as a link-like button; it opens its form.
 fn offer(testid: &'static str, label: &'static str, asked: RwSignal<bool>) -> AnyView {
-    view! { <button {at("type", "button")} class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{format!("+ {label}")}</button> }.into_any()
+    view! { <button {at("type", "button")} class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{["+ ", label].concat()}</button> }.into_any()
 }
 
 /// A one-line text the agent types, kept in `typed`.

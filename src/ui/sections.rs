@@ -42,7 +42,7 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
     let loading = matches!(section, Section::Loading);
     view! {
         <section {at("aria-busy", if loading { "true" } else { "false" })} class="section" data-testid=name>
-            <h2>{title}{or_nothing(aside.map(|a| view! { <span class="section-aside" data-testid=format!("{name}-summary")>{a}</span> }))}</h2>
+            <h2>{title}{or_nothing(aside.map(|a| view! { <span class="section-aside" data-testid=[name, "-summary"].concat()>{a}</span> }))}</h2>
             {match section {
                 Section::Ready(content) => content,
                 // The card's second request is on its way: lines where the content will be, so
@@ -85,7 +85,7 @@ pub fn ResponsibleSection(card: Arc<ClientCard>) -> impl IntoView {
     or_nothing(visible.then(|| {
         section_frame("responsible", t.responsible, &card.responsible, card.entity, None, |person: &Option<Person>| {
             or_nothing(person.as_ref().map(|p| {
-                let path = format!("/company/personal/user/{}/", p.id);
+                let path = ["/company/personal/user/", &crate::text::decimal(p.id), "/"].concat();
                 view! {
                     <div class="person">
                         {match p.photo.clone() {
@@ -119,7 +119,7 @@ pub fn PeopleSection(card: Arc<ClientCard>) -> impl IntoView {
             let path = entity.detail_path();
             view! {
                 <a class="link" data-testid="company-contacts-all" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
-                    on:click=Actions::open_path(path.clone())>{t.all_people.fill("{n}", &people.total.to_string())}</a>
+                    on:click=Actions::open_path(path.clone())>{t.all_people.fill("{n}", &crate::text::decimal(people.total as u64))}</a>
             }
         });
         view! {
@@ -133,7 +133,7 @@ pub fn PeopleSection(card: Arc<ClientCard>) -> impl IntoView {
                                 on:click=Actions::open_path(path.clone())>{name}</a>
                             {or_nothing(p.post.clone().map(|post| view! { <span class="muted">{post}</span> }))}
                             {or_nothing(p.phone.clone().map(|number| view! {
-                                <a class="channel-value" {at("href", format!("tel:{number}"))} on:click=Actions::phone_to(number.clone())>{number.clone()}</a>
+                                <a class="channel-value" {at("href", ["tel:", number.as_str()].concat())} on:click=Actions::phone_to(number.clone())>{number.clone()}</a>
                             }))}
                         </li>
                     }
@@ -151,7 +151,7 @@ pub fn DealSection(card: Arc<ClientCard>) -> impl IntoView {
     // Counted words take the form of their count: "1 успешная · 5 проваленных".
     let aside = match section {
         Section::Ready(d) if d.won + d.lost > 0 => {
-            Some(format!("{} · {}", t.won.of(lang, d.won), t.lost.of(lang, d.lost)))
+            Some([t.won.of(lang, d.won), " · ".to_string(), t.lost.of(lang, d.lost)].concat())
         }
         _ => None,
     };
@@ -208,7 +208,7 @@ pub fn ActivitySection(card: Arc<ClientCard>) -> impl IntoView {
                             (false, _, Some(ended)) => Some(("activity-done", t.done.fill("{date}", &local_date_time(ended, lang.intl_locale())))),
                             _ => None,
                         };
-                        let length = a.minutes.map(|m| t.minutes.fill("{n}", &m.to_string()));
+                        let length = a.minutes.map(|m| t.minutes.fill("{n}", &crate::text::signed(m)));
                         view! {
                             <li data-testid="activity" {at("class", if a.overdue { "overdue" } else if !a.open { "done" } else { "" })}
                                 data-overdue=super::flag_text(a.overdue) data-open=super::flag_text(a.open)>
@@ -228,9 +228,9 @@ pub fn ActivitySection(card: Arc<ClientCard>) -> impl IntoView {
 /// A call's length as the agent reads it: seconds under a minute, else whole minutes rounded up.
 pub(crate) fn call_length(t: &Texts, seconds: i64) -> String {
     if seconds < 60 {
-        t.seconds.fill("{n}", &seconds.to_string())
+        t.seconds.fill("{n}", &crate::text::signed(seconds))
     } else {
-        t.minutes.fill("{n}", &((seconds + 59) / 60).to_string())
+        t.minutes.fill("{n}", &crate::text::signed((seconds + 59) / 60))
     }
 }
 

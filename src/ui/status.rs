@@ -52,7 +52,7 @@ pub fn ActionError(testid: &'static str, headline: &'static str, problem: Proble
     view! {
         <div class="section-error" data-testid=testid data-problem=problem.code.as_str() {at("role", "alert")}>
             <p data-testid="error-headline"><strong>{headline}</strong></p>
-            <p class="muted">{problem.title}{or_nothing((!problem.advice.is_empty()).then(|| format!(" — {}", problem.advice)))}</p>
+            <p class="muted">{problem.title}{or_nothing((!problem.advice.is_empty()).then(|| [" — ", problem.advice.as_str()].concat()))}</p>
             <Technical text=problem.technical/>
         </div>
     }
