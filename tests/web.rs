@@ -191,6 +191,44 @@ fn a_send_wrapper_without_a_thread_id_keeps_and_drops_its_value_once() {
     assert_eq!(std::mem::size_of::<SendWrapper<u64>>(), std::mem::size_of::<u64>());
 }
 
+/// patches/reactive_graph's lock of a resource's value (`async_rw`, in place of `async_lock`):
+/// readers share it, a writer waits while any has it, the last reader to let go wakes the
+/// writer, and a writer has it alone.
+#[wasm_bindgen_test]
+fn the_resource_lock_lets_readers_share_and_wakes_a_waiting_writer() {
+    use futures::task::{waker, ArcWake};
+    use futures::FutureExt;
+    use leptos::reactive::async_rw::RwLock;
+    use std::future::Future;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::task::{Context, Poll};
+    struct Woken(AtomicBool);
+    impl ArcWake for Woken {
+        fn wake_by_ref(flag: &Arc<Self>) {
+            flag.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let lock = Arc::new(RwLock::new(1));
+    let first = lock.read_arc().now_or_never().expect("a free lock is read at once");
+    let second = lock.read().now_or_never().expect("readers share it");
+    assert_eq!((*first, *second), (1, 1));
+    let woken = Arc::new(Woken(AtomicBool::new(false)));
+    let waker = waker(Arc::clone(&woken));
+    let mut cx = Context::from_waker(&waker);
+    let mut writing = Box::pin(lock.write());
+    assert!(writing.as_mut().poll(&mut cx).is_pending(), "no writer while readers have it");
+    drop(first);
+    assert!(!woken.0.load(Ordering::SeqCst), "one reader still has it");
+    drop(second);
+    assert!(woken.0.load(Ordering::SeqCst), "the last reader wakes the writer");
+    let Poll::Ready(mut written) = writing.as_mut().poll(&mut cx) else { panic!("the writer has it now") };
+    *written += 1;
+    assert!(lock.read().now_or_never().is_none() && lock.write_arc().now_or_never().is_none(), "a writer has it alone");
+    drop(written);
+    assert_eq!(*lock.read_arc().now_or_never().expect("free again"), 2);
+}
+
 /// A portal the browser cannot reach: the write fails at once (never sent twice), with the
 /// browser's own words for why, which the error panel folds away for an administrator.
 #[wasm_bindgen_test]

@@ -75,6 +75,7 @@
 use std::{fmt::Arguments, future::Future};
 
 pub mod actions;
+pub mod async_rw;
 pub(crate) mod channel;
 pub mod computed;
 pub mod diagnostics;

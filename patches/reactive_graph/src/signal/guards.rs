@@ -138,7 +138,7 @@ impl<T: Display> Display for Plain<T> {
 
 /// A guard that provides access to an async signal's value.
 pub struct AsyncPlain<T: 'static> {
-    pub(crate) guard: async_lock::RwLockReadGuardArc<T>,
+    pub(crate) guard: crate::async_rw::RwLockReadGuardArc<T>,
 }
 
 impl<T: 'static> Debug for AsyncPlain<T> {
@@ -149,7 +149,7 @@ impl<T: 'static> Debug for AsyncPlain<T> {
 
 impl<T: 'static> AsyncPlain<T> {
     /// Takes a reference-counted async read guard on the given lock.
-    pub fn try_new(inner: &Arc<async_lock::RwLock<T>>) -> Option<Self> {
+    pub fn try_new(inner: &Arc<crate::async_rw::RwLock<T>>) -> Option<Self> {
         Some(Self {
             guard: inner.blocking_read_arc(),
         })
