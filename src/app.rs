@@ -6,6 +6,7 @@
 //! once while `getInitData` is in flight; the answer is shown only after the two sources agree.
 
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use leptos::task::spawn_local;
 use crate::effect;
 use crate::json::Value;
@@ -38,8 +39,7 @@ pub fn start() {
         let launched = RwSignal::new(Some(Screen::Loading));
         let reads = CardReads::new(lang);
         let shown = CurrentScreen { launched, reads };
-        let status_for = RwSignal::new(None);
-        follow_the_card(reads, launched, status_for, live);
+        follow_the_card(reads, launched, live);
         let frame = inputs.frame.clone();
         let kept = StoredValue::new_local(inputs);
         let boot = move || {
@@ -50,7 +50,7 @@ pub fn start() {
                 session.rest.on_retrying(move |waiting| live.retrying.set(waiting));
                 let lookup = Lookup::for_call(&session.options);
                 let first = reads.ask(session, lookup, Asked::Card { split: true }, Candidates::default(), true);
-                status_for.set(Some(first));
+                STATUS_FOR.store(first, Ordering::Relaxed);
             };
             spawn_local(async move {
                 match load(inputs, lang, start).await {
@@ -166,14 +166,20 @@ impl CurrentScreen {
     }
 }
 
+/// The number of the launch's want (wants are numbered from 1), whose card, once complete, asks
+/// `getStatus`; 0 once asked, or when the card moved on before. A plain number, not reactive
+/// state: the effect that reads it runs at every change of the card anyway (a signal of its type
+/// would bring that type's code into the module).
+static STATUS_FOR: AtomicU64 = AtomicU64::new(0);
+
 /// What follows a card's arrival (one effect, as each step reads the same card):
 /// - the benchmark's marks: the caller on screen (`callcard-name`), the whole card
 ///   (`callcard-ready`), each once per page, when the launch let the card show;
 /// - a tab reloaded during a call goes straight to the record the agent picked among several,
 ///   with the matches to go back to;
-/// - once the launch's card (`status_for`, its want's number) is complete, `getStatus` fills
-///   what the launch fields lacked; forgotten when the card moved on before.
-fn follow_the_card(reads: CardReads, launched: RwSignal<Option<Screen>>, status_for: RwSignal<Option<u64>>, live: Live) {
+/// - once the launch's card ([`STATUS_FOR`]) is complete, `getStatus` fills what the launch
+///   fields lacked; forgotten when the card moved on before.
+fn follow_the_card(reads: CardReads, launched: RwSignal<Option<Screen>>, live: Live) {
     effect::watch(move || {
         let Some((seq, complete, several)) = reads.card.with(|c| {
             c.as_ref().map(|c| match &c.screen {
@@ -197,11 +203,12 @@ fn follow_the_card(reads: CardReads, launched: RwSignal<Option<Screen>>, status_
                 return;
             }
         }
-        if let Some(first) = status_for.get() {
+        let first = STATUS_FOR.load(Ordering::Relaxed);
+        if first != 0 {
             if current != Some(first) {
-                status_for.set(None);
+                STATUS_FOR.store(0, Ordering::Relaxed);
             } else if complete && seq == first {
-                status_for.set(None);
+                STATUS_FOR.store(0, Ordering::Relaxed);
                 spawn_local(fill_from_status(reads, first, live));
             }
         }

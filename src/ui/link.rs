@@ -18,9 +18,10 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
     let backend = Backend::context();
     let open = RwSignal::new(false);
     let query = RwSignal::new(String::new());
-    // The chosen hit's place among the results: a number rather than the hit, since each
-    // signal type brings its own code and the card already keeps an `Option<u64>`.
-    let chosen = RwSignal::new(None::<u64>);
+    // The chosen hit, by its record's key (`EntityRef::key`; empty: none): a text rather than
+    // the hit or an `Option`, since each signal type brings its own code and the views already
+    // keep texts.
+    let chosen = RwSignal::new(String::new());
     // Empty without a number. A text rather than an `Option` of one: each stored type brings its
     // own code.
     let shown_number = StoredValue::new(number.as_deref().map(phone::display).unwrap_or_default());
@@ -42,7 +43,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
         if searching.get_untracked() || crate::text::trim(&words).chars().count() < 2 {
             return;
         }
-        chosen.set(None);
+        chosen.set(String::new());
         // A new search leaves an earlier link's failure behind.
         linking_to.forget();
         searching_for.run(move || Backend::request(backend, t, |b| (b.search)(words.clone())));
@@ -73,14 +74,14 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="link-hits candidates" data-testid="link-results">
-                            {found.iter().zip(0..).map(|(hit, place)| {
+                            {found.iter().map(|hit| {
                                 let entity = hit.entity;
                                 let name = shown_name(t, &hit.name);
                                 view! {
                                     <li class="candidate-row">
                                         <button {at("type", "button")} class="candidate" data-testid="link-hit"
                                             data-entity=entity.key()
-                                            on:click=move |_| if has_number { chosen.set(Some(place)) } else { link(entity, false) }>
+                                            on:click=move |_| if has_number { chosen.set(entity.key()) } else { link(entity, false) }>
                                             <span class="client-kind">{kind_label(t, entity.kind)}</span>
                                             <span class="candidate-name">{name}</span>
                                             {or_nothing(hit.detail.clone().map(|d| view! { <span class="muted">{d}</span> }))}
@@ -91,9 +92,9 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                         </ul>
                     }.into_any()
                 }))}
-                {move || or_nothing(chosen.get().and_then(|place| {
+                {move || or_nothing(chosen.with(|key| {
                     let found = hits()?;
-                    let hit = found.get(usize::try_from(place).ok()?)?;
+                    let hit = found.iter().find(|hit| hit.entity.key() == *key)?;
                     Some((hit.entity, shown_name(t, &hit.name)))
                 }).map(|(entity, name)| {
                     let question = t.link_question.fill("{number}", &shown_number.get_value()).fill("{name}", &name);
