@@ -191,6 +191,37 @@ fn a_send_wrapper_without_a_thread_id_keeps_and_drops_its_value_once() {
     assert_eq!(std::mem::size_of::<SendWrapper<u64>>(), std::mem::size_of::<u64>());
 }
 
+/// patches/tachys, where every element is made by its tag's name and so is one type: a view
+/// drawn again keeps its element, attributes and text updated in place, while its tag stays (a
+/// field keeps the agent's focus and caret), and is replaced by a new one when its tag changes.
+#[wasm_bindgen_test]
+async fn an_element_drawn_again_is_kept_while_its_tag_stays_and_replaced_when_it_changes() {
+    let root = container();
+    let step = RwSignal::new(0);
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        move || match step.get() {
+            0 => view! { <p class="first" data-testid="drawn">"one"</p> }.into_any(),
+            1 => view! { <p class="second" data-testid="drawn">"two"</p> }.into_any(),
+            _ => view! { <span data-testid="drawn">"three"</span> }.into_any(),
+        }
+    });
+    leptos::task::tick().await;
+    let drawn = || root.query_selector("[data-testid=drawn]").unwrap().unwrap();
+    let first = drawn();
+    assert_eq!((first.tag_name().as_str(), first.text_content().unwrap().as_str()), ("P", "one"));
+    step.set(1);
+    leptos::task::tick().await;
+    let second = drawn();
+    assert!(second.is_same_node(Some(&first)), "the same <p>, updated in place");
+    assert_eq!((second.class_name().as_str(), second.text_content().unwrap().as_str()), ("second", "two"));
+    step.set(2);
+    leptos::task::tick().await;
+    let third = drawn();
+    assert!(!third.is_same_node(Some(&first)), "a <span> in place of the <p>");
+    assert_eq!((third.tag_name().as_str(), third.text_content().unwrap().as_str()), ("SPAN", "three"));
+    assert_eq!(root.child_element_count(), 1, "nothing else drawn");
+}
+
 /// patches/reactive_graph's lock of a resource's value (`async_rw`, in place of `async_lock`):
 /// readers share it, a writer waits while any has it, the last reader to let go wakes the
 /// writer, and a writer has it alone.

@@ -327,7 +327,12 @@ where
             // this is not particularly efficient, but it saves us from
             // having to keep track of the tag name for every element state
             let old_tag = state.el.tag_name();
-            if new_tag != old_tag {
+            // (Patched: compared as HTML compares tag names, whatever their case. An HTML
+            // document gives an element's `tagName` in capitals, so the published comparison
+            // never found a tag the same and replaced every element it rebuilt; every element is
+            // made by tag name here, and is rebuilt in place when its tag stays, as the
+            // published crate does for its typed elements.)
+            if !new_tag.eq_ignore_ascii_case(&old_tag) {
                 let mut new_state = self.build();
                 state.insert_before_this(&mut new_state);
                 state.unmount();
