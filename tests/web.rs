@@ -222,6 +222,45 @@ async fn an_element_drawn_again_is_kept_while_its_tag_stays_and_replaced_when_it
     assert_eq!(root.child_element_count(), 1, "nothing else drawn");
 }
 
+/// patches/tachys, where every event of a view is one attribute type (`ByName`): each handler
+/// runs once per event with the event as its own type (a click's `MouseEvent`, a key's
+/// `KeyboardEvent`), and no more once its element is gone.
+#[wasm_bindgen_test]
+async fn every_event_reaches_its_handler_as_its_own_type_once() {
+    let root = container();
+    let shown = RwSignal::new(true);
+    let clicks = RwSignal::new(Vec::<bool>::new());
+    let keys = RwSignal::new(Vec::<String>::new());
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        move || {
+            or_nothing_view(shown.get().then(|| view! {
+                <button data-testid="click" on:click=move |ev: web_sys::MouseEvent| clicks.update(|c| c.push(ev.ctrl_key()))>"click"</button>
+                <input data-testid="key" on:keydown=move |ev: web_sys::KeyboardEvent| keys.update(|k| k.push(ev.key()))/>
+            }))
+        }
+    });
+    leptos::task::tick().await;
+    let element = |testid: &str| root.query_selector(&format!("[data-testid={testid}]")).unwrap().unwrap();
+    let button = element("click");
+    let init = web_sys::MouseEventInit::new();
+    init.set_ctrl_key(true);
+    button.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap()).unwrap();
+    button.dispatch_event(&web_sys::MouseEvent::new("click").unwrap()).unwrap();
+    let key = web_sys::KeyboardEventInit::new();
+    key.set_key("Enter");
+    element("key").dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).unwrap()).unwrap();
+    assert_eq!(clicks.get_untracked(), vec![true, false]);
+    assert_eq!(keys.get_untracked(), vec!["Enter".to_string()]);
+    shown.set(false);
+    leptos::task::tick().await;
+    button.dispatch_event(&web_sys::MouseEvent::new("click").unwrap()).unwrap();
+    assert_eq!(clicks.get_untracked().len(), 2, "the listener went with its element");
+}
+
+fn or_nothing_view(view: Option<impl IntoView + 'static>) -> AnyView {
+    view.map_or_else(|| ().into_any(), |v| v.into_view().into_any())
+}
+
 /// patches/reactive_graph's lock of a resource's value (`async_rw`, in place of `async_lock`):
 /// readers share it, a writer waits while any has it, the last reader to let go wakes the
 /// writer, and a writer has it alone.

@@ -303,7 +303,7 @@ where
         self,
         el: &crate::renderer::types::Element,
     ) -> Self::State {
-        let cleanup = if E::CAPTURE {
+        let cleanup = if self.event.captures() {
             self.attach_capture(el)
         } else {
             self.attach(el)
@@ -313,7 +313,7 @@ where
 
     #[inline(always)]
     fn build(self, el: &crate::renderer::types::Element) -> Self::State {
-        let cleanup = if E::CAPTURE {
+        let cleanup = if self.event.captures() {
             self.attach_capture(el)
         } else {
             self.attach(el)
@@ -329,7 +329,7 @@ where
                 remove();
             }
         }
-        *prev_cleanup = Some(if E::CAPTURE {
+        *prev_cleanup = Some(if self.event.captures() {
             self.attach_capture(el)
         } else {
             self.attach(el)
@@ -422,6 +422,61 @@ pub trait EventDescriptor: Clone {
     fn options(&self) -> Option<&web_sys::AddEventListenerOptions> {
         None
     }
+
+    /// Whether this event is handled during the capture phase. (Patched: asked of the value,
+    /// for [`ByName`], whose events are of every kind.)
+    #[inline(always)]
+    fn captures(&self) -> bool {
+        Self::CAPTURE
+    }
+}
+
+/// (Patched) An event by its name, whichever it is, its listener handed the browser's event:
+/// what [`OnAttribute::on`](crate::html::attribute::global::OnAttribute::on) adds to an element
+/// for every event of a view (`on:click`, `on:input`…), so that they are all one attribute type
+/// and its erased code is in the module once, not once per event.
+#[derive(Debug, Clone)]
+pub struct ByName {
+    name: Cow<'static, str>,
+    capture: bool,
+}
+
+impl EventDescriptor for ByName {
+    type EventType = crate::renderer::types::Event;
+
+    const BUBBLES: bool = false;
+
+    fn name(&self) -> Cow<'static, str> {
+        self.name.clone()
+    }
+
+    fn event_delegation_key(&self) -> Cow<'static, str> {
+        self.name.clone()
+    }
+
+    fn captures(&self) -> bool {
+        self.capture
+    }
+}
+
+/// (Patched) The listener for `event` as [`ByName`] adds it: `cb` handed the event as the type
+/// `event` gives it.
+pub fn on_by_name<E, F>(
+    event: E,
+    mut cb: F,
+) -> On<ByName, Box<dyn FnMut(crate::renderer::types::Event)>>
+where
+    E: EventDescriptor + Send + 'static,
+    E::EventType: From<crate::renderer::types::Event>,
+    F: FnMut(E::EventType) + 'static,
+{
+    let by_name = ByName { name: event.name(), capture: event.captures() };
+    on(
+        by_name,
+        Box::new(move |ev: crate::renderer::types::Event| {
+            cb(E::EventType::from(ev))
+        }) as Box<dyn FnMut(crate::renderer::types::Event)>,
+    )
 }
 
 /// A wrapper that tells the framework to handle an event during the capture phase.

@@ -4,7 +4,7 @@ use crate::{
         attribute::*,
         class::{class, Class, IntoClass},
         element::{ElementType, HasElementType, HtmlElement},
-        event::{on, on_target, EventDescriptor, On, Targeted},
+        event::{on_target, EventDescriptor, On, Targeted},
         property::{prop, IntoProperty, Property},
         style::{style, IntoStyle, Style},
     },
@@ -111,10 +111,16 @@ where
     E::EventType: From<crate::renderer::types::Event>,
     F: FnMut(E::EventType) + 'static,
 {
-    type Output = <Self as AddAnyAttr>::Output<On<E, F>>;
+    // (Patched: every event as one attribute type, `ByName`.)
+    type Output = <Self as AddAnyAttr>::Output<
+        On<
+            crate::html::event::ByName,
+            Box<dyn FnMut(crate::renderer::types::Event)>,
+        >,
+    >;
 
     fn on(self, event: E, cb: F) -> Self::Output {
-        self.add_any_attr(on(event, cb))
+        self.add_any_attr(crate::html::event::on_by_name(event, cb))
     }
 }
 
