@@ -8,7 +8,7 @@ use super::create::CreateCaller;
 use super::link::LinkExisting;
 use super::next_step::{FollowUpCall, NewDeal};
 use super::sections::{call_length, ActivitySection, CallSection, CommentSection, DealSection, PeopleSection, ResponsibleSection};
-use super::{at, focus, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend, Live};
+use super::{Erase, at, focus, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend, Live};
 use crate::crm::about::{self, Reason};
 use crate::crm::card::{Caller, Candidates, Channel, ClientCard};
 use crate::crm::entity::EntityRef;
@@ -100,16 +100,16 @@ fn LocalTime(zone: Zone) -> impl IntoView {
     view! {
         <span class="call-local-time" data-testid="local-time" data-zone=name>{move || t.their_time.fill("{time}", &now.get()).into_any()}</span>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
 pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_others: bool) -> impl IntoView {
     let t = texts();
     match caller {
-        Caller::Known(card) => view! { <ClientView card=card has_others=has_others call_id=call.call_id.clone() calling=call.phone_number.clone()/> }.into_any(),
-        Caller::Several(candidates) => view! { <Chooser candidates=candidates/> }.into_any(),
-        Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default() call_id=call.call_id.clone()/> }.into_any(),
+        Caller::Known(card) => view! { <ClientView card=card has_others=has_others call_id=call.call_id.clone() calling=call.phone_number.clone()/> }.erase(),
+        Caller::Several(candidates) => view! { <Chooser candidates=candidates/> }.erase(),
+        Caller::Unknown => view! { <UnknownCaller number=call.phone_number.unwrap_or_default() call_id=call.call_id.clone()/> }.erase(),
         Caller::NoNumber => view! {
             <section class="client client-unknown" data-testid="hidden-number">
                 <h1 data-testid="hidden-number-title">{t.hidden_number}</h1>
@@ -117,7 +117,7 @@ pub fn CallerView(caller: Caller, call: CallCardOptions, #[prop(optional)] has_o
                 <LinkExisting number=None/>
             </section>
         }
-        .into_any(),
+        .erase(),
     }
 }
 
@@ -171,7 +171,7 @@ fn Chooser(candidates: Candidates) -> impl IntoView {
                             </button>
                         </li>
                     }
-                }).map(IntoAny::into_any).collect_view()}
+                }).map(Erase::erase).collect_view()}
             </ul>
         </section>
     }
@@ -224,8 +224,8 @@ fn ClientView(card: Arc<ClientCard>, has_others: bool, call_id: Option<String>, 
                                 <a data-testid="client-company" {at("href", Actions::href(&e.detail_path()))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
                                     on:click=Actions::open_path(e.detail_path())>{company.title.clone()}</a>
                             </p>
-                        }.into_any(),
-                        None => view! { <p class="client-company" data-testid="client-company">{company.title.clone()}</p> }.into_any(),
+                        }.erase(),
+                        None => view! { <p class="client-company" data-testid="client-company">{company.title.clone()}</p> }.erase(),
                     }))}
                 </div>
             </div>
@@ -260,8 +260,8 @@ fn ClientPhoto(photo: Option<String>, name: String) -> impl IntoView {
             <img class="avatar avatar-photo" data-testid="client-photo" {at("src", Actions::href(path))} {at("alt", "")} {at("referrerpolicy", "no-referrer")}
                 on:error=move |_| failed.set(true)/>
         }
-        .into_any(),
-        None => view! { <div class="avatar" {at("aria-hidden", "true")} data-testid="client-initials">{letters.clone()}</div> }.into_any(),
+        .erase(),
+        None => view! { <div class="avatar" {at("aria-hidden", "true")} data-testid="client-initials">{letters.clone()}</div> }.erase(),
     }
 }
 
@@ -302,7 +302,7 @@ fn ProbablyAbout(card: Vec<Reason>, entity: EntityRef) -> impl IntoView {
                         <a {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")} on:click=Actions::open_path(path.clone())>{text}</a>
                     </li>
                 }
-            }).map(IntoAny::into_any).collect_view()}
+            }).map(Erase::erase).collect_view()}
         </ul>
     }))
 }
@@ -331,7 +331,7 @@ fn Channels(card: Arc<ClientCard>, testid: &'static str, phones: bool) -> impl I
                             </li>
                         }
                     })
-                    .map(IntoAny::into_any).collect_view()}
+                    .map(Erase::erase).collect_view()}
             </ul>
         }
     }))

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, card::kind_label, flag, focus, or_nothing, shown_name, text_of, texts, truth, value, Backend, ClientChoice, Write};
+use super::{Erase, at, card::kind_label, flag, focus, or_nothing, shown_name, text_of, texts, truth, value, Backend, ClientChoice, Write};
 use crate::crm::entity::EntityRef;
 use crate::crm::link::Hit;
 use crate::crm::phone;
@@ -70,7 +70,7 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                     </button>
                 </form>
                 {move || or_nothing(hits().map(|found| if found.is_empty() {
-                    view! { <p class="muted" data-testid="link-none" {at("role", "status")}>{t.link_none}</p> }.into_any()
+                    view! { <p class="muted" data-testid="link-none" {at("role", "status")}>{t.link_none}</p> }.erase()
                 } else {
                     view! {
                         <ul class="link-hits candidates" data-testid="link-results">
@@ -88,9 +88,9 @@ pub fn LinkExisting(number: Option<String>) -> impl IntoView {
                                         </button>
                                     </li>
                                 }
-                            }).map(IntoAny::into_any).collect_view()}
+                            }).map(Erase::erase).collect_view()}
                         </ul>
-                    }.into_any()
+                    }.erase()
                 }))}
                 {move || or_nothing(chosen.with(|key| {
                     let found = hits()?;

@@ -251,15 +251,15 @@ pub fn Root(
     handlers: Handlers,
 ) -> impl IntoView {
     frame_main(data_state, loading_next, move || match screen() {
-        Screen::Loading => view! { <Loading/> }.into_any(),
+        Screen::Loading => view! { <Loading/> }.erase(),
         Screen::Card { call, caller, others } => view! {
             <CallSummary call=call.clone()/>
             <CallerView caller=caller call=call has_others=!others.is_empty()/>
-        }.into_any(),
+        }.erase(),
         // The app page is its own module (`app.html`).
         Screen::AppPage(_) => ().into_any(),
-        Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
-        Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=move || handlers.ask(AgentRequest::Retry)/> }.into_any(),
+        Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.erase(),
+        Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=move || handlers.ask(AgentRequest::Retry)/> }.erase(),
     })
 }
 
@@ -277,12 +277,12 @@ pub fn AppRoot(screen: RwSignal<Screen>, handlers: PageHandlers) -> impl IntoVie
     });
     frame_main(move || screen.with(Screen::data_state), || false, move || {
         if on_app_page.get() {
-            view! { <app_page::AppPageView page=app_page act=handlers.act test_call=handlers.test_call/> }.into_any()
+            view! { <app_page::AppPageView page=app_page act=handlers.act test_call=handlers.test_call/> }.erase()
         } else {
             match screen.get() {
-                Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=move || handlers.retry.run(())/> }.into_any(),
-                Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.into_any(),
-                _ => view! { <Loading/> }.into_any(),
+                Screen::Failed(problem) => view! { <ErrorPanel problem=problem retry=move || handlers.retry.run(())/> }.erase(),
+                Screen::NotSupported { placement } => view! { <NotSupported placement=placement/> }.erase(),
+                _ => view! { <Loading/> }.erase(),
             }
         }
     })
@@ -333,13 +333,44 @@ pub(crate) fn at<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<
 /// A part of a view that may draw nothing: `view`, or nothing, as Leptos' erased `AnyView`.
 /// Erased, an `Option` of a view would be a type of its own, with its own build, rebuild and
 /// mount code. Every reactive part of the views returns an `AnyView` too (this, or
-/// `.into_any()`), so that they share one render effect type: each other output type (`&str`,
+/// [`Erase::erase`]), so that they share one render effect type: each other output type (`&str`,
 /// `String`, an `Option`, a fragment, a list) brings its own copy of the effect's code into the
 /// module (README, "Bundle budget"). A list's items are erased too
-/// (`.map(IntoAny::into_any).collect_view()`): every list is then one type, a list of erased
-/// views, where a list of each item type brought its own build, rebuild and mount code.
-pub(crate) fn or_nothing<V: IntoAny>(view: Option<V>) -> AnyView {
-    view.map_or_else(|| ().into_any(), IntoAny::into_any)
+/// (`.map(Erase::erase).collect_view()`): every list is then one type, a list of erased views,
+/// where a list of each item type brought its own build, rebuild and mount code.
+pub(crate) fn or_nothing<V: Erase>(view: Option<V>) -> AnyView {
+    view.map_or_else(|| ().into_any(), Erase::erase)
+}
+
+/// A view as Leptos' erased `AnyView`, without the `View` that `view!` wraps its result in: an
+/// erased `View` of an element is a type of its own, with its own build, rebuild and mount code,
+/// beside the erased element.
+pub(crate) trait Erase {
+    fn erase(self) -> AnyView;
+}
+
+impl<T: IntoAny> Erase for View<T> {
+    fn erase(self) -> AnyView {
+        self.into_inner().into_any()
+    }
+}
+
+impl Erase for AnyView {
+    fn erase(self) -> AnyView {
+        self
+    }
+}
+
+impl Erase for &'static str {
+    fn erase(self) -> AnyView {
+        self.into_any()
+    }
+}
+
+impl Erase for String {
+    fn erase(self) -> AnyView {
+        self.into_any()
+    }
 }
 
 /// A boolean attribute's value (`disabled`): present, empty, when `on`.

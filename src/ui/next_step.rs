@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ask::Ask;
 use super::status::ActionError;
-use super::{at, flag, or_nothing, text_of, texts, value, Addition, Backend, Write};
+use super::{Erase, at, flag, or_nothing, text_of, texts, value, Addition, Backend, Write};
 use crate::browser;
 use crate::crm::entity::{EntityKind, EntityRef};
 use crate::crm::follow_up::{self, FollowUp};
@@ -34,7 +34,7 @@ pub fn NewDeal(client: EntityRef, company: Option<u64>, name: String) -> impl In
                         {form_buttons("new-deal-create", t.new_deal_create, pending, asked)}
                         {move || or_nothing(failure().map(|p| view! { <ActionError testid="new-deal-error" headline=t.deal_not_created problem=p/> }))}
                     </form>
-                }.into_any()
+                }.erase()
             } else {
                 offer("new-deal", t.new_deal, asked)
             }}
@@ -86,7 +86,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
                         {form_buttons("follow-up-create", t.follow_up_create, pending, asked)}
                         {move || or_nothing(failure().map(|p| view! { <ActionError testid="follow-up-error" headline=t.follow_up_failed problem=p/> }))}
                     </form>
-                }.into_any()
+                }.erase()
             } else {
                 offer("follow-up", t.follow_up, asked)
             }}
@@ -96,7 +96,7 @@ pub fn FollowUpCall(client: EntityRef, deal: Option<u64>, number: Option<String>
 
 /// The step offered as a link-like button; it opens its form.
 fn offer(testid: &'static str, label: &'static str, asked: RwSignal<bool>) -> AnyView {
-    view! { <button {at("type", "button")} class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{["+ ", label].concat()}</button> }.into_any()
+    view! { <button {at("type", "button")} class="link-button" data-testid=testid on:click=move |_| asked.set(true)>{["+ ", label].concat()}</button> }.erase()
 }
 
 /// A one-line text the agent types, kept in `typed`.
@@ -108,7 +108,7 @@ fn text_field(label: &'static str, testid: &'static str, typed: RwSignal<String>
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
         </label>
     }
-    .into_any()
+    .erase()
 }
 
 /// The form's create button, waiting while the portal works, and its cancel, which closes it.
@@ -122,5 +122,5 @@ fn form_buttons(testid: &'static str, create: &'static str, pending: Memo<bool>,
             <button {at("type", "button")} class="link-button" on:click=move |_| asked.set(false)>{t.cancel}</button>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::actions::Actions;
 use super::composer::Composer;
-use super::{at, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend};
+use super::{Erase, at, initials, lang, or_nothing, shown_name, texts, AgentRequest, Backend};
 use crate::browser::local_date_time;
 use std::sync::Arc;
 
@@ -53,7 +53,7 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
                         <span class="placeholder-line"></span>
                         <span class="placeholder-line short"></span>
                     </div>
-                }.into_any(),
+                }.erase(),
                 Section::Failed(error) => {
                     // The responsible person comes from the users, every other section from the CRM.
                     let method = if name == "responsible" { "user.get" } else { "crm" };
@@ -70,12 +70,12 @@ fn frame(name: &'static str, title: &'static str, section: Section<AnyView>, ent
                             <button {at("type", "button")} data-testid="section-retry"
                                 on:click=move |_| if let Some(h) = handlers { h.ask(AgentRequest::Reload(entity)) }>{t.retry}</button>
                         </div>
-                    }.into_any()
+                    }.erase()
                 }
             }}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -89,8 +89,8 @@ pub fn ResponsibleSection(card: Arc<ClientCard>) -> impl IntoView {
                 view! {
                     <div class="person">
                         {match p.photo.clone() {
-                            Some(src) => view! { <img class="avatar avatar-small" {at("src", src)} {at("alt", "")} {at("referrerpolicy", "no-referrer")}/> }.into_any(),
-                            None => view! { <div class="avatar avatar-small" {at("aria-hidden", "true")}>{initials(&p.name)}</div> }.into_any(),
+                            Some(src) => view! { <img class="avatar avatar-small" {at("src", src)} {at("alt", "")} {at("referrerpolicy", "no-referrer")}/> }.erase(),
+                            None => view! { <div class="avatar avatar-small" {at("aria-hidden", "true")}>{initials(&p.name)}</div> }.erase(),
                         }}
                         <div class="person-name">
                             <a data-testid="responsible-name" {at("href", Actions::href(&path))} {at("target", "_blank")} {at("rel", "noopener noreferrer")}
@@ -113,7 +113,7 @@ pub fn PeopleSection(card: Arc<ClientCard>) -> impl IntoView {
     let Some(section) = &card.people else { return ().into_any() };
     section_frame("people", t.people, section, entity, None, move |people: &People| {
         if people.shown.is_empty() {
-            return view! { <p class="muted">{t.no_people}</p> }.into_any();
+            return view! { <p class="muted">{t.no_people}</p> }.erase();
         }
         let more = (people.total > people.shown.len()).then(|| {
             let path = entity.detail_path();
@@ -137,10 +137,10 @@ pub fn PeopleSection(card: Arc<ClientCard>) -> impl IntoView {
                             }))}
                         </li>
                     }
-                }).map(IntoAny::into_any).collect_view()}
+                }).map(Erase::erase).collect_view()}
             </ul>
             {or_nothing(more)}
-        }.into_any()
+        }.erase()
     })
 }
 
@@ -157,7 +157,7 @@ pub fn DealSection(card: Arc<ClientCard>) -> impl IntoView {
     };
     section_frame("deals", t.open_deals, section, card.entity, aside, move |deals: &Deals| {
             if deals.open.is_empty() {
-                return view! { <p class="muted">{t.no_open_deals}</p> }.into_any();
+                return view! { <p class="muted">{t.no_open_deals}</p> }.erase();
             }
             view! {
                 <ul class="deals">
@@ -174,9 +174,9 @@ pub fn DealSection(card: Arc<ClientCard>) -> impl IntoView {
                                 {or_nothing(amount.map(|a| view! { <span class="deal-amount" data-testid="deal-amount">{a}</span> }))}
                             </li>
                         }
-                    }).map(IntoAny::into_any).collect_view()}
+                    }).map(Erase::erase).collect_view()}
                 </ul>
-            }.into_any()
+            }.erase()
     })
 }
 
@@ -197,7 +197,7 @@ pub fn ActivitySection(card: Arc<ClientCard>) -> impl IntoView {
     let lang = lang();
     section_frame("activities", t.activity, &card.activities, card.entity, None, move |list: &Vec<ActivityLine>| {
             if list.is_empty() {
-                return view! { <p class="muted">{t.no_activity}</p> }.into_any();
+                return view! { <p class="muted">{t.no_activity}</p> }.erase();
             }
             view! {
                 <ul class="activities">
@@ -219,9 +219,9 @@ pub fn ActivitySection(card: Arc<ClientCard>) -> impl IntoView {
                                 {or_nothing(a.overdue.then(|| view! { <span class="chip chip-danger">{t.overdue}</span> }))}
                             </li>
                         }
-                    }).map(IntoAny::into_any).collect_view()}
+                    }).map(Erase::erase).collect_view()}
                 </ul>
-            }.into_any()
+            }.erase()
     })
 }
 
@@ -242,7 +242,7 @@ pub fn CallSection(card: Arc<ClientCard>) -> impl IntoView {
     let lang = lang();
     section_frame("call-history", t.call_history, &card.calls, card.entity, None, move |list: &Vec<CallLine>| {
         if list.is_empty() {
-            return view! { <p class="muted">{t.no_calls}</p> }.into_any();
+            return view! { <p class="muted">{t.no_calls}</p> }.erase();
         }
         view! {
             <ul class="calls">
@@ -257,13 +257,13 @@ pub fn CallSection(card: Arc<ClientCard>) -> impl IntoView {
                             {or_nothing(unanswered.map(|u| view! { <span class=if c.missed() { "chip chip-danger" } else { "chip" } data-testid="call-unanswered">{u}</span> }))}
                         </li>
                     }
-                }).map(IntoAny::into_any).collect_view()}
+                }).map(Erase::erase).collect_view()}
             </ul>
-        }.into_any()
+        }.erase()
     })
 }
 
-fn comment_item(lang: crate::i18n::Lang, c: &CommentLine) -> impl IntoView {
+fn comment_item(lang: crate::i18n::Lang, c: &CommentLine) -> AnyView {
     let t = lang.texts();
     let when = unix_time(&c.date).map(|at| local_date_time(at, lang.intl_locale())).or_else(|| format_date(lang, &c.date));
     view! {
@@ -275,6 +275,7 @@ fn comment_item(lang: crate::i18n::Lang, c: &CommentLine) -> impl IntoView {
             </span>
         </li>
     }
+    .erase()
 }
 
 /// The comment box, then the comments: the ones saved here first, then the timeline's.
@@ -294,10 +295,10 @@ pub fn CommentSection(
             <Composer entity=entity call_id=call_id deal=deal saved=added/>
             {move || or_nothing((empty && added.with(Vec::is_empty)).then(|| view! { <p class="muted">{t.no_comments}</p> }))}
             <ul class="comments">
-                {move || added.with(|added| added.iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view()).into_any()}
-                {list.iter().map(|c| comment_item(lang, c)).map(IntoAny::into_any).collect_view()}
+                {move || added.with(|added| added.iter().map(|c| comment_item(lang, c)).map(Erase::erase).collect_view()).into_any()}
+                {list.iter().map(|c| comment_item(lang, c)).map(Erase::erase).collect_view()}
             </ul>
         }
-        .into_any()
+        .erase()
     })
 }
