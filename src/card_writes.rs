@@ -51,11 +51,11 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 let (request, then) = match write {
                     Write::Client(ClientChoice::New(kind, form)) => {
                         let notice = if kind == EntityKind::Lead { t.lead_created } else { t.contact_created };
-                        (Some((["crm.", kind.method_name(), ".add"].concat(), one("fields", form.fields(kind)))), Then::Client(kind, None, notice))
+                        (Some((["crm.", kind.method_name(), ".add"].concat(), one("fields", form.fields(kind)))), Then::Client { kind, existing: None, notice })
                     }
                     Write::Client(ClientChoice::Existing { entity, add_number }) => {
                         let number = s.options.phone_number.as_deref().filter(|_| add_number);
-                        (number.map(|n| link::add_phone(entity, n)), Then::Client(entity.kind, Some(entity.id), t.number_added))
+                        (number.map(|n| link::add_phone(entity, n)), Then::Client { kind: entity.kind, existing: Some(entity.id), notice: t.number_added })
                     }
                     // A comment is shown where it was typed: no notice, no card again.
                     Write::Add(record, Addition::Comment(text)) => {
@@ -64,10 +64,10 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                     }
                     Write::Add(record, Addition::Deal { company, title }) => {
                         let fields = new_deal::fields(record, company, &title).ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoDealForKind)))?;
-                        (Some(("crm.deal.add".to_string(), one("fields", fields))), Then::Added(record, t.deal_created, true))
+                        (Some(("crm.deal.add".to_string(), one("fields", fields))), Then::Added { record, notice: t.deal_created, open_deal: true })
                     }
                     Write::Add(record, Addition::FollowUp(fields)) => {
-                        (Some(("crm.activity.add".to_string(), one("fields", fields))), Then::Added(record, t.follow_up_done, false))
+                        (Some(("crm.activity.add".to_string(), one("fields", fields))), Then::Added { record, notice: t.follow_up_done, open_deal: false })
                     }
                 };
                 let answered = match &request {
@@ -81,7 +81,7 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                 let made = || answered.ok_or_else(|| Problem::card(t, &CardError::Shape(Shape::NoNewId)));
                 match then {
                     Then::Comment => Ok(answered.unwrap_or(0)),
-                    Then::Client(kind, existing, notice) => {
+                    Then::Client { kind, existing, notice } => {
                         let id = match existing {
                             Some(id) => id,
                             None => made()?,
@@ -94,13 +94,13 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
                         reads.show_record(EntityRef { kind, id }, Default::default());
                         Ok(id)
                     }
-                    Then::Added(record, notice, deal) => {
+                    Then::Added { record, notice, open_deal } => {
                         let id = made()?;
                         live.notice.set(notice.to_string());
                         // The card shows it (among the open deals, or among what is due); a deal
                         // also opens in the portal's slider.
                         show_again(reads, record);
-                        if let Some(open) = open.as_ref().filter(|_| deal) {
+                        if let Some(open) = open.as_ref().filter(|_| open_deal) {
                             open(EntityRef { kind: EntityKind::Deal, id }.detail_path());
                         }
                         Ok(id)
@@ -115,13 +115,14 @@ pub fn backend(reads: CardReads, live: Live, frame: Option<FrameClient>, handler
 
 /// What follows a write's answer.
 enum Then {
-    /// The client's card shows: a new one (its id the answer's) or an existing one, with the
-    /// notice to give when the portal was asked something.
-    Client(EntityKind, Option<u64>, &'static str),
+    /// The client's card shows: a new one (its id the answer's) or an `existing` one, with the
+    /// `notice` to give when the portal was asked something.
+    Client { kind: EntityKind, existing: Option<u64>, notice: &'static str },
     /// A comment: its id, when the portal gave one.
     Comment,
-    /// A deal (`true`: opened in the slider) or a follow-up added to the record.
-    Added(EntityRef, &'static str, bool),
+    /// A deal or a follow-up added to `record`, said by `notice`; a deal opens in the portal's
+    /// slider (`open_deal`).
+    Added { record: EntityRef, notice: &'static str, open_deal: bool },
 }
 
 /// The client's card loaded again after a write, with the other matches the agent can go back to.
